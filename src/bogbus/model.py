@@ -1,0 +1,178 @@
+"""Frozen domain types shared read-only by the solver, checker and renderers.
+
+Times of day are integer minutes after midnight; the loaders convert `HH:MM`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Mapping
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS_DA: dict[str, str] = {
+    "mon": "mandag",
+    "tue": "tirsdag",
+    "wed": "onsdag",
+    "thu": "torsdag",
+    "fri": "fredag",
+    "sat": "lørdag",
+    "sun": "søndag",
+}
+KINDS: tuple[str, ...] = ("depot", "stop", "daycare", "nursing_home", "branch")
+OUTREACH_KINDS: tuple[str, ...] = ("daycare", "nursing_home", "branch")
+
+
+def hhmm(minutes: int) -> str:
+    """Minutes after midnight → `HH:MM`."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_hhmm(text: str) -> int:
+    """`HH:MM` (or `HH.MM`) → minutes after midnight; ValueError when malformed."""
+    t = text.strip().replace(".", ":")
+    h, sep, m = t.partition(":")
+    if not sep or not h.isdigit() or not m.isdigit() or len(m) != 2:
+        raise ValueError(f"not a time of day HH:MM: {text!r}")
+    hours, mins = int(h), int(m)
+    if hours > 24 or mins > 59 or (hours == 24 and mins):
+        raise ValueError(f"not a time of day HH:MM: {text!r}")
+    return hours * 60 + mins
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    start: int
+    end: int
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def __str__(self) -> str:
+        return f"{hhmm(self.start)}-{hhmm(self.end)}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """One row of sites.csv."""
+
+    id: str
+    kind: str
+    name: str
+    lat: float
+    lon: float
+    address: str = ""
+    every_weeks: int | None = None
+    duration_min: int = 0
+    earliest: int | None = None  # minutes; None: no limit beyond the shift
+    latest: int | None = None
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    visitors: float | None = None
+    children: int | None = None
+    residents: int | None = None
+    crates: int = 0
+    fixed_day: str | None = None
+    fixed_time: int | None = None
+    priority: int | None = None
+    vehicles: tuple[str, ...] | None = None  # None: any vehicle may serve it
+    row: int | None = None  # line in sites.csv, for messages
+
+    @property
+    def is_outreach(self) -> bool:
+        return self.kind in OUTREACH_KINDS
+
+    def allows_vehicle(self, name: str) -> bool:
+        return self.vehicles is None or name in self.vehicles
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    minutes: int
+    earliest: int
+    latest: int  # the break ends no later than this
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    name: str
+    shifts: Mapping[str, TimeWindow]  # weekday key → shift; missing day: does not run
+    break_rule: BreakRule | None = None
+    max_km_per_day: float | None = None
+    crate_capacity: int | None = None  # None: unlimited
+    litres_per_100km: float | None = None
+    kwh_per_100km: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shifts", MappingProxyType(dict(self.shifts)))
+
+
+@dataclass(frozen=True)
+class Closure:
+    start: date
+    end: date  # inclusive
+    reason: str
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class TravelSettings:
+    model: str = "greatcircle"
+    circuity: float = 1.3
+    speed_kmh: float = 50.0
+    options: Mapping[str, object] = field(default_factory=dict)  # model-specific keys
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    depot: str
+    vehicles: tuple[Vehicle, ...]
+    holidays: str | None = "DK"
+    closures: tuple[Closure, ...] = ()
+    outreach_tolerance_days: int = 3
+    travel: TravelSettings = TravelSettings()
+    time_limit_s: float = 30.0
+    seed: int = 0
+    round_to_min: int = 5
+    co2_kg_per_litre: float = 3.24
+    co2_kg_per_kwh: float = 0.0
+    contact: str = ""  # contact line printed on posters
+
+    def vehicle(self, name: str) -> Vehicle:
+        for v in self.vehicles:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A validated data folder (or scenario): everything the planner needs."""
+
+    scenario: str
+    source: str  # data folder or scenario file as given
+    sites: tuple[Site, ...]
+    settings: Settings
+    inputs_sha256: str = ""
+
+    def site(self, site_id: str) -> Site:
+        for s in self.sites:
+            if s.id == site_id:
+                return s
+        raise KeyError(site_id)
+
+    @property
+    def depot(self) -> Site:
+        return self.site(self.settings.depot)
+
+    @property
+    def stops(self) -> tuple[Site, ...]:
+        return tuple(s for s in self.sites if s.kind == "stop")
+
+    @property
+    def outreach(self) -> tuple[Site, ...]:
+        return tuple(s for s in self.sites if s.is_outreach and s.every_weeks)
