@@ -1,0 +1,122 @@
+"""The quarter as the bus lives it: service days, public holidays and closures.
+
+Week-based rhythms ("every other week") are counted in continuous weeks from a fixed
+Monday, not in ISO week numbers, so a rhythm never breaks at a 53-week year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import holidays as holidays_lib
+
+from .errors import BogbusError
+from .model import WEEKDAYS, Closure, Vehicle
+
+EPOCH_MONDAY = date(2001, 1, 1)  # ISO week 1 of 2001; origin of rhythm phases
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
+
+
+@dataclass(frozen=True)
+class Period:
+    quarter: str
+    start: date
+    end: date  # inclusive
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(n) for n in range((self.end - self.start).days + 1)]
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def parse_quarter(text: str) -> Period:
+    """`2027Q1` → the period 2027-01-01 … 2027-03-31."""
+    m = _QUARTER.match(text)
+    if not m:
+        raise BogbusError(f"quarter {text!r} is not like 2027Q1 — give the year and Q1…Q4")
+    year, q = int(m.group(1)), int(m.group(2))
+    start = date(year, 3 * q - 2, 1)
+    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+    return Period(f"{year}Q{q}", start, end - timedelta(days=1))
+
+
+def next_quarter(today: date) -> Period:
+    """The quarter after the one `today` falls in: what a planner plans next."""
+    q = (today.month - 1) // 3 + 1
+    year, q = (today.year + 1, 1) if q == 4 else (today.year, q + 1)
+    return parse_quarter(f"{year}Q{q}")
+
+
+def week_index(day: date) -> int:
+    """Continuous week number of `day` counted from EPOCH_MONDAY (Monday-based)."""
+    return (day - EPOCH_MONDAY).days // 7
+
+
+def weekday_key(day: date) -> str:
+    return WEEKDAYS[day.weekday()]
+
+
+def public_holidays(country: str | None, period: Period) -> dict[date, str]:
+    """Public holidays in the period with their names in the country's language."""
+    if not country:
+        return {}
+    years = list(range(period.start.year, period.end.year + 1))
+    try:
+        lang = "da" if country.upper() == "DK" else None
+        cal = holidays_lib.country_holidays(country.upper(), years=years, language=lang)
+    except (NotImplementedError, KeyError) as exc:
+        raise BogbusError(
+            f"settings.yaml: calendar.holidays {country!r} is not a known country code — "
+            "use a two-letter code such as DK, or null for none"
+        ) from exc
+    return {d: str(n) for d, n in sorted(cal.items()) if d in period}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Which dates of a period are off, and why."""
+
+    period: Period
+    holidays: dict[date, str]
+    closures: tuple[Closure, ...]
+
+    def off_reason(self, day: date) -> str | None:
+        """Danish reason the bus does not run on `day`, or None when it may run."""
+        if day in self.holidays:
+            return self.holidays[day]
+        for c in self.closures:
+            if c.covers(day):
+                return c.reason
+        return None
+
+    def closed(self, day: date) -> bool:
+        return any(c.covers(day) for c in self.closures)
+
+    def service_dates(self, vehicle: Vehicle) -> list[date]:
+        """Dates in the period the vehicle runs: its shift weekdays, not off."""
+        return [
+            d
+            for d in self.period.days()
+            if weekday_key(d) in vehicle.shifts and self.off_reason(d) is None
+        ]
+
+    def open_days_between(self, a: date, b: date) -> int:
+        """Days from a to b (b − a) not counting closure days: outreach spacing pauses
+        while the bus is closed (e.g. summer)."""
+        if b < a:
+            return -self.open_days_between(b, a)
+        n = (b - a).days
+        for c in self.closures:
+            lo, hi = max(c.start, a + timedelta(1)), min(c.end, b)
+            if lo <= hi:
+                n -= (hi - lo).days + 1
+        return n
+
+
+def build_calendar(period: Period, country: str | None, closures: tuple[Closure, ...]) -> Calendar:
+    inside = tuple(c for c in closures if c.end >= period.start and c.start <= period.end)
+    return Calendar(period, public_holidays(country, period), inside)

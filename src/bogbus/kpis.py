@@ -1,0 +1,51 @@
+"""Key figures of a plan, computed from the plan's own routes so anyone can re-derive them."""
+
+from __future__ import annotations
+
+
+def compute_kpis(plan: dict) -> dict:
+    """km, hours, visits by kind, people reached, energy and CO₂ from plan["routes"]."""
+    sites = {s["id"]: s for s in plan["sites"]}
+    visits = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
+    km = drive = service_stop = 0.0
+    children = residents = visitors = 0.0
+    litres = kwh = 0.0
+    vehicles = {v["name"]: v for v in plan.get("vehicles", [])}
+    for r in plan["routes"]:
+        km += r["km"]
+        drive += r["drive_min"]
+        energy = vehicles.get(r["vehicle"], {}).get("energy", {})
+        litres += r["km"] * (energy.get("litres_per_100km") or 0) / 100
+        kwh += r["km"] * (energy.get("kwh_per_100km") or 0) / 100
+        for v in r["visits"]:
+            s = sites[v["site_id"]]
+            visits[s["kind"]] = visits.get(s["kind"], 0) + 1
+            if s["kind"] == "stop":
+                service_stop += _minutes(v["departure"]) - _minutes(v["arrival"])
+                visitors += s.get("visitors") or 0
+            elif s["kind"] == "daycare":
+                children += s.get("children") or 0
+            elif s["kind"] == "nursing_home":
+                residents += s.get("residents") or 0
+    co2 = plan.get("co2_factors", {})
+    co2_kg = litres * co2.get("kg_per_litre", 0) + kwh * co2.get("kg_per_kwh", 0)
+    return {
+        "km_total": round(km, 1),
+        "drive_hours": round(drive / 60, 2),
+        "public_service_hours": round(service_stop / 60, 2),
+        "visits": visits,
+        "children_reached": int(children),
+        "residents_reached": int(residents),
+        "visitors_expected": round(visitors),
+        "service_days": len(plan["routes"]),
+        "energy": {"litres": round(litres, 1), "kwh": round(kwh, 1)},
+        "co2_kg": round(co2_kg, 1),
+        "lower_bound_km": None,
+        "gap_pct": None,
+        "lower_bound_scope": None,
+    }
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)

@@ -1,0 +1,218 @@
+"""One vehicle on one weekday, over one or more weeks that share stop times.
+
+This is the building block of the planner. A *scenario* is one week of the day's
+cycle (e.g. even and odd weeks for a Tuesday with fortnightly stops); each scenario
+gets its own depot-to-depot circuit over the sites active that week, but a site's
+arrival time is ONE variable shared by all scenarios. That is the regularity rule
+("same weekday, same time") held by construction rather than by penalties.
+
+The same model with a single scenario and stop times fixed re-routes a dated day
+after outreach visits are added.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..model import BreakRule
+
+
+@dataclass(frozen=True)
+class DayNode:
+    """A site to serve: `lo`/`hi` bound its arrival; arrival is on the `step` grid."""
+
+    site_id: str
+    index: int  # row in the travel matrix
+    duration: int
+    lo: int
+    hi: int
+    step: int = 1
+
+
+@dataclass(frozen=True)
+class DayProblem:
+    shift_start: int
+    shift_end: int
+    depot_index: int
+    nodes: tuple[DayNode, ...]
+    scenarios: tuple[frozenset[str], ...]  # site ids active in each week of the cycle
+    km: tuple[tuple[float, ...], ...]
+    minutes: tuple[tuple[int, ...], ...]
+    break_rule: BreakRule | None = None
+    max_km: float | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioRoute:
+    order: tuple[str, ...]  # site ids in visiting order
+    start: int  # depot departure
+    end: int  # depot return
+    break_start: int | None
+    km: float
+    drive_min: int
+
+
+@dataclass
+class DaySolution:
+    times: dict[str, int]  # arrival per site id (shared by all scenarios)
+    routes: list[ScenarioRoute]  # one per scenario (empty route for an empty week)
+    status: str  # "optimal" | "feasible"
+    det_time: float = 0.0
+
+    @property
+    def mean_km(self) -> float:
+        return sum(r.km for r in self.routes) / max(1, len(self.routes))
+
+
+@dataclass
+class _Stats:
+    det_time: float = 0.0
+    solves: int = 0
+
+
+STATS = _Stats()
+
+
+def _grid(lo: int, hi: int, step: int) -> tuple[int, int] | None:
+    first = math.ceil(lo / step) * step
+    last = (hi // step) * step
+    return (first, last) if first <= last else None
+
+
+def solve_day(
+    problem: DayProblem,
+    *,
+    seed: int = 0,
+    det_limit: float = 5.0,
+    hint: dict[str, int] | None = None,
+) -> DaySolution | None:
+    """Optimal (or best found within `det_limit`) routes; None when infeasible or
+    nothing was found. Deterministic: one worker and a deterministic-time limit."""
+    nodes = {n.site_id: n for n in problem.nodes}
+    m = cp_model.CpModel()
+    horizon = problem.shift_end
+    t: dict[str, cp_model.LinearExprT] = {}
+    for n in problem.nodes:
+        g = _grid(n.lo, n.hi, n.step)
+        if g is None:
+            return None
+        u = m.NewIntVar(0, (g[1] - g[0]) // n.step, f"u_{n.site_id}")
+        t[n.site_id] = g[0] + n.step * u
+        if hint and n.site_id in hint and g[0] <= hint[n.site_id] <= g[1]:
+            m.AddHint(u, (hint[n.site_id] - g[0]) // n.step)
+    D, T, dep = problem.km, problem.minutes, problem.depot_index
+    br = problem.break_rule
+    objective_km = []
+    durations = []
+    built: list[tuple[list, dict, object, object, object]] = []
+    for k, active in enumerate(problem.scenarios):
+        ids = sorted(active)
+        if not ids:
+            built.append(([], {}, None, None, None))
+            continue
+        start = m.NewIntVar(problem.shift_start, horizon, f"start{k}")
+        end = m.NewIntVar(problem.shift_start, horizon, f"end{k}")
+        m.Add(end >= start)
+        pos = {sid: i + 1 for i, sid in enumerate(ids)}
+        arcs: dict[tuple[str, str], cp_model.IntVar] = {}
+        circuit = []
+        ends = ["@"] + ids  # "@" is the depot
+        for a in ends:
+            for b in ends:
+                if a == b:
+                    continue
+                lit = m.NewBoolVar(f"x{k}_{a}_{b}")
+                arcs[(a, b)] = lit
+                circuit.append((0 if a == "@" else pos[a], 0 if b == "@" else pos[b], lit))
+        m.AddCircuit(circuit)
+
+        def dep_time(a: str):
+            return start if a == "@" else t[a] + nodes[a].duration
+
+        def arr_time(b: str):
+            return end if b == "@" else t[b]
+
+        def idx(a: str) -> int:
+            return dep if a == "@" else nodes[a].index
+
+        for (a, b), lit in arcs.items():
+            m.Add(arr_time(b) >= dep_time(a) + T[idx(a)][idx(b)]).OnlyEnforceIf(lit)
+        km_terms = [(round(D[idx(a)][idx(b)] * 10), lit) for (a, b), lit in arcs.items()]
+        km_expr = sum(c * lit for c, lit in km_terms)
+        if problem.max_km is not None:
+            m.Add(km_expr <= int(math.floor(problem.max_km * 10 + 1e-9)))
+        objective_km.append(km_expr)
+        durations.append(end - start)
+        bstart = None
+        if br is not None:
+            bstart = m.NewIntVar(br.earliest, br.latest - br.minutes, f"b{k}")
+            ys = []
+            for (a, b), lit in arcs.items():
+                y = m.NewBoolVar(f"y{k}_{a}_{b}")
+                m.AddImplication(y, lit)
+                m.Add(bstart >= dep_time(a)).OnlyEnforceIf(y)
+                m.Add(bstart + br.minutes + T[idx(a)][idx(b)] <= arr_time(b)).OnlyEnforceIf(y)
+                ys.append(y)
+            m.AddExactlyOne(ys)
+        built.append((ids, arcs, start, end, bstart))
+
+    n_scen = len(problem.scenarios)
+    weight = 600 * n_scen + 1  # 0.1 km always outweighs all waiting time
+    m.Minimize(weight * sum(objective_km) + sum(durations))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = det_limit
+    solver.parameters.max_time_in_seconds = max(10.0, det_limit * 10)
+    status = solver.Solve(m)
+    STATS.det_time += solver.ResponseProto().deterministic_time
+    STATS.solves += 1
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    times = {sid: int(solver.Value(expr)) for sid, expr in t.items()}
+    routes: list[ScenarioRoute] = []
+    for ids, arcs, start, end, bstart in built:
+        if not ids:
+            routes.append(ScenarioRoute((), 0, 0, None, 0.0, 0))
+            continue
+        succ = {a: b for (a, b), lit in arcs.items() if solver.Value(lit)}
+        order, cur = [], succ["@"]
+        while cur != "@":
+            order.append(cur)
+            cur = succ[cur]
+        seq = ["@"] + order + ["@"]
+        idxs = [dep if s == "@" else nodes[s].index for s in seq]
+        km = round(sum(D[i][j] for i, j in zip(idxs, idxs[1:])), 1)
+        drive = sum(T[i][j] for i, j in zip(idxs, idxs[1:]))
+        routes.append(
+            ScenarioRoute(
+                tuple(order),
+                int(solver.Value(start)),
+                int(solver.Value(end)),
+                int(solver.Value(bstart)) if bstart is not None else None,
+                km,
+                drive,
+            )
+        )
+    return DaySolution(
+        times=times,
+        routes=routes,
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        det_time=solver.ResponseProto().deterministic_time,
+    )
+
+
+@dataclass
+class DayCache:
+    """Memo of solved day problems: the template search asks for the same days often."""
+
+    entries: dict = field(default_factory=dict)
+
+    def solve(self, key, problem: DayProblem, **kw) -> DaySolution | None:
+        if key not in self.entries:
+            self.entries[key] = solve_day(problem, **kw)
+        return self.entries[key]

@@ -1,0 +1,253 @@
+"""Dated outreach visits (daycares, nursing homes, branches) around the fixed stops.
+
+For each site a dynamic programme over its candidate dates picks a visit sequence
+spaced `every_weeks` weeks ± tolerance (closure days pause the clock), with the
+first visit within the first rhythm of the quarter and the last within the last
+one. A visit that no date can take is counted as *missed* (a large penalty) and
+reported as unserved with its target date — never silently dropped. Insertion into
+a dated route keeps every stop time fixed; feasibility is checked exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..calendar import Calendar, weekday_key
+from ..model import Instance, Site, hhmm
+from ..travel import TravelMatrix
+from .schedule import Timed, time_route
+
+MISSED_PENALTY_KM = 10_000.0
+SPACING_TIEBREAK_KM_PER_DAY = 0.01
+
+
+@dataclass
+class DatedDay:
+    vehicle: str
+    day: date
+    shift: tuple[int, int]
+    stop_times: dict[str, int]  # fixed arrivals of public stops
+    outreach: list[str] = field(default_factory=list)
+    timed: Timed | None = None
+    crates: int = 0
+
+
+@dataclass
+class OutreachResult:
+    days: dict[tuple[str, date], DatedDay]
+    visits: dict[str, list[tuple[date, str]]]  # site id → [(date, vehicle)]
+    unserved: list[tuple[str, date | None, str]]  # (site id, target date or None, reason)
+
+
+class OutreachScheduler:
+    def __init__(self, instance: Instance, travel: TravelMatrix, calendar: Calendar,
+                 days: dict[tuple[str, date], DatedDay]):
+        self.instance = instance
+        self.travel = travel
+        self.cal = calendar
+        self.days = days
+        self.index = travel.index()
+        self.depot = self.index[instance.settings.depot]
+        self.tol = instance.settings.outreach_tolerance_days
+        self.sites = {s.id: s for s in instance.sites}
+        for d in days.values():
+            d.crates = 0
+            d.timed = self._time(d, self._order_by_time(d))
+
+    # -- timing --------------------------------------------------------------------
+    def _window(self, day: DatedDay, sid: str) -> tuple[int, int]:
+        if sid in day.stop_times:
+            t = day.stop_times[sid]
+            return t, t
+        s = self.sites[sid]
+        lo = s.earliest if s.earliest is not None else 0
+        hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
+        return lo, hi
+
+    def _order_by_time(self, day: DatedDay) -> list[str]:
+        return sorted(day.stop_times, key=lambda s: day.stop_times[s])
+
+    def _time(self, day: DatedDay, order: list[str]) -> Timed | None:
+        v = self.instance.settings.vehicle(day.vehicle)
+        return time_route(
+            order,
+            {s: self._window(day, s) for s in order},
+            {s: self.sites[s].duration_min for s in order},
+            self.index, self.depot, self.travel.km, self.travel.minutes,
+            day.shift, v.break_rule, v.max_km_per_day,
+        )
+
+    def best_insertion(self, day: DatedDay, site: Site) -> tuple[float, Timed] | None:
+        """Cheapest feasible insertion of site into the day's current order."""
+        cap = self.instance.settings.vehicle(day.vehicle).crate_capacity
+        if cap is not None and day.crates + site.crates > cap:
+            return None
+        cur = list(day.timed.order) if day.timed else []
+        base_km = day.timed.km if day.timed and cur else 0.0
+        best = None
+        for pos in range(len(cur) + 1):
+            timed = self._time(day, cur[:pos] + [site.id] + cur[pos:])
+            if timed is not None and (best is None or timed.km < best[1].km):
+                best = (timed.km - base_km, timed)
+        return best
+
+    # -- candidates and the DP -------------------------------------------------------
+    def candidates(self, site: Site) -> tuple[list[tuple[date, str, float, Timed]], dict]:
+        """Feasible (date, vehicle, extra km, timing) — one per date, cheapest vehicle —
+        and counts of why other dates failed, for explanations."""
+        why = {"capacity": 0, "time": 0, "dates": 0}
+        best: dict[date, tuple[date, str, float, Timed]] = {}
+        for (vname, day), dd in sorted(self.days.items(), key=lambda x: (x[0][1], x[0][0])):
+            if not site.allows_vehicle(vname) or weekday_key(day) not in site.days:
+                continue
+            why["dates"] += 1
+            cap = self.instance.settings.vehicle(vname).crate_capacity
+            if cap is not None and dd.crates + site.crates > cap:
+                why["capacity"] += 1
+                continue
+            ins = self.best_insertion(dd, site)
+            if ins is None:
+                why["time"] += 1
+                continue
+            if day not in best or ins[0] < best[day][2] - 1e-9:
+                best[day] = (day, vname, ins[0], ins[1])
+        return [best[d] for d in sorted(best)], why
+
+    def choose(self, site: Site, cands) -> tuple[list[int], list[date | None]]:
+        """DP: indices of chosen candidates, and target dates of missed visits."""
+        P = 7 * (site.every_weeks or 1)
+        start, end = self.cal.period.start, self.cal.period.end
+        eff = self.cal.open_days_between
+        m = len(cands)
+        INF = math.inf
+        cost = [INF] * m
+        prev: list[int | None] = [None] * m
+        for j, c in enumerate(cands):
+            missed = eff(start, c[0]) // P
+            cost[j] = missed * MISSED_PENALTY_KM + c[2]
+        for j in range(m):
+            if cost[j] == INF:
+                continue
+            for k in range(j + 1, m):
+                g = eff(cands[j][0], cands[k][0])
+                r = max(1, round(g / P))
+                if abs(g - r * P) > self.tol:
+                    continue
+                c = (cost[j] + (r - 1) * MISSED_PENALTY_KM + cands[k][2]
+                     + SPACING_TIEBREAK_KM_PER_DAY * abs(g - r * P))
+                if c < cost[k] - 1e-9:
+                    cost[k], prev[k] = c, j
+        whole_quarter = (eff(start, end) + 1) // P  # visits missed if none at all
+        best_total, best_last = max(1, whole_quarter) * MISSED_PENALTY_KM, None
+        for j in range(m):
+            total = cost[j] + (eff(cands[j][0], end) // P) * MISSED_PENALTY_KM
+            if total < best_total - 1e-9:
+                best_total, best_last = total, j
+        chosen: list[int] = []
+        j = best_last
+        while j is not None:
+            chosen.append(j)
+            j = prev[j]
+        chosen.reverse()
+        missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end)
+        if not chosen:
+            missed = [None] * max(1, whole_quarter)
+        return chosen, missed
+
+    def _missed_targets(self, dates: list[date], P: int, start: date, end: date) -> list[date]:
+        eff = self.cal.open_days_between
+        out = []
+        if not dates:
+            return out
+        for _ in range(eff(start, dates[0]) // P):
+            out.append(max(start, dates[0] - timedelta(P * (len(out) + 1))))
+        for a, b in zip(dates, dates[1:]):
+            for q in range(1, max(1, round(eff(a, b) / P))):
+                out.append(a + timedelta(P * q))
+        for q in range(1, eff(dates[-1], end) // P + 1):
+            out.append(min(end, dates[-1] + timedelta(P * q)))
+        return sorted(out)
+
+    # -- placing ---------------------------------------------------------------------
+    def place(self, site: Site) -> tuple[list[tuple[date, str]], list[tuple[date | None, str]]]:
+        cands, why = self.candidates(site)
+        chosen, missed = self.choose(site, cands)
+        visits = []
+        for i in chosen:
+            day, vname, _, timed = cands[i]
+            dd = self.days[(vname, day)]
+            dd.outreach.append(site.id)
+            dd.crates += site.crates
+            dd.timed = timed
+            visits.append((day, vname))
+        reasons = [(t, self.explain(site, why)) for t in missed]
+        return visits, reasons
+
+    def remove(self, site: Site, visits: list[tuple[date, str]]) -> None:
+        for day, vname in visits:
+            dd = self.days[(vname, day)]
+            dd.outreach.remove(site.id)
+            dd.crates -= site.crates
+            order = [s for s in dd.timed.order if s != site.id]
+            # dropping a visit only widens gaps, so the rest stays feasible
+            dd.timed = self._time(dd, order)
+
+    def snapshot(self) -> dict:
+        return {k: (list(d.outreach), d.crates, d.timed) for k, d in self.days.items()}
+
+    def restore(self, snap: dict) -> None:
+        for k, (outreach, crates, timed) in snap.items():
+            d = self.days[k]
+            d.outreach, d.crates, d.timed = list(outreach), crates, timed
+
+    def explain(self, site: Site, why: dict) -> str:
+        window = (f"{hhmm(site.earliest) if site.earliest is not None else 'shift start'}–"
+                  f"{hhmm(site.latest) if site.latest is not None else 'shift end'}")
+        days = ",".join(site.days)
+        if why["dates"] == 0:
+            return (f"no vehicle allowed to serve it runs on its days ({days}) in the quarter — "
+                    "widen 'days' or the 'vehicles' column")
+        if why["capacity"] and not why["time"]:
+            return (f"its {site.crates} crates do not fit: the vehicle's crate_capacity is "
+                    "already used by other deposit exchanges on every suitable date")
+        return (f"no date every {site.every_weeks} weeks ±{self.tol} days has {site.duration_min} "
+                f"free minutes between {window} on {days} once the stops and other visits are "
+                "placed — widen its window or days, or raise outreach_tolerance_days")
+
+    def run(self, rounds: int = 2) -> OutreachResult:
+        sites = [s for s in self.instance.outreach]
+        n_cands = {s.id: len(self.candidates(s)[0]) for s in sites}
+        order = sorted(sites, key=lambda s: (-(s.priority or 0), n_cands[s.id], -s.crates,
+                                             -s.duration_min, s.id))
+        visits: dict[str, list[tuple[date, str]]] = {}
+        missed: dict[str, list[tuple[date | None, str]]] = {}
+        for s in order:
+            visits[s.id], missed[s.id] = self.place(s)
+        for _ in range(rounds):
+            changed = False
+            for s in order:
+                old_v, old_m = visits[s.id], missed[s.id]
+                old_cost = self._site_cost(s, old_v)
+                snap = self.snapshot()
+                self.remove(s, old_v)
+                new_v, new_m = self.place(s)
+                if (len(new_m), self._site_cost(s, new_v)) < (len(old_m), old_cost - 0.05):
+                    visits[s.id], missed[s.id] = new_v, new_m
+                    changed = True
+                else:
+                    self.restore(snap)
+            if not changed:
+                break
+        unserved = [(sid, t, why) for sid in sorted(missed) for t, why in missed[sid]]
+        return OutreachResult(self.days, visits, unserved)
+
+    def _site_cost(self, site: Site, visits) -> float:
+        total = 0.0
+        for day, vname in visits:
+            dd = self.days[(vname, day)]
+            order = [s for s in dd.timed.order if s != site.id]
+            without = self._time(dd, order)
+            total += dd.timed.km - (without.km if without else 0.0)
+        return total

@@ -1,0 +1,124 @@
+"""The planner: template timetable → dated quarter → outreach → re-routed days.
+
+Decomposition (see docs/planner.md):
+1. `template`: public stops get (vehicle, weekday, week phase, time); each weekday is
+   solved exactly over its week cycle, so "same weekday, same time" holds by
+   construction.
+2. The quarter's dates instantiate the template, skipping holidays and closures.
+3. `outreach`: dated visits are inserted around the fixed stop times.
+4. Each dated day with outreach is re-routed exactly (CP-SAT) with stop times fixed.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Callable
+
+from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
+from ..model import Instance
+from ..travel import TravelMatrix, build_travel
+from .daymodel import DayNode, DayProblem, solve_day
+from .outreach import DatedDay, OutreachScheduler, OutreachResult
+from .schedule import Timed
+from .template import Budget, TemplateResult, TemplateSearch
+
+# Work budget: day solves per second of time limit for the template search. Measured
+# at ~25 ms per day solve on one core (docs/planner.md); the budget keeps plans
+# deterministic — it counts solves, not seconds.
+SOLVES_PER_SECOND = 12
+
+Progress = Callable[[str], None]
+
+
+class PlanResult:
+    """Everything the plan file is built from."""
+
+    def __init__(self, instance: Instance, period: Period, calendar: Calendar,
+                 travel: TravelMatrix, template: TemplateResult, outreach: OutreachResult,
+                 routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
+                 time_limit_s: float):
+        self.instance = instance
+        self.period = period
+        self.calendar = calendar
+        self.travel = travel
+        self.template = template
+        self.outreach = outreach
+        self.routes = routes
+        self.runtime_s = runtime_s
+        self.seed = seed
+        self.time_limit_s = time_limit_s
+
+
+def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
+                 seed: int | None = None, progress: Progress | None = None) -> PlanResult:
+    say = progress or (lambda msg: None)
+    st = instance.settings
+    time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
+    seed = st.seed if seed is None else seed
+    t0 = time.perf_counter()
+    travel = build_travel(instance)
+    cal = build_calendar(period, st.holidays, st.closures)
+
+    say(f"timetable for {len(instance.stops)} public stops")
+    budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))
+    tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget).run()
+
+    days: dict[tuple[str, date], DatedDay] = {}
+    for v in st.vehicles:
+        for d in cal.service_dates(v):
+            sol = tmpl.days.get((v.name, weekday_key(d)))
+            stop_times = {}
+            if sol is not None:
+                route = sol.routes[week_index(d) % len(sol.routes)]
+                stop_times = {sid: sol.times[sid] for sid in route.order}
+            shift = v.shifts[weekday_key(d)]
+            days[(v.name, d)] = DatedDay(v.name, d, (shift.start, shift.end), stop_times)
+
+    say(f"outreach visits for {len(instance.outreach)} sites over {len(days)} service days")
+    out = OutreachScheduler(instance, travel, cal, days).run()
+
+    say("re-routing days with outreach")
+    routes: dict[tuple[str, date], Timed] = {}
+    for key, dd in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if dd.timed is None or not dd.timed.order:
+            continue
+        if dd.outreach:
+            routes[key] = improve_day(instance, travel, dd, seed)
+        else:  # exactly the template's week: its exact route and timing
+            sol = tmpl.days[(key[0], weekday_key(key[1]))]
+            r = sol.routes[week_index(key[1]) % len(sol.routes)]
+            routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
+                                r.break_start, r.km, r.drive_min)
+    return PlanResult(instance, period, cal, travel, tmpl, out, routes,
+                      time.perf_counter() - t0, seed, time_limit_s)
+
+
+def improve_day(instance: Instance, travel: TravelMatrix, dd: DatedDay, seed: int) -> Timed:
+    """Exact re-route of one dated day with the stop times fixed; keeps the screening
+    timing when the exact model finds nothing better."""
+    v = instance.settings.vehicle(dd.vehicle)
+    idx = travel.index()
+    sites = {s.id: s for s in instance.sites}
+    nodes = []
+    for sid in dd.timed.order:
+        s = sites[sid]
+        if sid in dd.stop_times:
+            t = dd.stop_times[sid]
+            nodes.append(DayNode(sid, idx[sid], s.duration_min, t, t, 1))
+        else:
+            lo = s.earliest if s.earliest is not None else 0
+            hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
+            nodes.append(DayNode(sid, idx[sid], s.duration_min, lo, hi, 1))
+    prob = DayProblem(dd.shift[0], dd.shift[1], idx[instance.settings.depot], tuple(nodes),
+                      (frozenset(dd.timed.order),), travel.km, travel.minutes, v.break_rule,
+                      v.max_km_per_day)
+    hint = dict(zip(dd.timed.order, dd.timed.arrivals))
+    sol = solve_day(prob, seed=seed, det_limit=1.0, hint=hint)
+    if sol is None:
+        return dd.timed
+    r = sol.routes[0]
+    if r.km > dd.timed.km + 1e-6:  # cannot happen when optimal; keep the screened route
+        return dd.timed
+    return Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
+                 r.break_start, r.km, r.drive_min)

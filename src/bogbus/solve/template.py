@@ -1,0 +1,367 @@
+"""The public timetable: each stop gets a vehicle, weekday, week phase and time.
+
+Search space: an *option* (vehicle, weekday, phase) per stop; the cost of a weekday
+is the exact optimum of its day model (shared times across the weeks of its cycle),
+averaged per week. Greedy construction in order of difficulty, then relocate and
+swap moves screened by cheap insertion estimates and confirmed by exact day solves,
+then seeded perturbation (iterated local search) while the work budget lasts.
+
+The budget counts day solves, not seconds, so the same data + seed + time limit
+give the same timetable on any machine.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from functools import reduce
+
+from ..model import Instance, Site
+from ..travel import TravelMatrix
+from .daymodel import DayNode, DayProblem, DaySolution, solve_day
+
+MAX_CYCLE_WEEKS = 12  # a weekday's week cycle (lcm of its stops' every_weeks) is capped
+
+
+@dataclass(frozen=True)
+class Option:
+    vehicle: str
+    weekday: str
+    phase: int
+
+
+@dataclass
+class Budget:
+    """Deterministic work budget in day solves."""
+
+    limit: int
+    used: int = 0
+
+    @property
+    def left(self) -> bool:
+        return self.used < self.limit
+
+
+def lcm(values) -> int:
+    return reduce(lambda a, b: a * b // math.gcd(a, b), values, 1)
+
+
+@dataclass
+class TemplateResult:
+    options: dict[str, Option]  # stop id → chosen option
+    days: dict[tuple[str, str], DaySolution]  # (vehicle, weekday) → solution
+    cycle: dict[tuple[str, str], int]  # (vehicle, weekday) → cycle length in weeks
+    unserved: dict[str, str]  # stop id → reason
+    cost: float  # mean km per week
+    solves: int
+    stopped_by: str
+
+
+@dataclass
+class TemplateSearch:
+    instance: Instance
+    travel: TravelMatrix
+    seed: int = 0
+    budget: Budget = field(default_factory=lambda: Budget(600))
+
+    def __post_init__(self) -> None:
+        self.idx = self.travel.index()
+        self.depot = self.idx[self.instance.settings.depot]
+        self.stops = {s.id: s for s in self.instance.stops}
+        self.step = self.instance.settings.round_to_min
+        self.cache: dict[tuple, DaySolution | None] = {}
+        self.rng = random.Random(self.seed)
+
+    # -- options and day problems -------------------------------------------------
+    def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None:
+        v = self.instance.settings.vehicle(vehicle)
+        shift = v.shifts[weekday]
+        i = self.idx[s.id]
+        lo = max(s.earliest if s.earliest is not None else 0,
+                 shift.start + self.travel.minutes[self.depot][i])
+        latest = s.latest if s.latest is not None else 24 * 60
+        hi = min(latest, shift.end - self.travel.minutes[i][self.depot]) - s.duration_min
+        if s.fixed_time is not None:
+            lo, hi = max(lo, s.fixed_time), min(hi, s.fixed_time)
+        if lo > hi:
+            return None
+        return DayNode(s.id, i, s.duration_min, lo, hi, self.step)
+
+    def options_for(self, s: Site) -> list[Option]:
+        out = []
+        for v in self.instance.settings.vehicles:
+            if not s.allows_vehicle(v.name):
+                continue
+            for d in s.days:
+                if d not in v.shifts or (s.fixed_day and d != s.fixed_day):
+                    continue
+                if self.node(s, v.name, d) is None:
+                    continue
+                for p in range(s.every_weeks or 1):
+                    out.append(Option(v.name, d, p))
+        return out
+
+    def day_problem(self, vehicle: str, weekday: str, content: frozenset) -> DayProblem | None:
+        v = self.instance.settings.vehicle(vehicle)
+        shift = v.shifts[weekday]
+        L = lcm(self.stops[sid].every_weeks or 1 for sid, _ in content)
+        if L > MAX_CYCLE_WEEKS:
+            return None
+        nodes = []
+        for sid, _ in sorted(content):
+            n = self.node(self.stops[sid], vehicle, weekday)
+            if n is None:
+                return None
+            nodes.append(n)
+        scen = tuple(
+            frozenset(sid for sid, p in content if k % (self.stops[sid].every_weeks or 1) == p)
+            for k in range(L)
+        )
+        return DayProblem(shift.start, shift.end, self.depot, tuple(nodes), scen,
+                          self.travel.km, self.travel.minutes, v.break_rule, v.max_km_per_day)
+
+    def evaluate(self, vehicle: str, weekday: str, content: frozenset) -> DaySolution | None:
+        key = (vehicle, weekday, content)
+        if key in self.cache:
+            return self.cache[key]
+        if not content:
+            sol = DaySolution({}, [], "optimal")
+        else:
+            prob = self.day_problem(vehicle, weekday, content)
+            sol = None
+            if prob is not None:
+                if sum(n.duration for n in prob.nodes) <= prob.shift_end - prob.shift_start:
+                    self.budget.used += 1
+                    sol = solve_day(prob, seed=self.seed, det_limit=2.0)
+        self.cache[key] = sol
+        return sol
+
+    @staticmethod
+    def day_cost(sol: DaySolution | None) -> float:
+        return math.inf if sol is None else sol.mean_km
+
+    # -- estimates ----------------------------------------------------------------
+    def insertion_estimate(self, s: Site, opt: Option, sol: DaySolution | None,
+                           content: frozenset) -> float:
+        """Mean extra km per week of adding s to the day, inserting into current routes."""
+        i = self.idx[s.id]
+        D = self.travel.km
+        N = s.every_weeks or 1
+        if not content or sol is None or not sol.routes:
+            return 2 * D[self.depot][i] / N
+        L = len(sol.routes)
+        L2 = lcm([L, N])
+        total = 0.0
+        for k in range(L2):
+            if k % N != opt.phase:
+                continue
+            order = [self.depot] + [self.idx[x] for x in sol.routes[k % L].order] + [self.depot]
+            total += min(D[a][i] + D[i][b] - D[a][b] for a, b in zip(order, order[1:]))
+        return total / L2
+
+    # -- state helpers --------------------------------------------------------------
+    def content_of(self, assign: dict[str, Option], vehicle: str, weekday: str) -> frozenset:
+        return frozenset((sid, o.phase) for sid, o in assign.items()
+                         if o.vehicle == vehicle and o.weekday == weekday)
+
+    def total(self, assign: dict[str, Option]) -> float:
+        days = {(o.vehicle, o.weekday) for o in assign.values()}
+        return sum(self.day_cost(self.evaluate(v, d, self.content_of(assign, v, d)))
+                   for v, d in days)
+
+    def try_place(self, assign: dict[str, Option], s: Site, opts: list[Option],
+                  tries: int = 4) -> tuple[Option, float] | None:
+        """Best of the `tries` most promising feasible options: (option, delta km)."""
+        scored = []
+        for o in opts:
+            content = self.content_of(assign, o.vehicle, o.weekday)
+            base = self.evaluate(o.vehicle, o.weekday, content)
+            if base is None and content:
+                continue
+            scored.append((self.insertion_estimate(s, o, base, content), o, content, base))
+        scored.sort(key=lambda x: (x[0], x[1].vehicle, x[1].weekday, x[1].phase))
+        best = None
+        tested = 0
+        for _, o, content, base in scored:
+            if tested >= tries and best is not None:
+                break
+            new = self.evaluate(o.vehicle, o.weekday, content | {(s.id, o.phase)})
+            tested += 1
+            if new is None:
+                continue
+            delta = self.day_cost(new) - self.day_cost(base)
+            if best is None or delta < best[1] - 1e-9:
+                best = (o, delta)
+        return best
+
+    # -- the search -----------------------------------------------------------------
+    def run(self) -> TemplateResult:
+        stops = list(self.stops.values())
+        opts = {s.id: self.options_for(s) for s in stops}
+        unserved: dict[str, str] = {}
+        assign: dict[str, Option] = {}
+        # hardest first: locked, high priority, few options, long and frequent
+        order = sorted(stops, key=lambda s: (
+            s.fixed_time is None and s.fixed_day is None, -(s.priority or 0), len(opts[s.id]),
+            -s.duration_min / (s.every_weeks or 1), s.id))
+        for s in order:
+            if not opts[s.id]:
+                unserved[s.id] = ""
+                continue
+            placed = self.try_place(assign, s, opts[s.id], tries=6)
+            if placed is None:
+                unserved[s.id] = ""
+            else:
+                assign[s.id] = placed[0]
+        stopped_by = "converged"
+        best = dict(assign)
+        best_cost = self.total(best)
+        cur, cur_cost = dict(best), best_cost
+        while True:
+            improved = self.local_search(cur, opts)
+            cur_cost = self.total(cur)
+            # re-try stops that did not fit: space may have opened
+            for sid in sorted(unserved):
+                if opts[sid] and self.budget.left:
+                    placed = self.try_place(cur, self.stops[sid], opts[sid], tries=len(opts[sid]))
+                    if placed:
+                        cur[sid] = placed[0]
+                        del unserved[sid]
+                        cur_cost = self.total(cur)
+            if (len(cur), -cur_cost) > (len(best), -best_cost) or (
+                len(cur) == len(best) and cur_cost < best_cost - 1e-6):
+                best, best_cost = dict(cur), cur_cost
+            if not self.budget.left:
+                stopped_by = "budget"
+                break
+            if not improved and not self.perturb(cur, best, opts):
+                break
+        for sid in list(unserved):
+            unserved[sid] = self.explain(self.stops[sid], opts[sid], best)
+        days = {}
+        cycle = {}
+        for v in self.instance.settings.vehicles:
+            for d in v.shifts:
+                content = self.content_of(best, v.name, d)
+                if content:
+                    days[(v.name, d)] = self.evaluate(v.name, d, content)
+                    cycle[(v.name, d)] = len(days[(v.name, d)].routes)
+        return TemplateResult(best, days, cycle, unserved, best_cost, self.budget.used, stopped_by)
+
+    def local_search(self, assign: dict[str, Option], opts: dict[str, list[Option]]) -> bool:
+        """Relocate and swap until no move improves; True if anything improved."""
+        any_improved = False
+        improved = True
+        while improved and self.budget.left:
+            improved = False
+            ids = sorted(assign)
+            self.rng.shuffle(ids)
+            for sid in ids:
+                if not self.budget.left:
+                    break
+                if self.relocate(assign, sid, opts[sid]):
+                    improved = any_improved = True
+            for a, b in self.swap_pairs(assign, opts):
+                if not self.budget.left:
+                    break
+                if self.swap(assign, a, b, opts):
+                    improved = any_improved = True
+        return any_improved
+
+    def relocate(self, assign: dict[str, Option], sid: str, opts: list[Option]) -> bool:
+        s = self.stops[sid]
+        o = assign[sid]
+        content = self.content_of(assign, o.vehicle, o.weekday)
+        before = self.day_cost(self.evaluate(o.vehicle, o.weekday, content))
+        removed = self.evaluate(o.vehicle, o.weekday, content - {(sid, o.phase)})
+        gain = before - self.day_cost(removed)
+        del assign[sid]
+        others = [x for x in opts if x != o]
+        placed = self.try_place(assign, s, others, tries=3) if others else None
+        if placed and placed[1] < gain - 0.05:
+            assign[sid] = placed[0]
+            return True
+        assign[sid] = o
+        return False
+
+    def swap_pairs(self, assign: dict[str, Option], opts) -> list[tuple[str, str]]:
+        """Pairs on different days that could trade options, nearest first."""
+        D = self.travel.km
+        pairs = []
+        ids = sorted(assign)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                oa, ob = assign[a], assign[b]
+                if (oa.vehicle, oa.weekday) == (ob.vehicle, ob.weekday):
+                    continue
+                pairs.append((D[self.idx[a]][self.idx[b]], a, b))
+        pairs.sort()
+        return [(a, b) for _, a, b in pairs[: 3 * len(ids)]]
+
+    def swap(self, assign, a: str, b: str, opts) -> bool:
+        oa, ob = assign[a], assign[b]
+        na = Option(ob.vehicle, ob.weekday, ob.phase % (self.stops[a].every_weeks or 1))
+        nb = Option(oa.vehicle, oa.weekday, oa.phase % (self.stops[b].every_weeks or 1))
+        if na not in opts[a] or nb not in opts[b]:
+            return False
+        days = {(oa.vehicle, oa.weekday), (ob.vehicle, ob.weekday)}
+        before = sum(self.day_cost(self.evaluate(v, d, self.content_of(assign, v, d)))
+                     for v, d in days)
+        assign[a], assign[b] = na, nb
+        after = sum(self.day_cost(self.evaluate(v, d, self.content_of(assign, v, d)))
+                    for v, d in days)
+        if after < before - 0.05:
+            return True
+        assign[a], assign[b] = oa, ob
+        return False
+
+    def perturb(self, cur: dict[str, Option], best: dict[str, Option], opts) -> bool:
+        """Restart from the best with a few stops moved at random (seeded)."""
+        cur.clear()
+        cur.update(best)
+        ids = sorted(cur)
+        if not ids:
+            return False
+        moved = 0
+        for sid in self.rng.sample(ids, k=min(3, len(ids))):
+            o = cur.pop(sid)
+            alts = [x for x in opts[sid] if x != o]
+            self.rng.shuffle(alts)
+            for alt in alts[:4]:
+                content = self.content_of(cur, alt.vehicle, alt.weekday)
+                if self.evaluate(alt.vehicle, alt.weekday, content | {(sid, alt.phase)}):
+                    cur[sid] = alt
+                    moved += 1
+                    break
+            else:
+                cur[sid] = o
+        return moved > 0 and self.budget.left
+
+    # -- explanations ---------------------------------------------------------------
+    def explain(self, s: Site, opts: list[Option], assign: dict[str, Option]) -> str:
+        """Why a stop got no timetable slot, in words a planner can act on."""
+        from ..model import hhmm
+
+        window = (f"{hhmm(s.earliest) if s.earliest is not None else 'shift start'}–"
+                  f"{hhmm(s.latest) if s.latest is not None else 'shift end'}")
+        if not opts:
+            runs = sorted({d for v in self.instance.settings.vehicles
+                           if s.allows_vehicle(v.name) for d in v.shifts})
+            if not set(s.days) & set(runs):
+                return (f"no allowed vehicle runs on its days ({','.join(s.days)}); vehicles run "
+                        f"on {','.join(runs) or 'no day'} — widen 'days' or add a shift")
+            return (f"its window {window} with {s.duration_min} min on site cannot be reached and "
+                    f"left in time within any shift on {','.join(s.days)} — widen the window "
+                    "or lengthen a shift")
+        alone = [o for o in opts if self.evaluate(o.vehicle, o.weekday,
+                                                  frozenset({(s.id, o.phase)})) is not None]
+        if not alone:
+            return (f"even alone, a {s.duration_min} min visit in {window} does not fit a shift "
+                    "with the lunch break and the drive from and back to the depot"
+                    " (or exceeds max_km_per_day) — widen the window or shorten the visit")
+        days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
+                                                                  "fri", "sat", "sun"].index(d))
+        return (f"no weekday ({', '.join(days)}) has {s.duration_min} free minutes between "
+                f"{window} once the other stops are placed — shorten stops, widen the window, "
+                "lower a frequency or add a shift")

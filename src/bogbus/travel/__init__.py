@@ -1,0 +1,24 @@
+"""Travel models behind one interface: a matrix of km and whole minutes between sites.
+
+`greatcircle` (embedded, offline) is the default; road-network (`osm`) and imported
+(`matrix`) models plug in here by returning the same `TravelMatrix`.
+"""
+
+from __future__ import annotations
+
+from ..errors import BogbusError
+from ..model import Instance
+from .base import TravelMatrix
+from .greatcircle import greatcircle_matrix
+
+__all__ = ["TravelMatrix", "build_travel"]
+
+
+def build_travel(instance: Instance) -> TravelMatrix:
+    """The travel matrix for every site of the instance, by the model in settings."""
+    ts = instance.settings.travel
+    if ts.model == "greatcircle":
+        return greatcircle_matrix(instance.sites, ts.circuity, ts.speed_kmh)
+    raise BogbusError(
+        f"settings.yaml: travel.model {ts.model!r} is not available yet — use greatcircle"
+    )

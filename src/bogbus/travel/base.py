@@ -1,0 +1,29 @@
+"""The matrix every travel model produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """km and whole driving minutes between sites, indexed by site id.
+
+    Minutes are integers (rounded up) so every time in a plan is a whole minute and
+    anyone can re-add legs exactly. `shapes` optionally holds road geometry per leg.
+    """
+
+    ids: tuple[str, ...]
+    km: tuple[tuple[float, ...], ...]
+    minutes: tuple[tuple[int, ...], ...]
+    description: Mapping[str, object]
+    shapes: Mapping[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
+
+    def index(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.ids)}
+
+    def leg(self, a: str, b: str) -> tuple[float, int]:
+        idx = self.index()
+        i, j = idx[a], idx[b]
+        return self.km[i][j], self.minutes[i][j]
