@@ -1,0 +1,126 @@
+"""`bogbus.ics`: one calendar event per visit, for staff calendars.
+
+- Times are local Europe/Copenhagen (`DTSTART;TZID=Europe/Copenhagen`) and the file
+  carries the matching VTIMEZONE (EU summer-time rules as RRULEs).
+- UIDs are derived from scenario + site + date (plus a counter if a site is visited
+  twice the same day), so importing a re-planned quarter updates events instead of
+  duplicating them.
+- `CATEGORIES` tells public stops (`Bogbus,Holdeplads`) from outreach visits
+  (`Bogbus,Opsøgende,<Daginstitution|Plejehjem|Filial>`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+
+from .. import __version__
+from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
+from .planview import PlanView, Visit
+
+TZID = "Europe/Copenhagen"
+UID_DOMAIN = "bogbus"
+
+
+def visit_uid(scenario: str, site_id: str, day: str, n: int = 1) -> str:
+    """Stable UID for the n-th visit of a site on a day in a scenario."""
+    key = "\x1f".join((scenario, site_id, day) + ((str(n),) if n > 1 else ()))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9]", "", site_id)[:16] or "site"
+    suffix = f"-{n}" if n > 1 else ""
+    return f"{day}-{slug}-{digest}{suffix}@{UID_DOMAIN}"
+
+
+def _local(day: str, hhmm: str, tz: ZoneInfo) -> datetime:
+    h, m = (int(x) for x in hhmm.split(":"))
+    y, mo, d = (int(x) for x in day.split("-"))
+    if h == 24:  # "24:00" is the end of the day
+        return datetime(y, mo, d, 23, 59, tzinfo=tz)
+    return datetime(y, mo, d, h, m, tzinfo=tz)
+
+
+def _description(v: PlanView, vis: Visit) -> str:
+    lines = []
+    if vis.kind == "stop":
+        for e in v.entries_for(vis.site_id):
+            if vis.date in e.dates:
+                lines.append(
+                    f"Holdeplads: {day_time(e.weekday, e.arrival, e.departure)}, "
+                    f"{pattern_words(e.every_weeks, e.week_parity)}."
+                )
+    else:
+        lines.append(f"{kind_name(vis.kind)} (opsøgende besøg).")
+        crates = v.site(vis.site_id).get("crates")
+        if crates:
+            lines.append(f"Kasser at bytte: {crates}.")
+    if vis.vehicle:
+        lines.append(f"Bus: {vis.vehicle}.")
+    lines.append(f"{v.library_name} – plan {v.scenario} {quarter_text(v.quarter)}.".strip())
+    return "\n".join(lines)
+
+
+def timetable_ics(v: PlanView, now: datetime | None = None) -> bytes:
+    tz = ZoneInfo(TZID)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", f"-//bogbus//bogbus {__version__}//DA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{v.library_name} {quarter_text(v.quarter)}".strip())
+    cal.add("x-wr-timezone", TZID)
+    cal.add_component(vtimezone())
+
+    seen: dict[tuple[str, str], int] = {}
+    for vis in v.visits:
+        n = seen[(vis.site_id, vis.date)] = seen.get((vis.site_id, vis.date), 0) + 1
+        name = v.name(vis.site_id)
+        ev = Event()
+        ev.add("uid", visit_uid(v.scenario, vis.site_id, vis.date, n))
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", _local(vis.date, vis.arrival, tz))
+        ev.add("dtend", _local(vis.date, vis.departure, tz))
+        if vis.kind == "stop":
+            ev.add("summary", f"Bogbussen: {name}")
+            ev.add("categories", ["Bogbus", "Holdeplads"])
+        else:
+            ev.add("summary", f"Bogbus – {capitalise(kind_name(vis.kind))}: {name}")
+            ev.add("categories", ["Bogbus", "Opsøgende", kind_name(vis.kind)])
+        address = v.address(vis.site_id)
+        ev.add("location", f"{name}, {address}" if address else name)
+        coords = v.coords(vis.site_id)
+        if coords:
+            ev.add("geo", coords)
+        ev.add("description", _description(v, vis))
+        ev.add("transp", "OPAQUE")
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def vtimezone() -> Timezone:
+    """Europe/Copenhagen as recurring EU summer-time rules (valid for any year since 1996).
+
+    Written as RRULEs rather than icalendar's generated list of dates, which stops at 2037.
+    """
+    tz = Timezone()
+    tz.add("tzid", TZID)
+    tz.add("x-lic-location", TZID)
+    summer = TimezoneDaylight()
+    summer.add("tzname", "CEST")
+    summer.add("tzoffsetfrom", timedelta(hours=1))
+    summer.add("tzoffsetto", timedelta(hours=2))
+    summer.add("dtstart", datetime(1996, 3, 31, 2, 0, 0))
+    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    winter = TimezoneStandard()
+    winter.add("tzname", "CET")
+    winter.add("tzoffsetfrom", timedelta(hours=2))
+    winter.add("tzoffsetto", timedelta(hours=1))
+    winter.add("dtstart", datetime(1996, 10, 27, 3, 0, 0))
+    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz

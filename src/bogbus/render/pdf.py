@@ -1,0 +1,392 @@
+"""A4 PDFs in Danish: one poster per public stop and the full køreplan.
+
+Made with fpdf2 and an embedded DejaVu Sans (shipped in `assets/fonts/`), so æøå and
+any other text in a site name print and extract as text. Site names are drawn as plain
+text (never interpreted as markup).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fpdf import FPDF, FontFace, XPos, YPos
+from fpdf.enums import MethodReturnValue
+
+from .danish import (
+    EN_DASH,
+    capitalise,
+    date_long,
+    date_short,
+    day_time,
+    kind_name,
+    pattern_words,
+    period_text,
+    quarter_text,
+    time_range,
+    weekday_name,
+)
+from .planview import PlanView, StopEntry, clean_text, is_date
+from .style import ACCENT_RGB, WEEKDAY_COLOURS, hex_rgb
+
+FONT_DIR = Path(__file__).parent / "assets" / "fonts"
+FONT = "DejaVu"
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 14.0
+PT = 0.3528  # mm per point
+NBSP = "\u00a0"
+
+# fpdf2 logs one warning per glyph a font lacks (e.g. emoji in a hostile name); the
+# character is then simply not drawn, which is what we want.
+logging.getLogger("fpdf").setLevel(logging.ERROR)
+
+
+class _PDF(FPDF):
+    def __init__(self, title: str, footer_text: str = "") -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_title(title)
+        self.set_author("bogbus")
+        self.set_creator("bogbus")
+        self.set_lang("da")
+        self._footer_text = footer_text
+        self.set_font(FONT, "", 11)
+
+    def footer(self) -> None:  # fpdf2 hook
+        if not self._footer_text:
+            return
+        self.set_y(-11)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(110, 110, 110)
+        self.cell(0, 5, f"{self._footer_text} {EN_DASH} side {self.page_no()} af {{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
+
+
+def _fit_size(
+    pdf: FPDF, text: str, width: float, start: float, smallest: float, style: str = "B"
+) -> float:
+    size = start
+    while size > smallest:
+        pdf.set_font(FONT, style, size)
+        if pdf.get_string_width(text) <= width:
+            return size
+        size -= 1
+    pdf.set_font(FONT, style, smallest)
+    return smallest
+
+
+def _line(
+    pdf: FPDF,
+    text: str,
+    size: float,
+    style: str = "",
+    h: float | None = None,
+    align: str = "L",
+    colour: tuple[int, int, int] = (0, 0, 0),
+) -> None:
+    """Text wrapped to the text width, then the cursor on the next line at the margin."""
+    pdf.set_font(FONT, style, size)
+    pdf.set_text_color(*colour)
+    pdf.set_x(MARGIN)
+    pdf.multi_cell(
+        PAGE_W - 2 * MARGIN,
+        h or size * PT * 1.25,
+        text,
+        align=align,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_text_color(0, 0, 0)
+
+
+def _lines_needed(pdf: FPDF, text: str, width: float, size: float, style: str = "") -> int:
+    pdf.set_font(FONT, style, size)
+    lines = pdf.multi_cell(width, 5, text, dry_run=True, output=MethodReturnValue.LINES)
+    return max(1, len(lines))
+
+
+# ---------------------------------------------------------------------------- posters
+def _poster_footer(pdf: FPDF, v: PlanView) -> float:
+    """Draw the footer at the bottom of the page; return its top y."""
+    width = PAGE_W - 2 * MARGIN
+    contact_lines = _lines_needed(pdf, v.contact, width, 14) if v.contact else 0
+    h = 2 + 7.5 + contact_lines * 6.5 + 6
+    top = PAGE_H - MARGIN - h
+    pdf.set_draw_color(*ACCENT_RGB)
+    pdf.set_line_width(0.8)
+    pdf.line(MARGIN, top, PAGE_W - MARGIN, top)
+    pdf.set_y(top + 2)
+    _line(pdf, v.library_name, 15, "B", h=7.5)
+    if v.contact:
+        _line(pdf, v.contact, 14, h=6.5)
+    _line(
+        pdf,
+        f"Gælder {period_text(v.period_start, v.period_end)}. Ret til ændringer forbeholdes.",
+        10,
+        h=5,
+        colour=(90, 90, 90),
+    )
+    return top
+
+
+def _poster_entry(pdf: FPDF, v: PlanView, e: StopEntry, s: float) -> None:
+    width = PAGE_W - 2 * MARGIN
+    colour = hex_rgb(WEEKDAY_COLOURS.get(e.weekday, "#333333"))
+    # weekday + time: the line citizens read from two metres
+    text = day_time(e.weekday, e.arrival, e.departure)
+    size = _fit_size(pdf, text, width - 6, 46 * s, 24 * s)
+    h = size * PT * 1.35
+    y = pdf.get_y()
+    pdf.set_fill_color(*colour)
+    pdf.rect(MARGIN, y, 3.0, h + 14 * s + 2, style="F")
+    pdf.set_xy(MARGIN + 6, y)
+    pdf.cell(width - 6, h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pattern = capitalise(pattern_words(e.every_weeks, e.week_parity))
+    if e.vehicle and v.multi_vehicle:
+        pattern += f" ({e.vehicle})"
+    pdf.set_font(FONT, "", 34 * s)
+    pdf.set_x(MARGIN + 6)
+    pdf.cell(width - 6, 14 * s, pattern, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(5 * s)
+
+    # every date of the quarter
+    _line(pdf, f"Datoer i {quarter_text(v.quarter) or 'perioden'}:", 22 * s, "B")
+    pdf.ln(1 * s)
+    dates = list(e.dates)
+    if dates:
+        cols = 3 if len(dates) > 6 else 2
+        rows = -(-len(dates) // cols)
+        col_w = width / cols
+        row_h = 28 * s * PT * 1.4
+        pdf.set_font(FONT, "", 28 * s)
+        y0 = pdf.get_y()
+        for i, d in enumerate(dates):  # column-major: read down, then across
+            c, r = divmod(i, rows)
+            pdf.set_xy(MARGIN + c * col_w, y0 + r * row_h)
+            pdf.cell(col_w, row_h, date_long(d))
+        pdf.set_xy(MARGIN, y0 + rows * row_h)
+    else:
+        _line(pdf, "Ingen datoer i perioden.", 28 * s)
+    pdf.ln(4 * s)
+
+    if e.skipped:
+        _line(pdf, "Bussen kommer ikke:", 22 * s, "B")
+        for d, reason in e.skipped:
+            _line(pdf, f"{date_long(d)}: {reason}" if reason else date_long(d), 22 * s)
+        pdf.ln(4 * s)
+
+
+def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
+    name = v.name(site_id)
+    pdf = _PDF(title=f"Bogbussen – {name}")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    width = PAGE_W - 2 * MARGIN
+
+    footer_top = _poster_footer(pdf, v)
+
+    # top band
+    pdf.set_fill_color(*ACCENT_RGB)
+    pdf.rect(0, 0, PAGE_W, 26, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font(FONT, "B", 30)
+    pdf.set_xy(MARGIN, 5)
+    pdf.cell(width, 16, "Bogbussen holder her")
+    pdf.set_text_color(0, 0, 0)
+
+    # stop name: as large as fits on one line, else wrapped
+    pdf.set_y(34)
+    size = _fit_size(pdf, name, width, 60 * s, 36 * s)
+    _line(pdf, name, size, "B", h=size * PT * 1.2)
+    address = v.address(site_id)
+    if address:
+        _line(pdf, address, 16 * s, colour=(70, 70, 70))
+    pdf.ln(7 * s)
+
+    entries = v.entries_for(site_id)
+    if entries:
+        for e in entries:
+            _poster_entry(pdf, v, e, s)
+    else:
+        _line(
+            pdf,
+            f"Bogbussen kommer ikke her i {quarter_text(v.quarter) or 'perioden'}.",
+            28 * s,
+            "B",
+        )
+        reason = v.unserved_reason(site_id)
+        if reason:
+            pdf.ln(3 * s)
+            _line(pdf, f"Årsag: {reason}", 17 * s)
+    return pdf, pdf.get_y() <= footer_top - 2
+
+
+def poster_pdf(v: PlanView, site_id: str) -> bytes:
+    """One A4 poster for a public stop; shrinks its type until everything fits one page."""
+    pdf = None
+    for s in (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62, 0.57, 0.52, 0.47, 0.42, 0.38, 0.34, 0.3):
+        pdf, fits = _draw_poster(v, site_id, s)
+        if fits:
+            break
+    return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------------------- køreplan
+def _heading(
+    pdf: FPDF, text: str, size: float, colour: tuple[int, int, int] | None = None, room: float = 40
+) -> None:
+    if pdf.get_y() > PAGE_H - MARGIN - room:
+        pdf.add_page()
+    if colour:
+        y = pdf.get_y()
+        pdf.set_fill_color(*colour)
+        pdf.rect(MARGIN, y + 1, 2.5, size * PT * 1.1, style="F")
+        pdf.set_x(MARGIN + 5)
+    pdf.set_font(FONT, "B", size)
+    pdf.cell(0, size * PT * 1.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 10)
+
+
+def _nb(text: str) -> str:
+    """Keep a date like "2. mar." on one line when a table cell wraps."""
+    return text.replace(" ", NBSP)
+
+
+def _dates_line(dates: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(_nb(date_short(d)) for d in dates)
+
+
+def _skipped_line(skipped) -> str:
+    return "\n".join(f"{_nb(date_short(d))}: {r}" if r else _nb(date_short(d)) for d, r in skipped)
+
+
+def _table(pdf: FPDF, headings: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    heading_style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT_RGB)
+    pdf.set_font(FONT, "", 10)
+    pdf.set_draw_color(190, 190, 190)
+    pdf.set_fill_color(242, 246, 247)
+    pdf.set_line_width(0.2)
+    with pdf.table(
+        col_widths=widths,
+        text_align="LEFT",
+        v_align="TOP",
+        headings_style=heading_style,
+        line_height=5.2,
+        padding=(1.2, 1.5),
+        borders_layout="HORIZONTAL_LINES",
+        cell_fill_color=(242, 246, 247),
+        cell_fill_mode="ROWS",
+        width=PAGE_W - 2 * MARGIN,
+    ) as table:
+        head = table.row()
+        for h in headings:
+            head.cell(h)
+        for r in rows:
+            row = table.row()
+            for text in r:
+                row.cell(text)
+    pdf.ln(5)
+
+
+def koereplan_pdf(v: PlanView) -> bytes:
+    """The full køreplan: public stops by weekday, then the staff's dated outreach visits."""
+    quarter = quarter_text(v.quarter)
+    pdf = _PDF(
+        title=f"Bogbussens køreplan {quarter}".strip(),
+        footer_text=f"Bogbussens køreplan {quarter} {EN_DASH} {v.library_name}",
+    )
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+
+    _line(pdf, "Bogbussens køreplan", 26, "B")
+    _line(
+        pdf,
+        f"{capitalise(quarter) + ': ' if quarter else ''}"
+        f"{period_text(v.period_start, v.period_end)}",
+        14,
+    )
+    _line(pdf, v.library_name, 12, "B")
+    if v.contact:
+        _line(pdf, v.contact, 11)
+    pdf.ln(3)
+    closed = [
+        f"{date_long(a)}: {why}" if a == b else f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
+        for a, b, why in v.closed_days()
+    ]
+    if closed:
+        _line(pdf, "Bussen kører ikke: " + "; ".join(closed) + ".", 10)
+    if v.scenario:
+        _line(pdf, f"Scenarie: {v.scenario}", 8, colour=(110, 110, 110))
+    pdf.ln(4)
+
+    multi = v.multi_vehicle
+    headings = ["Tid", "Holdeplads", "Hvornår", "Kommer ikke"] + (["Bus"] if multi else [])
+    widths = [32, 62, 50, 38] if not multi else [30, 54, 44, 34, 20]
+    weekdays = []
+    for e in v.stop_entries:
+        if e.weekday not in weekdays:
+            weekdays.append(e.weekday)
+    if not weekdays:
+        _line(pdf, "Ingen holdepladser i perioden.", 12)
+    for wd in weekdays:
+        _heading(pdf, weekday_name(wd), 16, hex_rgb(WEEKDAY_COLOURS.get(wd, "#333333")))
+        rows = []
+        for e in (e for e in v.stop_entries if e.weekday == wd):
+            when = capitalise(pattern_words(e.every_weeks, e.week_parity))
+            if e.every_weeks > 1 and e.dates:
+                when += ":\n" + _dates_line(e.dates)
+            name = v.name(e.site_id)
+            if v.address(e.site_id):
+                name += "\n" + v.address(e.site_id)
+            row = [time_range(e.arrival, e.departure), name, when, _skipped_line(e.skipped)]
+            rows.append(row + ([e.vehicle] if multi else []))
+        _table(pdf, headings, rows, widths)
+
+    # staff section
+    pdf.add_page()
+    _line(pdf, "Til personalet: daginstitutioner og plejehjem", 20, "B")
+    _line(
+        pdf,
+        "Daterede besøg i perioden (opsøgende arbejde og depotbytte). Vises ikke for borgerne.",
+        10,
+        colour=(90, 90, 90),
+    )
+    pdf.ln(3)
+    outreach = v.outreach_visits
+    if outreach:
+        headings = ["Dato", "Tid", "Sted", "Type", "Kasser"] + (["Bus"] if multi else [])
+        widths = [26, 32, 70, 36, 18] if not multi else [24, 30, 62, 32, 16, 18]
+        rows = []
+        for vis in outreach:
+            site = v.site(vis.site_id)
+            name = v.name(vis.site_id)
+            if v.address(vis.site_id):
+                name += "\n" + v.address(vis.site_id)
+            crates = site.get("crates") or ""
+            row = [
+                date_short(vis.date, weekday=True),
+                time_range(vis.arrival, vis.departure),
+                name,
+                kind_name(vis.kind),
+                str(crates),
+            ]
+            rows.append(row + ([vis.vehicle] if multi else []))
+        _table(pdf, headings, rows, widths)
+    else:
+        _line(pdf, "Ingen besøg i daginstitutioner eller plejehjem i perioden.", 11)
+
+    if v.unserved:
+        _heading(pdf, "Ikke planlagt", 14)
+        rows = [
+            [
+                v.name(str(u.get("site_id"))),
+                date_short(u["date"]) if is_date(u.get("date")) else "hele perioden",
+                clean_text(u.get("reason")),
+            ]
+            for u in v.unserved
+        ]
+        _table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
+    return bytes(pdf.output())

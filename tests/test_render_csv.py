@@ -1,0 +1,93 @@
+"""timetable.csv round-trips to the plan."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from bogbus.render import read_timetable_csv, write_timetables
+from bogbus.render.csvout import COLUMNS
+
+PLAN = Path(__file__).parent / "data" / "plan_small.json"
+DOC = Path(__file__).parents[1] / "docs" / "timetable-csv.md"
+
+
+def load_plan() -> dict:
+    return json.loads(PLAN.read_text(encoding="utf-8"))
+
+
+def test_csv_round_trips(tmp_path):
+    plan = load_plan()
+    (path,) = write_timetables(plan, tmp_path, formats=["csv"])
+    assert path.name == "timetable.csv"
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = read_timetable_csv(path)
+    with open(path, encoding="utf-8", newline="") as fh:
+        assert tuple(next(csv.reader(fh))) == COLUMNS
+
+    patterns = [r for r in rows if r["record"] == "pattern"]
+    back = [
+        {
+            "site_id": r["site_id"],
+            "vehicle": r["vehicle"],
+            "weekday": r["weekday"],
+            "arrival": r["arrival"],
+            "departure": r["departure"],
+            "every_weeks": int(r["every_weeks"]),
+            "week_parity": r["week_parity"] or None,
+            "dates": r["dates"].split(),
+            "skipped": [
+                {"date": s["date"], "reason": s["reason"]}
+                for s in rows
+                if s["record"] == "skipped"
+                and s["site_id"] == r["site_id"]
+                and s["weekday"] == r["weekday"]
+                and s["arrival"] == r["arrival"]
+            ],
+        }
+        for r in patterns
+    ]
+    key = lambda e: (e["site_id"], e["weekday"], e["arrival"])
+    assert sorted(back, key=key) == sorted(plan["stop_timetable"], key=key)
+
+    visits = sorted(
+        (r["date"], r["vehicle"], r["site_id"], r["kind"], r["arrival"], r["departure"])
+        for r in rows
+        if r["record"] == "visit"
+    )
+    want = sorted(
+        (rt["date"], rt["vehicle"], v["site_id"], v["kind"], v["arrival"], v["departure"])
+        for rt in plan["routes"]
+        for v in rt["visits"]
+    )
+    assert visits == want
+
+    names = {s["id"]: s["name"] for s in plan["sites"]}
+    for r in rows:
+        assert r["name"] == names[r["site_id"]]
+        assert r["public"] == ("1" if r["kind"] == "stop" else "0")
+        assert r["scenario"] == plan["scenario"] and r["quarter"] == plan["quarter"]
+    s02 = next(r for r in patterns if r["site_id"] == "S02")
+    assert s02["text_da"] == "Tirsdag kl. 14.10\u201314.55, lige uger"
+    assert s02["pattern_da"] == "lige uger"
+
+
+def test_formula_like_names_are_guarded_and_restored(tmp_path):
+    plan = load_plan()
+    plan["sites"][1]["name"] = '=HYPERLINK("http://evil","klik")'
+    plan["sites"][2]["name"] = "-Torvet, Ålum"
+    (path,) = write_timetables(plan, tmp_path, formats=["csv"])
+    with open(path, encoding="utf-8", newline="") as fh:
+        raw = list(csv.DictReader(fh))
+    assert all(not r["name"].startswith(("=", "-")) for r in raw)
+    rows = read_timetable_csv(path)
+    assert {r["name"] for r in rows if r["site_id"] == "S01"} == {plan["sites"][1]["name"]}
+    assert {r["name"] for r in rows if r["site_id"] == "S02"} == {"-Torvet, Ålum"}
+
+
+def test_columns_documented():
+    doc = DOC.read_text(encoding="utf-8")
+    for c in COLUMNS:
+        assert f"`{c}`" in doc, c
