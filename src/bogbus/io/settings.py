@@ -1,0 +1,396 @@
+"""`settings.yaml` → `model.Settings`.
+
+Planners edit this file by hand, so every value is type-checked with a message
+that names the key path (`vehicles[0].shifts.wed`) and its line. The YAML is read
+with PyYAML's safe loader minus YAML 1.1's base-60 numbers, so an unquoted
+`11:00` stays the time it looks like instead of becoming the integer 660.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Mapping
+
+import yaml
+
+from ..errors import Problem
+from ..model import BreakRule, Closure, Settings, TimeWindow, TravelSettings, Vehicle, parse_hhmm
+from .csvfile import decode, parse_number
+from ..validate import line_of
+from .sites import parse_day
+
+TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2")
+VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy")
+TRAVEL_MODELS = ("greatcircle", "osm", "matrix")
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_INT = re.compile(
+    r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
+)
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader without base-60 numbers (`11:00` must stay a string)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_INT_TAG, _INT, list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT_TAG, _FLOAT, list("-+0123456789."))
+# Dates stay text until `_Reader.day` reads them, so `2027-13-01` is a message, not a crash.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        lambda loader, node: loader.construct_scalar(node))
+
+
+@dataclass
+class ParsedSettings:
+    """The settings (None when unreadable), problems, and the line of each key path."""
+
+    settings: Settings | None
+    problems: list[Problem]
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def _index_nodes(node: yaml.Node, path: str, lines: dict[str, int], raw: dict[str, str],
+                 dups: list[tuple[str, int]]) -> None:
+    """Record the line and raw text of every key path; note duplicate keys."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            sub = f"{path}.{name}" if path else name
+            if name in seen:
+                dups.append((sub, key.start_mark.line + 1))
+            seen.add(name)
+            lines[sub] = key.start_mark.line + 1
+            _index_nodes(value, sub, lines, raw, dups)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            sub = f"{path}[{i}]"
+            lines[sub] = item.start_mark.line + 1
+            _index_nodes(item, sub, lines, raw, dups)
+    elif isinstance(node, yaml.ScalarNode):
+        raw[path] = node.value
+
+
+class _Reader:
+    """Typed access to the YAML values; each bad value becomes a Problem at its key path."""
+
+    def __init__(self, file: str, lines: dict[str, int], raw: dict[str, str]):
+        self.file, self.lines, self.raw = file, lines, raw
+        self.problems: list[Problem] = []
+
+    def line(self, path: str) -> int | None:
+        return line_of(self.lines, path)
+
+    def bad(self, path: str, message: str, fix: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.file, message, fix, row=self.line(path),
+                                     column=path, severity=severity))
+
+    def mapping(self, value: Any, path: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.bad(path, f"{path} should be a group of 'key: value' lines, not {value!r}",
+                     f"indent the keys under {path}:, see the example settings.yaml")
+            return {}
+        return {str(k): v for k, v in value.items()}
+
+    def unknown(self, values: Mapping[str, Any], known: tuple[str, ...], path: str) -> None:
+        for key in values:
+            if key not in known:
+                where = f"{path}.{key}" if path else key
+                self.bad(where, f"key '{where}' is not used by bogbus and is ignored",
+                         f"check the spelling (known here: {', '.join(known)})", "warning")
+
+    def text(self, value: Any, path: str, example: str, required: bool = False) -> str:
+        if value is None or value == "":
+            if required:
+                self.bad(path, f"{path} is missing", f"add it, e.g. {path}: {example}")
+            return ""
+        if isinstance(value, (dict, list)):
+            self.bad(path, f"{path} should be a single text, not a list or group",
+                     f"write it on one line, e.g. {path}: {example}")
+            return ""
+        return str(value).strip()
+
+    def number(self, value: Any, path: str, default: float | None, *, integer: bool = False,
+               minimum: float | None = None, positive: bool = False,
+               example: str = "10") -> float | None:
+        if value is None:
+            return default
+        number: float | None = None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
+            try:
+                number = parse_number(value)
+            except ValueError:
+                number = None
+        kind = "a whole number" if integer else "a number"
+        if number is None or (integer and number != int(number)):
+            self.bad(path, f"{path} should be {kind}, not {value!r}",
+                     f"write e.g. {path}: {example}")
+            return default
+        if positive and number <= 0:
+            self.bad(path, f"{path} is {value} but must be more than 0",
+                     f"write a positive value, e.g. {path}: {example}")
+            return default
+        if minimum is not None and number < minimum:
+            self.bad(path, f"{path} is {value} but must be at least {minimum:g}",
+                     f"write e.g. {path}: {example}")
+            return default
+        return int(number) if integer else number
+
+    def time(self, value: Any, path: str, default: int, example: str) -> int:
+        if value is None:
+            return default
+        text = self.raw.get(path, str(value))
+        try:
+            return parse_hhmm(text)
+        except ValueError:
+            self.bad(path, f"{path} '{text}' is not a time of day",
+                     f'write it as "HH:MM" in quotes, e.g. {path}: "{example}"')
+            return default
+
+    def day(self, value: Any, path: str) -> date | None:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip() if value is not None else ""
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        m = _DMY.match(text)
+        if m:
+            try:
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:
+                pass
+        self.bad(path, f"{path} '{text}' is not a date",
+                 f"write it as YYYY-MM-DD, e.g. {path}: 2027-07-05")
+        return None
+
+
+def _shift(r: _Reader, value: Any, path: str) -> TimeWindow | None:
+    if value is None or value is False or str(value).strip() in ("", "-"):
+        return None  # explicitly not running that day
+    text = r.raw.get(path, str(value)).strip()
+    parts = re.split(r"\s*[-–—]\s*", text)
+    try:
+        if len(parts) != 2:
+            raise ValueError(text)
+        return TimeWindow(parse_hhmm(parts[0]), parse_hhmm(parts[1]))
+    except ValueError:
+        r.bad(path, f"shift {path} '{text}' is not a start and end time",
+              f'write it as "HH:MM-HH:MM" in quotes, e.g. {path}: "08:30-16:30", '
+              "or delete the line if the bus does not run that day")
+        return None
+
+
+def _break(r: _Reader, value: Any, path: str) -> BreakRule | None:
+    if value is None or value is False:
+        return None
+    b = r.mapping(value, path)
+    r.unknown(b, ("minutes", "earliest", "latest"), path)
+    minutes = r.number(b.get("minutes"), f"{path}.minutes", None, integer=True, minimum=0,
+                       example="30")
+    if not minutes:
+        if "minutes" not in b:
+            r.bad(path, f"{path} has no minutes", f"add e.g. {path}: {{minutes: 30, "
+                  'earliest: "11:00", latest: "13:30"}, or delete break if there is none')
+        return None
+    return BreakRule(int(minutes), r.time(b.get("earliest"), f"{path}.earliest", 0, "11:00"),
+                     r.time(b.get("latest"), f"{path}.latest", 24 * 60, "13:30"))
+
+
+def _vehicle(r: _Reader, value: Any, path: str, index: int) -> Vehicle | None:
+    v = r.mapping(value, path)
+    if not v:
+        if value is not None and not isinstance(value, dict):
+            return None
+        r.bad(path, f"{path} is empty", "give the vehicle a name and shifts")
+        return None
+    r.unknown(v, VEHICLE_KEYS, path)
+    name = r.text(v.get("name"), f"{path}.name", "bogbus", required=True) or f"vehicle {index + 1}"
+    shifts: dict[str, TimeWindow] = {}
+    raw_shifts = r.mapping(v.get("shifts"), f"{path}.shifts")
+    if "shifts" not in v:
+        r.bad(f"{path}.shifts", f"vehicle '{name}' has no shifts",
+              f'add e.g. shifts: {{mon: "08:30-16:30"}} under {path}')
+    for key, text in raw_shifts.items():
+        day = parse_day(key)
+        sub = f"{path}.shifts.{key}"
+        if day is None:
+            r.bad(sub, f"'{key}' in {path}.shifts is not a weekday",
+                  "use mon, tue, wed, thu, fri, sat or sun")
+        elif day in shifts:
+            r.bad(sub, f"{path}.shifts has {day} twice", "keep one shift per weekday")
+        elif (window := _shift(r, text, sub)) is not None:
+            shifts[day] = window
+    energy = r.mapping(v.get("energy"), f"{path}.energy")
+    r.unknown(energy, ("litres_per_100km", "kwh_per_100km"), f"{path}.energy")
+    return Vehicle(
+        name=name,
+        shifts=shifts,
+        break_rule=_break(r, v.get("break"), f"{path}.break"),
+        max_km_per_day=r.number(v.get("max_km_per_day"), f"{path}.max_km_per_day", None,
+                                positive=True, example="150"),
+        crate_capacity=r.number(v.get("crate_capacity"), f"{path}.crate_capacity", None,
+                                integer=True, minimum=0, example="10"),
+        litres_per_100km=r.number(energy.get("litres_per_100km"),
+                                  f"{path}.energy.litres_per_100km", None, minimum=0,
+                                  example="30"),
+        kwh_per_100km=r.number(energy.get("kwh_per_100km"), f"{path}.energy.kwh_per_100km",
+                               None, minimum=0, example="120"),
+    )
+
+
+def _holidays(r: _Reader, value: Any) -> str | None:
+    path = "calendar.holidays"
+    if value is None or value is False or str(value).strip().lower() in ("", "none", "ingen"):
+        return None
+    if not isinstance(value, str):
+        r.bad(path, f"{path} should be a country code like DK, not {value!r}",
+              "write holidays: DK, or holidays: null for no public holidays")
+        return None
+    code = value.strip().upper()
+    try:
+        from holidays import list_supported_countries
+    except ImportError:  # the holiday library is a dependency; be lenient if absent
+        return code
+    if code.split("-")[0] not in list_supported_countries():
+        r.bad(path, f"{path} '{value}' is not a country code the holiday calendar knows",
+              "write a two-letter country code, e.g. holidays: DK")
+    return code
+
+
+def _closures(r: _Reader, value: Any) -> tuple[Closure, ...]:
+    path = "calendar.closures"
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        r.bad(path, f"{path} should be a list of periods",
+              "write one line per closure: "
+              "- {start: 2027-07-05, end: 2027-08-06, reason: Sommerferie}")
+        return ()
+    closures: list[Closure] = []
+    for i, item in enumerate(value):
+        sub = f"{path}[{i}]"
+        c = r.mapping(item, sub)
+        r.unknown(c, ("start", "end", "reason"), sub)
+        if "start" not in c:
+            r.bad(sub, f"closure {sub} has no start date", "add start: YYYY-MM-DD")
+            continue
+        start = r.day(c.get("start"), f"{sub}.start")
+        end = r.day(c["end"], f"{sub}.end") if c.get("end") is not None else start
+        if start and end:
+            closures.append(Closure(start, end, r.text(c.get("reason"), f"{sub}.reason", "")))
+    return tuple(closures)
+
+
+def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
+    r.unknown(doc, TOP_KEYS, "")
+    depot = ""
+    if isinstance(doc.get("depot"), list):
+        r.bad("depot", "depot lists several sites, but there must be exactly one depot",
+              "write the id of the one depot the bus starts from, e.g. depot: DEPOT")
+    else:
+        depot = r.text(doc.get("depot"), "depot", "DEPOT", required=True)
+    vehicles: list[Vehicle] = []
+    raw_vehicles = doc.get("vehicles")
+    if not isinstance(raw_vehicles, list) or not raw_vehicles:
+        r.bad("vehicles", "vehicles is missing or empty" if raw_vehicles in (None, [])
+              else "vehicles should be a list (each vehicle starts with '- name:')",
+              "list at least one vehicle: - name: bogbus, with its shifts")
+    else:
+        vehicles = [v for i, item in enumerate(raw_vehicles)
+                    if (v := _vehicle(r, item, f"vehicles[{i}]", i))]
+
+    cal = r.mapping(doc.get("calendar"), "calendar")
+    r.unknown(cal, ("holidays", "closures", "outreach_tolerance_days"), "calendar")
+    travel = r.mapping(doc.get("travel"), "travel")
+    model = r.text(travel.get("model"), "travel.model", "greatcircle").lower() or "greatcircle"
+    if model not in TRAVEL_MODELS:
+        r.bad("travel.model", f"travel.model '{model}' is not known",
+              f"use one of: {', '.join(TRAVEL_MODELS)}")
+    solver = r.mapping(doc.get("solver"), "solver")
+    r.unknown(solver, ("time_limit_s", "seed"), "solver")
+    timetable = r.mapping(doc.get("timetable"), "timetable")
+    r.unknown(timetable, ("round_to_min", "contact"), "timetable")
+    co2 = r.mapping(doc.get("co2"), "co2")
+    r.unknown(co2, ("kg_per_litre", "kg_per_kwh"), "co2")
+    return Settings(
+        name=r.text(doc.get("name"), "name", "Randers Bibliotek – Bogbussen", required=True),
+        depot=depot,
+        vehicles=tuple(vehicles),
+        holidays=_holidays(r, cal.get("holidays", "DK")),
+        closures=_closures(r, cal.get("closures")),
+        outreach_tolerance_days=int(r.number(cal.get("outreach_tolerance_days"),
+                                             "calendar.outreach_tolerance_days", 3,
+                                             integer=True, minimum=0, example="3")),
+        travel=TravelSettings(
+            model=model,
+            circuity=r.number(travel.get("circuity"), "travel.circuity", 1.3, minimum=1,
+                              example="1.3"),
+            speed_kmh=r.number(travel.get("speed_kmh"), "travel.speed_kmh", 50.0,
+                               positive=True, example="50"),
+            options={k: v for k, v in travel.items()
+                     if k not in ("model", "circuity", "speed_kmh")},
+        ),
+        time_limit_s=r.number(solver.get("time_limit_s"), "solver.time_limit_s", 30.0,
+                              positive=True, example="30"),
+        seed=int(r.number(solver.get("seed"), "solver.seed", 0, integer=True, example="0")),
+        round_to_min=int(r.number(timetable.get("round_to_min"), "timetable.round_to_min", 5,
+                                  integer=True, positive=True, example="5")),
+        co2_kg_per_litre=r.number(co2.get("kg_per_litre"), "co2.kg_per_litre", 3.24,
+                                  minimum=0, example="3.24"),
+        co2_kg_per_kwh=r.number(co2.get("kg_per_kwh"), "co2.kg_per_kwh", 0.0, minimum=0,
+                                example="0.1"),
+        contact=r.text(timetable.get("contact"), "timetable.contact", ""),
+    )
+
+
+def parse_settings(data: bytes, file: str = "settings.yaml") -> ParsedSettings:
+    """Parse settings.yaml bytes; never raises for bad content."""
+    text, _ = decode(data)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        doc = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        hint = ("indent with spaces, not tabs" if "\\t" in str(exc.problem)
+                else "check the indentation and put text containing ':' or '#' in quotes")
+        return ParsedSettings(None, [Problem(file, f"the file is not valid YAML: {exc.problem}",
+                                             hint, row=mark.line + 1 if mark else None)])
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        return ParsedSettings(None, [Problem(file, f"the file is not valid YAML: {exc}",
+                                             "check the indentation and quotes")])
+    finally:
+        loader.dispose()
+    if not isinstance(doc, dict):
+        message = ("the file is empty" if doc is None
+                   else "the file is not a list of 'key: value' lines")
+        return ParsedSettings(None, [Problem(file, message, "start from the example settings.yaml "
+                                             "in the README (name, depot, vehicles, …)", row=1)])
+    lines: dict[str, int] = {}
+    raw: dict[str, str] = {}
+    dups: list[tuple[str, int]] = []
+    _index_nodes(node, "", lines, raw, dups)
+    r = _Reader(file, lines, raw)
+    for path, line in dups:
+        r.problems.append(Problem(file, f"key '{path}' appears twice (the later one wins)",
+                                  "delete one of them", row=line, column=path))
+    settings = _build(r, {str(k): v for k, v in doc.items()})
+    return ParsedSettings(settings, r.problems, lines)
