@@ -26,7 +26,7 @@ from .template import Budget, TemplateResult, TemplateSearch
 # Work budget: day solves per second of time limit for the template search. Measured
 # at ~25 ms per day solve on one core (docs/planner.md); the budget keeps plans
 # deterministic — it counts solves, not seconds.
-SOLVES_PER_SECOND = 12
+SOLVES_PER_SECOND = 80
 
 Progress = Callable[[str], None]
 

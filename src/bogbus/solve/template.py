@@ -21,7 +21,8 @@ from ..model import Instance, Site
 from ..travel import TravelMatrix
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 
-MAX_CYCLE_WEEKS = 12  # a weekday's week cycle (lcm of its stops' every_weeks) is capped
+MAX_CYCLE_WEEKS = 12
+MAX_STALE_ROUNDS = 60
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,9 @@ class TemplateSearch:
         best = dict(assign)
         best_cost = self.total(best)
         cur, cur_cost = dict(best), best_cost
-        while True:
+        stale = 0  # perturbation rounds since the best improved; bounded so a fully
+        while True:  # cached (free) search still ends
+            best_before = (len(best), best_cost)
             improved = self.local_search(cur, opts)
             cur_cost = self.total(cur)
             # re-try stops that did not fit: space may have opened
@@ -232,10 +235,13 @@ class TemplateSearch:
             if (len(cur), -cur_cost) > (len(best), -best_cost) or (
                 len(cur) == len(best) and cur_cost < best_cost - 1e-6):
                 best, best_cost = dict(cur), cur_cost
+            stale = 0 if (len(best), best_cost) != best_before else stale + 1
             if not self.budget.left:
                 stopped_by = "budget"
                 break
-            if not improved and not self.perturb(cur, best, opts):
+            if stale >= MAX_STALE_ROUNDS:
+                break
+            if not self.perturb(cur, best, opts):
                 break
         for sid in list(unserved):
             unserved[sid] = self.explain(self.stops[sid], opts[sid], best)

@@ -1,0 +1,200 @@
+"""The `bogbus` command line: parse options, call the core, print. Nothing else."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .errors import BogbusError, InputError
+
+EXIT_OK, EXIT_INPUT, EXIT_UNSERVED = 0, 1, 3
+
+
+class _Group(click.Group):
+    """Turns user errors into a clean message and exit code 1 — never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            errors = [p for p in exc.problems if p.severity == "error"]
+            click.echo(f"Cannot continue: {len(errors)} problem(s) in the input.", err=True)
+            for p in exc.problems:
+                click.echo(f"  {p.severity}: {p}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except BogbusError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+
+
+def _progress(msg: str) -> None:
+    click.echo(f"… {msg}", err=True)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="bogbus")
+def main() -> None:
+    """Plan a library bogbus: regular stop timetables, outreach visits, posters and maps."""
+
+
+@main.command()
+@click.argument("source", default="data/randers", type=click.Path())
+@click.option("--quarter", help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for plan.json and timetables (default plans/<scenario>-<quarter>).")
+@click.option("--time-limit", type=float, help="Search time in seconds (default from settings).")
+@click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
+def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: float | None,
+         seed: int | None, no_render: bool) -> None:
+    """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
+    from .calendar import next_quarter, parse_quarter
+    from .check import check_plan
+    from .io import load_source
+    from .plan import build_plan, write_json_atomic
+    from .solve import plan_quarter
+
+    instance = load_source(source)
+    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
+    out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
+    result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed,
+                          progress=_progress)
+    data = build_plan(result)
+    violations = check_plan(data, instance)
+    if violations:  # the planner must never write a plan its own checker rejects
+        for v in violations:
+            click.echo(f"  {v}", err=True)
+        raise BogbusError(f"internal error: the plan broke {len(violations)} rule(s); "
+                          "nothing written — please report this with the data")
+    path = write_json_atomic(data, out / "plan.json")
+    written = [path]
+    if not no_render:
+        written += _render(data, out, Path("maps") / f"{instance.scenario}-{period.quarter}.html")
+    _summary(data)
+    click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
+                                  len(written) > 1 else ""))
+    sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
+
+
+def _render(data: dict, out: Path, map_path: Path) -> list[Path]:
+    from .render import write_map, write_timetables
+
+    paths = list(write_timetables(data, out))
+    paths.append(write_map(data, map_path))
+    return paths
+
+
+def _summary(data: dict) -> None:
+    k = data["kpis"]
+    v = k["visits"]
+    click.echo(f"{data['scenario']} {data['quarter']} ({data['period']['start']} – "
+               f"{data['period']['end']})")
+    click.echo(f"  km {k['km_total']:.1f}   drive {k['drive_hours']:.1f} h   "
+               f"public service {k['public_service_hours']:.1f} h   CO2 {k['co2_kg']:.0f} kg")
+    click.echo(f"  visits: {v.get('stop', 0)} stop, {v.get('daycare', 0)} daycare, "
+               f"{v.get('nursing_home', 0)} nursing home"
+               + (f", {v['branch']} branch" if v.get("branch") else "")
+               + f"   children reached {k['children_reached']}"
+               + f"   routes {k['service_days']}")
+    if k.get("lower_bound_km") is not None:
+        click.echo(f"  lower bound {k['lower_bound_km']:.1f} km, gap {k['gap_pct']:.2f} % "
+                   f"({k.get('lower_bound_scope')})")
+    s = data["solver"]
+    click.echo(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
+    if data["unserved"]:
+        click.echo(f"  UNSERVED: {len(data['unserved'])}")
+        for u in data["unserved"]:
+            click.echo(f"    {u['site_id']}{' ' + u['date'] if u['date'] else ''}: {u['reason']}")
+    else:
+        click.echo("  unserved: none")
+
+
+@main.command()
+@click.argument("source", default="data/randers", type=click.Path())
+def validate(source: str) -> None:
+    """Check the data in SOURCE and report every problem at once."""
+    from .io import validate_source
+
+    instance, problems = validate_source(source)
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        click.echo(f"{p.severity}: {p}", err=bool(errors))
+    if errors:
+        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+        sys.exit(EXIT_INPUT)
+    assert instance is not None
+    kinds: dict[str, int] = {}
+    for s in instance.sites:
+        kinds[s.kind] = kinds.get(s.kind, 0) + 1
+    click.echo(f"OK: {source}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+               + f", {len(instance.settings.vehicles)} vehicle(s)")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path())
+@click.argument("source", required=False, type=click.Path())
+def check(plan_file: str, source: str | None) -> None:
+    """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
+    sites and settings stored in the plan) and every regularity rule."""
+    from .check import check_plan
+    from .io import load_source
+    from .plan import read_plan
+
+    data = read_plan(Path(plan_file))
+    src = source or (data.get("data") if data.get("data") and Path(data["data"]).is_dir()
+                     else None)
+    instance = load_source(src) if src else None
+    violations = check_plan(data, instance)
+    against = src or "the data stored in the plan"
+    if violations:
+        click.echo(f"{len(violations)} violation(s) in {plan_file} (checked against {against}):",
+                   err=True)
+        for v in violations:
+            click.echo(f"  {v}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"OK: {plan_file} keeps every rule ({len(data['routes'])} routes, "
+               f"{len(data['unserved'])} unserved listed; checked against {against})")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path())
+@click.option("--stop", "stop_id", help="Only this stop's poster.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "csv", "ics"]),
+              multiple=True, help="Formats to write (repeatable; default all).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Output folder (default: beside the plan).")
+def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
+              out_dir: str | None) -> None:
+    """Timetables from a plan: posters, køreplan, CSV and ICS."""
+    from .plan import read_plan
+    from .render import write_timetables
+
+    data = read_plan(Path(plan_file))
+    if stop_id and stop_id not in {s["site_id"] for s in data.get("stop_timetable", [])}:
+        raise BogbusError(f"--stop {stop_id}: not a public stop with a timetable in this plan")
+    out = Path(out_dir) if out_dir else Path(plan_file).parent
+    paths = write_timetables(data, out, formats=fmt or ("pdf", "html", "csv", "ics"),
+                             stop=stop_id)
+    for p in paths:
+        click.echo(f"wrote {p}")
+
+
+@main.command("map")
+@click.argument("plan_file", type=click.Path())
+@click.option("--out", "out_file", type=click.Path(dir_okay=False),
+              help="HTML file (default maps/<scenario>-<quarter>.html).")
+def map_cmd(plan_file: str, out_file: str | None) -> None:
+    """An offline Folium map of a plan's routes and sites."""
+    from .plan import read_plan
+    from .render import write_map
+
+    data = read_plan(Path(plan_file))
+    out = Path(out_file or f"maps/{data['scenario']}-{data['quarter']}.html")
+    click.echo(f"wrote {write_map(data, out)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,70 @@
+import itertools
+
+from bogbus.model import BreakRule, Site
+from bogbus.solve.daymodel import DayNode, DayProblem, solve_day
+from bogbus.travel.greatcircle import greatcircle_matrix
+
+PTS = [("DEPOT", 56.4607, 10.0364), ("A", 56.44, 10.15), ("B", 56.54, 10.04),
+       ("C", 56.65, 10.26), ("D", 56.39, 9.89), ("E", 56.43, 9.79)]
+M = greatcircle_matrix([Site(i, "stop", i, la, lo) for i, la, lo in PTS], 1.3, 50)
+IDX = M.index()
+BRK = BreakRule(30, 11 * 60, 13 * 60 + 30)
+
+
+def node(sid, dur=30, lo=13 * 60, hi=18 * 60, step=5):
+    return DayNode(sid, IDX[sid], dur, lo, hi, step)
+
+
+def problem(nodes, scenarios, **kw):
+    return DayProblem(kw.pop("start", 10 * 60), kw.pop("end", 19 * 60 + 30), 0, tuple(nodes),
+                      tuple(frozenset(s) for s in scenarios), M.km, M.minutes,
+                      kw.pop("brk", BRK), kw.pop("max_km", None))
+
+
+def tour_km(order):
+    seq = [0] + [IDX[s] for s in order] + [0]
+    return sum(M.km[a][b] for a, b in zip(seq, seq[1:]))
+
+
+def test_single_week_matches_brute_force_optimum():
+    ids = ["A", "B", "C", "D"]
+    sol = solve_day(problem([node(s) for s in ids], [ids]))
+    best = min(tour_km(p) for p in itertools.permutations(ids))
+    assert sol is not None and sol.status == "optimal"
+    assert abs(sol.routes[0].km - round(best, 1)) < 0.06
+
+
+def test_shared_times_across_weeks_and_timing_is_consistent():
+    nodes = [node(s) for s in "ABCDE"]
+    sol = solve_day(problem(nodes, [{"A", "B", "C"}, {"A", "B", "D", "E"}]))
+    assert sol is not None
+    for r in sol.routes:
+        times = [sol.times[s] for s in r.order]
+        assert times == sorted(times)
+        prev_dep, prev_idx = r.start, 0
+        for s in r.order:  # every arrival is reachable after the previous departure
+            assert sol.times[s] >= prev_dep + M.minutes[prev_idx][IDX[s]]
+            prev_dep, prev_idx = sol.times[s] + 30, IDX[s]
+        assert r.end >= prev_dep + M.minutes[prev_idx][0]
+        assert BRK.earliest <= r.break_start <= BRK.latest - BRK.minutes
+    assert all(t % 5 == 0 for t in sol.times.values())
+
+
+def test_infeasible_when_window_too_short():
+    nodes = [node(s, dur=60, lo=14 * 60, hi=15 * 60) for s in "ABC"]
+    assert solve_day(problem(nodes, [{"A", "B", "C"}])) is None
+
+
+def test_max_km_is_a_hard_limit():
+    ids = ["C", "E"]  # far apart: north-east and west
+    free = solve_day(problem([node(s) for s in ids], [ids]))
+    assert free is not None
+    assert solve_day(problem([node(s) for s in ids], [ids], max_km=free.routes[0].km - 1)) is None
+
+
+def test_break_fits_between_drives():
+    # one visit at 13:00 sharp forces the break before it, after departure
+    sol = solve_day(problem([node("A", lo=13 * 60, hi=13 * 60)], [{"A"}], start=8 * 60 + 30))
+    r = sol.routes[0]
+    assert r.break_start >= r.start
+    assert r.break_start + 30 + M.minutes[0][IDX["A"]] <= 13 * 60
