@@ -26,7 +26,7 @@ from .template import Budget, TemplateResult, TemplateSearch
 # Work budget: day solves per second of time limit for the template search. Measured
 # at ~25 ms per day solve on one core (docs/planner.md); the budget keeps plans
 # deterministic — it counts solves, not seconds.
-SOLVES_PER_SECOND = 80
+SOLVES_PER_SECOND = 40
 
 Progress = Callable[[str], None]
 
@@ -62,21 +62,21 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
 
     say(f"timetable for {len(instance.stops)} public stops")
     budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))
-    tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget).run()
+    # the deadline is only a safety net for slow machines; the budget normally stops first
+    deadline = t0 + 1.5 * time_limit_s + 1.0
+    tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget, deadline=deadline).run()
 
-    days: dict[tuple[str, date], DatedDay] = {}
-    for v in st.vehicles:
-        for d in cal.service_dates(v):
-            sol = tmpl.days.get((v.name, weekday_key(d)))
-            stop_times = {}
-            if sol is not None:
-                route = sol.routes[week_index(d) % len(sol.routes)]
-                stop_times = {sid: sol.times[sid] for sid in route.order}
-            shift = v.shifts[weekday_key(d)]
-            days[(v.name, d)] = DatedDay(v.name, d, (shift.start, shift.end), stop_times)
-
-    say(f"outreach visits for {len(instance.outreach)} sites over {len(days)} service days")
-    out = OutreachScheduler(instance, travel, cal, days).run()
+    say(f"outreach visits for {len(instance.outreach)} sites "
+        f"on the {len(tmpl.elite)} best timetables")
+    best = None
+    for cand in tmpl.elite:  # outreach cost depends on each weekday's geography
+        days = dated_days(instance, cal, cand)
+        out = OutreachScheduler(instance, travel, cal, days).run()
+        unserved = len(cand.unserved) + len(out.unserved)
+        km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
+        if best is None or (unserved, km) < best[0]:
+            best = ((unserved, km), cand, days, out)
+    _, tmpl, days, out = best
 
     say("re-routing days with outreach")
     routes: dict[tuple[str, date], Timed] = {}
@@ -92,6 +92,22 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
                                 r.break_start, r.km, r.drive_min)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s)
+
+
+def dated_days(instance: Instance, cal: Calendar,
+               tmpl: TemplateResult) -> dict[tuple[str, date], DatedDay]:
+    """The template laid on the quarter's service dates (holidays and closures skipped)."""
+    days: dict[tuple[str, date], DatedDay] = {}
+    for v in instance.settings.vehicles:
+        for d in cal.service_dates(v):
+            sol = tmpl.days.get((v.name, weekday_key(d)))
+            stop_times = {}
+            if sol is not None:
+                route = sol.routes[week_index(d) % len(sol.routes)]
+                stop_times = {sid: sol.times[sid] for sid in route.order}
+            shift = v.shifts[weekday_key(d)]
+            days[(v.name, d)] = DatedDay(v.name, d, (shift.start, shift.end), stop_times)
+    return days
 
 
 def improve_day(instance: Instance, travel: TravelMatrix, dd: DatedDay, seed: int) -> Timed:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+import time
+from dataclasses import astuple, dataclass, field
 from functools import reduce
 
 from ..model import Instance, Site
@@ -22,7 +23,9 @@ from ..travel import TravelMatrix
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 
 MAX_CYCLE_WEEKS = 12
-MAX_STALE_ROUNDS = 60
+ELITE_SIZE = 5  # distinct good templates handed to the outreach phase to choose from
+MAX_STALE_ROUNDS = 150  # rounds without a new best before the search stops
+RESTART_AFTER = 15  # failed perturbations before a randomised fresh construction
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class TemplateResult:
     cost: float  # mean km per week
     solves: int
     stopped_by: str
+    elite: list["TemplateResult"] = field(default_factory=list)  # best distinct, incl. self
 
 
 @dataclass
@@ -65,6 +69,7 @@ class TemplateSearch:
     travel: TravelMatrix
     seed: int = 0
     budget: Budget = field(default_factory=lambda: Budget(600))
+    deadline: float | None = None  # perf_counter() value; a safety net, not the normal stop
 
     def __post_init__(self) -> None:
         self.idx = self.travel.index()
@@ -197,83 +202,178 @@ class TemplateSearch:
         return best
 
     # -- the search -----------------------------------------------------------------
-    def run(self) -> TemplateResult:
+    def construct(self, opts: dict[str, list[Option]], noise: bool) -> tuple[dict, dict]:
+        """Greedy: hardest stops first, each to its cheapest feasible option. With noise
+        (restarts) the order is shuffled within priority and a near-best option may win."""
         stops = list(self.stops.values())
-        opts = {s.id: self.options_for(s) for s in stops}
-        unserved: dict[str, str] = {}
+        if noise:
+            self.rng.shuffle(stops)
+            order = sorted(stops, key=lambda s: (s.fixed_time is None and s.fixed_day is None,
+                                                 -(s.priority or 0), not opts[s.id]))
+        else:
+            order = sorted(stops, key=lambda s: (
+                s.fixed_time is None and s.fixed_day is None, -(s.priority or 0),
+                len(opts[s.id]), -s.duration_min / (s.every_weeks or 1), s.id))
         assign: dict[str, Option] = {}
-        # hardest first: locked, high priority, few options, long and frequent
-        order = sorted(stops, key=lambda s: (
-            s.fixed_time is None and s.fixed_day is None, -(s.priority or 0), len(opts[s.id]),
-            -s.duration_min / (s.every_weeks or 1), s.id))
+        unserved: dict[str, str] = {}
         for s in order:
-            if not opts[s.id]:
-                unserved[s.id] = ""
-                continue
-            placed = self.try_place(assign, s, opts[s.id], tries=6)
+            cand = opts[s.id]
+            if noise and len(cand) > 1 and self.rng.random() < 0.3:
+                cand = self.rng.sample(cand, k=max(1, len(cand) // 2))
+            placed = self.try_place(assign, s, cand, tries=6) if cand else None
+            if placed is None and cand is not opts[s.id] and opts[s.id]:
+                placed = self.try_place(assign, s, opts[s.id], tries=6)
             if placed is None:
                 unserved[s.id] = ""
             else:
                 assign[s.id] = placed[0]
-        stopped_by = "converged"
-        best = dict(assign)
-        best_cost = self.total(best)
-        cur, cur_cost = dict(best), best_cost
-        stale = 0  # perturbation rounds since the best improved; bounded so a fully
-        while True:  # cached (free) search still ends
-            best_before = (len(best), best_cost)
-            improved = self.local_search(cur, opts)
-            cur_cost = self.total(cur)
-            # re-try stops that did not fit: space may have opened
+        return assign, unserved
+
+    def descend(self, assign: dict[str, Option], unserved: dict[str, str], opts) -> float:
+        """Local search to a local optimum, re-trying unserved stops as space opens."""
+        while True:
+            self.local_search(assign, opts)
+            placed_any = False
             for sid in sorted(unserved):
-                if opts[sid] and self.budget.left:
-                    placed = self.try_place(cur, self.stops[sid], opts[sid], tries=len(opts[sid]))
+                if opts[sid] and self.budget.left and not self.out_of_time():
+                    placed = self.try_place(assign, self.stops[sid], opts[sid],
+                                            tries=len(opts[sid]))
                     if placed:
-                        cur[sid] = placed[0]
+                        assign[sid] = placed[0]
                         del unserved[sid]
-                        cur_cost = self.total(cur)
-            if (len(cur), -cur_cost) > (len(best), -best_cost) or (
-                len(cur) == len(best) and cur_cost < best_cost - 1e-6):
-                best, best_cost = dict(cur), cur_cost
-            stale = 0 if (len(best), best_cost) != best_before else stale + 1
+                        placed_any = True
+            if not placed_any or not self.budget.left or self.out_of_time():
+                return self.total(assign)
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
+    def run(self) -> TemplateResult:
+        """Construction + descent, then iterated local search: perturb the best
+        (2–5 stops moved at random) and descend; after a run of failures restart from
+        a randomised construction. Stops on the work budget, on MAX_STALE_ROUNDS
+        rounds without a new best, or (safety net) on the wall-clock deadline."""
+        opts = {s.id: self.options_for(s) for s in self.stops.values()}
+        cur, unserved = self.construct(opts, noise=False)
+        cost = self.descend(cur, unserved, opts)
+        best, best_unserved, best_cost = dict(cur), dict(unserved), cost
+        elite: list[tuple[int, float, dict, dict]] = []
+        self._remember(elite, cur, unserved, cost)
+        stale = since_restart = 0
+        stopped_by = "converged"
+        while True:
             if not self.budget.left:
                 stopped_by = "budget"
                 break
+            if self.out_of_time():
+                stopped_by = "time"
+                break
             if stale >= MAX_STALE_ROUNDS:
                 break
-            if not self.perturb(cur, best, opts):
-                break
-        for sid in list(unserved):
-            unserved[sid] = self.explain(self.stops[sid], opts[sid], best)
-        days = {}
-        cycle = {}
+            if since_restart >= RESTART_AFTER:
+                cur, unserved = self.construct(opts, noise=True)
+                since_restart = 0
+            else:
+                cur, unserved = dict(best), dict(best_unserved)
+                self.perturb(cur, opts, strength=self.rng.randint(2, 5))
+            cost = self.descend(cur, unserved, opts)
+            self._remember(elite, cur, unserved, cost)
+            if (len(cur), -cost) > (len(best), -best_cost + 1e-6):
+                best, best_unserved, best_cost = dict(cur), dict(unserved), cost
+                stale = since_restart = 0
+            else:
+                stale += 1
+                since_restart += 1
+        results = [self._result(a, u, c, opts, stopped_by) for _, c, a, u in elite]
+        results.sort(key=lambda r: (len(r.unserved), r.cost))
+        main = results[0]
+        main.elite = results
+        return main
+
+    @staticmethod
+    def _remember(elite: list, assign: dict, unserved: dict, cost: float) -> None:
+        """Keep the ELITE_SIZE best distinct local optima (fewest unserved, then km)."""
+        if any(a == assign for _, _, a, _ in elite):
+            return
+        elite.append((len(unserved), cost, dict(assign), dict(unserved)))
+        elite.sort(key=lambda e: (e[0], e[1], sorted((k, astuple(v)) for k, v in e[2].items())))
+        del elite[ELITE_SIZE:]
+
+    def _result(self, assign, unserved, cost, opts, stopped_by) -> TemplateResult:
+        unserved = {sid: self.explain(self.stops[sid], opts[sid], assign) for sid in unserved}
+        days, cycle = {}, {}
         for v in self.instance.settings.vehicles:
             for d in v.shifts:
-                content = self.content_of(best, v.name, d)
+                content = self.content_of(assign, v.name, d)
                 if content:
                     days[(v.name, d)] = self.evaluate(v.name, d, content)
                     cycle[(v.name, d)] = len(days[(v.name, d)].routes)
-        return TemplateResult(best, days, cycle, unserved, best_cost, self.budget.used, stopped_by)
+        return TemplateResult(dict(assign), days, cycle, unserved, cost, self.budget.used,
+                              stopped_by)
 
     def local_search(self, assign: dict[str, Option], opts: dict[str, list[Option]]) -> bool:
         """Relocate and swap until no move improves; True if anything improved."""
         any_improved = False
         improved = True
-        while improved and self.budget.left:
+        while improved and self.budget.left and not self.out_of_time():
             improved = False
             ids = sorted(assign)
             self.rng.shuffle(ids)
             for sid in ids:
-                if not self.budget.left:
+                if not self.budget.left or self.out_of_time():
                     break
                 if self.relocate(assign, sid, opts[sid]):
                     improved = any_improved = True
             for a, b in self.swap_pairs(assign, opts):
-                if not self.budget.left:
+                if not self.budget.left or self.out_of_time():
                     break
                 if self.swap(assign, a, b, opts):
                     improved = any_improved = True
+            if not improved:
+                for sid in ids:
+                    if not self.budget.left or self.out_of_time():
+                        break
+                    if self.eject(assign, sid, opts):
+                        improved = any_improved = True
+                        break
         return any_improved
+
+    def eject(self, assign: dict[str, Option], sid: str, opts) -> bool:
+        """Ejection chain of two: move `sid` into a day where it only fits if one stop
+        `x` of that day leaves for its best other option. Only pairs whose insertion
+        estimate beats the removal gain are solved exactly."""
+        s, o = self.stops[sid], assign[sid]
+        content = self.content_of(assign, o.vehicle, o.weekday)
+        gain = (self.day_cost(self.evaluate(o.vehicle, o.weekday, content))
+                - self.day_cost(self.evaluate(o.vehicle, o.weekday, content - {(sid, o.phase)})))
+        del assign[sid]
+        screened = []
+        for alt in opts[sid]:
+            if (alt.vehicle, alt.weekday) == (o.vehicle, o.weekday):
+                continue
+            c = self.content_of(assign, alt.vehicle, alt.weekday)
+            base = self.evaluate(alt.vehicle, alt.weekday, c)
+            est = self.insertion_estimate(s, alt, base, c)
+            if est < gain - 0.05:
+                screened.append((est, alt, c, base))
+        screened.sort(key=lambda x: (x[0], x[1].vehicle, x[1].weekday, x[1].phase))
+        for est, alt, c, base in screened[:3]:
+            for x, xp in sorted(c):
+                new_day = self.evaluate(alt.vehicle, alt.weekday, c - {(x, xp)} | {(sid, alt.phase)})
+                if new_day is None:
+                    continue
+                xo = assign.pop(x)
+                placed = self.try_place(assign, self.stops[x],
+                                        [q for q in opts[x] if (q.vehicle, q.weekday) !=
+                                         (alt.vehicle, alt.weekday)], tries=3)
+                if placed is not None:
+                    trial = {**assign, sid: alt, x: placed[0]}
+                    if self.total(trial) < self.total({**assign, sid: o, x: xo}) - 0.05:
+                        assign.update(trial)
+                        return True
+                assign[x] = xo
+        assign[sid] = o
+        return False
 
     def relocate(self, assign: dict[str, Option], sid: str, opts: list[Option]) -> bool:
         s = self.stops[sid]
@@ -322,15 +422,10 @@ class TemplateSearch:
         assign[a], assign[b] = oa, ob
         return False
 
-    def perturb(self, cur: dict[str, Option], best: dict[str, Option], opts) -> bool:
-        """Restart from the best with a few stops moved at random (seeded)."""
-        cur.clear()
-        cur.update(best)
+    def perturb(self, cur: dict[str, Option], opts, strength: int) -> None:
+        """Move `strength` random stops to random feasible options (seeded)."""
         ids = sorted(cur)
-        if not ids:
-            return False
-        moved = 0
-        for sid in self.rng.sample(ids, k=min(3, len(ids))):
+        for sid in self.rng.sample(ids, k=min(strength, len(ids))):
             o = cur.pop(sid)
             alts = [x for x in opts[sid] if x != o]
             self.rng.shuffle(alts)
@@ -338,11 +433,9 @@ class TemplateSearch:
                 content = self.content_of(cur, alt.vehicle, alt.weekday)
                 if self.evaluate(alt.vehicle, alt.weekday, content | {(sid, alt.phase)}):
                     cur[sid] = alt
-                    moved += 1
                     break
             else:
                 cur[sid] = o
-        return moved > 0 and self.budget.left
 
     # -- explanations ---------------------------------------------------------------
     def explain(self, s: Site, opts: list[Option], assign: dict[str, Option]) -> str:
