@@ -111,3 +111,45 @@ def test_check_rejects_a_tampered_plan(randers_plan, tmp_path):
     bad.write_text(json.dumps(plan), encoding="utf-8")
     res = CliRunner().invoke(main, ["check", str(bad), str(RANDERS)])
     assert res.exit_code == 1 and "violation" in res.output
+
+
+@pytest.mark.slow
+def test_two_vehicles_ebus_range_restricted_sites_excel_dialect(tmp_path):
+    """Saved from Danish Excel (';', decimal comma, Windows-1252), with a 100 km e-bus
+    and sites only some vehicles may serve: plans and passes check."""
+    import yaml
+
+    data = tmp_path / "two"
+    data.mkdir()
+    with (RANDERS / "sites.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        if r["id"] in ("S05", "D03", "N02"):
+            r["vehicles"] = "elbus"
+        if r["id"] in ("S12", "D10"):
+            r["vehicles"] = "bogbus"
+        r["lat"], r["lon"] = r["lat"].replace(".", ","), r["lon"].replace(".", ",")
+    with (data / "sites.csv").open("w", encoding="cp1252", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=";")
+        w.writeheader()
+        w.writerows(rows)
+    st = yaml.safe_load((RANDERS / "settings.yaml").read_text(encoding="utf-8"))
+    st["vehicles"].append({"name": "elbus", "shifts": {d: "09:00-15:00" for d in
+                                                        ("mon", "tue", "thu")},
+                           "break": {"minutes": 30, "earliest": "11:00", "latest": "13:30"},
+                           "max_km_per_day": 100, "crate_capacity": 6,
+                           "energy": {"kwh_per_100km": 110}})
+    (data / "settings.yaml").write_text(yaml.safe_dump(st, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--time-limit", "3",
+                                    "--out", str(out), "--no-render"])
+    assert res.exit_code == 0, res.output
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    by_site = {v["site_id"]: r["vehicle"] for r in plan["routes"] for v in r["visits"]}
+    assert by_site["S05"] == by_site["D03"] == by_site["N02"] == "elbus"
+    assert by_site["S12"] == by_site["D10"] == "bogbus"
+    assert all(r["km"] <= 100 for r in plan["routes"] if r["vehicle"] == "elbus")
+    assert any(s["name"].startswith("Ø") or "æ" in s["name"] or "å" in s["name"]
+               for s in plan["sites"])
+    chk = CliRunner().invoke(main, ["check", str(out / "plan.json"), str(data)])
+    assert chk.exit_code == 0, chk.output

@@ -291,10 +291,14 @@ def test_fixed_time_off_the_grid(tmp_path: Path) -> None:
                "fixed_time", "5-minute", "14:05 or 14:10")
 
 
-def test_fixed_time_outside_the_shift(tmp_path: Path) -> None:
+def test_fixed_time_outside_the_shift_is_a_warning_and_plans_as_unserved(tmp_path: Path) -> None:
     sites = with_site(5, fixed_day="fri", fixed_time="14:20")
-    assert_one(write_folder(tmp_path, sites), "sites.csv", 5, "fixed_time",
-               "does not fit in any shift", "fri 08:30-14:30")
+    folder = write_folder(tmp_path, sites)
+    instance, problems = validate_source(folder)
+    (p,) = [p for p in problems if p.column == "fixed_time"]
+    assert p.severity == "warning" and p.row == 5 and p.fix
+    assert "does not fit in any shift" in str(p) and "fri 08:30-14:30" in str(p)
+    assert instance is not None  # the rest can be planned; the planner lists it unserved
 
 
 def test_unknown_vehicle_name(tmp_path: Path) -> None:
@@ -321,8 +325,11 @@ def test_far_from_depot_without_swap(tmp_path: Path) -> None:
 
 
 def test_window_outside_every_shift(tmp_path: Path) -> None:
-    assert_one(write_folder(tmp_path, with_site(4, earliest="17:00", latest="19:00")),
-               "sites.csv", 4, "earliest", "17:00-19:00", "tue 08:30-16:30")
+    folder = write_folder(tmp_path, with_site(4, earliest="17:00", latest="19:00"))
+    instance, problems = validate_source(folder)
+    (p,) = [p for p in problems if p.column == "earliest"]
+    assert (Path(p.file).name, p.row, p.severity) == ("sites.csv", 4, "warning")
+    assert "17:00-19:00" in str(p) and "tue 08:30-16:30" in str(p) and p.fix
 
 
 def test_window_reachable_only_without_driving_is_a_warning(tmp_path: Path) -> None:

@@ -256,9 +256,11 @@ def _check_days_and_shifts(rep: _Report, s: Site, settings: Settings, depot: Sit
     what = (f"the {s.duration_min}-min visit at {hhmm(s.fixed_time)}" if s.fixed_time is not None
             else f"the {s.duration_min}-min visit in the window {_window(s)}")
     if not fits_bare:
+        # a warning, not an error: the rest can still be planned and this site is
+        # then listed as unserved with this reason (exit code 3)
         rep.site(s, column, f"{what} does not fit in any shift on its days "
-                 f"({'; '.join(shifts)})", "widen the window, change days, or extend a shift "
-                 "in settings.yaml")
+                 f"({'; '.join(shifts)}); it will be listed as unserved",
+                 "widen the window, change days, or extend a shift in settings.yaml", "warning")
     elif not fits_driving:
         rep.site(s, column, f"{what} leaves no time to drive the ~{drive:.0f} min from and back "
                  f"to the depot within the shifts ({'; '.join(shifts)})",

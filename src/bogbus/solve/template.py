@@ -450,8 +450,10 @@ class TemplateSearch:
             if not set(s.days) & set(runs):
                 return (f"no allowed vehicle runs on its days ({','.join(s.days)}); vehicles run "
                         f"on {','.join(runs) or 'no day'} — widen 'days' or add a shift")
+            by = (f" of the vehicles allowed to serve it ({'|'.join(s.vehicles)})"
+                  if s.vehicles is not None else "")
             return (f"its window {window} with {s.duration_min} min on site cannot be reached and "
-                    f"left in time within any shift on {','.join(s.days)} — widen the window "
+                    f"left in time within any shift{by} on {','.join(s.days)} — widen the window "
                     "or lengthen a shift")
         alone = [o for o in opts if self.evaluate(o.vehicle, o.weekday,
                                                   frozenset({(s.id, o.phase)})) is not None]
