@@ -452,6 +452,13 @@ class TemplateSearch:
                         f"on {','.join(runs) or 'no day'} — widen 'days' or add a shift")
             by = (f" of the vehicles allowed to serve it ({'|'.join(s.vehicles)})"
                   if s.vehicles is not None else "")
+            if s.fixed_time is not None or s.fixed_day:
+                lock = " ".join(x for x in (s.fixed_day or "",
+                                            hhmm(s.fixed_time) if s.fixed_time is not None
+                                            else "") if x)
+                return (f"it is locked to {lock} (fixed_day/fixed_time), which does not fit its "
+                        f"window {window} with {s.duration_min} min on site within a shift{by} — "
+                        "change or clear the lock")
             return (f"its window {window} with {s.duration_min} min on site cannot be reached and "
                     f"left in time within any shift{by} on {','.join(s.days)} — widen the window "
                     "or lengthen a shift")
