@@ -157,13 +157,13 @@ def test_missing_file_is_a_problem_with_excel_hint(tmp_path: Path) -> None:
     assert "CSV" in p.fix
 
 
-def test_scenario_files_are_not_supported_yet(tmp_path: Path) -> None:
+def test_scenario_with_missing_base_names_the_scenario_file(tmp_path: Path) -> None:
     scenario = tmp_path / "close_s01.yaml"
     scenario.write_text("base: data/randers\nremove: [S01]\n")
-    with pytest.raises(BogbusError, match="scenario"):
+    with pytest.raises(BogbusError, match="close_s01.yaml"):
         load_source(scenario)
     instance, problems = validate_source(scenario)
-    assert instance is None and "scenario" in problems[0].message
+    assert instance is None and problems[0].column == "base"
 
 
 def test_load_source_reports_every_problem_at_once(tmp_path: Path) -> None:

@@ -363,6 +363,38 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
 
 def parse_settings(data: bytes, file: str = "settings.yaml") -> ParsedSettings:
     """Parse settings.yaml bytes; never raises for bad content."""
+    doc, lines, raw, problems = read_settings_doc(data, file)
+    if doc is None:
+        return ParsedSettings(None, problems)
+    return settings_from_doc(doc, file, lines, problems, raw)
+
+
+def load_yaml(text: str) -> Any:
+    """YAML text → Python values with the settings rules (times stay text); may raise
+    yaml.YAMLError."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def settings_from_doc(doc: dict[str, Any], file: str, lines: dict[str, int],
+                      problems: list[Problem] | None = None,
+                      raw: dict[str, str] | None = None) -> ParsedSettings:
+    """Build Settings from an already-read (possibly overlaid) settings mapping; `raw` is
+    the scalar text per key path (only for an unmodified file)."""
+    r = _Reader(file, lines, raw or {})
+    r.problems.extend(problems or [])
+    settings = _build(r, {str(k): v for k, v in doc.items()})
+    return ParsedSettings(settings, r.problems, lines)
+
+
+def read_settings_doc(data: bytes, file: str = "settings.yaml"
+                      ) -> tuple[dict[str, Any] | None, dict[str, int], dict[str, str],
+                                 list[Problem]]:
+    """settings.yaml bytes → (mapping or None, line of each key path, scalar text of each
+    key path, problems so far)."""
     text, _ = decode(data)
     loader = _Loader(text)
     try:
@@ -372,25 +404,22 @@ def parse_settings(data: bytes, file: str = "settings.yaml") -> ParsedSettings:
         mark = exc.problem_mark or exc.context_mark
         hint = ("indent with spaces, not tabs" if "\\t" in str(exc.problem)
                 else "check the indentation and put text containing ':' or '#' in quotes")
-        return ParsedSettings(None, [Problem(file, f"the file is not valid YAML: {exc.problem}",
-                                             hint, row=mark.line + 1 if mark else None)])
+        return None, {}, {}, [Problem(file, f"the file is not valid YAML: {exc.problem}",
+                                  hint, row=mark.line + 1 if mark else None)]
     except (yaml.YAMLError, ValueError, TypeError) as exc:
-        return ParsedSettings(None, [Problem(file, f"the file is not valid YAML: {exc}",
-                                             "check the indentation and quotes")])
+        return None, {}, {}, [Problem(file, f"the file is not valid YAML: {exc}",
+                                  "check the indentation and quotes")]
     finally:
         loader.dispose()
     if not isinstance(doc, dict):
         message = ("the file is empty" if doc is None
                    else "the file is not a list of 'key: value' lines")
-        return ParsedSettings(None, [Problem(file, message, "start from the example settings.yaml "
-                                             "in the README (name, depot, vehicles, …)", row=1)])
+        return None, {}, {}, [Problem(file, message, "start from the example settings.yaml "
+                                  "in the README (name, depot, vehicles, …)", row=1)]
     lines: dict[str, int] = {}
     raw: dict[str, str] = {}
     dups: list[tuple[str, int]] = []
     _index_nodes(node, "", lines, raw, dups)
-    r = _Reader(file, lines, raw)
-    for path, line in dups:
-        r.problems.append(Problem(file, f"key '{path}' appears twice (the later one wins)",
-                                  "delete one of them", row=line, column=path))
-    settings = _build(r, {str(k): v for k, v in doc.items()})
-    return ParsedSettings(settings, r.problems, lines)
+    problems = [Problem(file, f"key '{path}' appears twice (the later one wins)",
+                        "delete one of them", row=line, column=path) for path, line in dups]
+    return {str(k): v for k, v in doc.items()}, lines, raw, problems

@@ -1,4 +1,4 @@
-"""Load a SOURCE (a data folder; later also a scenario file) into an `Instance`.
+"""Load a SOURCE (a data folder or a scenario file, see io/scenario.py) into an `Instance`.
 
 Reading and checking are one pass that collects every problem, so a planner
 fixes their spreadsheet once instead of once per error. Files are only read,
@@ -61,8 +61,9 @@ def _load_scenario(path: Path, *, strict: bool) -> tuple[Instance | None, list[P
     """Scenario files (scenarios/*.yaml) plug in here: read the scenario, load its base
     data folder with `_load_folder`, apply the changes, re-validate, hash the scenario
     file together with the base files."""
-    raise BogbusError(f"{path} looks like a scenario file; scenarios are not supported by this "
-                      "loader yet — give a data folder such as data/randers")
+    from .scenario import load_scenario
+
+    return load_scenario(path, plausibility=strict)
 
 
 def _load_folder(folder: Path, source: str, *,
