@@ -114,11 +114,11 @@ co2: {kg_per_kwh: 0.1}
 
 
 def test_travel_extra_keys_become_options() -> None:
-    parsed = _parse(MINIMAL + "travel: {model: matrix, file: matrix.csv, speed_bands: [30, 50]}\n")
+    parsed = _parse(MINIMAL + "travel: {model: greatcircle, speed_bands: [30, 50]}\n")
     assert parsed.problems == []
     t = parsed.settings.travel
-    assert t.model == "matrix"
-    assert dict(t.options) == {"file": "matrix.csv", "speed_bands": [30, 50]}
+    assert t.model == "greatcircle"
+    assert dict(t.options) == {"speed_bands": [30, 50]}
 
 
 def test_yaml_syntax_error_has_line() -> None:
@@ -194,3 +194,32 @@ def test_type_errors_name_key_path_and_line(text: str, column: str, row: int | N
     assert p.file == "data/x/settings.yaml"
     assert p.message and p.fix
     assert parsed.settings is not None  # the rest is still readable for validation
+
+
+def _parse_in(folder, text: str):
+    return parse_settings(text.encode("utf-8"), str(folder / "settings.yaml"))
+
+
+def test_travel_file_is_checked_against_the_data_folder(tmp_path) -> None:
+    parsed = _parse_in(tmp_path, MINIMAL + "travel: {model: matrix, file: matrix.csv}\n")
+    (p,) = [p for p in parsed.problems if p.severity == "error"]
+    assert p.file.endswith("settings.yaml") and p.column == "travel.file"
+    assert "matrix.csv" in p.message and "does not exist" in p.message
+    (tmp_path / "matrix.csv").write_text("from,to,km,minutes\n", encoding="utf-8")
+    parsed = _parse_in(tmp_path, MINIMAL + "travel: {model: matrix, file: matrix.csv}\n")
+    assert parsed.problems == []
+    assert parsed.settings.travel.options["file"] == "matrix.csv"
+
+
+def test_travel_osm_keys_are_checked(tmp_path) -> None:
+    (tmp_path / "roads.osm").write_text("<osm/>", encoding="utf-8")
+    parsed = _parse_in(tmp_path, MINIMAL + "travel:\n  model: osm\n  file: roads.osm\n"
+                       "  speeds_kmh: {primary: fast}\n  max_speed_kmh: -3\n  snap_warm_m: 5\n")
+    cols = {p.column: p.severity for p in parsed.problems}
+    assert cols == {"travel.speeds_kmh.primary": "error", "travel.max_speed_kmh": "error",
+                    "travel.snap_warm_m": "warning"}
+    parsed = _parse_in(tmp_path, MINIMAL + "travel: {model: osm}\n")
+    (p,) = parsed.problems
+    assert p.column == "travel" and "travel.file is missing" in p.message
+    parsed = _parse_in(tmp_path, MINIMAL + "travel: {model: osm, file: roads.csv}\n")
+    assert parsed.problems[0].column == "travel.file"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
@@ -299,6 +300,52 @@ def _closures(r: _Reader, value: Any) -> tuple[Closure, ...]:
     return tuple(closures)
 
 
+TRAVEL_FILE_SUFFIXES = {"osm": (".osm", ".osm.pbf", ".pbf", ".xml"), "matrix": (".csv", ".json")}
+TRAVEL_KEYS = {
+    "osm": ("model", "circuity", "speed_kmh", "file", "speeds_kmh", "max_speed_kmh",
+            "snap_warn_m", "snap_max_m", "snap_speed_kmh", "cache_dir"),
+    "matrix": ("model", "circuity", "speed_kmh", "file"),
+}
+# The folder of settings.yaml, so relative travel paths resolve against the data folder
+# even when a scenario file elsewhere was loaded (not a settings key; never written).
+DATA_FOLDER_OPTION = "_data_folder"
+
+
+def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> dict[str, Any]:
+    """Model-specific travel keys, checked: the file must exist, speeds must be numbers."""
+    options = {k: v for k, v in travel.items() if k not in ("model", "circuity", "speed_kmh")}
+    if model not in TRAVEL_KEYS:
+        return options
+    r.unknown(travel, TRAVEL_KEYS[model], "travel")
+    folder = Path(r.file).parent
+    options[DATA_FOLDER_OPTION] = str(folder.resolve())
+    example = "roads.osm.pbf" if model == "osm" else "matrix.csv"
+    name = r.text(travel.get("file"), "travel.file", example)
+    if not name:
+        r.bad("travel", f"travel.model is {model} but travel.file is missing",
+              f"add the file name (in the data folder), e.g. file: {example}")
+    else:
+        path = Path(name).expanduser()
+        path = path if path.is_absolute() else folder / path
+        if not name.lower().endswith(TRAVEL_FILE_SUFFIXES[model]):
+            r.bad("travel.file", f"travel.file '{name}' is not a "
+                  f"{' or '.join(TRAVEL_FILE_SUFFIXES[model][:2])} file",
+                  "give an OpenStreetMap extract (.osm or .osm.pbf)" if model == "osm"
+                  else "give a from,to,km,minutes CSV or an OSRM table .json")
+        elif not path.is_file():
+            r.bad("travel.file", f"travel.file '{name}' does not exist (looked for {path})",
+                  "put the file in the data folder or give its full path")
+    if model == "osm":
+        speeds = r.mapping(travel.get("speeds_kmh"), "travel.speeds_kmh")
+        for cls, value in speeds.items():
+            r.number(value, f"travel.speeds_kmh.{cls}", None, positive=True, example="50")
+        for key, example in (("max_speed_kmh", "80"), ("snap_warn_m", "500"),
+                             ("snap_max_m", "5000"), ("snap_speed_kmh", "20")):
+            r.number(travel.get(key), f"travel.{key}", None, positive=True, example=example)
+        r.text(travel.get("cache_dir"), "travel.cache_dir", ".bogbus-cache")
+    return options
+
+
 def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
     r.unknown(doc, TOP_KEYS, "")
     depot = ""
@@ -345,8 +392,7 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
                               example="1.3"),
             speed_kmh=r.number(travel.get("speed_kmh"), "travel.speed_kmh", 50.0,
                                positive=True, example="50"),
-            options={k: v for k, v in travel.items()
-                     if k not in ("model", "circuity", "speed_kmh")},
+            options=_travel_options(r, travel, model),
         ),
         time_limit_s=r.number(solver.get("time_limit_s"), "solver.time_limit_s", 30.0,
                               positive=True, example="30"),

@@ -10,6 +10,8 @@ from ..errors import BogbusError
 from ..model import Instance
 from .base import TravelMatrix
 from .greatcircle import greatcircle_matrix
+from .matrix import matrix_travel
+from .osm import osm_matrix
 
 __all__ = ["TravelMatrix", "build_travel"]
 
@@ -19,6 +21,10 @@ def build_travel(instance: Instance) -> TravelMatrix:
     ts = instance.settings.travel
     if ts.model == "greatcircle":
         return greatcircle_matrix(instance.sites, ts.circuity, ts.speed_kmh)
+    if ts.model == "osm":
+        return osm_matrix(instance)
+    if ts.model == "matrix":
+        return matrix_travel(instance)
     raise BogbusError(
-        f"settings.yaml: travel.model {ts.model!r} is not available yet — use greatcircle"
+        f"settings.yaml: travel.model {ts.model!r} is not known — use greatcircle, osm or matrix"
     )

@@ -1,0 +1,483 @@
+"""Road travel times from an OpenStreetMap extract the library supplies (`travel.model: osm`).
+
+The drivable roads of the file become a directed networkx graph (one-way streets
+and roundabouts honoured, ferries excluded: the bus does not take them). Each
+site is snapped to the nearest node of the largest strongly connected part of the
+network; the shortest-*time* path between every ordered pair of sites gives whole
+minutes (rounded up), km along the path and the leg's shape for the map.
+
+The straight stretch between a site and its snapped road node is driven at
+`snap_speed_kmh` (default 20) and counted in km and minutes at both ends, so a leg
+is never shorter than the straight line between its sites.
+
+Matrix and shapes are cached as JSON under `<data folder>/.bogbus-cache/` (or
+`travel.cache_dir`), keyed by the file's sha256, the sites and the speed settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import os
+import re
+import tempfile
+import time
+import warnings
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import networkx as nx
+
+from .. import __version__
+from ..errors import BogbusError
+from ..geo import haversine_km
+from ..model import Instance, Site
+from .base import TravelMatrix
+from .common import data_folder, file_sha256, option_path
+
+CACHE_FORMAT = "bogbus.osm-cache/1"
+DEFAULT_SPEEDS_KMH: dict[str, float] = {
+    "motorway": 80, "trunk": 80, "primary": 70, "secondary": 60, "tertiary": 50,
+    "unclassified": 40, "residential": 30, "living_street": 10, "service": 20, "road": 30,
+}
+DEFAULTS = {"max_speed_kmh": 80.0, "snap_warn_m": 500.0, "snap_max_m": 5000.0,
+            "snap_speed_kmh": 20.0}
+# Never driven by the bus unless the way explicitly allows motor vehicles.
+NON_MOTOR = frozenset({"footway", "cycleway", "path", "steps", "pedestrian", "track",
+                       "bridleway", "corridor", "platform", "elevator", "bus_guideway",
+                       "busway", "via_ferrata", "construction", "proposed", "abandoned",
+                       "raceway", "escape", "services", "rest_area"})
+_ALLOW = frozenset({"yes", "designated", "permissive", "destination", "delivery", "customers",
+                    "official", "discouraged"})
+_NAMED_MAXSPEED = {"dk:urban": 50.0, "dk:rural": 80.0, "dk:motorway": 130.0, "walk": 6.0,
+                   "living_street": 15.0, "dk:living_street": 15.0}
+_NUM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mph|km/h|kmh|kph)?\s*$")
+
+
+class TravelWarning(UserWarning):
+    """Something about the road data a planner should look at (e.g. a site far from a road)."""
+
+
+@dataclass
+class OsmBuild:
+    """The matrix plus what `bogbus travel build` reports."""
+
+    matrix: TravelMatrix
+    snaps: dict[str, float]  # site id → metres from the site to its road node
+    cache_path: Path | None
+    cache_hit: bool
+    seconds: float
+    nodes: int = 0
+    edges: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- settings -----------------------------------------------------------------------------
+
+def osm_settings(options: Mapping[str, object]) -> dict:
+    """Speed and snap settings with defaults filled in (these key the cache)."""
+    speeds = dict(DEFAULT_SPEEDS_KMH)
+    raw = options.get("speeds_kmh") or {}
+    if isinstance(raw, Mapping):
+        for k, v in raw.items():
+            try:
+                speeds[str(k).strip().lower()] = float(str(v).replace(",", "."))
+            except ValueError:
+                raise BogbusError(f"settings.yaml: travel.speeds_kmh.{k} {v!r} is not a number")
+    out: dict = {"speeds_kmh": dict(sorted(speeds.items()))}
+    for key, default in DEFAULTS.items():
+        value = options.get(key)
+        try:
+            out[key] = float(str(value).replace(",", ".")) if value is not None else default
+        except ValueError:
+            raise BogbusError(f"settings.yaml: travel.{key} {value!r} is not a number")
+    return out
+
+
+def parse_maxspeed(value: str | None) -> float | None:
+    """km/h from an OSM maxspeed tag ("50", "30 mph", "DK:urban", "50;70"); None if unknown."""
+    if not value:
+        return None
+    text = value.strip().lower()
+    if ";" in text:
+        parts = [parse_maxspeed(p) for p in text.split(";")]
+        parts = [p for p in parts if p]
+        return min(parts) if parts else None
+    if text in _NAMED_MAXSPEED:
+        return _NAMED_MAXSPEED[text]
+    m = _NUM.match(text)
+    if not m:
+        return None
+    kmh = float(m.group(1).replace(",", "."))
+    if m.group(2) == "mph":
+        kmh *= 1.609344
+    return kmh if kmh > 0 else None
+
+
+def classify_way(tags: Mapping[str, str], speeds: Mapping[str, float],
+                 max_speed_kmh: float) -> tuple[bool, bool, float] | None:
+    """(forward allowed, backward allowed, km/h) for a way the bus may drive, else None.
+
+    Speed = min(class speed, maxspeed tag when present, max_speed_kmh).
+    """
+    hw = (tags.get("highway") or "").strip().lower()
+    if not hw or tags.get("route") == "ferry" or "ferry" in tags:
+        return None
+    if tags.get("area") == "yes":
+        return None
+    access = None
+    for key in ("motorcar", "motor_vehicle", "vehicle", "access"):
+        if key in tags:
+            access = (key, tags[key].strip().lower())
+            break
+    base = hw[:-5] if hw.endswith("_link") else hw
+    if hw in NON_MOTOR or base in NON_MOTOR or (hw not in speeds and base not in speeds):
+        # footway, track …: only with an explicit motor-vehicle permission
+        if not (access and access[0] != "access" and access[1] in _ALLOW):
+            return None
+        speed = speeds.get(hw, speeds.get("service", 20.0))
+    else:
+        if access and access[1] not in _ALLOW:
+            return None  # access=no / private / agricultural …
+        speed = speeds.get(hw, speeds.get(base))
+    tagged = parse_maxspeed(tags.get("maxspeed:hgv") or tags.get("maxspeed"))
+    if tagged:
+        speed = min(speed, tagged)
+    speed = min(speed, max_speed_kmh)
+    if speed <= 0:
+        return None
+    oneway = (tags.get("oneway") or "").strip().lower()
+    if oneway in ("yes", "true", "1"):
+        return True, False, speed
+    if oneway in ("-1", "reverse"):
+        return False, True, speed
+    if oneway in ("reversible", "alternating"):
+        return None  # direction changes by time of day: not plannable
+    if oneway in ("no", "false", "0"):
+        return True, True, speed
+    if tags.get("junction") in ("roundabout", "circular") or hw == "motorway":
+        return True, False, speed
+    return True, True, speed
+
+
+# --- reading ------------------------------------------------------------------------------
+
+Way = tuple[list[int], bool, bool, float]
+
+
+def _read_xml(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Way]]:
+    coords: dict[int, tuple[float, float]] = {}
+    ways: list[Way] = []
+    root = None
+    try:
+        for event, elem in ET.iterparse(str(path), events=("start", "end")):
+            if event == "start":
+                if root is None:
+                    root = elem
+                continue
+            tag = elem.tag
+            if tag == "node":
+                coords[int(elem.get("id"))] = (float(elem.get("lat")), float(elem.get("lon")))
+            elif tag == "way":
+                tags = {t.get("k"): t.get("v") for t in elem.iter("tag")}
+                c = keep(tags)
+                if c:
+                    refs = [int(nd.get("ref")) for nd in elem.iter("nd")]
+                    ways.append((refs, *c))
+            else:
+                continue
+            root.clear()
+    except ET.ParseError as exc:
+        raise BogbusError(f"{path}: not a readable OSM XML file ({exc})") from None
+    return coords, ways
+
+
+def _read_pbf(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Way]]:
+    try:
+        import osmium
+    except ImportError:
+        raise BogbusError(
+            f"{path}: reading .osm.pbf needs the Python package 'osmium' (pip install osmium); "
+            "or convert the file to XML with osmium-tool: osmium cat in.osm.pbf -o out.osm"
+        ) from None
+    coords: dict[int, tuple[float, float]] = {}
+    ways: list[Way] = []
+
+    class Handler(osmium.SimpleHandler):
+        def way(self, w):
+            if "highway" not in w.tags:
+                return
+            c = keep({t.k: t.v for t in w.tags})
+            if not c:
+                return
+            refs = []
+            for n in w.nodes:
+                loc = n.location
+                if loc.valid():
+                    coords[n.ref] = (loc.lat, loc.lon)
+                    refs.append(n.ref)
+            ways.append((refs, *c))
+
+    try:
+        Handler().apply_file(str(path), locations=True)
+    except RuntimeError as exc:
+        raise BogbusError(f"{path}: not a readable OSM PBF file ({exc})") from None
+    return coords, ways
+
+
+def read_roads(path: Path, settings: dict) -> tuple[nx.DiGraph, dict[int, tuple[float, float]]]:
+    """The drivable directed graph; edges carry `t` (seconds) and `m` (metres)."""
+    speeds, cap = settings["speeds_kmh"], settings["max_speed_kmh"]
+
+    def keep(tags):
+        return classify_way(tags, speeds, cap) if "highway" in tags else None
+
+    name = path.name.lower()
+    if name.endswith(".pbf"):
+        coords, ways = _read_pbf(path, keep)
+    elif name.endswith((".osm", ".xml")):
+        coords, ways = _read_xml(path, keep)
+    else:
+        raise BogbusError(f"{path}: travel.file must be an OpenStreetMap .osm (XML) or "
+                          ".osm.pbf file")
+    g = nx.DiGraph()
+    for refs, fwd, bwd, kmh in ways:
+        v_ms = kmh / 3.6
+        for u, v in zip(refs, refs[1:]):
+            if u == v or u not in coords or v not in coords:
+                continue
+            m = haversine_km(*coords[u], *coords[v]) * 1000.0
+            t = m / v_ms
+            for a, b, ok in ((u, v, fwd), (v, u, bwd)):
+                if ok and (not g.has_edge(a, b) or g[a][b]["t"] > t):
+                    g.add_edge(a, b, t=t, m=m)
+    used = {n: coords[n] for n in g}
+    return g, used
+
+
+# --- snapping and paths -------------------------------------------------------------------
+
+def _nearest(ids: list[int], lat: list[float], lon: list[float], site: Site) -> tuple[int, float]:
+    """(node, metres) nearest to the site (equirectangular search, haversine distance)."""
+    import numpy as np
+
+    la, lo = np.asarray(lat), np.asarray(lon)
+    k = math.cos(math.radians(site.lat))
+    d2 = (la - site.lat) ** 2 + ((lo - site.lon) * k) ** 2
+    i = int(np.argmin(d2))
+    return ids[i], haversine_km(site.lat, site.lon, lat[i], lon[i]) * 1000.0
+
+
+def _dijkstra(succ, src: int, targets: set[int]) -> tuple[dict[int, float], dict[int, int]]:
+    dist = {src: 0.0}
+    pred: dict[int, int] = {}
+    done: set[int] = set()
+    remaining = set(targets) - {src}
+    heap = [(0.0, src)]
+    while heap and remaining:
+        d, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        remaining.discard(u)
+        for v, a in succ[u].items():
+            nd = d + a["t"]
+            if nd < dist.get(v, math.inf):
+                dist[v] = nd
+                pred[v] = u
+                heapq.heappush(heap, (nd, v))
+    return {t: dist[t] for t in targets if t in done or t == src}, pred
+
+
+def _label(s: Site) -> str:
+    return f"{s.id} ({s.name})" if s.name else s.id
+
+
+def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites: list[Site],
+                   settings: dict, file_label: str) -> tuple[dict, list[str]]:
+    """Matrix, shapes and snaps as plain JSON-able data, plus warning texts."""
+    if g.number_of_nodes() == 0:
+        raise BogbusError(f"{file_label}: the file holds no roads the bus may drive "
+                          "(no highway=* ways of a drivable class)")
+    main = max(nx.strongly_connected_components(g), key=len)
+    all_ids = list(coords)
+    all_lat = [coords[n][0] for n in all_ids]
+    all_lon = [coords[n][1] for n in all_ids]
+    main_ids = [n for n in all_ids if n in main]
+    main_lat = [coords[n][0] for n in main_ids]
+    main_lon = [coords[n][1] for n in main_ids]
+
+    warn_m, max_m = settings["snap_warn_m"], settings["snap_max_m"]
+    snap_node: dict[str, int] = {}
+    snap_m: dict[str, float] = {}
+    cut_off: list[str] = []
+    too_far: list[str] = []
+    msgs: list[str] = []
+    for s in sites:
+        n0, d0 = _nearest(all_ids, all_lat, all_lon, s)
+        n1, d1 = _nearest(main_ids, main_lat, main_lon, s)
+        if n0 in main or d1 <= max(warn_m, d0):
+            node, d = n1, d1
+        else:  # its own road network, e.g. an island reached only by ferry
+            cut_off.append(f"{_label(s)}: nearest road is {d0:.0f} m away but not connected "
+                           f"to the main road network ({d1:.0f} m away)")
+            continue
+        if d > max_m:
+            too_far.append(f"{_label(s)}: {d:.0f} m from the nearest road")
+            continue
+        if d > warn_m:
+            msgs.append(f"site {_label(s)} is {d:.0f} m from the nearest drivable road in "
+                        f"{file_label} (more than snap_warn_m {warn_m:g} m): check its "
+                        "coordinates or the extract")
+        snap_node[s.id], snap_m[s.id] = node, d
+    if cut_off or too_far:
+        lines = []
+        if cut_off:
+            lines.append("these sites cannot be reached by road from the rest of the network "
+                         "(the bus does not take ferries):\n  " + "\n  ".join(cut_off))
+        if too_far:
+            lines.append(f"these sites are more than snap_max_m {max_m:g} m from any road in "
+                         "the file (is the extract clipped too small?):\n  "
+                         + "\n  ".join(too_far))
+        raise BogbusError(f"{file_label}: " + "\n".join(lines)
+                          + "\nRemove or move these sites, or use travel model 'matrix' "
+                          "with times that include the ferry.")
+
+    snap_v = settings["snap_speed_kmh"] / 3.6
+    ids = [s.id for s in sites]
+    n = len(sites)
+    km = [[0.0] * n for _ in range(n)]
+    minutes = [[0] * n for _ in range(n)]
+    shapes: list[list] = []
+    unreachable: list[str] = []
+    targets = set(snap_node.values())
+    succ = g.succ
+    for i, a in enumerate(sites):
+        src = snap_node[a.id]
+        dist, pred = _dijkstra(succ, src, targets)
+        for j, b in enumerate(sites):
+            if i == j:
+                continue
+            dst = snap_node[b.id]
+            if dst not in dist:
+                unreachable.append(f"{a.id} → {b.id}")
+                continue
+            path = [dst]
+            while path[-1] != src:
+                path.append(pred[path[-1]])
+            path.reverse()
+            metres = sum(g[u][v]["m"] for u, v in zip(path, path[1:]))
+            metres += snap_m[a.id] + snap_m[b.id]
+            seconds = dist[dst] + (snap_m[a.id] + snap_m[b.id]) / snap_v
+            km[i][j] = math.ceil(metres / 100.0 - 1e-9) / 10.0  # up to 0.1 km: never shorter
+            minutes[i][j] = math.ceil(seconds / 60.0 - 1e-9)
+            pts = [[round(a.lat, 6), round(a.lon, 6)]]
+            for node in path:
+                p = [round(coords[node][0], 6), round(coords[node][1], 6)]
+                if p != pts[-1]:
+                    pts.append(p)
+            end = [round(b.lat, 6), round(b.lon, 6)]
+            if end != pts[-1]:
+                pts.append(end)
+            if len(pts) == 1:
+                pts.append(end)
+            shapes.append([a.id, b.id, pts])
+    if unreachable:
+        raise BogbusError(f"{file_label}: no road route for these legs: "
+                          + ", ".join(unreachable[:20])
+                          + (f" (and {len(unreachable) - 20} more)" if len(unreachable) > 20
+                             else ""))
+    values = list(snap_m.values())
+    return {
+        "ids": ids, "km": km, "minutes": minutes, "shapes": shapes,
+        "snap_m": {k: round(v, 1) for k, v in snap_m.items()},
+        "graph": {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+                  "main_nodes": len(main)},
+        "snap_summary": {"max_m": round(max(values), 1) if values else 0.0,
+                         "mean_m": round(sum(values) / len(values), 1) if values else 0.0},
+    }, msgs
+
+
+# --- cache --------------------------------------------------------------------------------
+
+def cache_key(file_hash: str, sites: Iterable[Site], settings: dict) -> str:
+    material = json.dumps({"format": CACHE_FORMAT, "version": __version__, "file": file_hash,
+                           "sites": [[s.id, s.lat, s.lon] for s in sites],
+                           "settings": settings}, sort_keys=True)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _read_cache(path: Path, key: str) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key or data.get("format") != CACHE_FORMAT:
+        return None
+    return data
+
+
+def _write_cache(path: Path, data: dict) -> str | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError as exc:
+        return f"could not write the travel cache {path} ({exc.strerror}); continuing without"
+    return None
+
+
+# --- entry points -------------------------------------------------------------------------
+
+def build_osm(instance: Instance) -> OsmBuild:
+    """Build (or read from the cache) the osm travel matrix of an instance."""
+    started = time.perf_counter()
+    options = instance.settings.travel.options
+    path = option_path(instance, "file")
+    if not path.is_file():
+        raise BogbusError(f"settings.yaml: travel.file {options.get('file')!r} does not exist "
+                          f"(looked for {path})")
+    settings = osm_settings(options)
+    sites = list(instance.sites)
+    file_hash = file_sha256(path)
+    key = cache_key(file_hash, sites, settings)
+    cache_dir = option_path(instance, "cache_dir", required=False) \
+        or data_folder(instance) / ".bogbus-cache"
+    cache_path = cache_dir / f"osm-{key[:24]}.json"
+    data = _read_cache(cache_path, key)
+    hit = data is not None
+    msgs: list[str] = []
+    if data is None:
+        g, coords = read_roads(path, settings)
+        data, msgs = compute_matrix(g, coords, sites, settings, str(options.get("file")))
+        data.update({"format": CACHE_FORMAT, "key": key, "warnings": msgs})
+        problem = _write_cache(cache_path, data)
+        if problem:
+            msgs = msgs + [problem]
+    else:
+        msgs = list(data.get("warnings", []))
+    for m in msgs:
+        warnings.warn(m, TravelWarning, stacklevel=2)
+    description = {"model": "osm", "file": str(options.get("file")), "sha256": file_hash,
+                   **settings, "snap": data["snap_summary"], "graph": data["graph"],
+                   "cache_key": key}
+    matrix = TravelMatrix(
+        ids=tuple(data["ids"]),
+        km=tuple(tuple(float(x) for x in row) for row in data["km"]),
+        minutes=tuple(tuple(int(x) for x in row) for row in data["minutes"]),
+        description=description,
+        shapes={(a, b): [list(p) for p in pts] for a, b, pts in data["shapes"]},
+    )
+    return OsmBuild(matrix, dict(data["snap_m"]), cache_path, hit,
+                    time.perf_counter() - started, data["graph"]["nodes"],
+                    data["graph"]["edges"], msgs)
+
+
+def osm_matrix(instance: Instance) -> TravelMatrix:
+    return build_osm(instance).matrix
