@@ -160,6 +160,36 @@ def check(plan_file: str, source: str | None) -> None:
 
 
 @main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("--quarter", help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
+              default="table", show_default=True)
+@click.option("--time-limit", type=float, help="Search time per source in seconds.")
+@click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False),
+              help="Write the comparison to this file instead of the screen.")
+def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
+            time_limit: float | None, seed: int | None, out_file: str | None) -> None:
+    """Plan each SOURCE (data folders or scenario files) and compare key figures and
+    per-stop changes against the first."""
+    from .calendar import next_quarter, parse_quarter
+    from .compare import compare_plans, plan_sources, render
+    from .io import load_source
+
+    for src in sources:  # all input problems before any planning
+        load_source(src)
+    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
+    plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
+                         progress=_progress)
+    text = render(compare_plans(plans), fmt)
+    if out_file:
+        Path(out_file).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
 @click.argument("plan_file", type=click.Path())
 @click.option("--stop", "stop_id", help="Only this stop's poster.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "csv", "ics"]),
