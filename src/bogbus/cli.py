@@ -226,5 +226,47 @@ def map_cmd(plan_file: str, out_file: str | None) -> None:
     click.echo(f"wrote {write_map(data, out)}")
 
 
+@main.group("travel")
+def travel_group() -> None:
+    """Travel times: precompute and inspect the travel model of a data folder."""
+
+
+@travel_group.command("build")
+@click.argument("source", default="data/randers", type=click.Path())
+def travel_build(source: str) -> None:
+    """Precompute (and cache) the travel matrix of SOURCE and report how it went."""
+    import time
+    import warnings
+
+    from .io import load_source
+    from .travel import build_travel
+    from .travel.osm import build_osm
+
+    started = time.perf_counter()
+    instance = load_source(source)
+    model = instance.settings.travel.model
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if model == "osm":
+            build = build_osm(instance)
+            tm = build.matrix
+        else:
+            build, tm = None, build_travel(instance)
+    seconds = time.perf_counter() - started
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
+    n = len(tm.ids)
+    click.echo(f"travel model: {model}" + (f" ({tm.description.get('file')}, sha256 "
+                                           f"{str(tm.description.get('sha256'))[:12]}…)"
+                                           if tm.description.get("file") else ""))
+    if build is not None:
+        snaps = list(build.snaps.values())
+        click.echo(f"road graph: {build.nodes} nodes, {build.edges} directed edges")
+        click.echo(f"sites snapped: {len(snaps)}; distance to road max {max(snaps):.0f} m, "
+                   f"mean {sum(snaps) / len(snaps):.0f} m")
+        click.echo(f"cache: {build.cache_path} ({'hit' if build.cache_hit else 'written'})")
+    click.echo(f"matrix: {n} × {n} sites ({n * (n - 1)} legs); time taken {seconds:.2f} s")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
