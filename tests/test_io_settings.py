@@ -223,3 +223,11 @@ def test_travel_osm_keys_are_checked(tmp_path) -> None:
     assert p.column == "travel" and "travel.file is missing" in p.message
     parsed = _parse_in(tmp_path, MINIMAL + "travel: {model: osm, file: roads.csv}\n")
     assert parsed.problems[0].column == "travel.file"
+
+
+def test_control_characters_are_a_problem_not_a_crash() -> None:
+    from bogbus.io.settings import parse_settings
+
+    parsed = parse_settings(b"name: Bog\x02bus\ndepot: DEPOT\n", "settings.yaml")
+    (p,) = parsed.problems
+    assert p.file == "settings.yaml" and "character" in p.message and p.fix

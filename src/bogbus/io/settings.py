@@ -442,8 +442,9 @@ def read_settings_doc(data: bytes, file: str = "settings.yaml"
     """settings.yaml bytes → (mapping or None, line of each key path, scalar text of each
     key path, problems so far)."""
     text, _ = decode(data)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # rejects control characters already here
         node = loader.get_single_node()
         doc = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -452,11 +453,16 @@ def read_settings_doc(data: bytes, file: str = "settings.yaml"
                 else "check the indentation and put text containing ':' or '#' in quotes")
         return None, {}, {}, [Problem(file, f"the file is not valid YAML: {exc.problem}",
                                   hint, row=mark.line + 1 if mark else None)]
+    except yaml.reader.ReaderError as exc:
+        return None, {}, {}, [Problem(file, f"the file contains a character YAML does not allow "
+                                  f"(code {exc.character:#04x} at character {exc.position})",
+                                  "save it as plain UTF-8 text; remove control characters")]
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         return None, {}, {}, [Problem(file, f"the file is not valid YAML: {exc}",
                                   "check the indentation and quotes")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(doc, dict):
         message = ("the file is empty" if doc is None
                    else "the file is not a list of 'key: value' lines")
