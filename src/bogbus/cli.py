@@ -48,20 +48,23 @@ def main() -> None:
 @click.option("--time-limit", type=float, help="Search time in seconds (default from settings).")
 @click.option("--seed", type=int, help="Random seed (default from settings).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
+              help="A previous plan.json: keep its stop timetable unless infeasible.")
 def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: float | None,
-         seed: int | None, no_render: bool) -> None:
+         seed: int | None, no_render: bool, previous_file: str | None) -> None:
     """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
     from .calendar import next_quarter, parse_quarter
     from .check import check_plan
     from .io import load_source
-    from .plan import build_plan, write_json_atomic
+    from .plan import build_plan, read_plan, write_json_atomic
     from .solve import plan_quarter
 
+    previous = read_plan(Path(previous_file)) if previous_file else None
     instance = load_source(source)
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
     result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed,
-                          progress=_progress)
+                          progress=_progress, previous=previous)
     data = build_plan(result)
     violations = check_plan(data, instance)
     if violations:  # the planner must never write a plan its own checker rejects
@@ -110,6 +113,16 @@ def _summary(data: dict) -> None:
             click.echo(f"    {u['site_id']}{' ' + u['date'] if u['date'] else ''}: {u['reason']}")
     else:
         click.echo("  unserved: none")
+    if "replan" in data:
+        r = data["replan"]
+        click.echo(f"  re-plan against {r['previous']['scenario']} {r['previous']['quarter']}: "
+                   f"{r['kept']} stops kept, {r['moved']} moved, {r['dropped']} dropped, "
+                   f"{r['added']} added")
+        for c in r["changes"]:
+            a, b = c["from"], c["to"]
+            click.echo(f"    {c['site_id']}: "
+                       f"{a['weekday'] + ' ' + a['arrival'] if a else 'new'} → "
+                       f"{b['weekday'] + ' ' + b['arrival'] if b else 'none'}: {c['reason']}")
 
 
 @main.command()

@@ -153,6 +153,10 @@ def build_plan(result: PlanResult) -> dict:
         "unserved": unserved,
     }
     plan["kpis"] = compute_kpis(plan)
+    if getattr(result, "previous", None) is not None:
+        from .replan import replan_section
+
+        plan["replan"] = replan_section(result.previous, plan, tmpl.released)
     return plan
 
 

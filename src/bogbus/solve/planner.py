@@ -37,7 +37,8 @@ class PlanResult:
     def __init__(self, instance: Instance, period: Period, calendar: Calendar,
                  travel: TravelMatrix, template: TemplateResult, outreach: OutreachResult,
                  routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
-                 time_limit_s: float):
+                 time_limit_s: float, previous: dict | None = None):
+        self.previous = previous  # the previous plan dict when re-planning (--previous)
         self.instance = instance
         self.period = period
         self.calendar = calendar
@@ -51,7 +52,13 @@ class PlanResult:
 
 
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
-                 seed: int | None = None, progress: Progress | None = None) -> PlanResult:
+                 seed: int | None = None, progress: Progress | None = None,
+                 previous: dict | None = None) -> PlanResult:
+    """Plan a quarter. `previous` (a plan dict) makes its public timetable a target:
+    each stop keeps its vehicle, weekday, week phase and arrival unless that is
+    infeasible (see TemplateSearch.construct_previous and docs/scenarios.md)."""
+    from ..replan import previous_targets
+
     say = progress or (lambda msg: None)
     st = instance.settings
     time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
@@ -64,7 +71,9 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))
     # the deadline is only a safety net for slow machines; the budget normally stops first
     deadline = t0 + 1.5 * time_limit_s + 1.0
-    tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget, deadline=deadline).run()
+    targets = previous_targets(previous) if previous is not None else None
+    tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget, deadline=deadline,
+                          previous=targets).run()
 
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
@@ -91,7 +100,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
-                      time.perf_counter() - t0, seed, time_limit_s)
+                      time.perf_counter() - t0, seed, time_limit_s, previous=previous)
 
 
 def dated_days(instance: Instance, cal: Calendar,

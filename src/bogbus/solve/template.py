@@ -22,6 +22,12 @@ from ..model import Instance, Site
 from ..travel import TravelMatrix
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 
+
+def hhmm_(minutes: int) -> str:
+    from ..model import hhmm
+
+    return hhmm(minutes)
+
 MAX_CYCLE_WEEKS = 12
 ELITE_SIZE = 5  # distinct good templates handed to the outreach phase to choose from
 MAX_STALE_ROUNDS = 150  # rounds without a new best before the search stops
@@ -61,6 +67,7 @@ class TemplateResult:
     solves: int
     stopped_by: str
     elite: list["TemplateResult"] = field(default_factory=list)  # best distinct, incl. self
+    released: dict[str, str] = field(default_factory=dict)  # re-planning: stop id → why freed
 
 
 @dataclass
@@ -70,8 +77,12 @@ class TemplateSearch:
     seed: int = 0
     budget: Budget = field(default_factory=lambda: Budget(600))
     deadline: float | None = None  # perf_counter() value; a safety net, not the normal stop
+    # re-planning: stop id → (previous option, previous arrival, previous every_weeks)
+    previous: dict[str, tuple[Option, int, int | None]] | None = None
 
     def __post_init__(self) -> None:
+        self.locks: dict[str, tuple[Option, int]] = {}  # kept stops: option and arrival
+        self.released: dict[str, str] = {}
         self.idx = self.travel.index()
         self.depot = self.idx[self.instance.settings.depot]
         self.stops = {s.id: s for s in self.instance.stops}
@@ -90,6 +101,11 @@ class TemplateSearch:
         hi = min(latest, shift.end - self.travel.minutes[i][self.depot]) - s.duration_min
         if s.fixed_time is not None:
             lo, hi = max(lo, s.fixed_time), min(hi, s.fixed_time)
+        lock = self.locks.get(s.id)
+        if lock is not None and (lock[0].vehicle, lock[0].weekday) == (vehicle, weekday):
+            if not lo <= lock[1] <= hi or lock[1] % self.step:
+                return None
+            lo = hi = lock[1]
         if lo > hi:
             return None
         return DayNode(s.id, i, s.duration_min, lo, hi, self.step)
@@ -128,7 +144,10 @@ class TemplateSearch:
                           self.travel.km, self.travel.minutes, v.break_rule, v.max_km_per_day)
 
     def evaluate(self, vehicle: str, weekday: str, content: frozenset) -> DaySolution | None:
-        key = (vehicle, weekday, content)
+        locked = tuple(sorted(sid for sid, _ in content if sid in self.locks
+                              and (self.locks[sid][0].vehicle, self.locks[sid][0].weekday)
+                              == (vehicle, weekday)))
+        key = (vehicle, weekday, content, locked)
         if key in self.cache:
             return self.cache[key]
         if not content:
@@ -229,6 +248,127 @@ class TemplateSearch:
                 assign[s.id] = placed[0]
         return assign, unserved
 
+    # -- re-planning against a previous timetable ------------------------------------
+    def construct_previous(self, opts: dict[str, list[Option]]) -> tuple[dict, dict]:
+        """Keep every stop at its previous (vehicle, weekday, week phase, arrival) where
+        possible: lock it (its only option, arrival lo = hi), check each locked weekday
+        exactly, and on a day that is infeasible release the fewest locks (one, else a
+        pair, else all of that day). Released and new stops are then placed greedily.
+        Locked stops keep a single option, so no later search move touches them."""
+        from ..model import hhmm
+
+        assert self.previous is not None
+        self.locks, self.released = {}, {}
+        for sid, (opt, t, every) in sorted(self.previous.items()):
+            s = self.stops.get(sid)
+            if s is None:
+                continue  # no longer a stop in the data; reported by the plan's replan section
+            if (s.every_weeks or 1) != (every or 1):
+                self.released[sid] = (f"its frequency changed in the data (every {every} → "
+                                      f"{s.every_weeks} weeks)")
+                continue
+            if opt not in opts[sid]:
+                self.released[sid] = (f"its previous day ({opt.vehicle} {opt.weekday}) is no "
+                                      "longer possible: days, vehicles, shifts or window changed")
+                continue
+            self.locks[sid] = (opt, t)
+            if self.node(s, opt.vehicle, opt.weekday) is None:
+                del self.locks[sid]
+                self.released[sid] = (f"its previous time {opt.weekday} {hhmm(t)} no longer "
+                                      "fits its window or the shift")
+        by_day: dict[tuple[str, str], list[str]] = {}
+        for sid, (opt, _t) in self.locks.items():
+            by_day.setdefault((opt.vehicle, opt.weekday), []).append(sid)
+        for (v, d), sids in sorted(by_day.items()):
+            for sid in self._fewest_release(v, d, sorted(sids)):
+                t = self.locks.pop(sid)[1]
+                self.released[sid] = (f"its previous slot ({v} {d} {hhmm(t)}) no longer fits "
+                                      f"together with the other kept stops of that day")
+        for sid, (opt, _t) in self.locks.items():
+            opts[sid] = [opt]
+        for sid in self.released:  # free again: all options, without the lock
+            opts[sid] = self.options_for(self.stops[sid])
+        assign = {sid: opt for sid, (opt, _t) in self.locks.items()}
+        unserved: dict[str, str] = {}
+        rest = sorted((s for s in self.stops.values() if s.id not in assign), key=lambda s: (
+            s.fixed_time is None and s.fixed_day is None, -(s.priority or 0),
+            len(opts[s.id]), -s.duration_min / (s.every_weeks or 1), s.id))
+        for s in rest:
+            placed = self.try_place(assign, s, opts[s.id], tries=6) if opts[s.id] else None
+            if placed is None:
+                unserved[s.id] = ""
+            else:
+                assign[s.id] = placed[0]
+        self._rescue(assign, unserved, opts)
+        return assign, unserved
+
+    def _rescue(self, assign: dict[str, Option], unserved: dict[str, str],
+                opts: dict[str, list[Option]]) -> None:
+        """A kept slot that leaves another stop unserved is "clearly worse": for each
+        unserved stop, free one (else two) kept stops of a day it could use, if the freed
+        stops can then be placed elsewhere (or at another time) and the unserved one fits."""
+        from itertools import combinations
+
+        for sid in sorted(unserved):
+            s = self.stops[sid]
+            for size, o in ((k, o) for k in (1, 2) for o in opts[sid]):
+                kept = sorted(x for x, (lo, _t) in self.locks.items()
+                              if (lo.vehicle, lo.weekday) == (o.vehicle, o.weekday))
+                if any(self._rescue_with(assign, sid, o, list(xs), opts)
+                       for xs in combinations(kept, size)):
+                    del unserved[sid]
+                    break
+
+    def _rescue_with(self, assign, sid: str, o: Option, xs: list[str], opts) -> bool:
+        s = self.stops[sid]
+        saved = {x: (self.locks.pop(x), assign.pop(x)) for x in xs}
+        if self.evaluate(o.vehicle, o.weekday,
+                         self.content_of(assign, o.vehicle, o.weekday) | {(sid, o.phase)}):
+            assign[sid] = o
+            placed = {}
+            for x in xs:
+                x_opts = self.options_for(self.stops[x])
+                px = self.try_place(assign, self.stops[x], x_opts, tries=6)
+                if px is None:
+                    break
+                assign[x] = placed[x] = px[0]
+            else:
+                for x in xs:
+                    lock = saved[x][0]
+                    opts[x] = self.options_for(self.stops[x])
+                    self.released[x] = (f"its previous slot ({lock[0].vehicle} "
+                                        f"{lock[0].weekday} {hhmm_(lock[1])}) was needed "
+                                        f"to serve {sid} ({s.name})")
+                return True
+            for x in placed:
+                del assign[x]
+            del assign[sid]
+        for x, (lock, xo) in saved.items():
+            self.locks[x], assign[x] = lock, xo
+        return False
+
+    def _fewest_release(self, vehicle: str, weekday: str, sids: list[str]) -> list[str]:
+        """The fewest locked stops of a day to free so the rest keep their slots: none
+        when the day is feasible, else the cheapest single, else the cheapest pair, else
+        all of them."""
+        def content(keep):
+            return frozenset((sid, self.locks[sid][0].phase) for sid in keep)
+
+        if self.evaluate(vehicle, weekday, content(sids)) is not None:
+            return []
+        for size in (1, 2):
+            best = None
+            for i, a in enumerate(sids):
+                for b in (sids[i + 1:] if size == 2 else [None]):
+                    out = [a] if b is None else [a, b]
+                    sol = self.evaluate(vehicle, weekday,
+                                        content([x for x in sids if x not in out]))
+                    if sol is not None and (best is None or sol.mean_km < best[0] - 1e-9):
+                        best = (sol.mean_km, out)
+            if best is not None:
+                return best[1]
+        return list(sids)
+
     def descend(self, assign: dict[str, Option], unserved: dict[str, str], opts) -> float:
         """Local search to a local optimum, re-trying unserved stops as space opens."""
         while True:
@@ -254,7 +394,10 @@ class TemplateSearch:
         a randomised construction. Stops on the work budget, on MAX_STALE_ROUNDS
         rounds without a new best, or (safety net) on the wall-clock deadline."""
         opts = {s.id: self.options_for(s) for s in self.stops.values()}
-        cur, unserved = self.construct(opts, noise=False)
+        if self.previous is not None:
+            cur, unserved = self.construct_previous(opts)
+        else:
+            cur, unserved = self.construct(opts, noise=False)
         cost = self.descend(cur, unserved, opts)
         best, best_unserved, best_cost = dict(cur), dict(unserved), cost
         elite: list[tuple[int, float, dict, dict]] = []
@@ -270,7 +413,7 @@ class TemplateSearch:
                 break
             if stale >= MAX_STALE_ROUNDS:
                 break
-            if since_restart >= RESTART_AFTER:
+            if since_restart >= RESTART_AFTER and self.previous is None:
                 cur, unserved = self.construct(opts, noise=True)
                 since_restart = 0
             else:
@@ -309,7 +452,7 @@ class TemplateSearch:
                     days[(v.name, d)] = self.evaluate(v.name, d, content)
                     cycle[(v.name, d)] = len(days[(v.name, d)].routes)
         return TemplateResult(dict(assign), days, cycle, unserved, cost, self.budget.used,
-                              stopped_by)
+                              stopped_by, released=dict(self.released))
 
     def local_search(self, assign: dict[str, Option], opts: dict[str, list[Option]]) -> bool:
         """Relocate and swap until no move improves; True if anything improved."""
