@@ -261,15 +261,15 @@ def read_roads(path: Path, settings: dict) -> tuple[nx.DiGraph, dict[int, tuple[
 
 # --- snapping and paths -------------------------------------------------------------------
 
-def _nearest(ids: list[int], lat: list[float], lon: list[float], site: Site) -> tuple[int, float]:
-    """(node, metres) nearest to the site (equirectangular search, haversine distance)."""
+def _nearest(ids: list[int], la, lo, site: Site) -> tuple[int, float]:
+    """(node, metres) nearest to the site (equirectangular search, haversine distance);
+    `la`, `lo` are numpy arrays of the nodes' coordinates."""
     import numpy as np
 
-    la, lo = np.asarray(lat), np.asarray(lon)
     k = math.cos(math.radians(site.lat))
     d2 = (la - site.lat) ** 2 + ((lo - site.lon) * k) ** 2
     i = int(np.argmin(d2))
-    return ids[i], haversine_km(site.lat, site.lon, lat[i], lon[i]) * 1000.0
+    return ids[i], haversine_km(site.lat, site.lon, float(la[i]), float(lo[i])) * 1000.0
 
 
 def _dijkstra(succ, src: int, targets: set[int]) -> tuple[dict[int, float], dict[int, int]]:
@@ -293,6 +293,63 @@ def _dijkstra(succ, src: int, targets: set[int]) -> tuple[dict[int, float], dict
     return {t: dist[t] for t in targets if t in done or t == src}, pred
 
 
+class _Router:
+    """Shortest-time paths on the road graph: scipy's C Dijkstra when installed, else a
+    plain heap Dijkstra over the networkx graph (same answers, slower)."""
+
+    def __init__(self, g: nx.DiGraph):
+        self.g = g
+        self.nodes = list(g)
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        try:
+            from scipy.sparse import csr_matrix
+        except ImportError:  # pragma: no cover - scipy is a dependency
+            self.csr = None
+            return
+        rows, cols, data = [], [], []
+        for u, v, t in g.edges(data="t"):
+            rows.append(self.index[u])
+            cols.append(self.index[v])
+            data.append(max(t, 1e-9))  # an explicit 0 would read as "no edge"
+        n = len(self.nodes)
+        self.csr = csr_matrix((data, (rows, cols)), shape=(n, n))
+
+    def main_component(self) -> set[int]:
+        if self.csr is None:  # pragma: no cover
+            return max(nx.strongly_connected_components(self.g), key=len)
+        import numpy as np
+        from scipy.sparse.csgraph import connected_components
+
+        _, labels = connected_components(self.csr, directed=True, connection="strong")
+        biggest = int(np.bincount(labels).argmax())
+        return {self.nodes[i] for i in np.flatnonzero(labels == biggest)}
+
+    def from_source(self, src: int, targets: set[int]):
+        """(seconds to each reachable target, path(target) → node list)."""
+        if self.csr is None:  # pragma: no cover
+            dist, pred = _dijkstra(self.g.succ, src, targets)
+
+            def path(dst: int) -> list[int]:
+                out = [dst]
+                while out[-1] != src:
+                    out.append(pred[out[-1]])
+                return out[::-1]
+            return dist, path
+        from scipy.sparse.csgraph import dijkstra
+
+        d, p = dijkstra(self.csr, directed=True, indices=self.index[src],
+                        return_predecessors=True)
+        dist = {t: float(d[self.index[t]]) for t in targets if math.isfinite(d[self.index[t]])}
+        si = self.index[src]
+
+        def path(dst: int) -> list[int]:
+            out = [self.index[dst]]
+            while out[-1] != si:
+                out.append(int(p[out[-1]]))
+            return [self.nodes[i] for i in reversed(out)]
+        return dist, path
+
+
 def _label(s: Site) -> str:
     return f"{s.id} ({s.name})" if s.name else s.id
 
@@ -303,13 +360,16 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
     if g.number_of_nodes() == 0:
         raise BogbusError(f"{file_label}: the file holds no roads the bus may drive "
                           "(no highway=* ways of a drivable class)")
-    main = max(nx.strongly_connected_components(g), key=len)
+    router = _Router(g)
+    main = router.main_component()
+    import numpy as np
+
     all_ids = list(coords)
-    all_lat = [coords[n][0] for n in all_ids]
-    all_lon = [coords[n][1] for n in all_ids]
+    all_lat = np.fromiter((coords[n][0] for n in all_ids), float, len(all_ids))
+    all_lon = np.fromiter((coords[n][1] for n in all_ids), float, len(all_ids))
     main_ids = [n for n in all_ids if n in main]
-    main_lat = [coords[n][0] for n in main_ids]
-    main_lon = [coords[n][1] for n in main_ids]
+    main_lat = np.fromiter((coords[n][0] for n in main_ids), float, len(main_ids))
+    main_lon = np.fromiter((coords[n][1] for n in main_ids), float, len(main_ids))
 
     warn_m, max_m = settings["snap_warn_m"], settings["snap_max_m"]
     snap_node: dict[str, int] = {}
@@ -355,10 +415,9 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
     shapes: list[list] = []
     unreachable: list[str] = []
     targets = set(snap_node.values())
-    succ = g.succ
     for i, a in enumerate(sites):
         src = snap_node[a.id]
-        dist, pred = _dijkstra(succ, src, targets)
+        dist, route = router.from_source(src, targets)
         for j, b in enumerate(sites):
             if i == j:
                 continue
@@ -366,10 +425,7 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
             if dst not in dist:
                 unreachable.append(f"{a.id} → {b.id}")
                 continue
-            path = [dst]
-            while path[-1] != src:
-                path.append(pred[path[-1]])
-            path.reverse()
+            path = route(dst)
             metres = sum(g[u][v]["m"] for u, v in zip(path, path[1:]))
             metres += snap_m[a.id] + snap_m[b.id]
             seconds = dist[dst] + (snap_m[a.id] + snap_m[b.id]) / snap_v
@@ -426,7 +482,7 @@ def _write_cache(path: Path, data: dict) -> str | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, separators=(",", ":"))
+            f.write(json.dumps(data, separators=(",", ":")))
         os.replace(tmp, path)
     except OSError as exc:
         return f"could not write the travel cache {path} ({exc.strerror}); continuing without"
