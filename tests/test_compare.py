@@ -131,3 +131,24 @@ def test_cli_compare_json_equals_sums_over_the_plans(tmp_path):
     assert (base["public_stops_served"], closed["public_stops_served"]) == (22, 19)
     dropped = {c["site_id"] for c in doc["changes"][0]["stops"] if "dropped" in c["kinds"]}
     assert dropped == {"S12", "S13", "S15"}
+
+
+def test_summary_of_a_real_plan_matches_its_kpis():
+    from factories import small
+
+    from bogbus.calendar import parse_quarter
+    from bogbus.plan import build_plan
+    from bogbus.solve import plan_quarter
+
+    p = build_plan(plan_quarter(small(), parse_quarter("2027Q1"), time_limit_s=2))
+    s, k = summarize(p), p["kpis"]
+    assert s["km_total"] == pytest.approx(k["km_total"], abs=0.11)
+    assert s["drive_hours"] == pytest.approx(k["drive_hours"], abs=0.01)
+    assert s["co2_kg"] == pytest.approx(k["co2_kg"], abs=0.11)
+    assert s["public_service_hours"] == pytest.approx(k["public_service_hours"], abs=0.01)
+    assert (s["stop_visits"], s["daycare_visits"], s["nursing_home_visits"]) == \
+        (k["visits"]["stop"], k["visits"]["daycare"], k["visits"]["nursing_home"])
+    assert (s["children_reached"], s["residents_reached"]) == \
+        (k["children_reached"], k["residents_reached"])
+    assert s["public_stops_served"] == len(p["stop_timetable"])
+    assert s["km_total"] == pytest.approx(sum(r["km"] for r in p["routes"]), abs=0.11)

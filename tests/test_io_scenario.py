@@ -134,3 +134,10 @@ def test_every_shipped_scenario_validates():
         instance, problems = validate_source(f)
         assert instance is not None, [str(p) for p in problems]
         assert instance.scenario == f.stem
+
+
+def test_base_relative_to_the_working_directory_is_accepted(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    p = tmp_path / "cwd.yaml"
+    p.write_text("base: data/randers\nremove: [S02]\n")
+    assert "S02" not in {s.id for s in load_source(p).sites}

@@ -159,7 +159,7 @@ def test_missing_file_is_a_problem_with_excel_hint(tmp_path: Path) -> None:
 
 def test_scenario_with_missing_base_names_the_scenario_file(tmp_path: Path) -> None:
     scenario = tmp_path / "close_s01.yaml"
-    scenario.write_text("base: data/randers\nremove: [S01]\n")
+    scenario.write_text("base: no/such/folder\nremove: [S01]\n")
     with pytest.raises(BogbusError, match="close_s01.yaml"):
         load_source(scenario)
     instance, problems = validate_source(scenario)

@@ -157,8 +157,8 @@ def check(plan_file: str, source: str | None) -> None:
     from .plan import read_plan
 
     data = read_plan(Path(plan_file))
-    src = source or (data.get("data") if data.get("data") and Path(data["data"]).is_dir()
-                     else None)
+    src = source or (data.get("data") if data.get("data") and Path(data["data"]).exists()
+                     else None)  # a data folder or a scenario file
     instance = load_source(src) if src else None
     violations = check_plan(data, instance)
     against = src or "the data stored in the plan"

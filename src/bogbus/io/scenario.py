@@ -361,6 +361,10 @@ def load_scenario(path: Path, *, plausibility: bool,
         return None, o.problems
     folder = (path.parent / doc["base"].strip())
     base_shown = str(Path(shown).parent / doc["base"].strip())
+    if not folder.is_dir() and Path(doc["base"].strip()).is_dir():
+        # lenient: a base written relative to the working directory (data/randers)
+        folder = Path(doc["base"].strip())
+        base_shown = str(folder)
     if not (folder / "sites.csv").is_file() or not (folder / "settings.yaml").is_file():
         o.bad("base", f"base: {base_shown} is not a data folder with sites.csv and "
               "settings.yaml", "give the folder relative to the scenario file, "

@@ -18,15 +18,9 @@ import time
 from dataclasses import astuple, dataclass, field
 from functools import reduce
 
-from ..model import Instance, Site
+from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
-
-
-def hhmm_(minutes: int) -> str:
-    from ..model import hhmm
-
-    return hhmm(minutes)
 
 MAX_CYCLE_WEEKS = 12
 ELITE_SIZE = 5  # distinct good templates handed to the outreach phase to choose from
@@ -255,8 +249,6 @@ class TemplateSearch:
         exactly, and on a day that is infeasible release the fewest locks (one, else a
         pair, else all of that day). Released and new stops are then placed greedily.
         Locked stops keep a single option, so no later search move touches them."""
-        from ..model import hhmm
-
         assert self.previous is not None
         self.locks, self.released = {}, {}
         for sid, (opt, t, every) in sorted(self.previous.items()):
@@ -337,7 +329,7 @@ class TemplateSearch:
                     lock = saved[x][0]
                     opts[x] = self.options_for(self.stops[x])
                     self.released[x] = (f"its previous slot ({lock[0].vehicle} "
-                                        f"{lock[0].weekday} {hhmm_(lock[1])}) was needed "
+                                        f"{lock[0].weekday} {hhmm(lock[1])}) was needed "
                                         f"to serve {sid} ({s.name})")
                 return True
             for x in placed:
