@@ -218,3 +218,14 @@ def test_pbf_is_read_when_osmium_is_installed(tmp_path):
     a = build_travel(make_instance(tmp_path / "x"))
     b = build_travel(make_instance(data, file="roads.osm.pbf"))
     assert a.km == b.km and a.minutes == b.minutes
+
+
+def test_unreadable_or_empty_osm_files_are_clear_errors(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "roads.osm").write_text("<osm><node id='1' lat='56' lon='10'/>", encoding="utf-8")
+    with pytest.raises(BogbusError, match="not a readable OSM XML"):
+        build_travel(make_instance(folder))
+    (folder / "roads.osm").write_text("<osm version='0.6'></osm>", encoding="utf-8")
+    with pytest.raises(BogbusError, match="no roads"):
+        build_travel(make_instance(folder))

@@ -170,7 +170,13 @@ Way = tuple[list[int], bool, bool, float]
 
 
 def _read_xml(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Way]]:
-    coords: dict[int, tuple[float, float]] = {}
+    """Stream the XML: node coordinates go to compact arrays (24 bytes a node) and only
+    those of nodes on drivable ways are kept once the ways are known."""
+    from array import array
+
+    import numpy as np
+
+    node_id, node_lat, node_lon = array("q"), array("d"), array("d")
     ways: list[Way] = []
     root = None
     try:
@@ -181,18 +187,35 @@ def _read_xml(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Wa
                 continue
             tag = elem.tag
             if tag == "node":
-                coords[int(elem.get("id"))] = (float(elem.get("lat")), float(elem.get("lon")))
+                lat, lon = elem.get("lat"), elem.get("lon")
+                if lat is not None and lon is not None and elem.get("visible") != "false":
+                    node_id.append(int(elem.get("id")))
+                    node_lat.append(float(lat))
+                    node_lon.append(float(lon))
             elif tag == "way":
                 tags = {t.get("k"): t.get("v") for t in elem.iter("tag")}
-                c = keep(tags)
+                c = keep(tags) if elem.get("visible") != "false" else None
                 if c:
                     refs = [int(nd.get("ref")) for nd in elem.iter("nd")]
                     ways.append((refs, *c))
-            else:
+            elif tag != "relation":
                 continue
             root.clear()
     except ET.ParseError as exc:
         raise BogbusError(f"{path}: not a readable OSM XML file ({exc})") from None
+    except ValueError as exc:
+        raise BogbusError(f"{path}: a node or way has a value that is not a number "
+                          f"({exc})") from None
+    ids = np.frombuffer(node_id, dtype=np.int64) if len(node_id) else np.zeros(0, np.int64)
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    wanted = np.unique(np.fromiter((r for w in ways for r in w[0]), dtype=np.int64))
+    pos = np.searchsorted(sorted_ids, wanted)
+    pos[pos >= len(sorted_ids)] = 0
+    found = (sorted_ids[pos] == wanted) if len(sorted_ids) else np.zeros(len(wanted), bool)
+    lat_a, lon_a = np.frombuffer(node_lat), np.frombuffer(node_lon)
+    rows = order[pos[found]]
+    coords = dict(zip(wanted[found].tolist(), zip(lat_a[rows].tolist(), lon_a[rows].tolist())))
     return coords, ways
 
 
