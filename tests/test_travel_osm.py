@@ -229,3 +229,23 @@ def test_unreadable_or_empty_osm_files_are_clear_errors(tmp_path):
     (folder / "roads.osm").write_text("<osm version='0.6'></osm>", encoding="utf-8")
     with pytest.raises(BogbusError, match="no roads"):
         build_travel(make_instance(folder))
+
+
+def test_near_island_is_an_error_but_a_stray_road_piece_is_not(tmp_path):
+    # an island 300 m off Cby with a village road network (12 nodes), ferry-only
+    nodes = dict(NODES)
+    island = {100 + k: (56.0227 + 0.0003 * k, 10.040) for k in range(12)}
+    nodes.update(island)
+    nodes.update({200: (56.0003, 10.0003), 201: (56.0006, 10.0006)})  # yard next to Aby
+    ways = [*WAYS, (120, list(island), {"highway": "residential"}),
+            (121, [5, 100], {"route": "ferry"}),
+            (122, [200, 201], {"highway": "service"})]
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write_osm(folder / "roads.osm", nodes, ways)
+    yard = Site("Y", "stop", "Gården", 56.0006, 10.0007, every_weeks=1, duration_min=30)
+    tm = build_travel(make_instance(folder, [*SITES, yard]))
+    assert tm.leg("DEPOT", "Y")[0] > 0
+    isl = Site("OE", "stop", "Lilleø", 56.0257, 10.0401, every_weeks=1, duration_min=30)
+    with pytest.raises(BogbusError, match="OE \\(Lilleø\\)"):
+        build_travel(make_instance(folder, [*SITES, isl]))

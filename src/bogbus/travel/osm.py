@@ -46,6 +46,8 @@ DEFAULT_SPEEDS_KMH: dict[str, float] = {
 }
 DEFAULTS = {"max_speed_kmh": 80.0, "snap_warn_m": 500.0, "snap_max_m": 5000.0,
             "snap_speed_kmh": 20.0}
+# A separate road network this big is a place (an island), not a stray mapping fragment.
+ISLAND_MIN_NODES = 10
 # Never driven by the bus unless the way explicitly allows motor vehicles.
 NON_MOTOR = frozenset({"footway", "cycleway", "path", "steps", "pedestrian", "track",
                        "bridleway", "corridor", "platform", "elevator", "bus_guideway",
@@ -337,15 +339,35 @@ class _Router:
         n = len(self.nodes)
         self.csr = csr_matrix((data, (rows, cols)), shape=(n, n))
 
-    def main_component(self) -> set[int]:
+    def components(self, prefer: list[int]
+                   ) -> tuple[set[int], dict[int, int], dict[int, int]]:
+        """(nodes of the main strongly connected part, weak component of each node, size
+        of each weak component). The main part is the one nearest to most sites (`prefer`:
+        their nearest road nodes), the largest among equals — so neither a big island nor
+        a stray piece of road becomes the network the bus drives on."""
         if self.csr is None:  # pragma: no cover
-            return max(nx.strongly_connected_components(self.g), key=len)
+            weak = {n: i for i, c in enumerate(nx.weakly_connected_components(self.g))
+                    for n in c}
+            sizes: dict[int, int] = {}
+            for label in weak.values():
+                sizes[label] = sizes.get(label, 0) + 1
+            strong = list(nx.strongly_connected_components(self.g))
+            main = max(strong, key=lambda c: (sum(n in c for n in prefer), len(c)))
+            return main, weak, sizes
         import numpy as np
         from scipy.sparse.csgraph import connected_components
 
         _, labels = connected_components(self.csr, directed=True, connection="strong")
-        biggest = int(np.bincount(labels).argmax())
-        return {self.nodes[i] for i in np.flatnonzero(labels == biggest)}
+        sizes = np.bincount(labels)
+        votes: dict[int, int] = {}
+        for n in prefer:
+            votes[int(labels[self.index[n]])] = votes.get(int(labels[self.index[n]]), 0) + 1
+        pick = max(range(len(sizes)), key=lambda c: (votes.get(c, 0), sizes[c], -c))
+        main = {self.nodes[i] for i in np.flatnonzero(labels == pick)}
+        _, wlabels = connected_components(self.csr, directed=True, connection="weak")
+        counts = np.bincount(wlabels)
+        weak = dict(zip(self.nodes, wlabels.tolist()))
+        return main, weak, dict(enumerate(counts.tolist()))
 
     def from_source(self, src: int, targets: set[int]):
         """(seconds to each reachable target, path(target) → node list)."""
@@ -383,13 +405,15 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
     if g.number_of_nodes() == 0:
         raise BogbusError(f"{file_label}: the file holds no roads the bus may drive "
                           "(no highway=* ways of a drivable class)")
-    router = _Router(g)
-    main = router.main_component()
     import numpy as np
 
     all_ids = list(coords)
     all_lat = np.fromiter((coords[n][0] for n in all_ids), float, len(all_ids))
     all_lon = np.fromiter((coords[n][1] for n in all_ids), float, len(all_ids))
+    prefer = [_nearest(all_ids, all_lat, all_lon, s)[0] for s in sites]
+    router = _Router(g)
+    main, weak, weak_size = router.components(prefer)
+    main_weak = weak[next(iter(main))]
     main_ids = [n for n in all_ids if n in main]
     main_lat = np.fromiter((coords[n][0] for n in main_ids), float, len(main_ids))
     main_lon = np.fromiter((coords[n][1] for n in main_ids), float, len(main_ids))
@@ -403,7 +427,9 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
     for s in sites:
         n0, d0 = _nearest(all_ids, all_lat, all_lon, s)
         n1, d1 = _nearest(main_ids, main_lat, main_lon, s)
-        if n0 in main or d1 <= max(warn_m, d0):
+        separate = n0 not in main and weak[n0] != main_weak  # not joined even one-way
+        if not separate or (weak_size[weak[n0]] < ISLAND_MIN_NODES and d1 <= warn_m):
+            # on the main network, behind a one-way slip, or on a tiny stray road piece
             node, d = n1, d1
         else:  # its own road network, e.g. an island reached only by ferry
             cut_off.append(f"{_label(s)}: nearest road is {d0:.0f} m away but not connected "
