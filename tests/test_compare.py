@@ -123,9 +123,15 @@ def test_cli_compare_json_equals_sums_over_the_plans(tmp_path):
     res = CliRunner().invoke(main, ["compare", str(ROOT / "data" / "randers"),
                                     str(ROOT / "scenarios" / "close-three-stops.yaml"),
                                     "--quarter", "2027Q1", "--time-limit", "2",
-                                    "--format", "json", "--out", str(out)])
+                                    "--format", "json", "--out", str(out),
+                                    "--save-plans", str(tmp_path / "plans"),
+                                    "--map", str(tmp_path / "cmp.html")])
     assert res.exit_code == 0, res.output
     doc = json.loads(out.read_text(encoding="utf-8"))
+    saved = [json.loads(p.read_text(encoding="utf-8"))
+             for p in sorted((tmp_path / "plans").glob("*/plan.json"))]
+    assert [summarize(p) == s for p, s in zip(saved, doc["sources"])] == [True, True]
+    assert "close-three-stops: " in (tmp_path / "cmp.html").read_text(encoding="utf-8")
     assert doc["schema"] == SCHEMA
     base, closed = doc["sources"]
     assert (base["public_stops_served"], closed["public_stops_served"]) == (22, 19)

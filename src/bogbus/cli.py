@@ -181,8 +181,13 @@ def check(plan_file: str, source: str | None) -> None:
 @click.option("--seed", type=int, help="Random seed (default from settings).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False),
               help="Write the comparison to this file instead of the screen.")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False),
+              help="Also write a map with every plan's routes as layers.")
+@click.option("--save-plans", "plans_dir", type=click.Path(file_okay=False),
+              help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
 def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
-            time_limit: float | None, seed: int | None, out_file: str | None) -> None:
+            time_limit: float | None, seed: int | None, out_file: str | None,
+            map_file: str | None, plans_dir: str | None) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first."""
     from .calendar import next_quarter, parse_quarter
@@ -194,7 +199,19 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
                          progress=_progress)
-    text = render(compare_plans(plans), fmt)
+    doc = compare_plans(plans)
+    labels = [s["source"] for s in doc["sources"]]
+    if plans_dir:
+        from .plan import write_json_atomic
+
+        for i, p in enumerate(plans):
+            path = Path(plans_dir) / f"{i + 1}-{p['scenario']}" / "plan.json"
+            click.echo(f"wrote {write_json_atomic(p, path)}", err=True)
+    if map_file:
+        from .render.comparemap import write_compare_map
+
+        click.echo(f"wrote {write_compare_map(plans, labels, Path(map_file))}", err=True)
+    text = render(doc, fmt)
     if out_file:
         Path(out_file).write_text(text, encoding="utf-8")
         click.echo(f"wrote {out_file}")

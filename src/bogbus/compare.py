@@ -108,6 +108,9 @@ def summarize(plan: dict, label: str | None = None) -> dict:
                      for u in plan.get("unserved", [])],
         "unserved_reasons": reasons,
         "runtime_s": (plan.get("solver") or {}).get("runtime_s"),
+        "seed": (plan.get("solver") or {}).get("seed"),
+        "time_limit_s": (plan.get("solver") or {}).get("time_limit_s"),
+        "inputs_sha256": plan.get("inputs_sha256"),
         "gap_pct": kpis.get("gap_pct"),
         "lower_bound_km": kpis.get("lower_bound_km"),
     }

@@ -1,0 +1,40 @@
+"""A comparison map: the first plan's map with each other plan's routes as extra layers.
+
+The first plan is drawn exactly as `bogbus map` draws it (offline, same markers);
+every further plan adds one layer per weekday pattern, dashed and hidden at first,
+named "<scenario>: <weekday>", so a planner can switch two plans on and off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import folium
+
+from . import atomic
+from .mapview import _leg_points, build_map, esc, route_layers
+from .planview import view
+
+OTHER_COLOURS = ("#6a3d9a", "#e31a1c", "#b15928", "#1f78b4", "#33a02c")
+
+
+def build_compare_map(plans: Sequence[dict], labels: Sequence[str]) -> folium.Map:
+    m = build_map(plans[0])
+    for k, (plan, label) in enumerate(zip(plans[1:], labels[1:])):
+        v = view(plan)
+        colour = OTHER_COLOURS[k % len(OTHER_COLOURS)]
+        for name, _wd, _veh, routes, _n in route_layers(v):
+            fg = folium.FeatureGroup(name=f"{esc(label)}: {esc(name)}", show=False)
+            for leg in routes[0].get("legs") or []:
+                pts = _leg_points(v, leg)
+                if len(pts) >= 2:
+                    folium.PolyLine(pts, color=colour, weight=3, opacity=0.8,
+                                    dash_array="6 6").add_to(fg)
+            fg.add_to(m)
+    # the first plan's LayerControl collects every group when the page is rendered
+    return m
+
+
+def write_compare_map(plans: Sequence[dict], labels: Sequence[str], path: Path) -> Path:
+    return atomic.write_text(Path(path), build_compare_map(plans, labels).get_root().render())
