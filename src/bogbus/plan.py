@@ -18,6 +18,7 @@ from .calendar import week_index, weekday_key
 from .errors import BogbusError
 from .kpis import compute_kpis
 from .model import WEEKDAYS, Instance, hhmm
+from .planschema import plan_structure_problems
 from .solve.planner import PlanResult
 
 SCHEMA = "bogbus.plan/1"
@@ -187,4 +188,8 @@ def read_plan(path: Path) -> dict:
         raise BogbusError(f"{path}: not a readable plan.json ({exc})") from None
     if not isinstance(plan, dict) or plan.get("schema") != SCHEMA:
         raise BogbusError(f"{path}: not a bogbus plan (expected \"schema\": \"{SCHEMA}\")")
+    problems = plan_structure_problems(plan)
+    if problems:
+        raise BogbusError(f"{path}: the plan file is damaged — re-run `bogbus plan`:\n  "
+                          + "\n  ".join(problems))
     return plan

@@ -1,0 +1,55 @@
+import json
+
+import pytest
+
+from bogbus.calendar import parse_quarter
+from bogbus.errors import BogbusError
+from bogbus.plan import build_plan, read_plan, write_json_atomic
+from bogbus.planschema import plan_structure_problems
+from bogbus.solve import plan_quarter
+
+from factories import small
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return build_plan(plan_quarter(small(), parse_quarter("2027Q1"), time_limit_s=1))
+
+
+def test_built_plan_has_contract_keys_and_valid_structure(plan):
+    for key in ("schema", "scenario", "quarter", "period", "data", "inputs_sha256",
+                "travel_model", "solver", "calendar", "routes", "unserved", "kpis"):
+        assert key in plan
+    assert plan["solver"]["engine"] and plan["solver"]["seed"] == 0
+    assert plan_structure_problems(plan) == []
+    r = plan["routes"][0]
+    assert r["legs"][0]["from"] == "DEPOT" and r["legs"][-1]["to"] == "DEPOT"
+    assert len(r["legs"]) == len(r["visits"]) + 1
+
+
+def test_write_is_atomic_and_round_trips(plan, tmp_path):
+    path = write_json_atomic(plan, tmp_path / "sub" / "plan.json")
+    assert read_plan(path) == json.loads(json.dumps(plan))
+    assert [p.name for p in path.parent.iterdir()] == ["plan.json"]  # no temp files left
+
+
+@pytest.mark.parametrize("damage", [
+    lambda p: p["routes"][0].pop("legs"),
+    lambda p: p["routes"][0]["visits"][0].__setitem__("arrival", "x"),
+    lambda p: p["stop_timetable"][0].__setitem__("weekday", 3),
+    lambda p: p.__setitem__("routes", 7),
+])
+def test_damaged_plan_is_a_clear_error(plan, tmp_path, damage):
+    bad = json.loads(json.dumps(plan))
+    damage(bad)
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(BogbusError, match="damaged"):
+        read_plan(f)
+
+
+def test_not_a_plan(tmp_path):
+    f = tmp_path / "x.json"
+    f.write_text("{\"a\": 1}", encoding="utf-8")
+    with pytest.raises(BogbusError, match="not a bogbus plan"):
+        read_plan(f)
