@@ -263,6 +263,10 @@ class TemplateSearch:
                 self.released[sid] = (f"its previous day ({opt.vehicle} {opt.weekday}) is no "
                                       "longer possible: days, vehicles, shifts or window changed")
                 continue
+            if t % self.step:
+                self.released[sid] = (f"its previous time {hhmm(t)} is not on the "
+                                      f"{self.step}-minute grid (timetable.round_to_min)")
+                continue
             self.locks[sid] = (opt, t)
             if self.node(s, opt.vehicle, opt.weekday) is None:
                 del self.locks[sid]
