@@ -232,6 +232,9 @@ class OutreachScheduler:
                 old_cost = self._site_cost(s, old_v)
                 snap = self.snapshot()
                 self.remove(s, old_v)
+                if any(self.days[(vname, day)].timed is None for day, vname in old_v):
+                    self.restore(snap)  # the screening could not re-time a day without it
+                    continue
                 new_v, new_m = self.place(s)
                 if (len(new_m), self._site_cost(s, new_v)) < (len(old_m), old_cost - 0.05):
                     visits[s.id], missed[s.id] = new_v, new_m
