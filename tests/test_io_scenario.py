@@ -141,3 +141,10 @@ def test_base_relative_to_the_working_directory_is_accepted(tmp_path, monkeypatc
     p = tmp_path / "cwd.yaml"
     p.write_text("base: data/randers\nremove: [S02]\n")
     assert "S02" not in {s.id for s in load_source(p).sites}
+
+
+def test_inputs_sha256_covers_the_scenario_file_and_the_base(tmp_path):
+    a = load_source(scenario(tmp_path, "remove: [S01]\n", "a.yaml"))
+    b = load_source(scenario(tmp_path, "remove: [S01]\n# a comment\n", "b.yaml"))
+    assert a.inputs_sha256 != b.inputs_sha256
+    assert a.inputs_sha256 == load_source(tmp_path / "a.yaml").inputs_sha256
