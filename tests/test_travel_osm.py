@@ -188,6 +188,7 @@ def test_second_build_hits_the_cache(tmp_path, monkeypatch):
         raise AssertionError("graph rebuilt despite the cache")
 
     monkeypatch.setattr(osm_mod, "read_roads", boom)
+    osm_mod._MEMO.clear()  # read the file cache, not the in-process copy
     second = build_osm(inst)
     assert second.cache_hit
     assert second.matrix == first.matrix

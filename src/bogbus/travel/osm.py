@@ -60,6 +60,9 @@ _NAMED_MAXSPEED = {"dk:urban": 50.0, "dk:rural": 80.0, "dk:motorway": 130.0, "wa
 _NUM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mph|km/h|kmh|kph)?\s*$")
 
 
+_MEMO: dict[str, dict] = {}
+
+
 class TravelWarning(UserWarning):
     """Something about the road data a planner should look at (e.g. a site far from a road)."""
 
@@ -555,7 +558,7 @@ def build_osm(instance: Instance) -> OsmBuild:
     cache_dir = option_path(instance, "cache_dir", required=False) \
         or data_folder(instance) / ".bogbus-cache"
     cache_path = cache_dir / f"osm-{key[:24]}.json"
-    data = _read_cache(cache_path, key)
+    data = _MEMO.get(f"{cache_path}|{key}") or _read_cache(cache_path, key)
     hit = data is not None
     msgs: list[str] = []
     if data is None:
@@ -567,6 +570,8 @@ def build_osm(instance: Instance) -> OsmBuild:
             msgs = msgs + [problem]
     else:
         msgs = list(data.get("warnings", []))
+    _MEMO.clear()  # the last matrix only: plan and its check in one process build it once
+    _MEMO[f"{cache_path}|{key}"] = data
     for m in msgs:
         warnings.warn(m, TravelWarning, stacklevel=2)
     description = {"model": "osm", "file": str(options.get("file")), "sha256": file_hash,
