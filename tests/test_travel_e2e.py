@@ -116,3 +116,15 @@ def test_missing_osm_file_is_an_input_problem(tmp_path):
     assert res.exit_code == 1
     assert "settings.yaml" in res.output and "travel.file" in res.output \
         and "nowhere.osm.pbf" in res.output
+
+
+def test_scenario_reads_the_osm_file_from_its_base_data_folder(tmp_path):
+    folder = data_folder(tmp_path, "  model: osm\n  file: roads.osm\n")
+    scen = tmp_path / "scenarios"
+    scen.mkdir()
+    (scen / "no-d.yaml").write_text("name: no-d\nbase: ../data\nremove: [D]\n", encoding="utf-8")
+    from bogbus.travel import build_travel
+
+    tm = build_travel(load_source(scen / "no-d.yaml"))
+    assert tm.ids == ("DEPOT", "B", "C") and tm.description["model"] == "osm"
+    assert (folder / ".bogbus-cache").is_dir()
