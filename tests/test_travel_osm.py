@@ -153,7 +153,7 @@ def test_km_never_shorter_than_great_circle_and_shapes_follow_roads(tm):
 
 
 def test_snap_distance_is_driven_slowly_and_far_sites_warn(tmp_path):
-    off = Site("E", "stop", "Eby", 56.0045, 10.040, every_weeks=1, duration_min=30)  # 500 m N of 3
+    off = Site("E", "stop", "Eby", 55.9955, 10.040, every_weeks=1, duration_min=30)  # 500 m S of 3
     inst = make_instance(tmp_path / "data", [*SITES, off], snap_warn_m=300)
     with pytest.warns(TravelWarning, match="E"):
         build = build_osm(inst)
@@ -250,3 +250,20 @@ def test_near_island_is_an_error_but_a_stray_road_piece_is_not(tmp_path):
     isl = Site("OE", "stop", "Lilleø", 56.0257, 10.0401, every_weeks=1, duration_min=30)
     with pytest.raises(BogbusError, match="OE \\(Lilleø\\)"):
         build_travel(make_instance(folder, [*SITES, isl]))
+
+
+def test_site_beside_a_long_road_snaps_onto_the_road_not_a_far_node(tmp_path):
+    # 100 m north of the middle of the 1.25 km primary road 1-2
+    x = Site("X", "stop", "Xby", 56.0009, 10.010, every_weeks=1, duration_min=30)
+    build = build_osm(make_instance(tmp_path / "data", [*SITES, x]))
+    snap = build.snaps["X"]
+    assert 95 < snap < 105
+    mid = haversine_km(*NODES[1], 56.0, 10.010)
+    km, mins = build.matrix.leg("DEPOT", "X")
+    assert km == math.ceil((mid + snap / 1000) * 10) / 10
+    assert mins == math.ceil((mid / 70 * 3600 + snap / (20 / 3.6)) / 60)
+    # the split road still carries traffic between its ends
+    assert build.matrix.leg("DEPOT", "B") == build_travel(make_instance(tmp_path / "x")).leg(
+        "DEPOT", "B")
+    shape = build.matrix.shapes[("DEPOT", "X")]
+    assert shape[-2] == [56.0, 10.01]

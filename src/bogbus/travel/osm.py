@@ -398,6 +398,70 @@ class _Router:
         return dist, path
 
 
+def _snap_onto_roads(g: nx.DiGraph, coords: dict[int, tuple[float, float]], main: set[int],
+                     sites: list[Site], snap_node: dict[str, int],
+                     snap_m: dict[str, float]) -> None:
+    """Move each site's snap from the nearest main-network node to the nearest point on a
+    main-network road segment, splitting that segment there (new negative node ids)."""
+    import numpy as np
+
+    pairs = sorted({(min(u, v), max(u, v)) for u, v in g.edges() if u in main and v in main})
+    if not pairs:
+        return
+    a_lat = np.fromiter((coords[a][0] for a, _ in pairs), float, len(pairs))
+    a_lon = np.fromiter((coords[a][1] for a, _ in pairs), float, len(pairs))
+    b_lat = np.fromiter((coords[b][0] for _, b in pairs), float, len(pairs))
+    b_lon = np.fromiter((coords[b][1] for _, b in pairs), float, len(pairs))
+    splits: dict[tuple[int, int], list[tuple[float, str]]] = {}
+    for s in sites:
+        kx = math.cos(math.radians(s.lat)) * 111_320.0
+        ky = 110_574.0
+        ax, ay = (a_lon - s.lon) * kx, (a_lat - s.lat) * ky
+        bx, by = (b_lon - s.lon) * kx, (b_lat - s.lat) * ky
+        dx, dy = bx - ax, by - ay
+        len2 = dx * dx + dy * dy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f = np.where(len2 > 0, -(ax * dx + ay * dy) / len2, 0.0)
+        f = np.clip(f, 0.0, 1.0)
+        px, py = ax + f * dx, ay + f * dy
+        i = int(np.argmin(px * px + py * py))
+        fi = float(f[i])
+        lat = float(a_lat[i] + fi * (b_lat[i] - a_lat[i]))
+        lon = float(a_lon[i] + fi * (b_lon[i] - a_lon[i]))
+        d = haversine_km(s.lat, s.lon, lat, lon) * 1000.0
+        if d >= snap_m[s.id]:
+            continue  # the node is as close (e.g. the site is at a junction)
+        a, b = pairs[i]
+        if fi <= 1e-6:
+            snap_node[s.id], snap_m[s.id] = a, haversine_km(s.lat, s.lon, *coords[a]) * 1000.0
+        elif fi >= 1 - 1e-6:
+            snap_node[s.id], snap_m[s.id] = b, haversine_km(s.lat, s.lon, *coords[b]) * 1000.0
+        else:
+            splits.setdefault((a, b), []).append((fi, s.id))
+            snap_m[s.id] = d
+    next_id = min(0, min(g.nodes, default=0)) - 1
+    for (a, b), cuts in splits.items():
+        chain = [(0.0, a)]
+        for fi, sid in sorted(cuts):
+            if fi - chain[-1][0] <= 1e-9:  # two sites at the same point share the node
+                snap_node[sid] = chain[-1][1]
+                continue
+            node, next_id = next_id, next_id - 1
+            coords[node] = (coords[a][0] + fi * (coords[b][0] - coords[a][0]),
+                            coords[a][1] + fi * (coords[b][1] - coords[a][1]))
+            chain.append((fi, node))
+            snap_node[sid] = node
+        chain.append((1.0, b))
+        for seq in (chain, [(1.0 - f, n) for f, n in reversed(chain)]):
+            u, v = seq[0][1], seq[-1][1]
+            if not g.has_edge(u, v):
+                continue
+            t, m = g[u][v]["t"], g[u][v]["m"]
+            g.remove_edge(u, v)
+            for (f1, n1), (f2, n2) in zip(seq, seq[1:]):
+                g.add_edge(n1, n2, t=t * (f2 - f1), m=m * (f2 - f1))
+
+
 def _label(s: Site) -> str:
     return f"{s.id} ({s.name})" if s.name else s.id
 
@@ -433,19 +497,26 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
         separate = n0 not in main and weak[n0] != main_weak  # not joined even one-way
         if not separate or (weak_size[weak[n0]] < ISLAND_MIN_NODES and d1 <= warn_m):
             # on the main network, behind a one-way slip, or on a tiny stray road piece
-            node, d = n1, d1
+            snap_node[s.id], snap_m[s.id] = n1, d1
         else:  # its own road network, e.g. an island reached only by ferry
             cut_off.append(f"{_label(s)}: nearest road is {d0:.0f} m away but not connected "
                            f"to the main road network ({d1:.0f} m away)")
+    if snap_node:
+        _snap_onto_roads(g, coords, main, [s for s in sites if s.id in snap_node],
+                         snap_node, snap_m)
+        router = _Router(g)
+    for s in sites:
+        if s.id not in snap_node:
             continue
+        d = snap_m[s.id]
         if d > max_m:
+            del snap_node[s.id]
             too_far.append(f"{_label(s)}: {d:.0f} m from the nearest road")
             continue
         if d > warn_m:
             msgs.append(f"site {_label(s)} is {d:.0f} m from the nearest drivable road in "
                         f"{file_label} (more than snap_warn_m {warn_m:g} m): check its "
                         "coordinates or the extract")
-        snap_node[s.id], snap_m[s.id] = node, d
     if cut_off or too_far:
         lines = []
         if cut_off:
