@@ -2,16 +2,16 @@
 
 The drivable roads of the file become a directed networkx graph (one-way streets
 and roundabouts honoured, ferries excluded: the bus does not take them). Each
-site is snapped to the nearest node of the largest strongly connected part of the
-network; the shortest-*time* path between every ordered pair of sites gives whole
+site is snapped to the nearest point on a road of the main strongly connected part of
+the network (see `_Router.components`); the shortest-*time* path between every ordered pair of sites gives whole
 minutes (rounded up), km along the path and the leg's shape for the map.
 
-The straight stretch between a site and its snapped road node is driven at
+The straight stretch between a site and its snapped road point is driven at
 `snap_speed_kmh` (default 20) and counted in km and minutes at both ends, so a leg
 is never shorter than the straight line between its sites.
 
 Matrix and shapes are cached as JSON under `<data folder>/.bogbus-cache/` (or
-`travel.cache_dir`), keyed by the file's sha256, the sites and the speed settings.
+`travel.cache_dir`), keyed by the file's sha256, the sites, the speed settings and code.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ _NUM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mph|km/h|kmh|kph)?\s*$")
 
 
 _MEMO: dict[str, dict] = {}
+# This module's source is part of the cache key: a changed algorithm never reads old caches.
+_CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 class TravelWarning(UserWarning):
@@ -584,7 +586,8 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
 # --- cache --------------------------------------------------------------------------------
 
 def cache_key(file_hash: str, sites: Iterable[Site], settings: dict) -> str:
-    material = json.dumps({"format": CACHE_FORMAT, "version": __version__, "file": file_hash,
+    material = json.dumps({"format": CACHE_FORMAT, "version": __version__, "code": _CODE_HASH,
+                           "file": file_hash,
                            "sites": [[s.id, s.lat, s.lon] for s in sites],
                            "settings": settings}, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
