@@ -3,8 +3,9 @@
 The drivable roads of the file become a directed networkx graph (one-way streets
 and roundabouts honoured, ferries excluded: the bus does not take them). Each
 site is snapped to the nearest point on a road of the main strongly connected part of
-the network (see `_Router.components`); the shortest-*time* path between every ordered pair of sites gives whole
-minutes (rounded up), km along the path and the leg's shape for the map.
+the network (see `_Router.components`); the shortest-*time* path between every
+ordered pair of sites gives whole minutes (rounded up), km along the path and the
+leg's shape for the map.
 
 The straight stretch between a site and its snapped road point is driven at
 `snap_speed_kmh` (default 20) and counted in km and minutes at both ends, so a leg
