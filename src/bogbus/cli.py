@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -63,8 +64,12 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     instance = load_source(source)
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
-    result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed,
-                          progress=_progress, previous=previous)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed,
+                              progress=_progress, previous=previous)
+    for w in caught:  # e.g. a site far from any road in the osm model
+        click.echo(f"warning: {w.message}", err=True)
     data = build_plan(result)
     violations = check_plan(data, instance)
     if violations:  # the planner must never write a plan its own checker rejects
