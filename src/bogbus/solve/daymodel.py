@@ -13,7 +13,7 @@ after outreach visits are added.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -65,15 +65,6 @@ class DaySolution:
     @property
     def mean_km(self) -> float:
         return sum(r.km for r in self.routes) / max(1, len(self.routes))
-
-
-@dataclass
-class _Stats:
-    det_time: float = 0.0
-    solves: int = 0
-
-
-STATS = _Stats()
 
 
 def _grid(lo: int, hi: int, step: int) -> tuple[int, int] | None:
@@ -169,8 +160,6 @@ def solve_day(
     solver.parameters.max_deterministic_time = det_limit
     solver.parameters.max_time_in_seconds = max(10.0, det_limit * 10)
     status = solver.Solve(m)
-    STATS.det_time += solver.ResponseProto().deterministic_time
-    STATS.solves += 1
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     times = {sid: int(solver.Value(expr)) for sid, expr in t.items()}
@@ -204,15 +193,3 @@ def solve_day(
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
         det_time=solver.ResponseProto().deterministic_time,
     )
-
-
-@dataclass
-class DayCache:
-    """Memo of solved day problems: the template search asks for the same days often."""
-
-    entries: dict = field(default_factory=dict)
-
-    def solve(self, key, problem: DayProblem, **kw) -> DaySolution | None:
-        if key not in self.entries:
-            self.entries[key] = solve_day(problem, **kw)
-        return self.entries[key]

@@ -55,7 +55,6 @@ def lcm(values) -> int:
 class TemplateResult:
     options: dict[str, Option]  # stop id → chosen option
     days: dict[tuple[str, str], DaySolution]  # (vehicle, weekday) → solution
-    cycle: dict[tuple[str, str], int]  # (vehicle, weekday) → cycle length in weeks
     unserved: dict[str, str]  # stop id → reason
     cost: float  # mean km per week
     solves: int
@@ -440,14 +439,13 @@ class TemplateSearch:
 
     def _result(self, assign, unserved, cost, opts, stopped_by) -> TemplateResult:
         unserved = {sid: self.explain(self.stops[sid], opts[sid], assign) for sid in unserved}
-        days, cycle = {}, {}
+        days = {}
         for v in self.instance.settings.vehicles:
             for d in v.shifts:
                 content = self.content_of(assign, v.name, d)
                 if content:
                     days[(v.name, d)] = self.evaluate(v.name, d, content)
-                    cycle[(v.name, d)] = len(days[(v.name, d)].routes)
-        return TemplateResult(dict(assign), days, cycle, unserved, cost, self.budget.used,
+        return TemplateResult(dict(assign), days, unserved, cost, self.budget.used,
                               stopped_by, released=dict(self.released))
 
     def local_search(self, assign: dict[str, Option], opts: dict[str, list[Option]]) -> bool:

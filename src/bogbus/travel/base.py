@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 
@@ -21,9 +22,13 @@ class TravelMatrix:
     shapes: Mapping[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
 
     def index(self) -> dict[str, int]:
+        """Site id → row; a fresh dict the caller may keep."""
+        return dict(self._index)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.ids)}
 
     def leg(self, a: str, b: str) -> tuple[float, int]:
-        idx = self.index()
-        i, j = idx[a], idx[b]
+        i, j = self._index[a], self._index[b]
         return self.km[i][j], self.minutes[i][j]
