@@ -295,13 +295,18 @@ def _leg_points(v: PlanView, leg: dict) -> list[tuple[float, float]]:
 
 
 # ---------------------------------------------------------------------------- popups
-def _popup_stop(v: PlanView, site_id: str) -> str:
-    parts = [
+def _popup_header(v: PlanView, site_id: str, kind: str) -> list[str]:
+    """Escaped name and kind (· address) lines that open every popup."""
+    return [
         f'<div class="bb-name">{esc(v.name(site_id))}</div>',
-        f'<div class="bb-muted">{esc(kind_name("stop"))}'
+        f'<div class="bb-muted">{esc(kind_name(kind))}'
         + (f" · {esc(v.address(site_id))}" if v.address(site_id) else "")
         + "</div>",
     ]
+
+
+def _popup_stop(v: PlanView, site_id: str) -> str:
+    parts = _popup_header(v, site_id, "stop")
     entries = v.entries_for(site_id)
     if entries:
         items = []
@@ -329,12 +334,7 @@ def _popup_stop(v: PlanView, site_id: str) -> str:
 
 def _popup_outreach(v: PlanView, site_id: str) -> str:
     kind = v.kind(site_id)
-    parts = [
-        f'<div class="bb-name">{esc(v.name(site_id))}</div>',
-        f'<div class="bb-muted">{esc(kind_name(kind))}'
-        + (f" · {esc(v.address(site_id))}" if v.address(site_id) else "")
-        + "</div>",
-    ]
+    parts = _popup_header(v, site_id, kind)
     visits = v.visits_for(site_id)
     items = "".join(
         f"<li>{esc(capitalise(date_short(x.date, weekday=True)))} "
