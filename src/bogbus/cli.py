@@ -261,6 +261,28 @@ def map_cmd(plan_file: str, out_file: str | None) -> None:
     click.echo(f"wrote {write_map(data, out)}")
 
 
+@main.command()
+@click.argument("source", default="data/randers", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["vrplib"]), default="vrplib",
+              show_default=True, help="Output format.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True,
+              help="File to write, e.g. randers.vrp.")
+@click.option("--include", type=click.Choice(["outreach"]), multiple=True,
+              help="Also export daycares, nursing homes and branches (default: public stops).")
+def export(source: str, fmt: str, out_file: str, include: tuple[str, ...]) -> None:
+    """Write SOURCE's weekly routing instance for other solvers (see docs/export.md)."""
+    from .export import describe, export_vrplib
+    from .io import load_source
+
+    instance = load_source(source)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        result = export_vrplib(instance, Path(out_file), include_outreach="outreach" in include)
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
+    click.echo(f"wrote {out_file} ({fmt}): {describe(result)}")
+
+
 @main.group("travel")
 def travel_group() -> None:
     """Travel times: precompute and inspect the travel model of a data folder."""
