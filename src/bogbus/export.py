@@ -99,7 +99,7 @@ def _text(text: str) -> str:
 
 
 def _check_id(site: Site, sites_file: str) -> None:
-    bad = [t for t in _RESERVED if t in site.id.upper()]
+    bad = [t for t in _RESERVED if t in site.id]
     if bad or not site.id.isascii() or len(site.id.split()) != 1:
         raise InputError([Problem(
             sites_file, f"id {site.id!r} cannot be written to a VRPLIB file "
@@ -121,7 +121,7 @@ def weekly_instance(instance: Instance, travel: TravelMatrix, *,
     sites_file = _sites_file(instance)
     chosen = [instance.depot, *instance.stops]
     if include_outreach:
-        chosen += [s for s in instance.outreach]
+        chosen += instance.outreach
     for s in chosen:
         _check_id(s, sites_file)
     slots = route_slots(instance)
