@@ -1,0 +1,398 @@
+"""The pattern-assignment layer: each item picks one option; an option touches days.
+
+This is the generic search behind the public timetable (`template.py`: an option is
+(vehicle, weekday, week phase), touching one day) and the periodic-VRP benchmark
+(`bench/pvrp.py`: an option is a visit pattern, touching several days). A day's cost
+comes only from the subclass's exact or heuristic *day oracle* on the day's content
+(the set of elements the items placed there contribute), so the search never needs
+to know what a day is.
+
+Greedy construction in order of difficulty, then relocate / swap / ejection moves
+screened by cheap insertion estimates and confirmed by day evaluations, then seeded
+perturbation (iterated local search) with restarts and an elite pool while the work
+budget lasts. The budget counts day evaluations, not seconds, so the same data +
+seed + budget give the same result on any machine.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Generic, Hashable, Iterable, TypeVar
+
+Item = TypeVar("Item", bound=Hashable)
+Opt = TypeVar("Opt", bound=Hashable)
+Day = TypeVar("Day", bound=Hashable)
+
+
+@dataclass
+class Budget:
+    """Deterministic work budget in day evaluations."""
+
+    limit: int
+    used: int = 0
+
+    @property
+    def left(self) -> bool:
+        return self.used < self.limit
+
+
+@dataclass
+class Elite(Generic[Item, Opt]):
+    """One distinct local optimum kept by the search."""
+
+    unserved_count: int
+    cost: float
+    assign: dict
+    unserved: dict
+
+
+@dataclass
+class SearchOutcome(Generic[Item, Opt]):
+    elite: list[Elite]  # best first: fewest unserved, then cost
+    opts: dict  # item → its options (re-planning may have narrowed or widened them)
+    stopped_by: str  # "converged" | "budget" | "time"
+
+
+class PatternSearch(Generic[Item, Opt, Day]):
+    """Subclasses provide the problem: items and their options, the days an option
+    touches, the content element an item adds to a day, the day oracle and estimates.
+    All randomness comes from `self.rng` (seeded), so runs are reproducible."""
+
+    # Search parameters (class level so a subclass can tune them for its cost scale).
+    ELITE_SIZE = 5  # distinct good solutions kept
+    MAX_STALE_ROUNDS = 150  # rounds without a new best before the search stops
+    RESTART_AFTER = 15  # failed perturbations before a randomised fresh construction
+    MIN_GAIN = 0.05  # a move must improve the cost by at least this much
+    PERTURB = (2, 5)  # items moved at random per perturbation (min, max)
+    CONSTRUCT_TRIES = 6  # options confirmed exactly per item in construction
+    MOVE_TRIES = 3  # options confirmed exactly per relocate / ejection
+    EJECT_SCREEN = 3  # screened target options tried per ejection
+
+    def __init__(self, *, seed: int = 0, budget: Budget | None = None,
+                 deadline: float | None = None) -> None:
+        self.seed = seed
+        self.budget = budget if budget is not None else Budget(600)
+        self.deadline = deadline  # perf_counter() value; a safety net, not the normal stop
+        self.rng = random.Random(seed)
+
+    # -- the problem (subclass hooks) -----------------------------------------------
+    def items(self) -> list[Item]:
+        raise NotImplementedError
+
+    def item_options(self, item: Item) -> list[Opt]:
+        raise NotImplementedError
+
+    def days_of(self, opt: Opt) -> tuple[Day, ...]:
+        """The days an option touches (one for a weekday slot, several for a pattern)."""
+        raise NotImplementedError
+
+    def element(self, item: Item, opt: Opt) -> Hashable:
+        """What the item adds to the content of each day of `opt`."""
+        raise NotImplementedError
+
+    def item_of(self, element: Hashable) -> Item:
+        raise NotImplementedError
+
+    def evaluate(self, day: Day, content: frozenset, near: Any = None) -> Any | None:
+        """The day oracle: a solution for the day's content, None when infeasible.
+        `near` is the solution of a nearby content (the day before the move), a
+        warm start the oracle may use. Must count real work in `self.budget`."""
+        raise NotImplementedError
+
+    def day_cost(self, sol: Any | None) -> float:
+        raise NotImplementedError
+
+    def insertion_estimate(self, item: Item, opt: Opt, day: Day, sol: Any | None,
+                           content: frozenset) -> float:
+        """Cheap estimate of the cost the item adds to one day of `opt`."""
+        raise NotImplementedError
+
+    def construction_order(self, opts: dict[Item, list[Opt]], noise: bool) -> list[Item]:
+        """Items in the order greedy construction places them (hardest first)."""
+        raise NotImplementedError
+
+    def adapt(self, item: Item, opt: Opt) -> Opt | None:
+        """The item's version of another item's option for a swap (None: cannot)."""
+        return opt
+
+    def item_distance(self, a: Item, b: Item) -> float:
+        """Closeness of two items; swaps are tried between the nearest pairs."""
+        raise NotImplementedError
+
+    def option_key(self, opt: Opt) -> Any:
+        """A total order on options for deterministic tie-breaks."""
+        return opt
+
+    def initial(self, opts: dict[Item, list[Opt]]) -> tuple[dict, dict]:
+        """The first solution (assign, unserved); re-planning overrides it."""
+        return self.construct(opts, noise=False)
+
+    def restarts_allowed(self) -> bool:
+        return True
+
+    # -- state helpers --------------------------------------------------------------
+    def content_of(self, assign: dict[Item, Opt], day: Day) -> frozenset:
+        return frozenset(self.element(i, o) for i, o in assign.items() if day in self.days_of(o))
+
+    def total(self, assign: dict[Item, Opt]) -> float:
+        days = sorted({d for o in assign.values() for d in self.days_of(o)})
+        return sum(self.day_cost(self.evaluate(d, self.content_of(assign, d))) for d in days)
+
+    def _with(self, item: Item, opt: Opt, contents: Iterable[frozenset],
+              bases: Iterable[Any]) -> list[Any] | None:
+        """Day solutions with `item` added to each day of `opt`; None if one is infeasible."""
+        e = self.element(item, opt)
+        out = []
+        for d, c, b in zip(self.days_of(opt), contents, bases):
+            new = self.evaluate(d, c | {e}, near=b)
+            if new is None:
+                return None
+            out.append(new)
+        return out
+
+    def try_place(self, assign: dict[Item, Opt], item: Item, opts: list[Opt],
+                  tries: int = 4) -> tuple[Opt, float] | None:
+        """Best of the `tries` most promising feasible options: (option, delta cost)."""
+        scored = []
+        for o in opts:
+            days = self.days_of(o)
+            contents = [self.content_of(assign, d) for d in days]
+            bases = [self.evaluate(d, c) for d, c in zip(days, contents)]
+            if any(b is None and c for b, c in zip(bases, contents)):
+                continue
+            est = sum(self.insertion_estimate(item, o, d, b, c)
+                      for d, b, c in zip(days, bases, contents))
+            scored.append((est, o, contents, bases))
+        scored.sort(key=lambda x: (x[0], self.option_key(x[1])))
+        best = None
+        tested = 0
+        for _, o, contents, bases in scored:
+            if tested >= tries and best is not None:
+                break
+            new = self._with(item, o, contents, bases)
+            tested += 1
+            if new is None:
+                continue
+            delta = sum(self.day_cost(n) - self.day_cost(b) for n, b in zip(new, bases))
+            if best is None or delta < best[1] - 1e-9:
+                best = (o, delta)
+        return best
+
+    # -- the search -----------------------------------------------------------------
+    def construct(self, opts: dict[Item, list[Opt]], noise: bool) -> tuple[dict, dict]:
+        """Greedy: hardest items first, each to its cheapest feasible option. With noise
+        (restarts) the order is shuffled (by the subclass) and a near-best option may win."""
+        assign: dict[Item, Opt] = {}
+        unserved: dict[Item, str] = {}
+        for it in self.construction_order(opts, noise):
+            cand = opts[it]
+            if noise and len(cand) > 1 and self.rng.random() < 0.3:
+                cand = self.rng.sample(cand, k=max(1, len(cand) // 2))
+            placed = self.try_place(assign, it, cand, tries=self.CONSTRUCT_TRIES) if cand else None
+            if placed is None and cand is not opts[it] and opts[it]:
+                placed = self.try_place(assign, it, opts[it], tries=self.CONSTRUCT_TRIES)
+            if placed is None:
+                unserved[it] = ""
+            else:
+                assign[it] = placed[0]
+        return assign, unserved
+
+    def descend(self, assign: dict[Item, Opt], unserved: dict[Item, str], opts) -> float:
+        """Local search to a local optimum, re-trying unserved items as space opens."""
+        while True:
+            self.local_search(assign, opts)
+            placed_any = False
+            for it in sorted(unserved):
+                if opts[it] and self.budget.left and not self.out_of_time():
+                    placed = self.try_place(assign, it, opts[it], tries=len(opts[it]))
+                    if placed:
+                        assign[it] = placed[0]
+                        del unserved[it]
+                        placed_any = True
+            if not placed_any or not self.budget.left or self.out_of_time():
+                return self.total(assign)
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
+    def search(self) -> SearchOutcome:
+        """Construction + descent, then iterated local search: perturb the best
+        (PERTURB items moved at random) and descend; after RESTART_AFTER failures
+        restart from a randomised construction. Stops on the work budget, on
+        MAX_STALE_ROUNDS rounds without a new best, or (safety net) on the deadline."""
+        opts = {it: self.item_options(it) for it in self.items()}
+        cur, unserved = self.initial(opts)
+        cost = self.descend(cur, unserved, opts)
+        best, best_unserved, best_cost = dict(cur), dict(unserved), cost
+        elite: list[Elite] = []
+        self._remember(elite, cur, unserved, cost)
+        stale = since_restart = 0
+        stopped_by = "converged"
+        while True:
+            if not self.budget.left:
+                stopped_by = "budget"
+                break
+            if self.out_of_time():
+                stopped_by = "time"
+                break
+            if stale >= self.MAX_STALE_ROUNDS:
+                break
+            if since_restart >= self.RESTART_AFTER and self.restarts_allowed():
+                cur, unserved = self.construct(opts, noise=True)
+                since_restart = 0
+            else:
+                cur, unserved = dict(best), dict(best_unserved)
+                self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
+            cost = self.descend(cur, unserved, opts)
+            self._remember(elite, cur, unserved, cost)
+            if (len(cur), -cost) > (len(best), -best_cost + 1e-6):
+                best, best_unserved, best_cost = dict(cur), dict(unserved), cost
+                stale = since_restart = 0
+            else:
+                stale += 1
+                since_restart += 1
+        return SearchOutcome(elite, opts, stopped_by)
+
+    def _remember(self, elite: list[Elite], assign: dict, unserved: dict, cost: float) -> None:
+        """Keep the ELITE_SIZE best distinct local optima (fewest unserved, then cost)."""
+        if any(e.assign == assign for e in elite):
+            return
+        elite.append(Elite(len(unserved), cost, dict(assign), dict(unserved)))
+        elite.sort(key=lambda e: (e.unserved_count, e.cost,
+                                  sorted((k, self.option_key(v)) for k, v in e.assign.items())))
+        del elite[self.ELITE_SIZE:]
+
+    def local_search(self, assign: dict[Item, Opt], opts: dict[Item, list[Opt]]) -> bool:
+        """Relocate and swap until no move improves, then one ejection chain; repeat.
+        True if anything improved."""
+        any_improved = False
+        improved = True
+        while improved and self.budget.left and not self.out_of_time():
+            improved = False
+            ids = sorted(assign)
+            self.rng.shuffle(ids)
+            for it in ids:
+                if not self.budget.left or self.out_of_time():
+                    break
+                if self.relocate(assign, it, opts[it]):
+                    improved = any_improved = True
+            for a, b in self.swap_pairs(assign, opts):
+                if not self.budget.left or self.out_of_time():
+                    break
+                if self.swap(assign, a, b, opts):
+                    improved = any_improved = True
+            if not improved:
+                for it in ids:
+                    if not self.budget.left or self.out_of_time():
+                        break
+                    if self.eject(assign, it, opts):
+                        improved = any_improved = True
+                        break
+        return any_improved
+
+    def removal_gain(self, assign: dict[Item, Opt], item: Item) -> float:
+        """Cost saved on the item's days by taking it out."""
+        o = assign[item]
+        e = self.element(item, o)
+        gain = 0.0
+        for d in self.days_of(o):
+            c = self.content_of(assign, d)
+            gain += self.day_cost(self.evaluate(d, c)) - self.day_cost(self.evaluate(d, c - {e}))
+        return gain
+
+    def eject(self, assign: dict[Item, Opt], item: Item, opts) -> bool:
+        """Ejection chain of two: move `item` to an option whose days it only fits if
+        one item `x` there leaves for its best option elsewhere. Only targets whose
+        insertion estimate beats the removal gain are evaluated."""
+        o = assign[item]
+        gain = self.removal_gain(assign, item)
+        del assign[item]
+        screened = []
+        for alt in opts[item]:
+            days = self.days_of(alt)
+            if days == self.days_of(o):
+                continue
+            cs = [self.content_of(assign, d) for d in days]
+            bases = [self.evaluate(d, c) for d, c in zip(days, cs)]
+            est = sum(self.insertion_estimate(item, alt, d, b, c)
+                      for d, b, c in zip(days, bases, cs))
+            if est < gain - self.MIN_GAIN:
+                screened.append((est, alt, cs, bases))
+        screened.sort(key=lambda x: (x[0], self.option_key(x[1])))
+        for _est, alt, cs, bases in screened[: self.EJECT_SCREEN]:
+            days = self.days_of(alt)
+            mine = self.element(item, alt)
+            there = sorted({self.item_of(el) for c in cs for el in c})
+            for x in there:
+                xe = self.element(x, assign[x])
+                if any(self.evaluate(d, c - {xe} | {mine}, near=b) is None
+                       for d, c, b in zip(days, cs, bases)):
+                    continue
+                xo = assign.pop(x)
+                placed = self.try_place(assign, x, [q for q in opts[x]
+                                                    if not set(self.days_of(q)) & set(days)],
+                                        tries=self.MOVE_TRIES)
+                if placed is not None:
+                    trial = {**assign, item: alt, x: placed[0]}
+                    if self.total(trial) < self.total({**assign, item: o, x: xo}) - self.MIN_GAIN:
+                        assign.update(trial)
+                        return True
+                assign[x] = xo
+        assign[item] = o
+        return False
+
+    def relocate(self, assign: dict[Item, Opt], item: Item, opts: list[Opt]) -> bool:
+        o = assign[item]
+        gain = self.removal_gain(assign, item)
+        del assign[item]
+        others = [x for x in opts if x != o]
+        placed = self.try_place(assign, item, others, tries=self.MOVE_TRIES) if others else None
+        if placed and placed[1] < gain - self.MIN_GAIN:
+            assign[item] = placed[0]
+            return True
+        assign[item] = o
+        return False
+
+    def swap_pairs(self, assign: dict[Item, Opt], opts) -> list[tuple[Item, Item]]:
+        """Pairs on different days that could trade options, nearest first."""
+        pairs = []
+        ids = sorted(assign)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                if self.days_of(assign[a]) == self.days_of(assign[b]):
+                    continue
+                pairs.append((self.item_distance(a, b), a, b))
+        pairs.sort()
+        return [(a, b) for _, a, b in pairs[: 3 * len(ids)]]
+
+    def swap(self, assign: dict[Item, Opt], a: Item, b: Item, opts) -> bool:
+        oa, ob = assign[a], assign[b]
+        na, nb = self.adapt(a, ob), self.adapt(b, oa)
+        if na is None or nb is None or na not in opts[a] or nb not in opts[b]:
+            return False
+        days = sorted(set(self.days_of(oa)) | set(self.days_of(ob)))
+        before = sum(self.day_cost(self.evaluate(d, self.content_of(assign, d))) for d in days)
+        assign[a], assign[b] = na, nb
+        after = sum(self.day_cost(self.evaluate(d, self.content_of(assign, d))) for d in days)
+        if after < before - self.MIN_GAIN:
+            return True
+        assign[a], assign[b] = oa, ob
+        return False
+
+    def perturb(self, cur: dict[Item, Opt], opts, strength: int) -> None:
+        """Move `strength` random items to random feasible options (seeded)."""
+        ids = sorted(cur)
+        for it in self.rng.sample(ids, k=min(strength, len(ids))):
+            o = cur.pop(it)
+            alts = [x for x in opts[it] if x != o]
+            self.rng.shuffle(alts)
+            for alt in alts[:4]:
+                days = self.days_of(alt)
+                cs = [self.content_of(cur, d) for d in days]
+                if self._with(it, alt, cs, [None] * len(days)) is not None:
+                    cur[it] = alt
+                    break
+            else:
+                cur[it] = o
