@@ -1,0 +1,363 @@
+"""A proven lower bound on the public timetable's km per week, and so the plan's gap.
+
+Why: the template search (`template.py`) is a heuristic and cannot say how far its
+timetable is from the best one. A planner comparing scenarios needs that figure.
+
+Method (docs/lower-bound.md): a *relaxation* of the timetable problem, solved to LP
+optimality by column generation.
+
+1. **Week-routes.** For every (vehicle, weekday) all feasible one-week routes over the
+   stops that may use that day are enumerated by a labelling algorithm: depot start
+   at the shift start, each stop reached inside its arrival window (window ∩ reachable
+   within the shift), back by the shift end, within `max_km_per_day`. A route's cost
+   is its cheapest order, with every leg rounded DOWN to 0.1 km.
+2. **Master LP.** Each (vehicle, weekday, week of the cycle) takes one route (convex
+   combination), each served stop takes one option (vehicle, weekday, phase), and a
+   stop is in week k's route of a day exactly when its option puts it there. The
+   objective is km per average week. Columns with negative reduced cost are added
+   from the enumerated pool until none is left, so the LP optimum is over ALL routes.
+
+Dropped, so the optimum here can only be lower than the real one: the one arrival
+time shared by all weeks of a cycle, the lunch break, the `round_to_min` grid,
+MAX_CYCLE_WEEKS, previous-plan locks — and integrality (it is an LP).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from ..model import Instance, Site
+from ..travel import TravelMatrix
+
+MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
+MAX_LABELS = 3_000_000  # labelling states per day before the bound gives up (wide windows)
+UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
+
+
+@dataclass(frozen=True)
+class TemplateBound:
+    """`lower_km` ≤ the optimal km per average week of the public timetable."""
+
+    lower_km: float | None  # None when unavailable
+    status: str  # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum) | "unavailable"
+    cycle_weeks: int
+    routes: int = 0  # week-routes enumerated (all days)
+    columns: int = 0  # of which the LP needed
+    note: str = ""
+
+
+def _km10(km: float) -> int:
+    """0.1 km units, rounded down: the relaxation never over-counts a leg."""
+    return int(math.floor(km * 10 + 1e-9))
+
+
+def arrival_window(s: Site, shift_start: int, shift_end: int, to_site: int,
+                   from_site: int) -> tuple[int, int] | None:
+    """Arrival times at `s` that fit its window and a depot-to-depot trip in the shift."""
+    lo = max(s.earliest if s.earliest is not None else 0, shift_start + to_site)
+    latest = s.latest if s.latest is not None else 24 * 60
+    hi = min(latest, shift_end - from_site) - s.duration_min
+    if s.fixed_time is not None:
+        lo, hi = max(lo, s.fixed_time), min(hi, s.fixed_time)
+    return (lo, hi) if lo <= hi else None
+
+
+def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: int, end: int,
+                     km10, minutes, max_km10: int | None) -> dict[int, int] | None:
+    """All feasible one-week routes: bitmask of `cands` → cheapest cost (0.1 km).
+
+    `cands`: (matrix index, arrival lo, arrival hi, duration) per candidate stop.
+    Labels (mask, last) keep the Pareto set of (ready time, cost). None when the
+    label count passes MAX_LABELS."""
+    n = len(cands)
+    limit = max_km10 if max_km10 is not None else 1 << 60
+    drive = [[minutes[a[0]][b[0]] for b in cands] for a in cands]
+    leg = [[km10[a[0]][b[0]] for b in cands] for a in cands]
+    home_km = [km10[c[0]][depot] for c in cands]
+    home_min = [minutes[c[0]][depot] for c in cands]
+    best: dict[int, int] = {0: 0}
+    layer: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for j, (ij, lo, hi, dur) in enumerate(cands):
+        arr = start + minutes[depot][ij]
+        if arr < lo:
+            arr = lo
+        if arr <= hi:
+            layer[(1 << j, j)] = [(arr + dur, km10[depot][ij])]
+    count = len(layer)
+    while layer:
+        nxt: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for (mask, last), labels in layer.items():
+            back, dl, ll = home_km[last], drive[last], leg[last]
+            for ready, cost in labels:
+                total = cost + back
+                if ready + home_min[last] <= end and total <= limit and total < best.get(mask, 1 << 60):
+                    best[mask] = total
+                for j in range(n):
+                    if mask >> j & 1:
+                        continue
+                    _, lo, hi, dur = cands[j]
+                    arr = ready + dl[j]
+                    if arr < lo:
+                        arr = lo
+                    if arr > hi:
+                        continue
+                    c = cost + ll[j]
+                    if c + home_km[j] > limit:
+                        continue
+                    key = (mask | 1 << j, j)
+                    got = nxt.get(key)
+                    if got is None:
+                        nxt[key] = [(arr + dur, c)]
+                    else:
+                        _pareto_add(got, arr + dur, c)
+        count += len(nxt)
+        if count > MAX_LABELS:
+            return None
+        layer = nxt
+    return best
+
+
+def _pareto_add(labels: list[tuple[int, int]], ready: int, cost: int) -> None:
+    for r, c in labels:
+        if r <= ready and c <= cost:
+            return
+    labels[:] = [(r, c) for r, c in labels if not (ready <= r and cost <= c)]
+    labels.append((ready, cost))
+
+
+def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[str],
+                         upper_km: float | None = None, *, det_limit: float = 10.0,
+                         seed: int = 0) -> TemplateBound:
+    """Lower bound on km per average week for timetables serving exactly `served`.
+
+    `upper_km`: the cost of a known timetable serving `served` (the plan's). With it,
+    the LP bound is raised by an integer stage (`integer_bound`) within `det_limit`."""
+    stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
+    if not stops:
+        return TemplateBound(0.0, "optimal", 1)
+    L = math.lcm(*(s.every_weeks or 1 for s in stops))
+    if L > MAX_BOUND_CYCLE:
+        return TemplateBound(None, "unavailable", L,
+                             note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE})")
+    idx = travel.index()
+    dep = idx[instance.settings.depot]
+    km10 = [[_km10(x) for x in row] for row in travel.km]
+    T = travel.minutes
+
+    # the route pool of each (vehicle, weekday): candidate stops, masks, costs
+    pools: dict[tuple[str, str], tuple[list[Site], np.ndarray, np.ndarray]] = {}
+    memo: dict[tuple, dict[int, int] | None] = {}
+    for v in instance.settings.vehicles:
+        for d, sh in v.shifts.items():
+            cand, spec = [], []
+            for s in stops:
+                if not s.allows_vehicle(v.name) or d not in s.days or (
+                        s.fixed_day and d != s.fixed_day):
+                    continue
+                i = idx[s.id]
+                w = arrival_window(s, sh.start, sh.end, T[dep][i], T[i][dep])
+                if w is not None:
+                    cand.append(s)
+                    spec.append((i, w[0], w[1], s.duration_min))
+            if not cand:
+                continue
+            mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
+            key = (tuple(spec), sh.start, sh.end, mk)
+            if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
+                memo[key] = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk)
+            routes = memo[key]
+            if routes is None:
+                return TemplateBound(None, "unavailable", L,
+                                     note=f"{v.name} {d}: too many possible routes to enumerate "
+                                          f"(> {MAX_LABELS:,} labels; windows too wide)")
+            member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
+                              dtype=float).reshape(len(routes), len(cand))
+            pools[(v.name, d)] = (cand, member, np.array(list(routes.values()), dtype=float))
+    lp = _MasterLP(stops, pools, L)
+    value = lp.solve()
+    n_routes = sum(len(p[2]) for p in pools.values())
+    if value is None:
+        return TemplateBound(None, "unavailable", L, n_routes, note="the LP did not solve")
+    if lp.uncovered > 1e-6:
+        return TemplateBound(None, "unavailable", L, n_routes,
+                             note="some served stop fits no enumerated route")
+    status = "lp"
+    if upper_km is not None and upper_km * 10 > value + 1e-6:
+        value, optimal = integer_bound(stops, pools, L, lp.reduced_costs(), value,
+                                       upper_km * 10, det_limit=det_limit, seed=seed)
+        status = "optimal" if optimal else "integer"
+    # value is in 0.1 km per week; step down a hair for LP tolerances, then round down
+    lower = math.floor(value - 1e-6 * max(1.0, value)) / 10
+    return TemplateBound(max(0.0, lower), status, L, n_routes, lp.n_columns)
+
+
+class _MasterLP:
+    """Restricted master over the route pools, priced by full enumeration."""
+
+    def __init__(self, stops: list[Site], pools, L: int):
+        self.stops, self.pools, self.L = stops, pools, L
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        s = self.solver
+        self.obj = s.Objective()
+        self.convex: dict[tuple[str, str, int], pywraplp.Constraint] = {}
+        self.link: dict[tuple[str, str, str, int], pywraplp.Constraint] = {}
+        self.art = []
+        self.cols: dict[tuple[str, str, int], set[int]] = {}
+        assign = {st.id: s.Constraint(1, 1, f"assign_{st.id}") for st in stops}
+        for st in stops:
+            a = s.NumVar(0, 1, f"uncovered_{st.id}")  # keeps the LP feasible from the start
+            assign[st.id].SetCoefficient(a, 1)
+            self.obj.SetCoefficient(a, UNCOVERED_PENALTY)
+            self.art.append(a)
+        for (veh, day), (cand, member, costs) in pools.items():
+            for k in range(L):
+                key = (veh, day, k)
+                self.convex[key] = s.Constraint(1, 1, f"one_{veh}_{day}_{k}")
+                self.cols[key] = set()
+                for st in cand:
+                    self.link[(st.id, veh, day, k)] = s.Constraint(0, 0, f"in_{st.id}_{veh}_{day}_{k}")
+            for st in cand:
+                n = st.every_weeks or 1
+                for p in range(n):
+                    x = s.NumVar(0, 1, f"x_{st.id}_{veh}_{day}_{p}")
+                    assign[st.id].SetCoefficient(x, 1)
+                    for k in range(L):
+                        if k % n == p:
+                            self.link[(st.id, veh, day, k)].SetCoefficient(x, -1)
+            empty = int(np.flatnonzero(member.sum(axis=1) == 0)[0])
+            for k in range(L):
+                self._add((veh, day, k), empty)
+        self.obj.SetMinimization()
+
+    @property
+    def n_columns(self) -> int:
+        return sum(len(c) for c in self.cols.values())
+
+    @property
+    def uncovered(self) -> float:
+        return sum(a.solution_value() for a in self.art)
+
+    def _add(self, key: tuple[str, str, int], col: int) -> None:
+        veh, day, k = key
+        cand, member, costs = self.pools[(veh, day)]
+        lam = self.solver.NumVar(0, 1, f"r_{veh}_{day}_{k}_{col}")
+        self.obj.SetCoefficient(lam, costs[col] / self.L)  # 0.1 km per average week
+        self.convex[key].SetCoefficient(lam, 1)
+        for j in np.flatnonzero(member[col]):
+            self.link[(cand[j].id, veh, day, k)].SetCoefficient(lam, 1)
+        self.cols[key].add(col)
+
+    def solve(self, max_rounds: int = 500, per_round: int = 30) -> float | None:
+        """Column generation to LP optimality; the objective in 0.1 km per average week."""
+        for _ in range(max_rounds):
+            if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+                return None
+            duals = {}  # read all duals before the model changes
+            for key, con in self.convex.items():
+                veh, day, k = key
+                cand = self.pools[(veh, day)][0]
+                duals[key] = (con.dual_value(), np.array(
+                    [self.link[(st.id, veh, day, k)].dual_value() for st in cand]))
+            added = 0
+            for key, (mu, pi) in duals.items():
+                veh, day, k = key
+                cand, member, costs = self.pools[(veh, day)]
+                reduced = costs / self.L - mu - member @ pi
+                order = np.argsort(reduced, kind="stable")
+                for col in order[: per_round * 3]:
+                    if reduced[col] > -1e-7 or added >= per_round * len(self.convex):
+                        break
+                    if int(col) not in self.cols[key]:
+                        self._add(key, int(col))
+                        added += 1
+            if not added:
+                self.duals = duals
+                return self.obj.Value()
+        return None
+
+    def reduced_costs(self) -> dict[tuple[str, str, int], np.ndarray]:
+        """Every pooled column's reduced cost at the final LP duals (all ≥ -1e-7)."""
+        out = {}
+        for key, (mu, pi) in self.duals.items():
+            cand, member, costs = self.pools[key[:2]]
+            out[key] = costs / self.L - mu - member @ pi
+        return out
+
+
+def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, upper: float,
+                  *, det_limit: float, seed: int = 0) -> tuple[float, bool]:
+    """Raise the LP bound by integer probes: (bound, proven optimal), 0.1 km per week.
+
+    Probe "is there a timetable cheaper than U?". Reduced-cost filtering makes each
+    probe small: every solution cheaper than U uses only columns whose reduced cost is
+    ≤ U − lp_value. A probe proven infeasible lifts the bound to U; one that finds a
+    solution below U has found the relaxation's optimum (it minimises). U climbs in
+    growing steps until `upper`, a probe runs out of its deterministic time, or the
+    total `det_limit` is spent."""
+    bound, step, spent = lp_value, 0.005 * lp_value, 0.0
+    while bound < upper - 1e-9 and spent < det_limit:
+        target = min(upper, bound + step)
+        verdict, value, used = _probe(stops, pools, L, reduced, lp_value, target,
+                                      det_limit - spent, seed)
+        spent += used
+        if verdict == "optimal":
+            return value, True
+        if verdict != "none":
+            break
+        bound, step = target, step * 2
+    return bound, bound >= upper - 1e-9
+
+
+def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_limit: float,
+           seed: int) -> tuple[str, float, float]:
+    """("none" | "optimal" | "unknown", optimum if found, deterministic time used)."""
+    from ortools.sat.python import cp_model
+
+    slack = target - lp_value + 1e-6
+    m = cp_model.CpModel()
+    inside: dict[tuple[str, str, str, int], list] = {}
+    objective = []
+    for key, rc in reduced.items():
+        veh, day, k = key
+        cand, member, costs = pools[(veh, day)]
+        lits = []
+        for col in np.flatnonzero(rc <= slack):
+            lam = m.NewBoolVar("")
+            lits.append(lam)
+            objective.append(int(costs[col]) * lam)
+            for j in np.flatnonzero(member[col]):
+                inside.setdefault((cand[j].id, veh, day, k), []).append(lam)
+        if not lits:
+            return "none", 0.0, 0.0
+        m.AddExactlyOne(lits)
+    for st in stops:
+        n = st.every_weeks or 1
+        xs = []
+        for (veh, day), (cand, _, _) in pools.items():
+            if st not in cand:
+                continue
+            for p in range(n):
+                x = m.NewBoolVar("")
+                xs.append(x)
+                for k in range(p, L, n):
+                    m.Add(sum(inside.get((st.id, veh, day, k), [])) == x)
+        m.AddExactlyOne(xs)
+    total = sum(objective)
+    m.Add(total <= math.ceil(target * L) - 1)  # strictly cheaper than the target
+    m.Minimize(total)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = det_limit
+    solver.parameters.max_time_in_seconds = max(30.0, det_limit * 5)
+    status = solver.Solve(m)
+    used = solver.ResponseProto().deterministic_time
+    if status == cp_model.INFEASIBLE:
+        return "none", 0.0, used
+    if status == cp_model.OPTIMAL:
+        return "optimal", solver.ObjectiveValue() / L, used
+    return "unknown", 0.0, used

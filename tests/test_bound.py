@@ -1,0 +1,164 @@
+"""The template lower bound never exceeds the true optimum (found here by brute force)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bogbus.solve.bound import arrival_window, enumerate_routes, template_lower_bound
+from bogbus.solve.template import Budget, TemplateSearch
+from bogbus.travel import build_travel
+
+from factories import instance, stop, vehicle
+
+
+def _shared_times_feasible(inst, travel, v, day, weeks: list[tuple[str, ...]]) -> bool:
+    """Is there ONE arrival time per stop that fits every week's order? Difference
+    constraints, solved by pushing earliest times forward (continuous time, no grid)."""
+    idx, T = travel.index(), travel.minutes
+    dep = idx[inst.settings.depot]
+    sh = v.shifts[day]
+    win = {}
+    for order in weeks:
+        for sid in order:
+            s = inst.site(sid)
+            w = arrival_window(s, sh.start, sh.end, T[dep][idx[sid]], T[idx[sid]][dep])
+            if w is None:
+                return False
+            win[sid] = w
+    t = {sid: w[0] for sid, w in win.items()}
+    prec = [(a, b) for order in weeks for a, b in zip(order, order[1:])]
+    for _ in range(len(t) * len(weeks) + 2):
+        changed = False
+        for a, b in prec:
+            need = t[a] + inst.site(a).duration_min + T[idx[a]][idx[b]]
+            if need > t[b]:
+                t[b], changed = need, True
+                if t[b] > win[b][1]:
+                    return False
+        if not changed:
+            return True
+    return False
+
+
+def _route_km(inst, travel, order) -> float:
+    idx = travel.index()
+    seq = [inst.settings.depot, *order, inst.settings.depot]
+    return sum(travel.km[idx[a]][idx[b]] for a, b in zip(seq, seq[1:]))
+
+
+def brute_force_optimum(inst) -> float | None:
+    """Minimum km per average week over ALL timetables (every option of every stop,
+    every order of every week, shared arrival times); None when none is feasible."""
+    travel = build_travel(inst)
+    v = inst.settings.vehicles[0]
+    stops = list(inst.stops)
+    opts = [[(d, p) for d in s.days if d in v.shifts for p in range(s.every_weeks or 1)]
+            for s in stops]
+    best = None
+    for choice in itertools.product(*opts):
+        total = 0.0
+        for day in v.shifts:
+            members = [(s, p) for s, (d, p) in zip(stops, choice) if d == day]
+            if not members:
+                continue
+            L = math.lcm(*(s.every_weeks or 1 for s, _ in members))
+            contents = [tuple(s.id for s, p in members if k % (s.every_weeks or 1) == p)
+                        for k in range(L)]
+            cheapest = None
+            for orders in itertools.product(*(itertools.permutations(c) for c in contents)):
+                km = sum(_route_km(inst, travel, o) for o in orders if o) / L
+                if (cheapest is None or km < cheapest) and _shared_times_feasible(
+                        inst, travel, v, day, list(orders)):
+                    cheapest = km
+            if cheapest is None:
+                break
+            total += cheapest
+        else:
+            if best is None or total < best:
+                best = total
+    return best
+
+
+def tiny(points, everies, durs, windows, days=("mon", "wed"), brk=None, max_km=None):
+    sites = [stop(i + 1, lat, lon, every=e, dur=d, window=w)
+             for i, ((lat, lon), e, d, w) in enumerate(zip(points, everies, durs, windows))]
+    return instance(sites, [vehicle(days=days, brk=brk, max_km=max_km)])
+
+
+def bound_of(inst, upper=None):
+    travel = build_travel(inst)
+    return template_lower_bound(inst, travel, {s.id for s in inst.stops}, upper, det_limit=2.0)
+
+
+def test_single_weekly_day_is_tight():
+    # one weekday, weekly stops only: the relaxation is the real problem (legs rounded down)
+    inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90)], [1, 1, 1], [30, 30, 30],
+                [(13 * 60, 19 * 60)] * 3, days=("wed",))
+    opt = brute_force_optimum(inst)
+    b = bound_of(inst)
+    assert b.status in ("lp", "optimal")
+    assert b.lower_km <= opt
+    assert opt - b.lower_km <= 0.1 * 4 + 0.1  # at most the downward rounding of 4 legs
+
+
+def test_bound_forces_a_split_over_days():
+    # the afternoon window holds only two 60-minute stops, so four stops need two days:
+    # a bound that ignored the window would be the single-day tour and far too low
+    pts = [(56.60, 10.00), (56.61, 10.02), (56.64, 10.05), (56.65, 10.06)]
+    inst = tiny(pts, [1, 1, 1, 1], [60] * 4, [(13 * 60, 15 * 60 + 30)] * 4,
+                days=("mon", "tue"))
+    opt = brute_force_optimum(inst)
+    b = bound_of(inst)
+    one_day = bound_of(tiny(pts, [1, 1, 1, 1], [60] * 4, [(9 * 60, 16 * 60)] * 4,
+                            days=("mon",)))
+    assert b.lower_km <= opt
+    assert b.lower_km > one_day.lower_km + 5  # the windows are really in the bound
+    assert opt - b.lower_km < 0.1 * opt
+
+
+coord = st.tuples(st.floats(56.35, 56.65), st.floats(9.80, 10.30))
+window = st.sampled_from([(13 * 60, 16 * 60 + 15), (14 * 60, 19 * 60), (16 * 60, 19 * 60),
+                          (9 * 60, 12 * 60)])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(coord, st.sampled_from([1, 2]), st.sampled_from([20, 30, 45, 60]),
+                          window), min_size=2, max_size=4))
+def test_bound_never_exceeds_brute_force_optimum(rows):
+    inst = tiny([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                [r[3] for r in rows])
+    opt = brute_force_optimum(inst)
+    b = bound_of(inst, upper=opt)
+    if opt is None:
+        return  # nothing feasible: there is no optimum to bound
+    assert b.lower_km is not None
+    assert b.lower_km <= opt + 1e-9
+
+
+def test_bound_below_planner_with_break_and_km_limit():
+    inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90), (56.40, 10.00)], [1, 2, 2, 1],
+                [45, 30, 30, 40], [(13 * 60, 16 * 60 + 15)] * 4, days=("mon", "tue", "wed"),
+                brk=vehicle().break_rule, max_km=80)
+    travel = build_travel(inst)
+    res = TemplateSearch(inst, travel, budget=Budget(200)).run()
+    assert not res.unserved
+    b = template_lower_bound(inst, travel, set(res.options), res.cost, det_limit=2.0)
+    assert 0 < b.lower_km <= res.cost + 1e-9
+
+
+def test_enumeration_respects_windows_and_km_limit():
+    # two stops, 10 min apart; only one order fits their windows
+    km = [[0, 50, 50], [50, 0, 30], [50, 30, 0]]
+    mins = [[0, 10, 10], [10, 0, 10], [10, 10, 0]]
+    cands = [(1, 600, 600, 20), (2, 630, 640, 20)]
+    routes = enumerate_routes(cands, 0, 480, 1000, km, mins, None)
+    assert routes == {0: 0, 0b01: 100, 0b10: 100, 0b11: 130}
+    late = [(1, 600, 600, 20), (2, 560, 625, 20)]  # only 2 then 1 fits
+    assert 0b11 in enumerate_routes(late, 0, 480, 1000, km, mins, None)  # 2 then 1
+    assert 0b11 not in enumerate_routes(late, 0, 480, 590 + 20 + 10, km, mins, None)
+    assert enumerate_routes(cands, 0, 480, 1000, km, mins, 120) == {0: 0, 0b01: 100,
+                                                                      0b10: 100}
