@@ -69,6 +69,13 @@ class PatternSearch(Generic[Item, Opt, Day]):
     CONSTRUCT_TRIES = 6  # options confirmed exactly per item in construction
     MOVE_TRIES = 3  # options confirmed exactly per relocate / ejection
     EJECT_SCREEN = 3  # screened target options tried per ejection
+    # Move screening for oracles that are expensive per call (the router): a move is
+    # only evaluated when its estimate from the current day solutions (insertion into
+    # and removal from the routes, no oracle call) improves by more than -SCREEN_SLACK.
+    # Off for the timetable, whose exact day model is cheap on its small days.
+    SCREEN_MOVES = False
+    SCREEN_SLACK = 0.0
+    EJECT_CANDIDATES: int | None = None  # items tried per ejection target (None: all)
 
     def __init__(self, *, seed: int = 0, budget: Budget | None = None,
                  deadline: float | None = None) -> None:
@@ -107,6 +114,12 @@ class PatternSearch(Generic[Item, Opt, Day]):
     def insertion_estimate(self, item: Item, opt: Opt, day: Day, sol: Any | None,
                            content: frozenset) -> float:
         """Cheap estimate of the cost the item adds to one day of `opt`."""
+        raise NotImplementedError
+
+    def removal_estimate(self, item: Item, opt: Opt, day: Day, sol: Any,
+                         content: frozenset) -> float:
+        """Cheap estimate of the cost saved by taking the item out of a day it is in
+        (only needed with SCREEN_MOVES)."""
         raise NotImplementedError
 
     def construction_order(self, opts: dict[Item, list[Opt]], noise: bool) -> list[Item]:
@@ -265,8 +278,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
         del elite[self.ELITE_SIZE:]
 
     def local_search(self, assign: dict[Item, Opt], opts: dict[Item, list[Opt]]) -> bool:
-        """Relocate and swap until no move improves, then one ejection chain; repeat.
-        True if anything improved."""
+        """Relocate and swap until no move improves, then one ejection chain, then the
+        subclass's block moves; repeat. True if anything improved."""
         any_improved = False
         improved = True
         while improved and self.budget.left and not self.out_of_time():
@@ -290,7 +303,15 @@ class PatternSearch(Generic[Item, Opt, Day]):
                     if self.eject(assign, it, opts):
                         improved = any_improved = True
                         break
+            if not improved and self.budget.left and not self.out_of_time():
+                if self.block_moves(assign, opts):
+                    improved = any_improved = True
         return any_improved
+
+    def block_moves(self, assign: dict[Item, Opt], opts) -> bool:
+        """Moves of many items at once that a subclass knows (e.g. a whole route to
+        another day); True if one improved. None by default."""
+        return False
 
     def removal_gain(self, assign: dict[Item, Opt], item: Item) -> float:
         """Cost saved on the item's days by taking it out."""
@@ -307,7 +328,12 @@ class PatternSearch(Generic[Item, Opt, Day]):
         one item `x` there leaves for its best option elsewhere. Only targets whose
         insertion estimate beats the removal gain are evaluated."""
         o = assign[item]
-        gain = self.removal_gain(assign, item)
+        if self.SCREEN_MOVES:
+            gain = sum(self.removal_estimate(item, o, d, self.evaluate(d, c), c)
+                       for d in self.days_of(o) for c in [self.content_of(assign, d)])
+            gain += self.SCREEN_SLACK
+        else:
+            gain = self.removal_gain(assign, item)
         del assign[item]
         screened = []
         for alt in opts[item]:
@@ -325,6 +351,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
             days = self.days_of(alt)
             mine = self.element(item, alt)
             there = sorted({self.item_of(el) for c in cs for el in c})
+            if self.EJECT_CANDIDATES is not None:
+                there = sorted(there, key=lambda x: (self.item_distance(item, x), x))
+                there = there[: self.EJECT_CANDIDATES]
             for x in there:
                 xe = self.element(x, assign[x])
                 if any(self.evaluate(d, c - {xe} | {mine}, near=b) is None
@@ -343,11 +372,31 @@ class PatternSearch(Generic[Item, Opt, Day]):
         assign[item] = o
         return False
 
+    def change_estimate(self, assign: dict[Item, Opt], item: Item, new: Opt) -> float:
+        """Estimated cost change of moving `item` to `new`, from the current day
+        solutions only: inserted on the days it joins, removed from those it leaves."""
+        old = assign[item]
+        est = 0.0
+        for d in self.days_of(new):
+            if d not in self.days_of(old):
+                c = self.content_of(assign, d)
+                est += self.insertion_estimate(item, new, d, self.evaluate(d, c), c)
+        for d in self.days_of(old):
+            if d not in self.days_of(new):
+                c = self.content_of(assign, d)
+                est -= self.removal_estimate(item, old, d, self.evaluate(d, c), c)
+        return est
+
     def relocate(self, assign: dict[Item, Opt], item: Item, opts: list[Opt]) -> bool:
         o = assign[item]
+        others = [x for x in opts if x != o]
+        if self.SCREEN_MOVES:
+            others = [x for x in others
+                      if self.change_estimate(assign, item, x) < self.SCREEN_SLACK]
+            if not others:
+                return False
         gain = self.removal_gain(assign, item)
         del assign[item]
-        others = [x for x in opts if x != o]
         placed = self.try_place(assign, item, others, tries=self.MOVE_TRIES) if others else None
         if placed and placed[1] < gain - self.MIN_GAIN:
             assign[item] = placed[0]
@@ -371,6 +420,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
         oa, ob = assign[a], assign[b]
         na, nb = self.adapt(a, ob), self.adapt(b, oa)
         if na is None or nb is None or na not in opts[a] or nb not in opts[b]:
+            return False
+        if self.SCREEN_MOVES and (self.change_estimate(assign, a, na)
+                                  + self.change_estimate(assign, b, nb)) >= self.SCREEN_SLACK:
             return False
         days = sorted(set(self.days_of(oa)) | set(self.days_of(ob)))
         before = sum(self.day_cost(self.evaluate(d, self.content_of(assign, d))) for d in days)
