@@ -6,7 +6,9 @@ Decomposition (see docs/planner.md):
    construction.
 2. The quarter's dates instantiate the template, skipping holidays and closures.
 3. `outreach`: dated visits are inserted around the fixed stop times.
-4. Each dated day with outreach is re-routed exactly (CP-SAT) with stop times fixed.
+4. Each dated day with outreach is re-routed: the day router (OR-Tools routing) and
+   the screened route compete as the hint of an exact CP-SAT re-route with stop times
+   fixed; the shortest of the three is kept.
 """
 
 from __future__ import annotations
@@ -20,13 +22,20 @@ from ..model import Instance
 from ..travel import TravelMatrix, build_travel
 from .daymodel import DayNode, DayProblem, solve_day
 from .outreach import DatedDay, OutreachScheduler, OutreachResult
-from .schedule import Timed
+from .router import Break, RouterProblem, route
+from .schedule import Timed, time_route
 from .template import Budget, TemplateResult, TemplateSearch
 
 # Work budget: day solves per second of time limit for the template search. Measured
 # at ~25 ms per day solve on one core (docs/planner.md); the budget keeps plans
 # deterministic — it counts solves, not seconds.
 SOLVES_PER_SECOND = 40
+# Day router: metres as the integer cost; counts (solutions, search branches), not
+# seconds, as its limits, so dated routes stay deterministic. With stop times fixed
+# and the lunch break a dated day is tightly constrained: 1500 branches take ~0.1 s.
+ROUTER_SCALE = 1000
+ROUTER_SOLUTIONS = 300
+ROUTER_BRANCHES = 1500
 
 Progress = Callable[[str], None]
 
@@ -120,30 +129,70 @@ def dated_days(instance: Instance, cal: Calendar,
 
 
 def improve_day(instance: Instance, travel: TravelMatrix, dd: DatedDay, seed: int) -> Timed:
-    """Exact re-route of one dated day with the stop times fixed; keeps the screening
-    timing when the exact model finds nothing better."""
+    """Re-route one dated day with the stop times fixed: the day router's route and
+    the screened route compete as the hint of the exact CP-SAT day model; the
+    shortest of the three routes is kept (never worse than the screened one)."""
     v = instance.settings.vehicle(dd.vehicle)
     idx = travel.index()
     sites = {s.id: s for s in instance.sites}
+    windows = {}
     nodes = []
     for sid in dd.timed.order:
         s = sites[sid]
         if sid in dd.stop_times:
-            t = dd.stop_times[sid]
-            nodes.append(DayNode(sid, idx[sid], s.duration_min, t, t, 1))
+            lo = hi = dd.stop_times[sid]
         else:
             lo = s.earliest if s.earliest is not None else 0
             hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
-            nodes.append(DayNode(sid, idx[sid], s.duration_min, lo, hi, 1))
-    prob = DayProblem(dd.shift[0], dd.shift[1], idx[instance.settings.depot], tuple(nodes),
+        windows[sid] = (lo, hi)
+        nodes.append(DayNode(sid, idx[sid], s.duration_min, lo, hi, 1))
+    depot = idx[instance.settings.depot]
+    durations = {sid: sites[sid].duration_min for sid in dd.timed.order}
+    candidates = [dd.timed]
+    routed = route_day(dd, windows, durations, idx, depot, travel, v, seed)
+    if routed is not None:
+        candidates.append(routed)
+    hint_from = min(candidates, key=_route_key)
+    prob = DayProblem(dd.shift[0], dd.shift[1], depot, tuple(nodes),
                       (frozenset(dd.timed.order),), travel.km, travel.minutes, v.break_rule,
                       v.max_km_per_day)
-    hint = dict(zip(dd.timed.order, dd.timed.arrivals))
-    sol = solve_day(prob, seed=seed, det_limit=1.0, hint=hint)
-    if sol is None:
-        return dd.timed
-    r = sol.routes[0]
-    if r.km > dd.timed.km + 1e-6:  # cannot happen when optimal; keep the screened route
-        return dd.timed
-    return Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
-                 r.break_start, r.km, r.drive_min)
+    sol = solve_day(prob, seed=seed, det_limit=1.0,
+                    hint=dict(zip(hint_from.order, hint_from.arrivals)))
+    if sol is not None:
+        r = sol.routes[0]
+        candidates.append(Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
+                                r.break_start, r.km, r.drive_min))
+    return min(reversed(candidates), key=_route_key)  # ties: the exact model's timing
+
+
+def _route_key(t: Timed) -> tuple[float, int]:
+    return (round(t.km, 1), t.end - t.start)
+
+
+def route_day(dd: DatedDay, windows: dict[str, tuple[int, int]], durations: dict[str, int],
+              idx: dict[str, int], depot: int, travel: TravelMatrix, vehicle,
+              seed: int) -> Timed | None:
+    """The day router's route for one dated day (windows, break, km limit), timed
+    exactly by the screening model; None if the router finds nothing it accepts."""
+    order = list(dd.timed.order)
+    rows = [depot] + [idx[s] for s in order]  # local node k → matrix row
+    km = [[travel.km[a][b] for b in rows] for a in rows]
+    br = vehicle.break_rule
+    prob = RouterProblem(
+        dist=[[round(ROUTER_SCALE * x) for x in r] for r in km],
+        time=[[travel.minutes[a][b] for b in rows] for a in rows],
+        depot=0,
+        customers=tuple(range(1, len(rows))),
+        service=[0] + [durations[s] for s in order],
+        windows=[dd.shift] + [windows[s] for s in order],
+        max_distance=(None if vehicle.max_km_per_day is None
+                      else int(vehicle.max_km_per_day * ROUTER_SCALE + 1e-6)),
+        break_rule=None if br is None else Break(br.earliest, br.latest - br.minutes,
+                                                 br.minutes),
+    )
+    sol = route(prob, solution_limit=ROUTER_SOLUTIONS, work_limit=ROUTER_BRANCHES, seed=seed,
+                initial_routes=[list(range(1, len(rows)))])
+    if sol is None or not sol.routes:
+        return None
+    return time_route([order[k - 1] for k in sol.routes[0]], windows, durations, idx, depot,
+                      travel.km, travel.minutes, dd.shift, br, vehicle.max_km_per_day)

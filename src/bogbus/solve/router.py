@@ -19,9 +19,12 @@ from typing import Sequence
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-# Stop after this many solutions when the caller gives no limit at all, so a call
-# can never run forever and stays deterministic.
+# Stop after this many solutions when the caller gives no limit at all. A solution
+# count alone can run forever on a tightly constrained day (every neighbour fails, no
+# solution is ever counted), so without a time limit a search-branch limit applies
+# too; both are counts, so the result stays deterministic.
 DEFAULT_SOLUTION_LIMIT = 2000
+DEFAULT_WORK_LIMIT = 50_000  # search branches
 
 # Search settings (tuned on Solomon C1/R1/RC1/R2 at 10 s, see docs/benchmarks.md).
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
@@ -90,10 +93,12 @@ def _search_parameters(time_limit_s: float | None, solution_limit: int | None):
 
 def route(problem: RouterProblem, *, time_limit_s: float | None = None,
           solution_limit: int | None = None, seed: int = 0,
-          initial_routes: list[list[int]] | None = None) -> RouterSolution | None:
+          initial_routes: list[list[int]] | None = None,
+          work_limit: int | None = None) -> RouterSolution | None:
     """Best routes found, or None when infeasible or nothing was found in the limit.
 
-    `seed` permutes the customers' order inside the model (0 = as given), which
+    `work_limit` caps the search branches (default DEFAULT_WORK_LIMIT when there is
+    no time limit). `seed` permutes the customers' order inside the model (0 = as given), which
     changes the search's tie-breaking without any hidden randomness. Deterministic
     unless `time_limit_s` is given."""
     p = problem
@@ -151,6 +156,11 @@ def route(problem: RouterProblem, *, time_limit_s: float | None = None,
             model.AddVariableMaximizedByFinalizer(tdim.CumulVar(model.Start(v)))
 
     params = _search_parameters(time_limit_s, solution_limit)
+    if work_limit is None and time_limit_s is None:
+        work_limit = DEFAULT_WORK_LIMIT
+    if work_limit is not None:
+        limit = model.solver().BranchesLimit(max(1, work_limit))
+        model.AddSearchMonitor(limit)
     model.CloseModelWithParameters(params)
     solution = None
     if initial_routes:
