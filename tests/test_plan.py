@@ -53,3 +53,22 @@ def test_not_a_plan(tmp_path):
     f.write_text("{\"a\": 1}", encoding="utf-8")
     with pytest.raises(BogbusError, match="not a bogbus plan"):
         read_plan(f)
+
+
+def test_kpis_carry_a_proven_bound_and_its_gap(plan):
+    k = plan["kpis"]
+    assert k["lower_bound_scope"] == "template_week"
+    assert k["template_km_per_week"] == plan["solver"]["template_km_per_week"]
+    assert 0 < k["lower_bound_km"] <= k["template_km_per_week"]
+    assert k["gap_pct"] == round((k["template_km_per_week"] - k["lower_bound_km"])
+                                 / k["template_km_per_week"] * 100, 2)
+    assert k["lower_bound_method"] in ("lp", "integer", "optimal")
+
+
+def test_checker_rejects_a_bound_above_the_timetable(plan):
+    from bogbus.check import check_plan
+
+    bad = json.loads(json.dumps(plan))
+    bad["kpis"]["lower_bound_km"] = bad["kpis"]["template_km_per_week"] + 1
+    assert any(v.rule == "kpis" and "lower bound" in v.message for v in check_plan(bad))
+    assert not [v for v in check_plan(plan) if v.rule == "kpis"]

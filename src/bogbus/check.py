@@ -249,4 +249,11 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
                   "children_reached", "co2_kg"):
             if plan["kpis"].get(k) != kp[k]:
                 bad("kpis", f"{k} is {plan['kpis'].get(k)}, routes give {kp[k]}")
+    lb, tk = plan["kpis"].get("lower_bound_km"), plan["kpis"].get("template_km_per_week")
+    if isinstance(lb, (int, float)) and isinstance(tk, (int, float)):
+        if lb > tk + 1e-9:  # a bound above a timetable that exists cannot be a bound
+            bad("kpis", f"lower bound {lb} km/week is above the timetable's {tk} km/week")
+        elif tk > 0 and plan["kpis"].get("gap_pct") != round((tk - lb) / tk * 100, 2):
+            bad("kpis", f"gap_pct is {plan['kpis'].get('gap_pct')}, the lower bound and "
+                        f"template km give {round((tk - lb) / tk * 100, 2)}")
     return out

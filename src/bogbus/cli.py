@@ -108,8 +108,16 @@ def _summary(data: dict) -> None:
                + f"   children reached {k['children_reached']}"
                + f"   routes {k['service_days']}")
     if k.get("lower_bound_km") is not None:
-        click.echo(f"  lower bound {k['lower_bound_km']:.1f} km, gap {k['gap_pct']:.2f} % "
-                   f"({k.get('lower_bound_scope')})")
+        scope = k.get("lower_bound_scope")
+        if scope == "template_week":
+            click.echo(f"  timetable {k['template_km_per_week']:.1f} km/week, proven lower bound "
+                       f"{k['lower_bound_km']:.1f} km/week: gap {k['gap_pct']:.2f} % "
+                       "(public stops, average week)")
+        else:
+            click.echo(f"  lower bound {k['lower_bound_km']:.1f} km, gap {k['gap_pct']:.2f} % "
+                       f"({scope})")
+    elif k.get("lower_bound_note"):
+        click.echo(f"  lower bound: not available ({k['lower_bound_note']})")
     s = data["solver"]
     click.echo(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
     if data["unserved"]:

@@ -24,6 +24,26 @@ from .solve.planner import PlanResult
 SCHEMA = "bogbus.plan/1"
 
 
+def bound_kpis(bound, template_km: float) -> dict:
+    """The proven lower bound and gap, for the template week (see docs/lower-bound.md).
+
+    gap_pct = (template km per week − lower bound) / template km per week × 100: how
+    much shorter, at most, any timetable serving the same stops could be."""
+    if bound is None or bound.lower_km is None:
+        return {"lower_bound_km": None, "gap_pct": None, "lower_bound_scope": None,
+                "template_km_per_week": round(template_km, 1),
+                "lower_bound_note": getattr(bound, "note", None) or None}
+    km = round(template_km, 1)
+    lower = min(bound.lower_km, km)
+    return {
+        "lower_bound_km": lower,
+        "gap_pct": round((km - lower) / km * 100, 2) if km > 0 else 0.0,
+        "lower_bound_scope": "template_week",
+        "template_km_per_week": km,
+        "lower_bound_method": bound.status,
+    }
+
+
 def _site_entry(s) -> dict:
     return {
         "id": s.id, "kind": s.kind, "name": s.name, "lat": s.lat, "lon": s.lon,
@@ -154,6 +174,7 @@ def build_plan(result: PlanResult) -> dict:
         "unserved": unserved,
     }
     plan["kpis"] = compute_kpis(plan)
+    plan["kpis"].update(bound_kpis(getattr(result, "bound", None), tmpl.cost))
     if getattr(result, "previous", None) is not None:
         from .replan import replan_section
 

@@ -21,6 +21,7 @@ from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
 from .daymodel import DayNode, DayProblem, solve_day
+from .bound import TemplateBound, template_lower_bound
 from .outreach import DatedDay, OutreachScheduler, OutreachResult
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
@@ -37,6 +38,10 @@ ROUTER_SCALE = 1000
 ROUTER_SOLUTIONS = 300
 ROUTER_BRANCHES = 1500
 
+# Deterministic time for the lower bound's integer probes, as a share of the time limit
+# (docs/lower-bound.md); the route enumeration and LP before them take ~4 s on Randers.
+BOUND_SHARE = 0.3
+
 Progress = Callable[[str], None]
 
 
@@ -46,7 +51,9 @@ class PlanResult:
     def __init__(self, instance: Instance, period: Period, calendar: Calendar,
                  travel: TravelMatrix, template: TemplateResult, outreach: OutreachResult,
                  routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
-                 time_limit_s: float, previous: dict | None = None):
+                 time_limit_s: float, previous: dict | None = None,
+                 bound: TemplateBound | None = None):
+        self.bound = bound  # proven lower bound on the timetable's km per week
         self.previous = previous  # the previous plan dict when re-planning (--previous)
         self.instance = instance
         self.period = period
@@ -108,8 +115,12 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             r = sol.routes[week_index(key[1]) % len(sol.routes)]
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
+    say("proving a lower bound on the timetable's km")
+    bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
+                                 det_limit=max(1.0, BOUND_SHARE * time_limit_s), seed=seed)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
-                      time.perf_counter() - t0, seed, time_limit_s, previous=previous)
+                      time.perf_counter() - t0, seed, time_limit_s, previous=previous,
+                      bound=bound)
 
 
 def dated_days(instance: Instance, cal: Calendar,
