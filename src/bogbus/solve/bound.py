@@ -150,7 +150,7 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
 
     # the route pool of each (vehicle, weekday): candidate stops, masks, costs
     pools: dict[tuple[str, str], tuple[list[Site], np.ndarray, np.ndarray]] = {}
-    memo: dict[tuple, dict[int, int] | None] = {}
+    memo: dict[tuple, tuple[list[Site], np.ndarray, np.ndarray]] = {}
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
             cand, spec = [], []
@@ -168,15 +168,17 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
             key = (tuple(spec), sh.start, sh.end, mk)
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
-                memo[key] = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk)
-            routes = memo[key]
-            if routes is None:
-                return TemplateBound(None, "unavailable", L,
-                                     note=f"{v.name} {d}: too many possible routes to enumerate "
-                                          f"(> {MAX_LABELS:,} labels; windows too wide)")
-            member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
-                              dtype=float).reshape(len(routes), len(cand))
-            pools[(v.name, d)] = (cand, member, np.array(list(routes.values()), dtype=float))
+                routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk)
+                if routes is None:
+                    return TemplateBound(None, "unavailable", L,
+                                         note=f"{v.name} {d}: too many possible routes to "
+                                              f"enumerate (> {MAX_LABELS:,} labels; windows "
+                                              "too wide)")
+                member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
+                                  dtype=float).reshape(len(routes), len(cand))
+                memo[key] = (cand, member, np.array(list(routes.values()), dtype=float))
+            # one shared pool object: `_probe` treats days with the same pool as symmetric
+            pools[(v.name, d)] = memo[key]
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
     n_routes = sum(len(p[2]) for p in pools.values())
@@ -296,19 +298,22 @@ def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, up
     probe small: every solution cheaper than U uses only columns whose reduced cost is
     ≤ U − lp_value. A probe proven infeasible lifts the bound to U; one that finds a
     solution below U has found the relaxation's optimum (it minimises). U climbs in
-    growing steps until `upper`, a probe runs out of its deterministic time, or the
-    total `det_limit` is spent."""
+    doubling steps (a quarter of the step after a probe that ran out of time) until
+    `upper`, or the total deterministic time `det_limit` is spent."""
     bound, step, spent = lp_value, 0.005 * lp_value, 0.0
     while bound < upper - 1e-9 and spent < det_limit:
         target = min(upper, bound + step)
         verdict, value, used = _probe(stops, pools, L, reduced, lp_value, target,
-                                      det_limit - spent, seed)
+                                      (det_limit - spent) / 2, seed)  # leave room to retry
         spent += used
         if verdict == "optimal":
             return value, True
-        if verdict != "none":
+        if verdict == "none":
+            bound, step = target, step * 2
+        elif step > 0.001 * lp_value:
+            step /= 4  # timed out: a smaller step is a cheaper question
+        else:
             break
-        bound, step = target, step * 2
     return bound, bound >= upper - 1e-9
 
 
@@ -321,11 +326,13 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     m = cp_model.CpModel()
     inside: dict[tuple[str, str, str, int], list] = {}
     objective = []
+    first = {}  # (vehicle, weekday) → index of its week-0 route
     for key, rc in reduced.items():
         veh, day, k = key
         cand, member, costs = pools[(veh, day)]
         lits = []
-        for col in np.flatnonzero(rc <= slack):
+        kept = np.flatnonzero(rc <= slack)
+        for col in kept:
             lam = m.NewBoolVar("")
             lits.append(lam)
             objective.append(int(costs[col]) * lam)
@@ -334,6 +341,8 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
         if not lits:
             return "none", 0.0, 0.0
         m.AddExactlyOne(lits)
+        if k == 0:
+            first[(veh, day)] = sum(int(col) * lam for col, lam in zip(kept, lits))
     for st in stops:
         n = st.every_weeks or 1
         xs = []
@@ -346,6 +355,14 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
                 for k in range(p, L, n):
                     m.Add(sum(inside.get((st.id, veh, day, k), [])) == x)
         m.AddExactlyOne(xs)
+    # days with the same route pool (e.g. Mon, Tue, Thu with one shift) are
+    # interchangeable as a whole: order them by their week-0 route (symmetry breaking)
+    groups: dict[int, list[tuple[str, str]]] = {}
+    for vd in first:
+        groups.setdefault(id(pools[vd][2]), []).append(vd)
+    for days in groups.values():
+        for a, b in zip(days, days[1:]):
+            m.Add(first[a] <= first[b])
     total = sum(objective)
     m.Add(total <= math.ceil(target * L) - 1)  # strictly cheaper than the target
     m.Minimize(total)
