@@ -162,3 +162,14 @@ def test_enumeration_respects_windows_and_km_limit():
     assert 0b11 not in enumerate_routes(late, 0, 480, 590 + 20 + 10, km, mins, None)
     assert enumerate_routes(cands, 0, 480, 1000, km, mins, 120) == {0: 0, 0b01: 100,
                                                                       0b10: 100}
+
+
+def test_too_wide_windows_make_the_bound_unavailable_not_slow(monkeypatch):
+    import bogbus.solve.bound as bound
+
+    monkeypatch.setattr(bound, "MAX_LABELS", 20)
+    inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90), (56.40, 10.00)], [1] * 4,
+                [20] * 4, [(9 * 60, 16 * 60)] * 4)
+    b = bound_of(inst)
+    assert b.lower_km is None and b.status == "unavailable"
+    assert "too many possible routes" in b.note

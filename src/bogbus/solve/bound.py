@@ -34,7 +34,7 @@ from ..model import Instance, Site
 from ..travel import TravelMatrix
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
-MAX_LABELS = 3_000_000  # labelling states per day before the bound gives up (wide windows)
+MAX_LABELS = 1_000_000  # labelling states per day before the bound gives up (~10 s; wide windows)
 UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
 
 
