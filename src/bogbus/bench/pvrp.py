@@ -115,6 +115,7 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
     SCREEN_MOVES = True
     EJECT_CANDIDATES = 5
     ROUTE_MOVES_PER_CALL = 30
+    CONSTRUCT_TRIES = 2
     MERGE_SOLUTION_LIMIT = 200
     MERGE_TIME_CAP_S = 2.0
     SEARCH_SOLUTION_LIMIT = 20
@@ -133,6 +134,7 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
         self.cache: dict[tuple, RouterSolution | None] = {}
         self.last: dict[int, RouterSolution] = {}  # per day: the last routes computed
         self.merged: set[tuple[frozenset, frozenset]] = set()  # day pairs tried together
+        self.constructions = 0
         # estimates come from fixed routes, the router re-optimises: let a move whose
         # estimate is slightly worse than zero still be evaluated
         custs = self.items()
@@ -193,34 +195,96 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
     def warm_start(self, sol: RouterSolution, content: frozenset, day: int) -> list | None:
         """The routes of `sol` restricted to `content`, missing customers inserted at
         their cheapest position with capacity left (None if one does not fit)."""
-        Q = self.inst.capacity[day - 1]
         routes = [[c for c in r if c in content] for r in sol.routes]
         routes = [r for r in routes if r]
-        missing = sorted(content - {c for r in routes for c in r})
-        d = self.dist
-        for c in missing:
-            best = None
-            for ri, r in enumerate(routes):
-                if sum(self.inst.demand[v] for v in r) + self.inst.demand[c] > Q:
-                    continue
-                seq = [0, *r, 0]
-                for pos in range(len(seq) - 1):
-                    a, b = seq[pos], seq[pos + 1]
-                    delta = d[a][c] + d[c][b] - d[a][b]
-                    if best is None or delta < best[0]:
-                        best = (delta, ri, pos)
-            if len(routes) < self.inst.vehicles:
-                delta = 2 * d[0][c]
-                if best is None or delta < best[0]:
-                    best = (delta, len(routes), 0)
+        for c in sorted(content - {c for r in routes for c in r}):
+            best = self.cheapest_insertion(routes, c, day)
             if best is None:
                 return None
-            _, ri, pos = best
-            if ri == len(routes):
-                routes.append([c])
-            else:
-                routes[ri].insert(pos, c)
+            self.insert(routes, c, best)
         return routes
+
+    def cheapest_insertion(self, routes: list[list[int]], c: int,
+                           day: int) -> tuple[int, int, int] | None:
+        """(extra distance, route, position) of the cheapest insertion of `c` that
+        keeps load ≤ Q and duration ≤ D (a new route if a vehicle is free)."""
+        Q, D = self.inst.capacity[day - 1], self.inst.max_duration[day - 1]
+        d, q = self.dist, self.inst.demand
+        limit = math.floor(D * SCALE) if D > 0 else None
+        best = None
+        for ri, r in enumerate(routes):
+            if sum(q[v] for v in r) + q[c] > Q:
+                continue
+            seq = [0, *r, 0]
+            base = (sum(self.time[a][b] for a, b in zip(seq, seq[1:]))
+                    + sum(self.service[v] for v in r) + self.service[c]) if limit else 0
+            for pos in range(len(seq) - 1):
+                a, b = seq[pos], seq[pos + 1]
+                delta = d[a][c] + d[c][b] - d[a][b]
+                if limit is not None and (base + self.time[a][c] + self.time[c][b]
+                                          - self.time[a][b]) > limit:
+                    continue
+                if best is None or delta < best[0]:
+                    best = (delta, ri, pos)
+        if len(routes) < self.inst.vehicles and q[c] <= Q and (
+                limit is None or self.time[0][c] + self.time[c][0] + self.service[c] <= limit):
+            delta = 2 * d[0][c]
+            if best is None or delta < best[0]:
+                best = (delta, len(routes), 0)
+        return best
+
+    @staticmethod
+    def insert(routes: list[list[int]], c: int, where: tuple[int, int, int]) -> None:
+        _, ri, pos = where
+        if ri == len(routes):
+            routes.append([c])
+        else:
+            routes[ri].insert(pos, c)
+
+    def construct(self, opts: dict[int, list[tuple]], noise: bool) -> tuple[dict, dict]:
+        """Greedy on route sketches, no router call per customer: each customer (in
+        construction order) takes the pattern whose cheapest insertions into the
+        sketched routes of its days cost least (with noise: ±20 % random weights);
+        then every day is routed once, warm-started from its sketch. Falls back to the
+        generic router-confirmed construction if a sketched day cannot be routed.
+        Every second construction (restarts) is the generic one, for diversity: the
+        two lead to different local optima."""
+        self.constructions += 1
+        if self.constructions % 2 == 0:  # restarts alternate with the router-confirmed greedy
+            return super().construct(opts, noise)
+        t = self.inst.days
+        sketch: dict[int, list[list[int]]] = {d: [] for d in range(1, t + 1)}
+        assign: dict[int, tuple] = {}
+        unserved: dict[int, str] = {}
+        for c in self.construction_order(opts, noise):
+            best = None
+            for p in opts[c]:
+                plan = [(day, self.cheapest_insertion(sketch[day], c, day)) for day in p]
+                if any(w is None for _, w in plan):
+                    continue
+                cost = sum(w[0] for _, w in plan)
+                if noise:
+                    cost *= 0.8 + 0.4 * self.rng.random()
+                if best is None or cost < best[0]:
+                    best = (cost, p, plan)
+            if best is None:
+                unserved[c] = ""
+                continue
+            for day, w in best[2]:
+                self.insert(sketch[day], c, w)
+            assign[c] = best[1]
+        for day in range(1, t + 1):
+            content = self.content_of(assign, day)
+            key = (self.day_key(day), content)
+            if content and key not in self.cache:  # a sketch needs a longer first routing
+                self.budget.used += 1
+                self.cache[key] = route(self.problem(day, content),
+                                        solution_limit=self.MERGE_SOLUTION_LIMIT,
+                                        time_limit_s=self.MERGE_TIME_CAP_S, seed=self.seed,
+                                        initial_routes=sketch[day])
+            if self.evaluate(day, content) is None:
+                return super().construct(opts, noise)
+        return assign, unserved
 
     def day_cost(self, sol: RouterSolution | None) -> float:
         return math.inf if sol is None else sol.cost / SCALE
@@ -282,11 +346,12 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
         return super().local_search(assign, opts) or any_improved
 
     def merge_days(self, assign: dict[int, tuple]) -> bool:
-        """Two days re-partitioned by the router: their customers are routed together
-        with 2m vehicles, then the routes are dealt back to the two days (a customer
-        whose patterns do not allow the other day keeps its day). Only for day pairs
-        with equal D and Q and no customer on both days. Pairs already tried with the
-        same contents are skipped."""
+        """Two days re-partitioned by the router: the customers on only one of them are
+        routed together with 2m vehicles, the routes are dealt back to the two days (a
+        customer whose patterns do not allow the other day keeps its day), and each
+        day is then routed again with its customers on both days added. Only for day
+        pairs with equal D and Q. Pairs already tried with the same contents are
+        skipped."""
         t = self.inst.days
         pairs = [(a, b) for a in range(1, t + 1) for b in range(a + 1, t + 1)
                  if self.day_key(a) == self.day_key(b)]
@@ -295,27 +360,31 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
             if not self.budget.left or self.out_of_time():
                 return False
             ca, cb = self.content_of(assign, a), self.content_of(assign, b)
-            if ca & cb or not ca or not cb or (ca, cb) in self.merged:
+            both = ca & cb
+            if not ca - both or not cb - both or (ca, cb) in self.merged:
                 continue
             self.merged.add((ca, cb))
             sa, sb = self.evaluate(a, ca), self.evaluate(b, cb)
             if sa is None or sb is None:
                 continue
             fixed = {}  # customer → the only one of the two days it may take
-            for c in ca | cb:
+            for c in (ca | cb) - both:
                 here, there = (a, b) if c in ca else (b, a)
                 q = tuple(sorted(set(assign[c]) - {here} | {there}))
                 if q not in self.inst.patterns[c]:
                     fixed[c] = here
-            prob = self.problem(a, ca | cb)
+            prob = self.problem(a, (ca | cb) - both)
             prob = RouterProblem(prob.dist, prob.time, 0, prob.customers, service=prob.service,
                                  demand=prob.demand, vehicles=2 * self.inst.vehicles,
                                  capacity=prob.capacity, max_duration=prob.max_duration)
             self.budget.used += 1
+            start = [[c for c in r if c not in both] for r in (*sa.routes, *sb.routes)]
             sol = route(prob, solution_limit=self.MERGE_SOLUTION_LIMIT,
                         time_limit_s=self.MERGE_TIME_CAP_S, seed=self.seed,
-                        initial_routes=[*sa.routes, *sb.routes])
-            if sol is None or sol.cost >= sa.cost + sb.cost - self.MIN_GAIN * SCALE:
+                        initial_routes=[r for r in start if r])
+            if sol is None:
+                continue
+            if not both and sol.cost >= sa.cost + sb.cost - self.MIN_GAIN * SCALE:
                 continue
             split = self._deal(sol.routes, fixed, a, b)
             if split is None:
@@ -326,11 +395,25 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
                     for c in r:
                         if c in (cb if day == a else ca):  # changes day
                             moved[c] = tuple(sorted(set(assign[c]) - {other} | {day}))
-                content = frozenset(c for r in rs for c in r)
-                self.cache[(self.day_key(day), content)] = RouterSolution(
-                    [list(r) for r in rs], route_cost(self.dist, 0, rs))
-            assign.update(moved)
-            return True
+            if not both:
+                for day, rs in ((a, split[0]), (b, split[1])):
+                    content = frozenset(c for r in rs for c in r)
+                    self.cache[(self.day_key(day), content)] = RouterSolution(
+                        [list(r) for r in rs], route_cost(self.dist, 0, rs))
+                assign.update(moved)
+                return True
+            trial = {**assign, **moved}
+            new = []
+            for day, rs in ((a, split[0]), (b, split[1])):
+                near = RouterSolution([list(r) for r in rs], 0)
+                new.append(self.evaluate(day, self.content_of(trial, day), near=near))
+                if new[-1] is None:
+                    break
+            if None in new:
+                continue
+            if sum(x.cost for x in new) < sa.cost + sb.cost - self.MIN_GAIN * SCALE:
+                assign.update(moved)
+                return True
         return False
 
     def _deal(self, routes, fixed, a, b):
