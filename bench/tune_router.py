@@ -27,10 +27,10 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("instances", nargs="+")
     ap.add_argument("--time-limit", type=float, default=10.0)
-    ap.add_argument("--config", action="append", default=[""])
+    ap.add_argument("--config", action="append", default=[])
     args = ap.parse_args()
     base = router._search_parameters
-    for cfg in args.config:
+    for cfg in args.config or [""]:
         def params(t, s, cfg=cfg):
             p = base(t, s)
             text_format.Merge(cfg, p)
@@ -42,6 +42,10 @@ def main() -> int:
             t0 = time.perf_counter()
             sol = router.route(router_problem(inst), time_limit_s=args.time_limit)
             took = time.perf_counter() - t0
+            if sol is None:
+                costs.append(float("nan"))
+                print(f"  {name} no solution", file=sys.stderr, flush=True)
+                continue
             chk = check_routes(inst, [[inst.ids[i] for i in r] for r in sol.routes])
             costs.append(chk.cost)
             print(f"  {name} {chk.cost:.2f} veh {chk.vehicles} {took:.1f}s ok={chk.ok}",
