@@ -26,7 +26,9 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 DEFAULT_SOLUTION_LIMIT = 2000
 DEFAULT_WORK_LIMIT = 50_000  # search branches
 
-# Search settings (tuned on Solomon C1/R1/RC1/R2 at 10 s, see docs/benchmarks.md).
+# Search settings. On Solomon C101/R101/RC101/R105/R201/RC201 at 10 s none of SAVINGS,
+# simulated annealing, tabu search, GLS lambda 0.05/0.3, narrower operator neighbourhoods
+# or extra operators beat these by more than the run-to-run noise (docs/benchmarks.md).
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
 GLS_LAMBDA = 0.1
