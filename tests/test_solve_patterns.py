@@ -44,6 +44,10 @@ class LineSearch(PatternSearch):
     def insertion_estimate(self, item, opt, day, sol, content):
         return max(0, 2 * self.pos[item] - (sol or 0))
 
+    def removal_estimate(self, item, opt, day, sol, content):
+        rest = [self.pos[c] for c in content if c != item]
+        return (sol or 0) - 2 * max(rest, default=0)
+
     def construction_order(self, opts, noise):
         ids = self.items()
         if noise:
@@ -115,3 +119,25 @@ def test_same_seed_same_result_and_budget_is_respected():
     ra, rb = a.search(), b.search()
     assert [e.assign for e in ra.elite] == [e.assign for e in rb.elite]
     assert ra.stopped_by == "budget" and a.calls == b.calls
+
+
+class ScreenedLineSearch(LineSearch):
+    SCREEN_MOVES = True
+    SCREEN_SLACK = 0.5
+
+
+def test_screened_moves_still_reach_the_optimum():
+    screened = ScreenedLineSearch(POS, PATTERNS, cap=3, seed=1, budget=Budget(3000))
+    best = screened.search().elite[0]
+    assert best.cost == pytest.approx(brute_force(POS, PATTERNS, 3))
+
+
+def test_block_move_hook_is_used_when_single_moves_are_stuck():
+    class Blocky(LineSearch):
+        def block_moves(self, assign, opts):
+            self.blocks = getattr(self, "blocks", 0) + 1
+            return False
+
+    s = Blocky(POS, PATTERNS, cap=3, seed=0, budget=Budget(500))
+    s.search()
+    assert s.blocks > 0
