@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -129,28 +130,26 @@ def _pareto_add(labels: list[tuple[int, int]], ready: int, cost: int) -> None:
     labels.append((ready, cost))
 
 
-def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[str],
-                         upper_km: float | None = None, *, det_limit: float = 10.0,
-                         seed: int = 0) -> TemplateBound:
-    """Lower bound on km per average week for timetables serving exactly `served`.
+class RoutePool(NamedTuple):
+    """All feasible week-routes of one (vehicle, weekday)."""
 
-    `upper_km`: the cost of a known timetable serving `served` (the plan's). With it,
-    the LP bound is raised by an integer stage (`integer_bound`) within `det_limit`."""
-    stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
-    if not stops:
-        return TemplateBound(0.0, "optimal", 1)
-    L = math.lcm(*(s.every_weeks or 1 for s in stops))
-    if L > MAX_BOUND_CYCLE:
-        return TemplateBound(None, "unavailable", L,
-                             note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE})")
+    cand: list[Site]  # candidate stops; bit j of a mask is cand[j]
+    member: np.ndarray  # route × candidate, 1.0 when the route visits it
+    costs: np.ndarray  # route → cheapest km, 0.1 km units (legs rounded down)
+    table: dict[int, int]  # mask → cost, the same routes for lookups
+
+
+def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site]
+                ) -> tuple[dict[tuple[str, str], RoutePool] | None, str]:
+    """The route pool of every (vehicle, weekday) with candidates; (None, why) when a
+    day has too many routes to enumerate. Days with the same shift and candidates
+    share one pool object (enumerated once; `_probe` treats them as symmetric)."""
     idx = travel.index()
     dep = idx[instance.settings.depot]
     km10 = [[_km10(x) for x in row] for row in travel.km]
     T = travel.minutes
-
-    # the route pool of each (vehicle, weekday): candidate stops, masks, costs
-    pools: dict[tuple[str, str], tuple[list[Site], np.ndarray, np.ndarray]] = {}
-    memo: dict[tuple, tuple[list[Site], np.ndarray, np.ndarray]] = {}
+    pools: dict[tuple[str, str], RoutePool] = {}
+    memo: dict[tuple, RoutePool] = {}
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
             cand, spec = [], []
@@ -170,18 +169,36 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
                 routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk)
                 if routes is None:
-                    return TemplateBound(None, "unavailable", L,
-                                         note=f"{v.name} {d}: too many possible routes to "
-                                              f"enumerate (> {MAX_LABELS:,} labels; windows "
-                                              "too wide)")
+                    return None, (f"{v.name} {d}: too many possible routes to enumerate "
+                                  f"(> {MAX_LABELS:,} labels; windows too wide)")
                 member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
                                   dtype=float).reshape(len(routes), len(cand))
-                memo[key] = (cand, member, np.array(list(routes.values()), dtype=float))
-            # one shared pool object: `_probe` treats days with the same pool as symmetric
+                memo[key] = RoutePool(cand, member, np.array(list(routes.values()), dtype=float),
+                                      routes)
             pools[(v.name, d)] = memo[key]
+    return pools, ""
+
+
+def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[str],
+                         upper_km: float | None = None, *, det_limit: float = 10.0,
+                         seed: int = 0) -> TemplateBound:
+    """Lower bound on km per average week for timetables serving exactly `served`.
+
+    `upper_km`: the cost of a known timetable serving `served` (the plan's). With it,
+    the LP bound is raised by an integer stage (`integer_bound`) within `det_limit`."""
+    stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
+    if not stops:
+        return TemplateBound(0.0, "optimal", 1)
+    L = math.lcm(*(s.every_weeks or 1 for s in stops))
+    if L > MAX_BOUND_CYCLE:
+        return TemplateBound(None, "unavailable", L,
+                             note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE})")
+    pools, note = route_pools(instance, travel, stops)
+    if pools is None:
+        return TemplateBound(None, "unavailable", L, note=note)
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
-    n_routes = sum(len(p[2]) for p in pools.values())
+    n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())
     if value is None:
         return TemplateBound(None, "unavailable", L, n_routes, note="the LP did not solve")
     if lp.uncovered > 1e-6:
@@ -215,7 +232,7 @@ class _MasterLP:
             assign[st.id].SetCoefficient(a, 1)
             self.obj.SetCoefficient(a, UNCOVERED_PENALTY)
             self.art.append(a)
-        for (veh, day), (cand, member, costs) in pools.items():
+        for (veh, day), (cand, member, costs, _) in pools.items():
             for k in range(L):
                 key = (veh, day, k)
                 self.convex[key] = s.Constraint(1, 1, f"one_{veh}_{day}_{k}")
@@ -245,7 +262,7 @@ class _MasterLP:
 
     def _add(self, key: tuple[str, str, int], col: int) -> None:
         veh, day, k = key
-        cand, member, costs = self.pools[(veh, day)]
+        cand, member, costs, _ = self.pools[(veh, day)]
         lam = self.solver.NumVar(0, 1, f"r_{veh}_{day}_{k}_{col}")
         self.obj.SetCoefficient(lam, costs[col] / self.L)  # 0.1 km per average week
         self.convex[key].SetCoefficient(lam, 1)
@@ -267,7 +284,7 @@ class _MasterLP:
             added = 0
             for key, (mu, pi) in duals.items():
                 veh, day, k = key
-                cand, member, costs = self.pools[(veh, day)]
+                cand, member, costs, _ = self.pools[(veh, day)]
                 reduced = costs / self.L - mu - member @ pi
                 order = np.argsort(reduced, kind="stable")
                 for col in order[: per_round * 3]:
@@ -285,7 +302,7 @@ class _MasterLP:
         """Every pooled column's reduced cost at the final LP duals (all ≥ -1e-7)."""
         out = {}
         for key, (mu, pi) in self.duals.items():
-            cand, member, costs = self.pools[key[:2]]
+            cand, member, costs, _ = self.pools[key[:2]]
             out[key] = costs / self.L - mu - member @ pi
         return out
 
@@ -329,7 +346,7 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     first = {}  # (vehicle, weekday) → index of its week-0 route
     for key, rc in reduced.items():
         veh, day, k = key
-        cand, member, costs = pools[(veh, day)]
+        cand, member, costs, _ = pools[(veh, day)]
         lits = []
         kept = np.flatnonzero(rc <= slack)
         for col in kept:
@@ -346,7 +363,7 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     for st in stops:
         n = st.every_weeks or 1
         xs = []
-        for (veh, day), (cand, _, _) in pools.items():
+        for (veh, day), (cand, *_) in pools.items():
             if st not in cand:
                 continue
             for p in range(n):
@@ -359,7 +376,7 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     # interchangeable as a whole: order them by their week-0 route (symmetry breaking)
     groups: dict[int, list[tuple[str, str]]] = {}
     for vd in first:
-        groups.setdefault(id(pools[vd][2]), []).append(vd)
+        groups.setdefault(id(pools[vd]), []).append(vd)
     for days in groups.values():
         for a, b in zip(days, days[1:]):
             m.Add(first[a] <= first[b])
