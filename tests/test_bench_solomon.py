@@ -111,3 +111,14 @@ def test_command_prints_one_json_object(tiny_file, capsys):
     assert set(out) == {"instance", "cost", "vehicles", "routes"}
     assert out["instance"] == "TINY01"
     assert check_routes(read(tiny_file), out["routes"]).ok
+
+
+@pytest.mark.parametrize("command", ["solomon", "pvrp"])
+def test_command_reports_a_bad_file_in_one_line(tmp_path, capsys, command):
+    bad = tmp_path / "broken.txt"
+    bad.write_text("this is not an instance\n")
+    for path in (bad, tmp_path / "missing.txt"):
+        assert main([command, str(path), "--time-limit", "0.5"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {path}: not a readable {command} instance")
+        assert "Traceback" not in err

@@ -22,17 +22,28 @@ def remaining(limit_s: float) -> float:
     return max(0.1, limit_s - (time.perf_counter() - _STARTED) - OUTPUT_MARGIN_S)
 
 
+class BadInstance(Exception):
+    """The instance file cannot be read or parsed (exit 1 with a one-line message)."""
+
+
+def _read(reader, path: str):
+    try:
+        return reader(path)
+    except (OSError, UnicodeDecodeError, ValueError, IndexError) as exc:
+        raise BadInstance(str(exc)) from exc
+
+
 def _solomon(args: argparse.Namespace) -> dict:
     from .solomon import read, solve
 
-    inst = read(args.path)
+    inst = _read(read, args.path)
     return solve(inst, time_limit_s=remaining(args.time_limit), seed=args.seed)
 
 
 def _pvrp(args: argparse.Namespace) -> dict:
     from .pvrp import read, solve
 
-    return solve(read(args.path), time_limit_s=args.time_limit, seed=args.seed)
+    return solve(_read(read, args.path), time_limit_s=args.time_limit, seed=args.seed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(run=_pvrp)
     args = parser.parse_args(argv)
-    print(json.dumps(args.run(args)))
+    try:
+        answer = args.run(args)
+    except BadInstance as exc:
+        print(f"error: {args.path}: not a readable {args.command} instance: {exc}",
+              file=sys.stderr)
+        return 1
+    print(json.dumps(answer))
     return 0
 
 
