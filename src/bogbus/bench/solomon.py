@@ -8,7 +8,8 @@ some rows carry trailing spaces, so lines are split on whitespace.
 
 Conventions: travel time = Euclidean distance, service starts inside [ready, due],
 waiting allowed, back at the depot by its due date; objective = total distance only
-(double precision), at most K (= 25) vehicles.
+(double precision), at most K vehicles (K = 25 in every Solomon file; other files
+in this format, e.g. Gehring & Homberger's, bring their own K).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def router_problem(inst: SolomonInstance, fleet: int | None = None) -> RouterPro
         service=[SCALE * s for s in inst.service],
         demand=list(inst.demand),
         windows=[(SCALE * a, SCALE * b) for a, b in zip(inst.ready, inst.due)],
-        vehicles=min(inst.vehicles, 25) if fleet is None else fleet,
+        vehicles=inst.vehicles if fleet is None else fleet,  # K (25 in every Solomon file)
         capacity=inst.capacity,
     )
 
