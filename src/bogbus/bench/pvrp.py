@@ -115,6 +115,7 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
     SCREEN_MOVES = True
     EJECT_CANDIDATES = 5
     ROUTE_MOVES_PER_CALL = 30
+    CONSTRUCT_DEADLINE = True
     CONSTRUCT_TRIES = 2
     MERGE_SOLUTION_LIMIT = 200
     MERGE_TIME_CAP_S = 2.0
@@ -246,7 +247,8 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
         construction order) takes the pattern whose cheapest insertions into the
         sketched routes of its days cost least (with noise: ±20 % random weights);
         then every day is routed once, warm-started from its sketch. Falls back to the
-        generic router-confirmed construction if a sketched day cannot be routed.
+        generic router-confirmed construction if a sketched day cannot be routed; a
+        customer with no room in the sketch is placed afterwards by the router.
         Every second construction (restarts) is the generic one, for diversity: the
         two lead to different local optima."""
         self.constructions += 1
@@ -256,6 +258,7 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
         sketch: dict[int, list[list[int]]] = {d: [] for d in range(1, t + 1)}
         assign: dict[int, tuple] = {}
         unserved: dict[int, str] = {}
+        pending: list[int] = []
         for c in self.construction_order(opts, noise):
             best = None
             for p in opts[c]:
@@ -267,8 +270,8 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
                     cost *= 0.8 + 0.4 * self.rng.random()
                 if best is None or cost < best[0]:
                     best = (cost, p, plan)
-            if best is None:
-                unserved[c] = ""
+            if best is None:  # no room in the sketch (tight D or Q): the router decides
+                pending.append(c)
                 continue
             for day, w in best[2]:
                 self.insert(sketch[day], c, w)
@@ -284,6 +287,12 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
                                         initial_routes=sketch[day])
             if self.evaluate(day, content) is None:
                 return super().construct(opts, noise)
+        for c in pending:
+            placed = self.try_place(assign, c, opts[c], tries=2)
+            if placed is None:
+                unserved[c] = ""
+            else:
+                assign[c] = placed[0]
         return assign, unserved
 
     def day_cost(self, sol: RouterSolution | None) -> float:

@@ -76,6 +76,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
     SCREEN_MOVES = False
     SCREEN_SLACK = 0.0
     EJECT_CANDIDATES: int | None = None  # items tried per ejection target (None: all)
+    CONSTRUCT_DEADLINE = False  # restarts stop placing items at the deadline
 
     def __init__(self, *, seed: int = 0, budget: Budget | None = None,
                  deadline: float | None = None) -> None:
@@ -200,6 +201,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
         assign: dict[Item, Opt] = {}
         unserved: dict[Item, str] = {}
         for it in self.construction_order(opts, noise):
+            if noise and self.CONSTRUCT_DEADLINE and self.out_of_time():
+                unserved[it] = ""  # a restart cut short; it will not beat the best
+                continue
             cand = opts[it]
             if noise and len(cand) > 1 and self.rng.random() < 0.3:
                 cand = self.rng.sample(cand, k=max(1, len(cand) // 2))
