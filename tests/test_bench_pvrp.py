@@ -129,3 +129,20 @@ def test_cli_prints_one_json_object(tmp_path, capsys):
     assert set(ans) == {"instance", "cost", "vehicles", "routes"}
     assert ans["instance"] == "tiny" and set(ans["routes"]) == {"1", "2", "3"}
     assert check(read(f), ans).ok
+
+
+def test_tight_duration_instance_serves_every_customer():
+    """A pr-style instance (D > 0, service times) where routes are nearly full: every
+    customer must still be served on an allowed pattern (a rigid insertion sketch
+    alone leaves some out; the router places them)."""
+    import random
+
+    rnd = random.Random(7)
+    lines = ["1 2 14 2", "60 100", "60 100", " 0 0 0 0 0 0 0"]
+    for i in range(1, 15):
+        x, y = rnd.uniform(-8, 8), rnd.uniform(-8, 8)
+        lines.append(f" {i} {x:.3f} {y:.3f} 3 10 1 2 1 2")
+    inst = parse("\n".join(lines) + "\n", "tight")
+    ans = solve(inst, time_limit_s=3, seed=0)
+    res = check(inst, ans)
+    assert res.ok, res.errors
