@@ -33,6 +33,7 @@ from ortools.linear_solver import pywraplp
 
 from ..model import Instance, Site
 from ..travel import TravelMatrix
+from .daymodel import arrival_window
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
 MAX_LABELS = 1_000_000  # labelling states per day before the bound gives up (~10 s; wide windows)
@@ -54,17 +55,6 @@ class TemplateBound:
 def _km10(km: float) -> int:
     """0.1 km units, rounded down: the relaxation never over-counts a leg."""
     return int(math.floor(km * 10 + 1e-9))
-
-
-def arrival_window(s: Site, shift_start: int, shift_end: int, to_site: int,
-                   from_site: int) -> tuple[int, int] | None:
-    """Arrival times at `s` that fit its window and a depot-to-depot trip in the shift."""
-    lo = max(s.earliest if s.earliest is not None else 0, shift_start + to_site)
-    latest = s.latest if s.latest is not None else 24 * 60
-    hi = min(latest, shift_end - from_site) - s.duration_min
-    if s.fixed_time is not None:
-        lo, hi = max(lo, s.fixed_time), min(hi, s.fixed_time)
-    return (lo, hi) if lo <= hi else None
 
 
 def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: int, end: int,

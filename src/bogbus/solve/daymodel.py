@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..model import BreakRule
+from ..model import BreakRule, Site
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,18 @@ class DaySolution:
     @property
     def mean_km(self) -> float:
         return sum(r.km for r in self.routes) / max(1, len(self.routes))
+
+
+def arrival_window(s: Site, shift_start: int, shift_end: int, to_site: int,
+                   from_site: int) -> tuple[int, int] | None:
+    """Arrival times at `s` that fit its window and a depot-to-depot trip in the shift
+    (`to_site`/`from_site`: drive minutes from and back to the depot); None if none."""
+    lo = max(s.earliest if s.earliest is not None else 0, shift_start + to_site)
+    latest = s.latest if s.latest is not None else 24 * 60
+    hi = min(latest, shift_end - from_site) - s.duration_min
+    if s.fixed_time is not None:
+        lo, hi = max(lo, s.fixed_time), min(hi, s.fixed_time)
+    return (lo, hi) if lo <= hi else None
 
 
 def _grid(lo: int, hi: int, step: int) -> tuple[int, int] | None:

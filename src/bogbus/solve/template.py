@@ -20,7 +20,7 @@ from typing import Any
 
 from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
-from .daymodel import DayNode, DayProblem, DaySolution, solve_day
+from .daymodel import DayNode, DayProblem, DaySolution, arrival_window, solve_day
 from .patterns import Budget, PatternSearch
 
 __all__ = ["Budget", "Option", "TemplateResult", "TemplateSearch", "lcm"]
@@ -76,19 +76,16 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         v = self.instance.settings.vehicle(vehicle)
         shift = v.shifts[weekday]
         i = self.idx[s.id]
-        lo = max(s.earliest if s.earliest is not None else 0,
-                 shift.start + self.travel.minutes[self.depot][i])
-        latest = s.latest if s.latest is not None else 24 * 60
-        hi = min(latest, shift.end - self.travel.minutes[i][self.depot]) - s.duration_min
-        if s.fixed_time is not None:
-            lo, hi = max(lo, s.fixed_time), min(hi, s.fixed_time)
+        window = arrival_window(s, shift.start, shift.end, self.travel.minutes[self.depot][i],
+                                self.travel.minutes[i][self.depot])
+        if window is None:
+            return None
+        lo, hi = window
         lock = self.locks.get(s.id)
         if lock is not None and (lock[0].vehicle, lock[0].weekday) == (vehicle, weekday):
             if not lo <= lock[1] <= hi or lock[1] % self.step:
                 return None
             lo = hi = lock[1]
-        if lo > hi:
-            return None
         return DayNode(s.id, i, s.duration_min, lo, hi, self.step)
 
     def options_for(self, s: Site) -> list[Option]:
