@@ -8,13 +8,13 @@ separate step (`plan_sources`) that runs them in parallel processes.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, Sequence
+
+from .kpis import reach
 
 SCHEMA = "bogbus.compare/1"
 
@@ -27,9 +27,11 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("public_stops_served", "public stops served"),
     ("stop_visits", "stop visits"),
     ("daycare_visits", "daycare visits"),
-    ("children_reached", "children reached"),
+    ("children_unique", "children reached (unique)"),
+    ("child_visits", "child-visits"),
     ("nursing_home_visits", "nursing-home exchanges"),
-    ("residents_reached", "residents reached"),
+    ("residents_unique", "residents reached (unique)"),
+    ("resident_visits", "resident-visits"),
     ("unserved_count", "unserved"),
     ("runtime_s", "runtime s"),
     ("gap_pct", "gap %"),
@@ -62,7 +64,6 @@ def summarize(plan: dict, label: str | None = None) -> dict:
     factors = plan.get("co2_factors", {})
     km = drive = service = co2 = 0.0
     visits = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
-    children = residents = 0
     stops_served: set[str] = set()
     for r in plan["routes"]:
         km += r["km"]
@@ -78,10 +79,6 @@ def summarize(plan: dict, label: str | None = None) -> dict:
             if s["kind"] == "stop":
                 stops_served.add(s["id"])
                 service += _minutes(v["departure"]) - _minutes(v["arrival"])
-            elif s["kind"] == "daycare":
-                children += s.get("children") or 0
-            elif s["kind"] == "nursing_home":
-                residents += s.get("residents") or 0
     kpis = plan.get("kpis", {})
     reasons: dict[str, int] = {}
     for u in plan.get("unserved", []):
@@ -99,9 +96,8 @@ def summarize(plan: dict, label: str | None = None) -> dict:
         "public_stops_served": len(stops_served),
         "stop_visits": visits["stop"],
         "daycare_visits": visits["daycare"],
-        "children_reached": int(children),
+        **reach(plan),
         "nursing_home_visits": visits["nursing_home"],
-        "residents_reached": int(residents),
         "routes": len(plan["routes"]),
         "unserved_count": len(plan.get("unserved", [])),
         "unserved": [{"site_id": u["site_id"], "date": u.get("date"), "reason": u["reason"]}
@@ -253,42 +249,41 @@ def to_table(doc: dict, markdown: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_csv(doc: dict) -> str:
+def to_csv(doc: dict, dialect: str | None = None) -> str:
     """Two tables separated by a blank line: figures (one column per source), then
-    per-stop changes."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["figure"] + [s["source"] for s in doc["sources"]])
+    per-stop changes; in the CSV `dialect` (excel default, or plain — render.csvwrite)."""
+    from .render.csvwrite import csv_text
+
+    rows: list[list] = [["figure"] + [s["source"] for s in doc["sources"]]]
     for key, _label in FIGURES:
-        w.writerow([key] + ["" if s[key] is None else s[key] for s in doc["sources"]])
-    w.writerow(["co2_factor"] + [s["co2_factor"] for s in doc["sources"]])
-    w.writerow([])
-    w.writerow(["source", "against", "site_id", "name", "changes", "weekday_from", "weekday_to",
-                "arrival_from", "arrival_to", "time_moved_min", "every_weeks_from",
-                "every_weeks_to"])
+        rows.append([key] + [s[key] for s in doc["sources"]])
+    rows.append(["co2_factor"] + [s["co2_factor"] for s in doc["sources"]])
+    rows.append([])
+    rows.append(["source", "against", "site_id", "name", "changes", "weekday_from",
+                 "weekday_to", "arrival_from", "arrival_to", "time_moved_min",
+                 "every_weeks_from", "every_weeks_to"])
     for ch in doc["changes"]:
         for s in ch["stops"]:
             f, t = s["from"] or {}, s["to"] or {}
-            w.writerow([ch["source"], ch["against"], s["site_id"], s["name"],
-                        "|".join(s["kinds"]), f.get("weekday", ""), t.get("weekday", ""),
-                        f.get("arrival", ""), t.get("arrival", ""),
-                        "" if s["time_moved_min"] is None else s["time_moved_min"],
-                        f.get("every_weeks", ""), t.get("every_weeks", "")])
-    return buf.getvalue()
+            rows.append([ch["source"], ch["against"], s["site_id"], s["name"],
+                         "|".join(s["kinds"]), f.get("weekday"), t.get("weekday"),
+                         f.get("arrival"), t.get("arrival"), s["time_moved_min"],
+                         f.get("every_weeks"), t.get("every_weeks")])
+    return csv_text(rows, dialect)
 
 
-def render(doc: dict, fmt: str) -> str:
+def render(doc: dict, fmt: str, csv_dialect: str | None = None) -> str:
     if fmt == "json":
         return to_json(doc)
     if fmt == "csv":
-        return to_csv(doc)
+        return to_csv(doc, csv_dialect)
     return to_table(doc, markdown=(fmt == "markdown"))
 
 
 # ---------------------------------------------------------------- planning
 
 def plan_one(source: str, quarter: str, time_limit_s: float | None,
-             seed: int | None) -> dict:
+             seed: int | None, progress: Callable[[str], None] | None = None) -> dict:
     """Plan one source and return its checked plan dict (runs in a worker process)."""
     from .calendar import parse_quarter
     from .check import check_plan
@@ -299,7 +294,7 @@ def plan_one(source: str, quarter: str, time_limit_s: float | None,
 
     instance = load_source(source)
     result = plan_quarter(instance, parse_quarter(quarter), time_limit_s=time_limit_s,
-                          seed=seed)
+                          seed=seed, progress=progress)
     data = build_plan(result)
     violations = check_plan(data, instance)
     if violations:
@@ -310,17 +305,24 @@ def plan_one(source: str, quarter: str, time_limit_s: float | None,
 
 def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | None = None,
                  seed: int | None = None,
-                 progress: Callable[[str], None] | None = None) -> list[dict]:
+                 progress: Callable[[str], None] | None = None,
+                 tasks: Sequence | None = None) -> list[dict]:
     """Plan every source, in parallel processes where there are cores; plans in the
-    order given."""
+    order given. `tasks[i]` (optional, a `progress.TaskProgress`) follows source i: it is
+    started when the source starts and done when its plan is back."""
     say = progress or (lambda msg: None)
+    task = (lambda i: tasks[i]) if tasks else (lambda i: None)
     workers = max(1, min(len(sources), os.cpu_count() or 1))
     t0 = time.perf_counter()
     if workers == 1:
         plans = []
         for i, src in enumerate(sources):
             say(f"planning {src} ({i + 1}/{len(sources)})")
-            plans.append(plan_one(src, quarter, time_limit_s, seed))
+            if task(i):
+                task(i).start()
+            plans.append(plan_one(src, quarter, time_limit_s, seed, task(i)))
+            if task(i):
+                task(i).done()
         return plans
     say(f"planning {len(sources)} sources on {workers} processes")
     results: dict[int, dict] = {}
@@ -330,9 +332,15 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
                              mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed): i
                    for i, src in enumerate(sources)}
+        for i in range(len(sources)):
+            if task(i):
+                task(i).start()
+                task(i)("planning in a worker process")
         for fut in as_completed(futures):
             i = futures[fut]
             results[i] = fut.result()
+            if task(i):
+                task(i).done()
             say(f"planned {sources[i]} ({len(results)}/{len(sources)}, "
                 f"{time.perf_counter() - t0:.0f} s)")
     return [results[i] for i in range(len(sources))]

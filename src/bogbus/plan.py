@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .calendar import week_index, weekday_key
 from .errors import BogbusError
-from .kpis import compute_kpis
+from .kpis import compute_kpis, upgrade_kpis
 from .model import WEEKDAYS, Instance, hhmm
 from .planschema import plan_structure_problems
 from .solve.planner import PlanResult
@@ -164,6 +164,9 @@ def build_plan(result: PlanResult) -> dict:
         "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
                      "round_to_min": st.round_to_min},
         "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+        "goals": {"children_per_year": st.children_per_year},
+        "costs": ({"per_km": st.cost_per_km, "per_hour": st.cost_per_hour}
+                  if st.cost_per_km is not None or st.cost_per_hour is not None else None),
         "calendar": {
             "holidays": [{"date": d.isoformat(), "name": n} for d, n in sorted(cal.holidays.items())],
             "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(),
@@ -213,4 +216,4 @@ def read_plan(path: Path) -> dict:
     if problems:
         raise BogbusError(f"{path}: the plan file is damaged — re-run `bogbus plan`:\n  "
                           + "\n  ".join(problems))
-    return plan
+    return upgrade_kpis(plan)
