@@ -141,6 +141,10 @@ class Settings:
     co2_kg_per_litre: float = 3.24
     co2_kg_per_kwh: float = 0.0
     contact: str = ""  # contact line printed on posters
+    # for the board's report (`bogbus report`): the strategy's goal and optional costs (kr.)
+    children_per_year: int | None = None
+    cost_per_km: float | None = None
+    cost_per_hour: float | None = None
 
     def vehicle(self, name: str) -> Vehicle:
         for v in self.vehicles:

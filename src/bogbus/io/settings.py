@@ -22,7 +22,8 @@ from .csvfile import decode, parse_number
 from ..validate import line_of
 from .sites import parse_day
 
-TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2")
+TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2",
+            "goals", "costs")
 VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy")
 TRAVEL_MODELS = ("greatcircle", "osm", "matrix")
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
@@ -377,6 +378,12 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
     r.unknown(timetable, ("round_to_min", "contact"), "timetable")
     co2 = r.mapping(doc.get("co2"), "co2")
     r.unknown(co2, ("kg_per_litre", "kg_per_kwh"), "co2")
+    goals = r.mapping(doc.get("goals"), "goals")
+    r.unknown(goals, ("children_per_year",), "goals")
+    costs = r.mapping(doc.get("costs"), "costs")
+    r.unknown(costs, ("per_km", "per_hour"), "costs")
+    children_goal = r.number(goals.get("children_per_year"), "goals.children_per_year", None,
+                             integer=True, positive=True, example="10000")
     return Settings(
         name=r.text(doc.get("name"), "name", "Randers Bibliotek – Bogbussen", required=True),
         depot=depot,
@@ -404,6 +411,11 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
         co2_kg_per_kwh=r.number(co2.get("kg_per_kwh"), "co2.kg_per_kwh", 0.0, minimum=0,
                                 example="0.1"),
         contact=r.text(timetable.get("contact"), "timetable.contact", ""),
+        children_per_year=int(children_goal) if children_goal is not None else None,
+        cost_per_km=r.number(costs.get("per_km"), "costs.per_km", None, minimum=0,
+                             example="12.5"),
+        cost_per_hour=r.number(costs.get("per_hour"), "costs.per_hour", None, minimum=0,
+                               example="450"),
     )
 
 
