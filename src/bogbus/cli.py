@@ -31,43 +31,85 @@ class _Group(click.Group):
             ctx.exit(EXIT_INPUT)
 
 
-def _progress(msg: str) -> None:
-    click.echo(f"… {msg}", err=True)
-
-
 @click.group(cls=_Group)
 @click.version_option(package_name="bogbus")
 def main() -> None:
     """Plan a library bogbus: regular stop timetables, outreach visits, posters and maps."""
 
 
+CSV_DIALECT = click.option(
+    "--csv-dialect", type=click.Choice(["excel", "plain"]), default="excel", show_default=True,
+    help="CSV files: excel = ';', UTF-8 with BOM, decimal comma (Danish Excel); plain = ',' "
+         "for machines.")
+QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
+
+
 @main.command()
 @click.argument("source", default="data/randers", type=click.Path())
 @click.option("--quarter", help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--year", type=int,
+              help="Plan the four quarters of this year in sequence (each kept stable against "
+                   "the one before) into plans/<scenario>-<year>/Q1…Q4 plus the year's report.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Folder for plan.json and timetables (default plans/<scenario>-<quarter>).")
+              help="Folder for plan.json and timetables (default plans/<scenario>-<quarter> "
+                   "or plans/<scenario>-<year>).")
 @click.option("--time-limit", type=float, help="Search time in seconds (default from settings).")
 @click.option("--seed", type=int, help="Random seed (default from settings).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible.")
-def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: float | None,
-         seed: int | None, no_render: bool, previous_file: str | None) -> None:
-    """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
+@CSV_DIALECT
+@QUIET
+def plan(source: str, quarter: str | None, year: int | None, out_dir: str | None,
+         time_limit: float | None, seed: int | None, no_render: bool,
+         previous_file: str | None, csv_dialect: str, quiet: bool) -> None:
+    """Plan a quarter (or with --year a whole year) for SOURCE (a data folder or scenario
+    file) and write plan.json, timetables and map."""
     from .calendar import next_quarter, parse_quarter
-    from .check import check_plan
     from .io import load_source
-    from .plan import build_plan, read_plan, write_json_atomic
-    from .solve import plan_quarter
+    from .plan import read_plan, write_json_atomic
+    from .progress import ProgressReporter
 
+    if year is not None and quarter:
+        raise click.UsageError("give either --quarter or --year, not both")
     previous = read_plan(Path(previous_file)) if previous_file else None
     instance = load_source(source)
+    limit = time_limit if time_limit is not None else instance.settings.time_limit_s
+    if year is not None:
+        _plan_year(instance, year, out_dir, time_limit, seed, previous, no_render, csv_dialect,
+                   quiet, limit)
+        return
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
+    with ProgressReporter(quiet=quiet) as progress:
+        task = progress.task(period.quarter, limit)
+        task.start()
+        data = _plan_checked(instance, period.quarter, time_limit, seed, previous, task)
+        task.done()
+    path = write_json_atomic(data, out / "plan.json")
+    written = [path]
+    if not no_render:
+        written += _render(data, out, Path("maps") / f"{instance.scenario}-{period.quarter}.html",
+                           csv_dialect)
+    _summary(data)
+    click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
+                                  len(written) > 1 else ""))
+    sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
+
+
+def _plan_checked(instance, quarter: str, time_limit: float | None, seed: int | None,
+                  previous: dict | None, progress) -> dict:
+    """Plan one quarter and check it; a plan the checker rejects is an error (never
+    written)."""
+    from .calendar import parse_quarter
+    from .check import check_plan
+    from .plan import build_plan
+    from .solve import plan_quarter
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed,
-                              progress=_progress, previous=previous)
+        result = plan_quarter(instance, parse_quarter(quarter), time_limit_s=time_limit,
+                              seed=seed, progress=progress, previous=previous)
     for w in caught:  # e.g. a site far from any road in the osm model
         click.echo(f"warning: {w.message}", err=True)
     data = build_plan(result)
@@ -77,20 +119,58 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
             click.echo(f"  {v}", err=True)
         raise BogbusError(f"internal error: the plan broke {len(violations)} rule(s); "
                           "nothing written — please report this with the data")
-    path = write_json_atomic(data, out / "plan.json")
-    written = [path]
-    if not no_render:
-        written += _render(data, out, Path("maps") / f"{instance.scenario}-{period.quarter}.html")
-    _summary(data)
-    click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
-                                  len(written) > 1 else ""))
-    sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
+    return data
 
 
-def _render(data: dict, out: Path, map_path: Path) -> list[Path]:
+def _plan_year(instance, year: int, out_dir: str | None, time_limit: float | None,
+               seed: int | None, previous: dict | None, no_render: bool, csv_dialect: str,
+               quiet: bool, limit: float) -> None:
+    from .plan import write_json_atomic
+    from .progress import ProgressReporter
+    from .render.report import write_report
+    from .year import plan_year, write_year, year_quarters
+
+    quarters = year_quarters(year)
+    out = Path(out_dir or f"plans/{instance.scenario}-{year}")
+    with ProgressReporter(quiet=quiet) as progress:
+        tasks = [progress.task(q, limit) for q in quarters]
+        plans = plan_year(instance, year,
+                          lambda q, prev, say: _plan_checked(instance, q, time_limit, seed,
+                                                             prev, say),
+                          previous=previous, progress=tasks)
+
+    def write_quarter(data: dict, folder: Path) -> list[Path]:
+        paths = [write_json_atomic(data, folder / "plan.json")]
+        if not no_render:
+            paths += _render(data, folder, folder / "map.html", csv_dialect)
+        return paths
+
+    written = write_year(plans, out, write_quarter,
+                         lambda folder: write_report(plans, folder, csv_dialect=csv_dialect))
+    for data in plans:
+        _summary(data)
+    _year_summary(plans)
+    click.echo(f"wrote {out}/ ({len(written)} files: Q1–Q4 plans"
+               + ("" if no_render else ", timetables, maps") + " and report.html/.pdf/.json)")
+    sys.exit(EXIT_UNSERVED if any(d["unserved"] for d in plans) else EXIT_OK)
+
+
+def _year_summary(plans: list[dict]) -> None:
+    from .render.reportdata import group_figures
+
+    t = group_figures(plans)["totals"]
+    click.echo(f"{plans[0]['scenario']} {plans[0]['quarter'][:4]} (year)")
+    click.echo(f"  km {t['km']:.1f}   public service {t['public_service_hours']:.1f} h   "
+               f"CO2 {t['co2_kg']:.0f} kg   unserved {t['unserved']}")
+    click.echo(f"  reach: {t['children_unique']} children in the daycares served "
+               f"({t['child_visits']} child-visits), {t['residents_unique']} nursing-home "
+               f"residents ({t['resident_visits']} resident-visits)")
+
+
+def _render(data: dict, out: Path, map_path: Path, csv_dialect: str = "excel") -> list[Path]:
     from .render import write_map, write_timetables
 
-    paths = list(write_timetables(data, out))
+    paths = list(write_timetables(data, out, csv_dialect=csv_dialect))
     paths.append(write_map(data, map_path))
     return paths
 
@@ -105,8 +185,10 @@ def _summary(data: dict) -> None:
     click.echo(f"  visits: {v.get('stop', 0)} stop, {v.get('daycare', 0)} daycare, "
                f"{v.get('nursing_home', 0)} nursing home"
                + (f", {v['branch']} branch" if v.get("branch") else "")
-               + f"   children reached {k['children_reached']}"
                + f"   routes {k['service_days']}")
+    click.echo(f"  reach: {k['children_unique']} children in the daycares served "
+               f"({k['child_visits']} child-visits), {k['residents_unique']} nursing-home "
+               f"residents ({k['resident_visits']} resident-visits)")
     if k.get("lower_bound_km") is not None:
         scope = k.get("lower_bound_scope")
         if scope == "template_week":
@@ -198,20 +280,28 @@ def check(plan_file: str, source: str | None) -> None:
               help="Also write a map with every plan's routes as layers.")
 @click.option("--save-plans", "plans_dir", type=click.Path(file_okay=False),
               help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
+@CSV_DIALECT
+@QUIET
 def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
             time_limit: float | None, seed: int | None, out_file: str | None,
-            map_file: str | None, plans_dir: str | None) -> None:
+            map_file: str | None, plans_dir: str | None, csv_dialect: str,
+            quiet: bool) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first."""
     from .calendar import next_quarter, parse_quarter
     from .compare import compare_plans, plan_sources, render
     from .io import load_source
 
-    for src in sources:  # all input problems before any planning
-        load_source(src)
+    from .progress import ProgressReporter
+
+    instances = [load_source(src) for src in sources]  # all input problems before planning
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
-    plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
-                         progress=_progress)
+    with ProgressReporter(quiet=quiet) as progress:
+        tasks = [progress.task(src, time_limit if time_limit is not None
+                               else inst.settings.time_limit_s)
+                 for src, inst in zip(sources, instances)]
+        plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit,
+                             seed=seed, tasks=tasks)
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
     if plans_dir:
@@ -224,7 +314,7 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
         from .render.comparemap import write_compare_map
 
         click.echo(f"wrote {write_compare_map(plans, labels, Path(map_file))}", err=True)
-    text = render(doc, fmt)
+    text = render(doc, fmt, csv_dialect)
     if out_file:
         Path(out_file).write_text(text, encoding="utf-8")
         click.echo(f"wrote {out_file}")
@@ -239,8 +329,9 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
               multiple=True, help="Formats to write (repeatable; default all).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Output folder (default: beside the plan).")
+@CSV_DIALECT
 def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
-              out_dir: str | None) -> None:
+              out_dir: str | None, csv_dialect: str) -> None:
     """Timetables from a plan: posters, køreplan, CSV and ICS."""
     from .plan import read_plan
     from .render import write_timetables
@@ -250,8 +341,27 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
         raise BogbusError(f"--stop {stop_id}: not a public stop with a timetable in this plan")
     out = Path(out_dir) if out_dir else Path(plan_file).parent
     paths = write_timetables(data, out, formats=fmt or ("pdf", "html", "csv", "ics"),
-                             stop=stop_id)
+                             stop=stop_id, csv_dialect=csv_dialect)
     for p in paths:
+        click.echo(f"wrote {p}")
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for report.html/.pdf/.json/.csv (default: the folder the plans "
+                   "share, e.g. the year folder).")
+@CSV_DIALECT
+def report(plans: tuple[str, ...], out_dir: str | None, csv_dialect: str) -> None:
+    """The board's report (Danish HTML + PDF, report.json) for one or more PLANs: a
+    quarter, a year (its folder or its four plan.json files) or scenarios side by side."""
+    from .plan import read_plan
+    from .render.report import default_out, plan_files, write_report
+
+    files = plan_files(plans)
+    data = [read_plan(f) for f in files]
+    out = Path(out_dir) if out_dir else default_out(files)
+    for p in write_report(data, out, labels=[str(f) for f in files], csv_dialect=csv_dialect):
         click.echo(f"wrote {p}")
 
 

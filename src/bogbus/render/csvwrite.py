@@ -24,6 +24,7 @@ import codecs
 import csv
 import io
 import math
+from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,8 +79,8 @@ def format_number(value: float, decimal: str = ".") -> str:
     if not math.isfinite(value):
         return ""
     text = repr(float(value))
-    if "e" in text or "E" in text:
-        text = f"{value:.15f}".rstrip("0").rstrip(".")
+    if "e" in text or "E" in text:  # same digits, written out
+        text = format(Decimal(text), "f")
     if text.endswith(".0"):
         text = text[:-2]
     return text.replace(".", decimal)
