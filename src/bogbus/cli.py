@@ -297,7 +297,7 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
     instances = [load_source(src) for src in sources]  # all input problems before planning
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     with ProgressReporter(quiet=quiet) as progress:
-        tasks = [progress.task(src, time_limit if time_limit is not None
+        tasks = [progress.task(Path(src).name, time_limit if time_limit is not None
                                else inst.settings.time_limit_s)
                  for src, inst in zip(sources, instances)]
         plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit,

@@ -292,6 +292,8 @@ def plan_one(source: str, quarter: str, time_limit_s: float | None,
     from .plan import build_plan
     from .solve import plan_quarter
 
+    if progress is not None:
+        progress("reading the data")
     instance = load_source(source)
     result = plan_quarter(instance, parse_quarter(quarter), time_limit_s=time_limit_s,
                           seed=seed, progress=progress)
@@ -301,6 +303,30 @@ def plan_one(source: str, quarter: str, time_limit_s: float | None,
         raise BogbusError(f"{source}: internal error: the plan broke {len(violations)} "
                           f"rule(s): {violations[0]}")
     return data
+
+
+class _Relay:
+    """A progress callback a worker process can carry: puts (source index, phase) on a
+    manager queue that the parent turns into that source's progress bar."""
+
+    def __init__(self, queue, index: int):
+        self.queue, self.index = queue, index
+
+    def __call__(self, message: str) -> None:
+        self.queue.put((self.index, message))
+
+
+def _relay_phases(queue, tasks: Sequence) -> None:
+    started: set[int] = set()
+    while (item := queue.get()) is not None:
+        i, message = item
+        if i not in started:
+            started.add(i)
+            tasks[i].start()
+        if message is None:
+            tasks[i].done()
+        else:
+            tasks[i](message)
 
 
 def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | None = None,
@@ -327,20 +353,31 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
     say(f"planning {len(sources)} sources on {workers} processes")
     results: dict[int, dict] = {}
     import multiprocessing
+    import threading
 
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed): i
-                   for i, src in enumerate(sources)}
-        for i in range(len(sources)):
-            if task(i):
-                task(i).start()
-                task(i)("planning in a worker process")
-        for fut in as_completed(futures):
-            i = futures[fut]
-            results[i] = fut.result()
-            if task(i):
-                task(i).done()
-            say(f"planned {sources[i]} ({len(results)}/{len(sources)}, "
-                f"{time.perf_counter() - t0:.0f} s)")
+    ctx = multiprocessing.get_context("spawn")
+    manager = ctx.Manager() if tasks else None
+    queue = manager.Queue() if manager is not None else None
+    listener = None
+    if queue is not None:  # phases from the workers → the tasks' bars, in this process
+        listener = threading.Thread(target=_relay_phases, args=(queue, tasks), daemon=True)
+        listener.start()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed,
+                                   _Relay(queue, i) if queue is not None else None): i
+                       for i, src in enumerate(sources)}
+            for fut in as_completed(futures):
+                i = futures[fut]
+                results[i] = fut.result()
+                if queue is not None:
+                    queue.put((i, None))  # done, after any phase still queued
+                say(f"planned {sources[i]} ({len(results)}/{len(sources)}, "
+                    f"{time.perf_counter() - t0:.0f} s)")
+    finally:
+        if queue is not None and listener is not None:
+            queue.put(None)
+            listener.join(timeout=5)
+        if manager is not None:
+            manager.shutdown()
     return [results[i] for i in range(len(sources))]
