@@ -108,9 +108,10 @@ def report_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
         _table(pdf, quarter_header(), quarter_rows(g),
                (30, 16, 18, 20, 22, 20, 18, 18, 20), size=7.5, total_last=True)
 
-    _heading(pdf, "Diagrammer", need=90)
-    for name in ("boern.png", "kvartaler.png", "ugedage.png", "typer.png"):
-        _image(pdf, charts[name], WIDTH)
+    _heading(pdf, "Diagrammer", need=75)
+    _image(pdf, charts["boern.png"], 0.85 * WIDTH)  # fits under the tables on page 1
+    for name in ("kvartaler.png", "ugedage.png", "typer.png"):
+        _image(pdf, charts[name], 0.92 * WIDTH)
 
     maps = [png for name, png in sorted(charts.items()) if name.startswith("kort-")]
     _heading(pdf, "Kort over holdepladser, institutioner og ruter", need=120)
