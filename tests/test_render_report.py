@@ -129,3 +129,16 @@ def test_cli_report_on_a_folder_and_bad_paths(year_plans, tmp_path):
     (tmp_path / "empty").mkdir()
     res = CliRunner().invoke(main, ["report", str(tmp_path / "empty")])
     assert res.exit_code == 1 and "no plan.json" in res.output
+
+
+def test_hostile_scenario_names_are_plain_text(year_plans, tmp_path):
+    a = copy.deepcopy(year_plans[0])
+    b = copy.deepcopy(year_plans[0])
+    a["scenario"] = "$\\frac{1}{0}$ <script>alert(1)</script>"
+    b["scenario"] = "=HYPERLINK(\"x\") 🚌"
+    write_report([a, b], tmp_path)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    rows = read_csv(tmp_path / "report.csv")
+    assert rows[0]["scenario"] == a["scenario"] and rows[2]["scenario"] == b["scenario"]
+    assert "'=HYPERLINK" in (tmp_path / "report.csv").read_text(encoding="utf-8-sig")

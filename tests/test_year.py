@@ -123,3 +123,13 @@ def test_cli_year_plans_four_quarters_with_report(tmp_path, monkeypatch):
     assert "reach: 20 children in the daycares served" in res.output
     chk = CliRunner().invoke(main, ["check", str(year / "Q4" / "plan.json"), str(data)])
     assert chk.exit_code == 0, chk.output
+
+
+def test_out_folder_with_other_files_is_refused_before_planning(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027",
+                                    "--out", str(mine)])
+    assert res.exit_code == 1 and "notes.txt" in res.output
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]

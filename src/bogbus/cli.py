@@ -128,10 +128,11 @@ def _plan_year(instance, year: int, out_dir: str | None, time_limit: float | Non
     from .plan import write_json_atomic
     from .progress import ProgressReporter
     from .render.report import write_report
-    from .year import plan_year, write_year, year_quarters
+    from .year import check_year_folder, plan_year, write_year, year_quarters
 
     quarters = year_quarters(year)
     out = Path(out_dir or f"plans/{instance.scenario}-{year}")
+    check_year_folder(out)
     with ProgressReporter(quiet=quiet) as progress:
         tasks = [progress.task(q, limit) for q in quarters]
         plans = plan_year(instance, year,

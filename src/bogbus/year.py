@@ -45,6 +45,24 @@ def plannable(instance: Instance, quarter: str) -> None:
             "closure in settings.yaml (calendar.closures) or plan the quarters one by one")
 
 
+YEAR_ENTRIES = {*QUARTERS, "report.html", "report.pdf", "report.json", "report.csv"}
+
+
+def check_year_folder(out: Path) -> None:
+    """Refuse an output folder that holds anything but a year bogbus wrote: the year
+    replaces the whole folder, and `--out .` must never replace the user's own files."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise BogbusError(f"--out {out}: is a file, not a folder")
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in YEAR_ENTRIES)
+        if foreign:
+            raise BogbusError(
+                f"--out {out}: the folder holds other files ({', '.join(foreign[:4])}"
+                f"{' …' if len(foreign) > 4 else ''}) and a year replaces the whole folder — "
+                "give a new or empty folder, or one written by `bogbus plan --year`")
+
+
 PlanQuarter = Callable[[str, dict | None, Callable[[str], None] | None], dict]
 
 

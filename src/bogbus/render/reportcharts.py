@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -28,10 +29,18 @@ GROUP_COLOURS = ("#004a5a", "#d95f02", "#7570b3", "#1b9e77", "#e7298a", "#66a61e
 CHART_KIND_COLOURS = {**KIND_COLOURS, "stop": "#3b7dd8", "daycare": "#e6ab02"}
 
 
+def label(text: object) -> str:
+    """Text from the plans (scenario names) as matplotlib shows it literally: `$` would
+    start mathtext, which fails on arbitrary input."""
+    return str(text).replace("$", r"\$")
+
+
 def _png(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    with warnings.catch_warnings():  # a character the font lacks (emoji) is just not drawn
+        warnings.filterwarnings("ignore", message="Glyph .* missing", category=UserWarning)
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -64,7 +73,7 @@ def quarters_chart(doc: dict) -> bytes:
     for g in groups:
         for p in g["plans"]:
             q = quarter_text(p["quarter"]).replace(" kvartal", ". kv.").replace("..", ".")
-            labels.append(f"{g['label']}\n{q}" if len(groups) > 1 else q)
+            labels.append(f"{label(g['label'])}\n{q}" if len(groups) > 1 else q)
             for k in kinds:
                 stacks[k].append(p["visits"].get(k, 0))
     fig = _new()
@@ -109,7 +118,7 @@ def weekdays_chart(doc: dict) -> bytes:
         for i, g in enumerate(groups):
             vals = [sum(g["totals"]["weekday_visits"][d].values()) for d in days]
             ax.bar([x - 0.4 + width * (i + 0.5) for x in xs], vals, width=width,
-                   color=GROUP_COLOURS[i % len(GROUP_COLOURS)], label=g["label"])
+                   color=GROUP_COLOURS[i % len(GROUP_COLOURS)], label=label(g["label"]))
     ax.set_xticks(list(xs), [weekday_name(d) for d in days])
     ax.set_ylabel("besøg", fontsize=9)
     _style(ax, "Besøg pr. ugedag")
@@ -130,7 +139,7 @@ def kinds_chart(doc: dict) -> bytes:
         colours = ([CHART_KIND_COLOURS[k] for k in kinds] if len(groups) == 1
                    else GROUP_COLOURS[i % len(GROUP_COLOURS)])
         ax.barh(ys, vals, height=height * 0.9, color=colours,
-                label=g["label"] if len(groups) > 1 else None)
+                label=label(g["label"]) if len(groups) > 1 else None)
         for y, v in zip(ys, vals):
             ax.annotate(number_da(v), (v, y), va="center", fontsize=8, xytext=(3, 0),
                         textcoords="offset points")
@@ -152,7 +161,7 @@ def children_chart(doc: dict) -> bytes:
     groups = doc["groups"]
     fig = _new(7.0, 3.0)
     ax = fig.add_subplot()
-    labels, uniq, visits = [g["label"] for g in groups], [], []
+    labels, uniq, visits = [label(g["label"]) for g in groups], [], []
     for g in groups:
         uniq.append(g["totals"]["children_unique"])
         visits.append(g["totals"]["child_visits"])
@@ -253,6 +262,6 @@ def all_charts(doc: dict, groups_plans: Sequence[Sequence[dict]]) -> dict[str, b
         "boern.png": children_chart(doc),
     }
     for i, (g, plans) in enumerate(zip(doc["groups"], groups_plans)):
-        title = f"Kort: {g['label']}" if len(doc["groups"]) > 1 else "Kort over ruterne"
+        title = f"Kort: {label(g['label'])}" if len(doc["groups"]) > 1 else "Kort over ruterne"
         charts[f"kort-{i + 1}.png"] = map_thumbnail(plans, title)
     return charts
