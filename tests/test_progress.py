@@ -65,3 +65,19 @@ def test_bar_with_phase_and_time_left_on_a_terminal():
 def test_terminal_is_detected_from_the_stream():
     assert ProgressReporter(stream=_Tty()).live
     assert not ProgressReporter(stream=io.StringIO()).live
+
+
+def test_cli_plan_quiet_and_not(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from test_year import data_folder
+
+    from bogbus.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    data = data_folder(tmp_path)
+    loud = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--no-render"])
+    quiet = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--no-render",
+                                      "--quiet"])
+    assert loud.exit_code == quiet.exit_code == 0, loud.output
+    assert "… timetable for 3 public stops" in loud.output
+    assert "…" not in quiet.output and "reach: 20 children" in quiet.output
