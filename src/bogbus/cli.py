@@ -317,7 +317,7 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
         click.echo(f"wrote {write_compare_map(plans, labels, Path(map_file))}", err=True)
     text = render(doc, fmt, csv_dialect)
     if out_file:
-        Path(out_file).write_text(text, encoding="utf-8")
+        Path(out_file).write_text(text, encoding="utf-8", newline="")  # CRLF as written
         click.echo(f"wrote {out_file}")
     else:
         click.echo(text, nl=False)
