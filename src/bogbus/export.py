@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import BogbusError, InputError, Problem
 from .model import WEEKDAYS, Instance, Site, TimeWindow, hhmm
-from .render.atomic import write_text
+from .io.atomic import write_text
 from .solve.template import TemplateSearch
 from .travel import TravelMatrix, build_travel
 from .travel.common import data_folder

@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .solomon import SolomonInstance
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotation only: solomon imports this module to check its routes
+    from .solomon import SolomonInstance
 
 EPS = 1e-6  # tolerance on time comparisons in double precision
 

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import folium
 
-from . import atomic
+from ..io import atomic
 from .mapview import _leg_points, build_map, esc, route_layers
 from .planview import view
 

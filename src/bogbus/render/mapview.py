@@ -28,7 +28,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from . import atomic
+from ..io import atomic
 from .danish import (
     EN_DASH,
     capitalise,

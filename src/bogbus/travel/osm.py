@@ -33,7 +33,7 @@ from typing import Iterable, Mapping
 
 import networkx as nx
 
-from .. import __version__
+from .._version import __version__
 from ..errors import BogbusError
 from ..geo import haversine_km
 from ..model import Instance, Site
@@ -228,13 +228,7 @@ def _read_xml(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Wa
 
 
 def _read_pbf(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Way]]:
-    try:
-        import osmium
-    except ImportError:
-        raise BogbusError(
-            f"{path}: reading .osm.pbf needs the Python package 'osmium' (pip install osmium); "
-            "or convert the file to XML with osmium-tool: osmium cat in.osm.pbf -o out.osm"
-        ) from None
+    import osmium  # a declared dependency; imported here only to keep start-up fast
     coords: dict[int, tuple[float, float]] = {}
     ways: list[Way] = []
 
