@@ -81,6 +81,7 @@ def test_bad_quarter_is_a_clean_error():
     assert res.exit_code == 1 and "2027Q9" in res.output
 
 
+@pytest.mark.slow
 def test_unserved_gives_exit_3(tmp_path):
     data = tmp_path / "tight"
     shutil.copytree(RANDERS, data)
@@ -103,6 +104,7 @@ def test_unserved_gives_exit_3(tmp_path):
     assert chk.exit_code == 0, chk.output
 
 
+@pytest.mark.slow
 def test_check_rejects_a_tampered_plan(randers_plan, tmp_path):
     _, out = randers_plan
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
