@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from .plan.kpis import compute_kpis
 from .pipeline import plan_source
 from .plan.diff import CHANGE_KINDS, stop_changes
+from .plan.kpis import compute_kpis
 from .render.comparetable import FIGURES, render, to_csv, to_json, to_table
 
 __all__ = ["FIGURES", "compare_plans", "plan_one", "plan_sources", "render", "stop_changes",

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BogbusError, InputError, Problem
-from .model import WEEKDAYS, Instance, Site, TimeWindow, hhmm
 from .io.atomic import write_text
+from .model import WEEKDAYS, Instance, Site, TimeWindow, hhmm
 from .solve.template import TemplateSearch
 from .travel import TravelMatrix, build_travel
 from .travel.common import data_folder
@@ -76,10 +76,10 @@ def _service_window(search: TemplateSearch, site: Site, slots: tuple[Slot, ...],
     minus its duration, inside the shift minus the drive from and back to the depot,
     `fixed_time` honoured. VRPLIB has one window per node, hence the hull.
     """
-    nodes = [search.node(site, s.vehicle, s.weekday) for s in slots
+    maybe = [search.node(site, s.vehicle, s.weekday) for s in slots
              if site.allows_vehicle(s.vehicle) and s.weekday in site.days
              and (not site.fixed_day or s.weekday == site.fixed_day)]
-    nodes = [n for n in nodes if n is not None]
+    nodes = [n for n in maybe if n is not None]
     if not nodes:
         raise InputError([Problem(
             sites_file, f"{site.id} fits no vehicle's shift on its days "

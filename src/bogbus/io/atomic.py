@@ -1,7 +1,8 @@
 """The one atomic writer for every file bogbus writes (plan.json, timetables, maps, exports).
 
-A temporary file in the target folder, then `os.replace`. A reader (a web server, a calendar subscription, a planner double-clicking) never sees
-a half-written file, and a failed render leaves the previous file in place.
+A temporary file in the target folder, then `os.replace`. A reader (a web server, a
+calendar subscription, a planner double-clicking) never sees a half-written file, and a
+failed render leaves the previous file in place.
 """
 
 from __future__ import annotations

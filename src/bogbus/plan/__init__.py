@@ -6,7 +6,7 @@ Layer: above `solve` (build turns a planner result into the dict), below `render
     schema   the schema name and structural check       files    read_plan / write_plan
     entries  how sites and vehicles are written         build    build_plan
     kpis     key figures re-derived from routes         diff     stop-slot diff
-    replan   the `replan` section                       check    check_plan, one module per rule family
+    replan   the `replan` section                       check    check_plan, one module per rule
 """
 
 from .build import bound_kpis, build_plan

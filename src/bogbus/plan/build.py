@@ -84,7 +84,8 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
                      "round_to_min": st.round_to_min},
         "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
         "calendar": {
-            "holidays": [{"date": d.isoformat(), "name": n} for d, n in sorted(cal.holidays.items())],
+            "holidays": [{"date": d.isoformat(), "name": n}
+                         for d, n in sorted(cal.holidays.items())],
             "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(),
                           "reason": c.reason} for c in st.closures],
         },
@@ -145,7 +146,8 @@ def _stop_timetable(result: PlanResult) -> list[dict[str, Any]]:
         t = tmpl.days[(opt.vehicle, opt.weekday)].times[sid]
         dates: list[str] = []
         skipped: list[dict[str, str]] = []
-        for day in rhythm_dates(result.period, opt.weekday, s.every_weeks, opt.phase):
+        # validation requires every_weeks of a stop; `or 1` only narrows the type for now
+        for day in rhythm_dates(result.period, opt.weekday, s.every_weeks or 1, opt.phase):
             reason = cal.off_reason(day)
             if reason:
                 skipped.append({"date": day.isoformat(), "reason": reason})

@@ -8,8 +8,8 @@ gives one clear message listing JSON paths — never a traceback deep in a rende
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ..model import WEEKDAYS

@@ -7,8 +7,8 @@ named "<scenario>: <weekday>", so a planner can switch two plans on and off.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import folium
 

@@ -14,16 +14,16 @@ Decomposition (see docs/planner.md):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
 from ..io.previous import PreviousPlan, previous_plan
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
-from .daymodel import DayNode, DayProblem, solve_day
 from .bound import TemplateBound, template_lower_bound
-from .outreach import DatedDay, OutreachScheduler, OutreachResult
+from .daymodel import DayNode, DayProblem, solve_day
+from .outreach import DatedDay, OutreachResult, OutreachScheduler
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
 from .template import Budget, Option, TemplateResult, TemplateSearch

@@ -51,7 +51,7 @@ class TemplateResult:
     cost: float  # mean km per week
     solves: int
     stopped_by: str
-    elite: list["TemplateResult"] = field(default_factory=list)  # best distinct, incl. self
+    elite: list[TemplateResult] = field(default_factory=list)  # best distinct, incl. self
     released: dict[str, str] = field(default_factory=dict)  # re-planning: stop id → why freed
 
 
