@@ -41,7 +41,7 @@ lint: install
 test: install system-deps lint
 	$(BIN)/python -m pytest -q
 
-## make test-fast: the suite without end-to-end planning and the browser (a few minutes)
+## make test-fast: the suite without the slow end-to-end plans and the browser test
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
