@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bogbus.check import check_plan
-from bogbus.kpis import REACH_KEYS, compute_kpis, reach, upgrade_kpis
 from bogbus.plan import read_plan
+from bogbus.plan.kpis import REACH_KEYS, compute_kpis, reach, upgrade_kpis
 
 PLAN = Path(__file__).parent / "data" / "plan_small.json"
 
@@ -44,11 +44,9 @@ def test_unique_never_exceeds_visits_and_equals_it_for_one_visit_each(visits, co
 def fresh():
     from factories import small
 
-    from bogbus.calendar import parse_quarter
-    from bogbus.plan import build_plan
-    from bogbus.solve import plan_quarter
+    from bogbus.pipeline import plan_instance
 
-    return build_plan(plan_quarter(small(), parse_quarter("2027Q1"), time_limit_s=2))
+    return plan_instance(small(), "2027Q1", time_limit_s=2)
 
 
 def test_check_verifies_the_reach_figures(fresh):

@@ -51,7 +51,8 @@ def test_bar_with_phase_and_time_left_on_a_terminal():
     console = Console(file=out, force_terminal=True, width=120)
     with ProgressReporter(stream=out, console=console) as p:
         assert p.live
-        q1, q2 = p.task("2027Q1", 30), p.task("2027Q2", 30)
+        q1 = p.task("2027Q1", 30)
+        p.task("2027Q2", 30)
         q1.start()
         q1("proving a lower bound")
         p._progress.refresh()

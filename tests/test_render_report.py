@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +11,7 @@ from pypdf import PdfReader
 
 from bogbus.cli import main
 from bogbus.errors import BogbusError
-from bogbus.kpis import compute_kpis
+from bogbus.plan.kpis import compute_kpis
 from bogbus.render.csvwrite import read_csv
 from bogbus.render.danish import number_da
 from bogbus.render.report import CSV_COLUMNS, write_report
@@ -24,16 +23,14 @@ def year_plans():
     """Q1–Q4 2027 of the small test instance, each planned against the one before."""
     from factories import small
 
-    from bogbus.calendar import parse_quarter
-    from bogbus.plan import build_plan
-    from bogbus.solve import plan_quarter
+    from bogbus.pipeline import plan_instance
     from bogbus.year import plan_year
 
     inst = small()
 
     def one(quarter, previous, progress):
-        return build_plan(plan_quarter(inst, parse_quarter(quarter), time_limit_s=1,
-                                       previous=previous, progress=progress))
+        return plan_instance(inst, quarter, time_limit_s=1, previous=previous,
+                             progress=progress)
 
     plans = plan_year(inst, 2027, one)
     for p in plans:

@@ -12,7 +12,9 @@ from bogbus.cli import main
 from bogbus.errors import BogbusError
 from bogbus.year import write_year, year_quarters
 
-SITES = """id,kind,name,lat,lon,address,every_weeks,duration_min,earliest,latest,days,visitors,children,residents,crates
+SITES = """\
+id,kind,name,lat,lon,address,every_weeks,duration_min,earliest,latest,days,visitors,\
+children,residents,crates
 DEPOT,depot,Bibliotek,56.4607,10.0364,,,,,,,,,,
 S01,stop,Ålum Kirke,56.44,10.15,,1,30,13:00,19:00,"mon,tue,wed,thu,fri",10,,,
 S02,stop,Spentrup,56.54,10.04,,2,30,13:00,19:00,"mon,tue,wed,thu,fri",10,,,
@@ -24,7 +26,8 @@ SETTINGS = """name: Testbibliotek
 depot: DEPOT
 vehicles:
   - name: bogbus
-    shifts: {mon: "08:30-16:30", tue: "08:30-16:30", wed: "10:00-19:30", thu: "08:30-16:30", fri: "08:30-14:30"}
+    shifts: {mon: "08:30-16:30", tue: "08:30-16:30", wed: "10:00-19:30",
+             thu: "08:30-16:30", fri: "08:30-14:30"}
     break: {minutes: 30, earliest: "11:00", latest: "13:30"}
     crate_capacity: 10
     energy: {litres_per_100km: 30}

@@ -6,6 +6,7 @@ import sys
 import warnings
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -67,8 +68,9 @@ def plan(source: str, quarter: str | None, year: int | None, out_dir: str | None
     file) and write plan.json, timetables and map."""
     from .calendar import next_quarter, parse_quarter
     from .io import load_source
-    from .plan import read_plan, write_json_atomic
+    from .plan.files import read_plan, write_plan
     from .progress import ProgressReporter
+    from .render.summary import plan_summary
 
     if year is not None and quarter:
         raise click.UsageError("give either --quarter or --year, not both")
@@ -86,48 +88,45 @@ def plan(source: str, quarter: str | None, year: int | None, out_dir: str | None
         task.start()
         data = _plan_checked(instance, period.quarter, time_limit, seed, previous, task)
         task.done()
-    path = write_json_atomic(data, out / "plan.json")
+    path = write_plan(data, out / "plan.json")
     written = [path]
     if not no_render:
         written += _render(data, out, Path("maps") / f"{instance.scenario}-{period.quarter}.html",
                            csv_dialect)
-    _summary(data)
+    for line in plan_summary(data):
+        click.echo(line)
     click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
                                   len(written) > 1 else ""))
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
 
 
-def _plan_checked(instance, quarter: str, time_limit: float | None, seed: int | None,
-                  previous: dict | None, progress) -> dict:
-    """Plan one quarter and check it; a plan the checker rejects is an error (never
-    written)."""
-    from .calendar import parse_quarter
-    from .check import check_plan
-    from .plan import build_plan
-    from .solve import plan_quarter
+def _plan_checked(instance: Any, quarter: str, time_limit: float | None, seed: int | None,
+                  previous: dict | None, progress: Any) -> dict:
+    """One quarter through the pipeline (plan → build → check); warnings go to stderr and
+    a plan the checker rejects is an error with every violation listed (never written)."""
+    from .pipeline import PlanRejected, plan_instance
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        result = plan_quarter(instance, parse_quarter(quarter), time_limit_s=time_limit,
-                              seed=seed, progress=progress, previous=previous)
+        try:
+            data = plan_instance(instance, quarter, time_limit_s=time_limit, seed=seed,
+                                 progress=progress, previous=previous)
+        except PlanRejected as exc:  # the planner never writes a plan its checker rejects
+            for v in exc.violations:
+                click.echo(f"  {v}", err=True)
+            raise
     for w in caught:  # e.g. a site far from any road in the osm model
         click.echo(f"warning: {w.message}", err=True)
-    data = build_plan(result)
-    violations = check_plan(data, instance)
-    if violations:  # the planner must never write a plan its own checker rejects
-        for v in violations:
-            click.echo(f"  {v}", err=True)
-        raise BogbusError(f"internal error: the plan broke {len(violations)} rule(s); "
-                          "nothing written — please report this with the data")
     return data
 
 
-def _plan_year(instance, year: int, out_dir: str | None, time_limit: float | None,
+def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float | None,
                seed: int | None, previous: dict | None, no_render: bool, csv_dialect: str,
                quiet: bool, limit: float) -> None:
-    from .plan import write_json_atomic
+    from .plan.files import write_plan
     from .progress import ProgressReporter
     from .render.report import write_report
+    from .render.summary import plan_summary, year_summary
     from .year import check_year_folder, plan_year, write_year, year_quarters
 
     quarters = year_quarters(year)
@@ -141,7 +140,7 @@ def _plan_year(instance, year: int, out_dir: str | None, time_limit: float | Non
                           previous=previous, progress=tasks)
 
     def write_quarter(data: dict, folder: Path) -> list[Path]:
-        paths = [write_json_atomic(data, folder / "plan.json")]
+        paths = [write_plan(data, folder / "plan.json")]
         if not no_render:
             paths += _render(data, folder, folder / "map.html", csv_dialect)
         return paths
@@ -149,23 +148,13 @@ def _plan_year(instance, year: int, out_dir: str | None, time_limit: float | Non
     written = write_year(plans, out, write_quarter,
                          lambda folder: write_report(plans, folder, csv_dialect=csv_dialect))
     for data in plans:
-        _summary(data)
-    _year_summary(plans)
+        for line in plan_summary(data):
+            click.echo(line)
+    for line in year_summary(plans):
+        click.echo(line)
     click.echo(f"wrote {out}/ ({len(written)} files: Q1–Q4 plans"
                + ("" if no_render else ", timetables, maps") + " and report.html/.pdf/.json)")
     sys.exit(EXIT_UNSERVED if any(d["unserved"] for d in plans) else EXIT_OK)
-
-
-def _year_summary(plans: list[dict]) -> None:
-    from .render.reportdata import group_figures
-
-    t = group_figures(plans)["totals"]
-    click.echo(f"{plans[0]['scenario']} {plans[0]['quarter'][:4]} (year)")
-    click.echo(f"  km {t['km']:.1f}   public service {t['public_service_hours']:.1f} h   "
-               f"CO2 {t['co2_kg']:.0f} kg   unserved {t['unserved']}")
-    click.echo(f"  reach: {t['children_unique']} children in the daycares served "
-               f"({t['child_visits']} child-visits), {t['residents_unique']} nursing-home "
-               f"residents ({t['resident_visits']} resident-visits)")
 
 
 def _render(data: dict, out: Path, map_path: Path, csv_dialect: str = "excel") -> list[Path]:
@@ -174,51 +163,6 @@ def _render(data: dict, out: Path, map_path: Path, csv_dialect: str = "excel") -
     paths = list(write_timetables(data, out, csv_dialect=csv_dialect))
     paths.append(write_map(data, map_path))
     return paths
-
-
-def _summary(data: dict) -> None:
-    k = data["kpis"]
-    v = k["visits"]
-    click.echo(f"{data['scenario']} {data['quarter']} ({data['period']['start']} – "
-               f"{data['period']['end']})")
-    click.echo(f"  km {k['km_total']:.1f}   drive {k['drive_hours']:.1f} h   "
-               f"public service {k['public_service_hours']:.1f} h   CO2 {k['co2_kg']:.0f} kg")
-    click.echo(f"  visits: {v.get('stop', 0)} stop, {v.get('daycare', 0)} daycare, "
-               f"{v.get('nursing_home', 0)} nursing home"
-               + (f", {v['branch']} branch" if v.get("branch") else "")
-               + f"   routes {k['service_days']}")
-    click.echo(f"  reach: {k['children_unique']} children in the daycares served "
-               f"({k['child_visits']} child-visits), {k['residents_unique']} nursing-home "
-               f"residents ({k['resident_visits']} resident-visits)")
-    if k.get("lower_bound_km") is not None:
-        scope = k.get("lower_bound_scope")
-        if scope == "template_week":
-            click.echo(f"  timetable {k['template_km_per_week']:.1f} km/week, proven lower bound "
-                       f"{k['lower_bound_km']:.1f} km/week: gap {k['gap_pct']:.2f} % "
-                       "(public stops, average week)")
-        else:
-            click.echo(f"  lower bound {k['lower_bound_km']:.1f} km, gap {k['gap_pct']:.2f} % "
-                       f"({scope})")
-    elif k.get("lower_bound_note"):
-        click.echo(f"  lower bound: not available ({k['lower_bound_note']})")
-    s = data["solver"]
-    click.echo(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
-    if data["unserved"]:
-        click.echo(f"  UNSERVED: {len(data['unserved'])}")
-        for u in data["unserved"]:
-            click.echo(f"    {u['site_id']}{' ' + u['date'] if u['date'] else ''}: {u['reason']}")
-    else:
-        click.echo("  unserved: none")
-    if "replan" in data:
-        r = data["replan"]
-        click.echo(f"  re-plan against {r['previous']['scenario']} {r['previous']['quarter']}: "
-                   f"{r['kept']} stops kept, {r['moved']} moved, {r['dropped']} dropped, "
-                   f"{r['added']} added")
-        for c in r["changes"]:
-            a, b = c["from"], c["to"]
-            click.echo(f"    {c['site_id']}: "
-                       f"{a['weekday'] + ' ' + a['arrival'] if a else 'new'} → "
-                       f"{b['weekday'] + ' ' + b['arrival'] if b else 'none'}: {c['reason']}")
 
 
 @main.command()
@@ -248,9 +192,9 @@ def validate(source: str) -> None:
 def check(plan_file: str, source: str | None) -> None:
     """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
     sites and settings stored in the plan) and every regularity rule."""
-    from .check import check_plan
     from .io import load_source
-    from .plan import read_plan
+    from .plan.check import check_plan
+    from .plan.files import read_plan
 
     data = read_plan(Path(plan_file))
     src = source or (data.get("data") if data.get("data") and Path(data["data"]).exists()
@@ -290,10 +234,10 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first."""
     from .calendar import next_quarter, parse_quarter
-    from .compare import compare_plans, plan_sources, render
+    from .compare import compare_plans, plan_sources
     from .io import load_source
-
     from .progress import ProgressReporter
+    from .render.comparetable import render
 
     instances = [load_source(src) for src in sources]  # all input problems before planning
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
@@ -306,11 +250,11 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
     if plans_dir:
-        from .plan import write_json_atomic
+        from .plan.files import write_plan
 
         for i, p in enumerate(plans):
             path = Path(plans_dir) / f"{i + 1}-{p['scenario']}" / "plan.json"
-            click.echo(f"wrote {write_json_atomic(p, path)}", err=True)
+            click.echo(f"wrote {write_plan(p, path)}", err=True)
     if map_file:
         from .render.comparemap import write_compare_map
 
@@ -334,7 +278,7 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
 def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               out_dir: str | None, csv_dialect: str) -> None:
     """Timetables from a plan: posters, køreplan, CSV and ICS."""
-    from .plan import read_plan
+    from .plan.files import read_plan
     from .render import write_timetables
 
     data = read_plan(Path(plan_file))
@@ -356,7 +300,7 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
 def report(plans: tuple[str, ...], out_dir: str | None, csv_dialect: str) -> None:
     """The board's report (Danish HTML + PDF, report.json) for one or more PLANs: a
     quarter, a year (its folder or its four plan.json files) or scenarios side by side."""
-    from .plan import read_plan
+    from .plan.files import read_plan
     from .render.report import default_out, plan_files, write_report
 
     files = plan_files(plans)
@@ -372,7 +316,7 @@ def report(plans: tuple[str, ...], out_dir: str | None, csv_dialect: str) -> Non
               help="HTML file (default maps/<scenario>-<quarter>.html).")
 def map_cmd(plan_file: str, out_file: str | None) -> None:
     """An offline Folium map of a plan's routes and sites."""
-    from .plan import read_plan
+    from .plan.files import read_plan
     from .render import write_map
 
     data = read_plan(Path(plan_file))

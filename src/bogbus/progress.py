@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import IO
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn
 from rich.progress_bar import ProgressBar
 from rich.text import Text
 
@@ -126,9 +126,13 @@ class ProgressReporter:
             print(text, file=self.stream, flush=True)
 
     # -- internals, called by TaskProgress
-    def _add(self, label: str, limit: float) -> int:
+    def _task(self, t: TaskProgress) -> Task:
+        assert self._progress is not None
+        return next(x for x in self._progress.tasks if x.id == t.id)
+
+    def _add(self, label: str, limit: float) -> TaskID:
         if self._progress is None:
-            return -1
+            return TaskID(-1)
         return self._progress.add_task("", total=None, label=label, limit=limit, started=None)
 
     def _start(self, t: TaskProgress) -> None:
@@ -140,7 +144,7 @@ class ProgressReporter:
 
     def _say(self, t: TaskProgress, message: str) -> None:
         if self._progress is not None:
-            task = self._progress.tasks[[x.id for x in self._progress.tasks].index(t.id)]
+            task = self._task(t)
             if not task.fields.get("started"):
                 self._progress.update(t.id, started=time.monotonic())
             self._progress.update(t.id, description=message)
@@ -150,8 +154,7 @@ class ProgressReporter:
 
     def _done(self, t: TaskProgress, message: str) -> None:
         if self._progress is not None:
-            task = self._progress.tasks[[x.id for x in self._progress.tasks].index(t.id)]
-            took = _spent(task)
+            took = _spent(self._task(t))
             self._progress.update(t.id, total=1, completed=1, description=message, took=took)
         elif not self.quiet and len(self._tasks) > 1:
             print(f"… {t.label}: {message}", file=self.stream, flush=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import BogbusError
-from . import atomic
+from ..io import atomic
 from .csvout import read_timetable_csv, timetable_csv
 from .csvwrite import get_dialect
 from .htmlpages import koereplan_html, posters_html

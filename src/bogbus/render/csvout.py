@@ -49,7 +49,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .csvwrite import Cell, csv_text, dict_rows, read_csv
-
 from .danish import (
     capitalise,
     date_short,

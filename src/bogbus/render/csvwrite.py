@@ -24,13 +24,13 @@ import codecs
 import csv
 import io
 import math
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import BogbusError
-from . import atomic
+from ..io import atomic
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | bool | None

@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import atomic
+from ..io import atomic
 from .csvwrite import Cell, csv_text
 from .reportcharts import all_charts
 from .reportdata import KINDS, group_plans, report_figures

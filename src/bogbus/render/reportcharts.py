@@ -69,7 +69,8 @@ def quarters_chart(doc: dict) -> bytes:
     """Visits per quarter (one bar per plan), stacked by kind."""
     groups = doc["groups"]
     kinds = _kinds_present(groups)
-    labels, stacks = [], {k: [] for k in kinds}
+    labels: list[str] = []
+    stacks: dict[str, list[int]] = {k: [] for k in kinds}
     for g in groups:
         for p in g["plans"]:
             q = quarter_text(p["quarter"]).replace(" kvartal", ". kv.").replace("..", ".")
@@ -214,8 +215,8 @@ def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
     for p in plans:
         for r in p["routes"]:
             for leg in r["legs"]:
-                key = tuple(sorted((str(leg["from"]), str(leg["to"]))))
-                legs.setdefault(key, leg)
+                a, b = str(leg["from"]), str(leg["to"])
+                legs.setdefault((a, b) if a <= b else (b, a), leg)
             served.update(v["site_id"] for v in r["visits"])
     fig = _new(7.0, 5.2)
     ax = fig.add_subplot()

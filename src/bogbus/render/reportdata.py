@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..errors import BogbusError
-from ..kpis import compute_kpis, reach
 from ..model import WEEKDAYS
+from ..plan.kpis import compute_kpis, reach
 
 SCHEMA = "bogbus.report/1"
 KINDS = ("stop", "daycare", "nursing_home", "branch")

@@ -10,10 +10,14 @@ for nursing-home residents. Plans written before this split carried one
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..model import parse_hhmm
+
 REACH_KEYS = ("children_unique", "child_visits", "residents_unique", "resident_visits")
 
 
-def reach(plan: dict) -> dict[str, int]:
+def reach(plan: dict[str, Any]) -> dict[str, int]:
     """Unique people and person-visits at daycares and nursing homes, from the routes."""
     sites = {s["id"]: s for s in plan["sites"]}
     child_visits = resident_visits = 0.0
@@ -36,10 +40,10 @@ def reach(plan: dict) -> dict[str, int]:
     }
 
 
-def compute_kpis(plan: dict) -> dict:
+def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
     """km, hours, visits by kind, people reached, energy and CO₂ from plan["routes"]."""
     sites = {s["id"]: s for s in plan["sites"]}
-    visits = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
+    visits: dict[str, int] = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
     km = drive = service_stop = duty = 0.0
     visitors = 0.0
     litres = kwh = 0.0
@@ -47,7 +51,8 @@ def compute_kpis(plan: dict) -> dict:
     for r in plan["routes"]:
         km += r["km"]
         drive += r["drive_min"]
-        duty += _minutes(r["end"]) - _minutes(r["start"])
+        if r.get("start") and r.get("end"):  # always in plan.json; hand-made dicts may lack it
+            duty += parse_hhmm(r["end"]) - parse_hhmm(r["start"])
         energy = vehicles.get(r["vehicle"], {}).get("energy", {})
         litres += r["km"] * (energy.get("litres_per_100km") or 0) / 100
         kwh += r["km"] * (energy.get("kwh_per_100km") or 0) / 100
@@ -55,7 +60,7 @@ def compute_kpis(plan: dict) -> dict:
             s = sites[v["site_id"]]
             visits[s["kind"]] = visits.get(s["kind"], 0) + 1
             if s["kind"] == "stop":
-                service_stop += _minutes(v["departure"]) - _minutes(v["arrival"])
+                service_stop += parse_hhmm(v["departure"]) - parse_hhmm(v["arrival"])
                 visitors += s.get("visitors") or 0
     co2 = plan.get("co2_factors", {})
     co2_kg = litres * co2.get("kg_per_litre", 0) + kwh * co2.get("kg_per_kwh", 0)
@@ -76,7 +81,7 @@ def compute_kpis(plan: dict) -> dict:
     }
 
 
-def upgrade_kpis(plan: dict) -> dict:
+def upgrade_kpis(plan: dict[str, Any]) -> dict[str, Any]:
     """Give a plan written before the reach split (only `children_reached` /
     `residents_reached`, both per visit) the four reach figures, from its routes; the old
     keys stay as they were. A plan that has them is returned unchanged."""
@@ -86,8 +91,3 @@ def upgrade_kpis(plan: dict) -> dict:
             kpis.setdefault(k, v)
         kpis.setdefault("route_hours", compute_kpis(plan)["route_hours"])
     return plan
-
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
