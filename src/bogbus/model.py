@@ -64,7 +64,10 @@ class Site:
     lat: float
     lon: float
     address: str = ""
-    every_weeks: int | None = None
+    # weeks between visits; 0: no rhythm (the depot, a branch that is not visited). The
+    # reader refuses values below 1 and validation requires one for stops, daycares and
+    # nursing homes, so the planner can divide by it without a guard.
+    every_weeks: int = 0
     duration_min: int = 0
     earliest: int | None = None  # minutes; None: no limit beyond the shift
     latest: int | None = None
