@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from bogbus.cli import main
 from bogbus.errors import BogbusError
+from bogbus.io.csvwrite import read_csv
 from bogbus.plan.kpis import compute_kpis
-from bogbus.render.csvwrite import read_csv
 from bogbus.render.danish import number_da
 from bogbus.render.report import CSV_COLUMNS, write_report
 from bogbus.render.reportdata import report_figures

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..errors import BogbusError
 from ..io import atomic
+from ..io.csvwrite import get_dialect
 from .csvout import read_timetable_csv, timetable_csv
-from .csvwrite import get_dialect
 from .htmlpages import koereplan_html, posters_html
 from .icsout import timetable_ics, visit_uid
 from .mapview import write_map

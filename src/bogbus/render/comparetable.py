@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .csvwrite import Cell, csv_text
+from ..io.csvwrite import Cell, csv_text
 
 # (key, label) in display order; values come from `compare.summarize`
 FIGURES: tuple[tuple[str, str], ...] = (
@@ -103,7 +103,7 @@ def to_table(doc: dict, markdown: bool = False) -> str:
 
 def to_csv(doc: dict, dialect: str | None = None) -> str:
     """Two tables separated by a blank line: figures (one column per source), then
-    per-stop changes; in the CSV `dialect` (excel default, or plain — render.csvwrite)."""
+    per-stop changes; in the CSV `dialect` (excel default, or plain — io.csvwrite)."""
     rows: list[list[Cell]] = [["figure"] + [s["source"] for s in doc["sources"]]]
     for key, _label in FIGURES:
         rows.append([key] + [s[key] for s in doc["sources"]])

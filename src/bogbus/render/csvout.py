@@ -1,6 +1,6 @@
 """`timetable.csv` for the library website: the public timetable and every dated visit.
 
-File format (the shared writer `render.csvwrite`): `excel` dialect by default — `;`
+File format (the shared writer `io.csvwrite`): `excel` dialect by default — `;`
 separated, UTF-8 with BOM, decimal comma, so a double-click opens it in Danish Excel —
 or `plain` (`,`, UTF-8 without BOM, decimal point) for machines; RFC 4180 quoting, CRLF
 line ends, one header row. Full description with examples: `docs/timetable-csv.md`.
@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .csvwrite import Cell, csv_text, dict_rows, read_csv
+from ..io.csvwrite import Cell, csv_text, dict_rows, read_csv
 from .danish import (
     capitalise,
     date_short,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..io import atomic
-from .csvwrite import Cell, csv_text
+from ..io.csvwrite import Cell, csv_text
 from .reportcharts import all_charts
 from .reportdata import KINDS, group_plans, report_figures
 from .reporthtml import report_html

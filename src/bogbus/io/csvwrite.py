@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import BogbusError
-from ..io import atomic
+from . import atomic
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | bool | None

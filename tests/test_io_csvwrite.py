@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bogbus.errors import BogbusError
-from bogbus.render.csvwrite import (
+from bogbus.io.csvwrite import (
     FORMULA_START,
     csv_text,
     format_number,
