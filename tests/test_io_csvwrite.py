@@ -68,3 +68,17 @@ def test_write_and_read_file(tmp_path):
     path = write_csv(tmp_path / "x.csv", [["id", "lon"], ["=cmd", -10.5]])
     assert path.read_bytes().startswith(b"\xef\xbb\xbfid;lon\r\n'=cmd;-10,5")
     assert read_csv(path, numeric=["lon"]) == [{"id": "=cmd", "lon": "-10.5"}]
+
+
+def test_every_csv_writer_goes_through_csvwrite():
+    """Issue 15: every CSV bogbus writes opens in Danish Excel and keeps the formula guard,
+    so no module but the reader (io/csvfile) and the writer (io/csvwrite) uses `csv`."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "bogbus"
+    allowed = {src / "io" / "csvfile.py", src / "io" / "csvwrite.py"}
+    offenders = sorted(str(p.relative_to(src)) for p in src.rglob("*.py") if p not in allowed
+                       and any(line.strip() in ("import csv", "from csv import *")
+                               or line.strip().startswith("from csv import")
+                               for line in p.read_text(encoding="utf-8").splitlines()))
+    assert offenders == [], f"write CSV with bogbus.io.csvwrite instead: {offenders}"
