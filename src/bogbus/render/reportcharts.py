@@ -211,13 +211,11 @@ def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
         sites.update({s["id"]: s for s in p["sites"]})
     coords = {sid: (float(s["lat"]), float(s["lon"])) for sid, s in sites.items()}
     legs: dict[tuple[str, str], dict] = {}
-    served: set[str] = set()
     for p in plans:
         for r in p["routes"]:
             for leg in r["legs"]:
                 a, b = str(leg["from"]), str(leg["to"])
                 legs.setdefault((a, b) if a <= b else (b, a), leg)
-            served.update(v["site_id"] for v in r["visits"])
     fig = _new(7.0, 5.2)
     ax = fig.add_subplot()
     for leg in legs.values():
@@ -235,11 +233,13 @@ def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
                    marker="s" if kind == "depot" else "o", color=CHART_KIND_COLOURS[kind],
                    edgecolor="white", linewidth=0.6, zorder=3,
                    label="Bibliotek (start)" if kind == "depot" else kind_name(kind, plural=True))
-    unserved = [coords[sid] for sid, s in sites.items()
-                if s["kind"] not in ("depot",) and sid not in served]
+    # only what a plan lists as unserved is marked (a branch the bus has no rhythm for
+    # is not a miss)
+    missed = {u["site_id"] for p in plans for u in p.get("unserved") or []}
+    unserved = [coords[sid] for sid in sorted(missed & coords.keys())]
     if unserved:
         ax.scatter([p[1] for p in unserved], [p[0] for p in unserved], s=40, marker="x",
-                   color="#c0392b", zorder=4, label="ikke besøgt")
+                   color="#c0392b", zorder=4, label="ikke planlagt")
     lats = [c[0] for c in coords.values()] or [56.0]
     mid = sum(lats) / len(lats)
     ax.set_aspect(1 / max(0.2, math.cos(math.radians(mid))))
