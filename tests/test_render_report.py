@@ -139,3 +139,13 @@ def test_hostile_scenario_names_are_plain_text(year_plans, tmp_path):
     rows = read_csv(tmp_path / "report.csv")
     assert rows[0]["scenario"] == a["scenario"] and rows[2]["scenario"] == b["scenario"]
     assert "'=HYPERLINK" in (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
+
+
+def test_map_marks_only_listed_unserved_sites(year_plans):
+    from bogbus.render.reportcharts import map_thumbnail, missed_sites
+
+    plans = copy.deepcopy(year_plans[:2])
+    assert missed_sites(plans) == []  # sites without visits but not unserved are no miss
+    plans[1]["unserved"] = [{"site_id": "D02", "date": "2027-05-03", "reason": "x"}]
+    assert missed_sites(plans) == ["D02"]
+    assert map_thumbnail(plans).startswith(b"\x89PNG")

@@ -203,6 +203,11 @@ def _leg_points(leg: dict, coords: dict[str, tuple[float, float]]
     return [a, b] if a and b else []
 
 
+def missed_sites(plans: Sequence[dict]) -> list[str]:
+    """Site ids some plan lists in `unserved` (what the map marks with a red cross)."""
+    return sorted({u["site_id"] for p in plans for u in p.get("unserved") or []})
+
+
 def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
     """Sites (coloured by kind, the depot black) and every leg the plans drive, on an
     equirectangular projection corrected for latitude; no tiles, no network."""
@@ -235,8 +240,7 @@ def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
                    label="Bibliotek (start)" if kind == "depot" else kind_name(kind, plural=True))
     # only what a plan lists as unserved is marked (a branch the bus has no rhythm for
     # is not a miss)
-    missed = {u["site_id"] for p in plans for u in p.get("unserved") or []}
-    unserved = [coords[sid] for sid in sorted(missed & coords.keys())]
+    unserved = [coords[sid] for sid in missed_sites(plans) if sid in coords]
     if unserved:
         ax.scatter([p[1] for p in unserved], [p[0] for p in unserved], s=40, marker="x",
                    color="#c0392b", zorder=4, label="ikke planlagt")
