@@ -8,13 +8,14 @@ separate step (`plan_sources`) that runs them in parallel processes.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, Sequence
+
+from .io.csvfile import SafeCsvWriter
 
 SCHEMA = "bogbus.compare/1"
 
@@ -257,7 +258,7 @@ def to_csv(doc: dict) -> str:
     """Two tables separated by a blank line: figures (one column per source), then
     per-stop changes."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = SafeCsvWriter(buf, lineterminator="\n")  # names come from data: no formulas
     w.writerow(["figure"] + [s["source"] for s in doc["sources"]])
     for key, _label in FIGURES:
         w.writerow([key] + ["" if s[key] is None else s[key] for s in doc["sources"]])

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .calendar import week_index, weekday_key
 from .errors import BogbusError
+from .io.files import MAX_PLAN_BYTES, read_input_text
 from .kpis import compute_kpis
 from .model import WEEKDAYS, Instance, hhmm
 from .planschema import plan_structure_problems
@@ -189,8 +190,13 @@ def write_json_atomic(data: dict, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
+            json.dump(data, fh, ensure_ascii=False, indent=1, allow_nan=False)
             fh.write("\n")
+        # mkstemp creates 0600; plan.json is read by colleagues and web servers like
+        # the timetables beside it, so it gets the umask's mode as they do
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -198,15 +204,23 @@ def write_json_atomic(data: dict, path: Path) -> Path:
     return path
 
 
+def _no_constant(name: str) -> float:
+    """NaN and Infinity are not JSON; a plan holding them was not written by bogbus."""
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def read_plan(path: Path) -> dict:
     """Load a plan file, with a clear error when it is not one."""
     path = Path(path)
+    if not os.path.lexists(path):
+        raise BogbusError(f"{path}: no such plan file — run `bogbus plan` first")
+    text = read_input_text(path, MAX_PLAN_BYTES, "plan file")
     try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BogbusError(f"{path}: no such plan file — run `bogbus plan` first") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        plan = json.loads(text, parse_constant=_no_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
         raise BogbusError(f"{path}: not a readable plan.json ({exc})") from None
+    except RecursionError:  # [[[[… 100,000 deep: no plan nests more than a few levels
+        raise BogbusError(f"{path}: not a plan.json (nested far too deep)") from None
     if not isinstance(plan, dict) or plan.get("schema") != SCHEMA:
         raise BogbusError(f"{path}: not a bogbus plan (expected \"schema\": \"{SCHEMA}\")")
     problems = plan_structure_problems(plan)

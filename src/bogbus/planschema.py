@@ -118,4 +118,24 @@ def plan_structure_problems(plan: Any, limit: int = 12) -> list[str]:
                 walk(item, sub, f"{path}[{i}]")
 
     walk(plan, PLAN, "plan")
+    if not out:
+        out += _period_problems(plan)
     return out
+
+
+def _period_problems(plan: dict) -> list[str]:
+    """The quarter must be a real quarter and the period exactly its days: every
+    renderer dates its pages from these two, so a plan saying 2027Q9 is refused by all
+    commands alike, not only by `check`."""
+    from .calendar import parse_quarter
+    from .errors import BogbusError
+
+    try:
+        period = parse_quarter(plan["quarter"])
+    except BogbusError as exc:
+        return [f"plan.quarter: {exc}"]
+    p = plan["period"]
+    if (p["start"], p["end"]) != (period.start.isoformat(), period.end.isoformat()):
+        return [f"plan.period: {p['start']} – {p['end']} is not the quarter {period.quarter} "
+                f"({period.start} – {period.end})"]
+    return []

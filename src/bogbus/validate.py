@@ -23,6 +23,12 @@ from .model import KINDS, WEEKDAYS, Settings, Site, Vehicle, hhmm
 MAX_KM_FROM_DEPOT = 150.0
 FREQUENCY_KINDS = ("stop", "daycare", "nursing_home")  # must say how often they are visited
 _COUNTS = ("visitors", "children", "residents", "crates")
+# Upper bounds of the numbers in a sites.csv row (see docs/promises.md).
+MAX_EVERY_WEEKS = 13        # the bus comes at least once in a quarter
+MAX_DURATION_MIN = 12 * 60
+MAX_COUNT = 100_000         # visitors, children, residents per visit
+MAX_CRATES = 1000
+MAX_PRIORITY = 1000
 
 
 def line_of(lines: Mapping[str, int], path: str) -> int | None:
@@ -120,6 +126,28 @@ def _check_site_structure(rep: _Report, s: Site, settings: Settings | None) -> N
                          f"use one of: {', '.join(known)} (separate several with |)")
 
 
+def _check_ranges(rep: _Report, s: Site) -> None:
+    """Every number of a row inside the range a bookmobile can mean: a typo such as
+    1e308 visitors or every_weeks 1000000 must be a message, not a hang or nonsense."""
+    checks = [("every_weeks", s.every_weeks, 1, MAX_EVERY_WEEKS,
+               "write 1 for weekly, 2 for every other week … up to 13 (once a quarter)"),
+              ("duration_min", s.duration_min, 0, MAX_DURATION_MIN,
+               "write the minutes the bus stays per visit, e.g. 45"),
+              ("priority", s.priority, -MAX_PRIORITY, MAX_PRIORITY,
+               f"write a small whole number, e.g. 1 (at most {MAX_PRIORITY})")]
+    checks += [(c, getattr(s, c), 0, MAX_COUNT,
+                f"write how many per visit, e.g. 12 (at most {MAX_COUNT:,})")
+               for c in _COUNTS if c != "crates"]
+    checks.append(("crates", s.crates, 0, MAX_CRATES, "write the crates per visit, e.g. 2"))
+    for column, value, lo, hi, fix in checks:
+        # values below the range (0 or negative) have their own messages elsewhere
+        if value is None or (s.kind == "depot" and column == "every_weeks"):
+            continue
+        if value > hi or (column == "priority" and value < lo):
+            rep.site(s, column, f"{column} is {value:g}, outside {lo:g}..{hi:g}"
+                     + (" (a quarter has 13 weeks)" if column == "every_weeks" else ""), fix)
+
+
 def check_structure(sites: Sequence[Site], settings: Settings | None,
                     where: Where = Where()) -> list[Problem]:
     """Problems that make the data unusable as a whole: ids, kinds, depot, names."""
@@ -132,6 +160,7 @@ def check_structure(sites: Sequence[Site], settings: Settings | None,
         else:
             first_row[s.id] = s.row
         _check_site_structure(rep, s, settings)
+        _check_ranges(rep, s)
     if settings is None:
         return rep.problems
     by_id = {s.id: s for s in sites}

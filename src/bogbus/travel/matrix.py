@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 
+from ..io.files import MAX_PLAN_BYTES, InputFileError, read_input
 from ..errors import BogbusError, InputError, Problem
 from ..io.csvfile import parse_csv, parse_number
 from ..model import Instance
@@ -124,10 +125,10 @@ def matrix_travel(instance: Instance) -> TravelMatrix:
     path = option_path(instance, "file")
     shown = str(options.get("file"))
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BogbusError(f"settings.yaml: travel.file {shown!r} cannot be read "
-                          f"({exc.strerror}; looked for {path})") from None
+        data = read_input(path, MAX_PLAN_BYTES, "travel matrix")
+    except InputFileError as exc:
+        raise BogbusError(f"settings.yaml: travel.file {shown!r}: {exc.reason} "
+                          f"(looked for {path})") from None
     is_json = path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{"
     pairs, problems = _read_osrm(data, shown) if is_json else _read_csv(data, shown)
     ids = [s.id for s in instance.sites]
