@@ -126,3 +126,15 @@ class Calendar:
 def build_calendar(period: Period, country: str | None, closures: tuple[Closure, ...]) -> Calendar:
     inside = tuple(c for c in closures if c.end >= period.start and c.start <= period.end)
     return Calendar(period, public_holidays(country, period), inside)
+
+
+def no_service_problem(settings, cal: Calendar) -> str | None:
+    """Why no vehicle can run on any day of the quarter (closures and holidays cover
+    every shift day), or None. Planning such a quarter can only drop every visit, so
+    the planner says this up front instead of listing each stop as a failure."""
+    if any(cal.service_dates(v) for v in settings.vehicles):
+        return None
+    reasons = sorted({c.reason or f"{c.start}–{c.end}" for c in cal.closures
+                      if c.start <= cal.period.end and c.end >= cal.period.start})
+    return (f"no vehicle can run on any day of {cal.period.quarter}: every shift day is a "
+            f"holiday or closure ({', '.join(reasons) or 'holidays'})")

@@ -29,6 +29,9 @@ MAX_DURATION_MIN = 12 * 60
 MAX_COUNT = 100_000         # visitors, children, residents per visit
 MAX_CRATES = 1000
 MAX_PRIORITY = 1000
+# The largest data folder the planner is measured to handle within its time limit and
+# a few hundred MB (docs/promises.md); beyond it a plan would run for hours.
+MAX_SITES = 300
 
 
 def line_of(lines: Mapping[str, int], path: str) -> int | None:
@@ -152,6 +155,12 @@ def check_structure(sites: Sequence[Site], settings: Settings | None,
                     where: Where = Where()) -> list[Problem]:
     """Problems that make the data unusable as a whole: ids, kinds, depot, names."""
     rep = _Report(where)
+    if len(sites) > MAX_SITES:
+        rep.problems.append(Problem(
+            where.sites_file, f"the file has {len(sites):,} sites; bogbus plans at most "
+            f"{MAX_SITES} sites (depot, stops and institutions) per data folder",
+            "split the area into several data folders (one per bus or district) and plan "
+            "each on its own", row=where.header_row))
     first_row: dict[str, int | None] = {}
     for s in sites:
         if s.id in first_row:
@@ -227,6 +236,15 @@ def _check_window(rep: _Report, s: Site) -> bool:
 
 def _check_grid(rep: _Report, s: Site, settings: Settings) -> None:
     step, t = settings.round_to_min, s.fixed_time
+    e, l = s.earliest, s.latest
+    if s.kind == "stop" and t is None and e is not None and l is not None and step > 1 \
+            and l - e >= s.duration_min:
+        first = -(-e // step) * step  # the first grid time at or after earliest
+        if first + s.duration_min > l:  # public arrivals are on the grid: none fits
+            rep.site(s, "earliest", f"no arrival on the {step}-minute timetable grid fits the "
+                     f"window {_window(s)} with a {s.duration_min}-min stay",
+                     "widen the window, or set timetable.round_to_min in settings.yaml to a "
+                     "finer grid, e.g. 5")
     if t is not None and step > 1 and t % step:
         down = t - t % step
         rep.site(s, "fixed_time", f"fixed_time {hhmm(t)} is not on the {step}-minute "

@@ -17,7 +17,9 @@ import time
 from datetime import date
 from typing import Callable
 
-from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
+from ..calendar import (Calendar, Period, build_calendar, no_service_problem, week_index,
+                        weekday_key)
+from ..errors import InputError, Problem
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
 from .daymodel import DayNode, DayProblem, solve_day
@@ -80,8 +82,13 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
     seed = st.seed if seed is None else seed
     t0 = time.perf_counter()
-    travel = build_travel(instance)
     cal = build_calendar(period, st.holidays, st.closures)
+    closed = no_service_problem(st, cal)
+    if closed:
+        raise InputError([Problem(f"{instance.source} (settings.yaml)", closed,
+                                  "shorten calendar.closures or plan another quarter",
+                                  column="calendar.closures")])
+    travel = build_travel(instance)
 
     say(f"timetable for {len(instance.stops)} public stops")
     budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))
