@@ -493,3 +493,98 @@ def test_ctrl_c_and_sigterm_stop_promptly_with_nothing_written(tmp_path, sig, co
     assert time.perf_counter() - t0 < 20
     assert "Traceback" not in err
     assert tree(tmp_path) == before  # no out/, no maps/, no temporary files
+
+
+# ------------------------------------------------------------------ all or nothing
+def _plan_tiny(work: Path, *extra: str):
+    return run(["plan", "data", "--quarter", "2027Q1", "--time-limit", "1", "--out", "out",
+                *extra])
+
+
+@pytest.fixture
+def tiny_work(tmp_path, monkeypatch):
+    tiny(tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"),
+                                     KeyboardInterrupt(), RuntimeError("renderer bug")],
+                         ids=["disk-full", "ctrl-c", "bug"])
+def test_a_run_failing_while_rendering_leaves_the_previous_set_untouched(tiny_work,
+                                                                        monkeypatch, failure):
+    first = _plan_tiny(tiny_work)
+    assert first.exit_code == 0, first.output
+    before = tree(tiny_work)
+    assert "out/plan.json" in before and "maps" in before
+
+    import bogbus.render as render
+
+    def broken(*args, **kwargs):
+        raise failure
+    monkeypatch.setattr(render, "write_map", broken)  # fails after the timetables
+    res = _plan_tiny(tiny_work, "--seed", "7")
+    assert "Traceback" not in res.output
+    if isinstance(failure, OSError):
+        assert res.exit_code == 1 and "No space left" in res.output
+    elif isinstance(failure, KeyboardInterrupt):
+        assert res.exit_code == 130
+    else:
+        assert res.exit_code != 0
+    assert tree(tiny_work) == before  # same plan.json, posters, map; no staging leftovers
+
+
+def test_a_failed_first_run_leaves_no_folder_behind(tiny_work, monkeypatch):
+    import bogbus.render as render
+
+    before = tree(tiny_work)
+    monkeypatch.setattr(render, "write_map", lambda *a, **k: (_ for _ in ()).throw(
+        OSError(28, "No space left on device")))
+    res = run(["plan", "data", "--quarter", "2027Q1", "--time-limit", "1",
+               "--out", "deep/er/out"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert tree(tiny_work) == before  # not even the empty folders deep/er or maps/
+
+
+def test_a_new_set_replaces_the_old_one_but_keeps_the_users_files(tiny_work):
+    assert _plan_tiny(tiny_work).exit_code == 0
+    out = tiny_work / "out"
+    (out / "poster-S99.pdf").write_bytes(b"old poster of a closed stop")
+    manifest = out / ".bogbus-outputs"
+    manifest.write_text(manifest.read_text() + "poster-S99.pdf\n")
+    (out / "noter.txt").write_text("the planner's own notes")
+    res = _plan_tiny(tiny_work, "--no-render")
+    assert res.exit_code == 0, res.output
+    assert not (out / "poster-S99.pdf").exists()  # the stale poster went with its set
+    assert not (out / "poster-S01.pdf").exists()  # --no-render: no poster of an older plan
+    assert (out / "noter.txt").read_text() == "the planner's own notes"
+    assert (out / "plan.json").exists()
+
+
+def test_timetable_for_one_stop_keeps_the_rest_of_the_set(tiny_work):
+    assert _plan_tiny(tiny_work).exit_code == 0
+    before = set(tree(tiny_work / "out"))
+    res = run(["timetable", "out/plan.json", "--stop", "S01", "--format", "pdf"])
+    assert res.exit_code == 0, res.output
+    assert set(tree(tiny_work / "out")) == before
+
+
+def test_plan_json_mode_follows_the_umask_like_the_other_outputs(tiny_work):
+    old = os.umask(0o022)
+    try:
+        assert _plan_tiny(tiny_work).exit_code == 0
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tiny_work / "out").iterdir()}
+    assert modes["plan.json"] == 0o644, modes
+    assert set(modes.values()) == {0o644}, modes
+
+
+def test_plan_prints_the_settings_warnings_validate_prints(tiny_work):
+    p = tiny_work / "data" / "settings.yaml"
+    p.write_text(p.read_text().replace("crate_capacity: 10", "crate_capacity: 10\n"
+                                       "    max_km_per_dy: 150"))
+    val = run(["validate", "data"])
+    res = _plan_tiny(tiny_work, "--no-render")
+    assert "max_km_per_dy" in val.output
+    assert res.exit_code == 0 and "warning:" in res.output and "max_km_per_dy" in res.output

@@ -104,6 +104,7 @@ def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: f
     from .calendar import next_quarter
     from .check import check_plan
     from .io import load_source_warned
+    from .io.outputset import OutputSet
     from .outputs import check_out_dir
     from .plan import build_plan, read_plan, write_json_atomic
     from .solve import plan_quarter
@@ -130,22 +131,20 @@ def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: f
             click.echo(f"  {v}", err=True)
         raise BogbusError(f"internal error: the plan broke {len(violations)} rule(s); "
                           "nothing written — please report this with the data")
-    path = write_json_atomic(data, out / "plan.json")
-    written = [path]
-    if not no_render:
-        written += _render(data, out, Path("maps") / f"{name}.html")
+    with OutputSet() as outputs:  # all or nothing: staged, then published together
+        stage = outputs.stage_dir(out, prune=True)  # the new set replaces the old
+        write_json_atomic(data, stage / "plan.json")
+        if not no_render:
+            from .render import write_map, write_timetables
+
+            write_timetables(data, stage)
+            write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
+        written = outputs.publish()
+    path = out / "plan.json"
     _summary(data)
     click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
                                   len(written) > 1 else ""))
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
-
-
-def _render(data: dict, out: Path, map_path: Path) -> list[Path]:
-    from .render import write_map, write_timetables
-
-    paths = list(write_timetables(data, out))
-    paths.append(write_map(data, map_path))
-    return paths
 
 
 def _summary(data: dict) -> None:
@@ -260,7 +259,7 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
     from .calendar import next_quarter
     from .compare import compare_plans, plan_sources, render
     from .io import load_source
-
+    from .io.outputset import OutputSet
     from .outputs import check_out_dir, check_out_file
 
     for src in sources:  # all input problems before any planning
@@ -275,22 +274,25 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
                          progress=_progress)
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
-    if plans_dir:
-        from .plan import write_json_atomic
-
-        for i, p in enumerate(plans):
-            path = Path(plans_dir) / output_name(f"{i + 1}-{p['scenario']}") / "plan.json"
-            click.echo(f"wrote {write_json_atomic(p, path)}", err=True)
-    if map_file:
-        from .render.comparemap import write_compare_map
-
-        click.echo(f"wrote {write_compare_map(plans, labels, Path(map_file))}", err=True)
     text = render(doc, fmt)
-    if out_file:
-        from .render.atomic import write_text
+    with OutputSet() as outputs:  # the saved plans, map and comparison: all or none
+        if plans_dir:
+            from .plan import write_json_atomic
 
-        click.echo(f"wrote {write_text(Path(out_file), text)}")
-    else:
+            for i, p in enumerate(plans):
+                final = Path(plans_dir) / output_name(f"{i + 1}-{p['scenario']}")
+                write_json_atomic(p, outputs.stage_dir(final, prune=True) / "plan.json")
+        if map_file:
+            from .render.comparemap import write_compare_map
+
+            write_compare_map(plans, labels, outputs.stage_file(map_file))
+        if out_file:
+            from .render.atomic import write_text
+
+            write_text(outputs.stage_file(out_file), text)
+        for path in outputs.publish():
+            click.echo(f"wrote {path}", err=path != Path(out_file or ""))
+    if not out_file:
         click.echo(text, nl=False)
 
 
@@ -304,6 +306,7 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
 def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               out_dir: str | None) -> None:
     """Timetables from a plan: posters, køreplan, CSV and ICS."""
+    from .io.outputset import OutputSet
     from .outputs import check_out_dir
     from .plan import read_plan
     from .render import write_timetables
@@ -312,8 +315,10 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
     if stop_id and stop_id not in {s["site_id"] for s in data.get("stop_timetable", [])}:
         raise BogbusError(f"--stop {stop_id}: not a public stop with a timetable in this plan")
     out = check_out_dir(out_dir if out_dir else Path(plan_file).parent, "--out")
-    paths = write_timetables(data, out, formats=fmt or ("pdf", "html", "csv", "ics"),
-                             stop=stop_id)
+    with OutputSet() as outputs:  # all files or none
+        write_timetables(data, outputs.stage_dir(out),
+                         formats=fmt or ("pdf", "html", "csv", "ics"), stop=stop_id)
+        paths = outputs.publish()
     for p in paths:
         click.echo(f"wrote {p}")
 
