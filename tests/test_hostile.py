@@ -39,6 +39,7 @@ vehicles:
     energy: {litres_per_100km: 30}
 calendar:
   holidays: DK
+  closures: [{start: 2027-02-15, end: 2027-02-19, reason: Vinterferie}]
 travel: {model: greatcircle, circuity: 1.3, speed_kmh: 50}
 solver: {time_limit_s: 1, seed: 0}
 """
@@ -229,6 +230,10 @@ DATA_CASES: list[tuple[str, Callable[[Path], None], tuple[str, ...]]] = [
     ("priority-huge", _cell("S01", "priority", "1e12"), ("sites.csv", "priority")),
     ("lat-1e308", _cell("S01", "lat", "1e308"), ("sites.csv", "row 3", "lat")),
     ("ten-thousand-sites", _many_sites(10_000), ("sites.csv", "10,044 sites", "at most")),
+    ("too-many-stop-slots", _settings(lambda t: t.replace("calendar:", "".join(
+        f"  - name: bus{k}\n    shifts: {{mon: \"08:30-16:30\", tue: \"08:30-16:30\", "
+        f"wed: \"10:00-19:30\", thu: \"08:30-16:30\", fri: \"08:30-14:30\"}}\n"
+        for k in range(2, 5)) + "calendar:", 1)), ("sites.csv", "slots", "measured")),
 ]
 
 
@@ -588,3 +593,142 @@ def test_plan_prints_the_settings_warnings_validate_prints(tiny_work):
     res = _plan_tiny(tiny_work, "--no-render")
     assert "max_km_per_dy" in val.output
     assert res.exit_code == 0 and "warning:" in res.output and "max_km_per_dy" in res.output
+
+
+# ------------------------------------------------- check verifies what is printed
+def _entry(d: dict, sid: str) -> dict:
+    return next(e for e in d["stop_timetable"] if e["site_id"] == sid)
+
+
+def _shift_hour(d: dict) -> None:
+    e = _entry(d, "S01")
+    e["arrival"], e["departure"] = "17:00", "17:30"
+
+
+def _past_latest(d: dict) -> None:
+    e = _entry(d, "S01")
+    e["arrival"], e["departure"] = "18:45", "19:15"
+
+
+def _weekday(d: dict) -> None:
+    _entry(d, "S01")["weekday"] = "thu"
+
+
+def _delete_entry(d: dict) -> None:
+    d["stop_timetable"] = [e for e in d["stop_timetable"] if e["site_id"] != "S02"]
+
+
+def _add_entry(d: dict) -> None:
+    extra = json.loads(json.dumps(_entry(d, "S02")))
+    extra["site_id"] = "DEPOT"
+    d["stop_timetable"].append(extra)
+
+
+def _duplicate_entry(d: dict) -> None:
+    d["stop_timetable"].append(json.loads(json.dumps(_entry(d, "S02"))))
+
+
+def _drop_date(d: dict) -> None:
+    _entry(d, "S01")["dates"].pop(3)
+
+
+def _add_date(d: dict) -> None:
+    _entry(d, "S02")["dates"].append("2027-03-31")
+
+
+def _skip_reason(d: dict) -> None:
+    _entry(d, "S01")["skipped"][0]["reason"] = "Sygdom"
+
+
+def _skip_to_date(d: dict) -> None:
+    e = _entry(d, "S01")
+    e["dates"].append(e["skipped"].pop()["date"])
+
+
+def _vehicle(d: dict) -> None:
+    _entry(d, "S01")["vehicle"] = "ghost"
+
+
+def _rename_site(d: dict) -> None:
+    next(s for s in d["sites"] if s["id"] == "S01")["name"] = "Et andet sted"
+
+
+def _move_site(d: dict) -> None:
+    next(s for s in d["sites"] if s["id"] == "S02")["address"] = "Fake Street 1"
+
+
+def _contact(d: dict) -> None:
+    d["library"]["name"] = "Et andet bibliotek"
+
+
+def _no_sha(d: dict) -> None:
+    del d["inputs_sha256"]
+
+
+def _served_as_unserved(d: dict) -> None:
+    d["unserved"].append({"site_id": "S01", "date": None, "reason": "lukket"})
+
+
+def _served_as_unserved_dated(d: dict) -> None:
+    d["unserved"].append({"site_id": "S02", "date": d["stop_timetable"][1]["dates"][0],
+                          "reason": "lukket"})
+
+
+PRINTED_CASES = [
+    ("timetable-hour-later", _shift_hour, "[timetable]"),
+    ("timetable-past-latest", _past_latest, "latest"),
+    ("timetable-weekday", _weekday, "[timetable]"),
+    ("timetable-entry-deleted", _delete_entry, "missing from stop_timetable"),
+    ("timetable-entry-added", _add_entry, "[timetable]"),
+    ("timetable-entry-twice", _duplicate_entry, "twice"),
+    ("timetable-date-dropped", _drop_date, "[timetable]"),
+    ("timetable-date-added", _add_date, "[timetable]"),
+    ("timetable-skip-reason", _skip_reason, "Sygdom"),
+    ("timetable-skipped-listed", _skip_to_date, "[timetable]"),
+    ("timetable-vehicle", _vehicle, "ghost"),
+    ("stored-site-renamed", _rename_site, "Et andet sted"),
+    ("stored-site-address", _move_site, "address"),
+    ("stored-library-name", _contact, "library"),
+    ("served-listed-unserved", _served_as_unserved, "[unserved]"),
+    ("served-listed-unserved-dated", _served_as_unserved_dated, "[unserved]"),
+]
+
+
+@pytest.mark.parametrize("case_id,edit,names", PRINTED_CASES, ids=[c[0] for c in PRINTED_CASES])
+def test_check_rejects_a_plan_that_would_print_what_it_did_not_verify(work, tiny_plan, case_id,
+                                                                      edit, names):
+    data = json.loads(tiny_plan.read_text(encoding="utf-8"))
+    assert run(["check", str(tiny_plan)]).exit_code == 0  # the plan itself is fine
+    edit(data)
+    (work / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    before = tree(work)
+    res = run(["check", "bad.json"])  # against the data folder the plan names
+    assert_clean(res, 1, (names,))
+    assert tree(work) == before
+
+
+def test_check_without_inputs_sha256_against_changed_data_fails(work, tiny_plan):
+    data = json.loads(tiny_plan.read_text(encoding="utf-8"))
+    del data["inputs_sha256"]
+    (work / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    changed = shutil.copytree(Path(data["data"]), work / "changed")
+    p = changed / "settings.yaml"
+    p.write_text(p.read_text() + "# edited\n")
+    res = run(["check", "bad.json", "changed"])
+    assert_clean(res, 1, ("inputs_sha256",))
+
+
+def test_check_of_a_plan_against_other_data_is_a_clean_message(work, tiny_plan):
+    res = run(["check", str(tiny_plan), str(ROOT / "scenarios" / "close-three-stops.yaml")])
+    assert_clean(res, 1, ("other data",))
+    assert "KeyError" not in res.output
+
+
+def test_check_against_data_missing_a_visited_stop_is_a_clean_message(work, tiny_plan):
+    other = tiny(work / "other")
+    p = other / "sites.csv"
+    p.write_text("\n".join(x for x in p.read_text().splitlines() if not x.startswith("S02"))
+                 + "\n")
+    res = run(["check", str(tiny_plan), "other"])
+    assert_clean(res, 1, ("S02",))
+    assert "KeyError" not in res.output

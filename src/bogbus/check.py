@@ -11,10 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from types import SimpleNamespace
+
 from .calendar import build_calendar, parse_quarter, week_index, weekday_key
 from .kpis import compute_kpis
 from .model import WEEKDAYS, Closure, Instance, Site, parse_hhmm
 from .plan import _site_entry, _vehicle_entry
+from .check_printed import check_stop_timetable, check_stored_data, check_unserved_honest
 from .travel import build_travel
 from .travel.greatcircle import greatcircle_matrix
 
@@ -80,6 +83,11 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
         cal = build_calendar(period, None, closures)
         cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
                              for h in plan["calendar"]["holidays"]})
+    ctx = SimpleNamespace(sites=sites, vehicles=vehicles, round_to_min=step, period=period,
+                          calendar=cal)
+    report = SimpleNamespace(add=bad)
+    if not check_stored_data(plan, instance, report):
+        return out  # a plan of other data: said once, not as a hundred route errors
     travel = _travel_for(plan, instance)
     tindex = travel.index() if travel else {}
 
@@ -125,7 +133,7 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
             if (leg["from"], leg["to"]) != (chain[i], chain[i + 1]):
                 bad("legs", f"leg {i} is {leg['from']}→{leg['to']}, expected "
                             f"{chain[i]}→{chain[i + 1]}", day_s)
-            elif travel is not None:
+            elif travel is not None and leg["from"] in tindex and leg["to"] in tindex:
                 km, mins = travel.leg(leg["from"], leg["to"])
                 if abs(km - leg["km"]) > 0.05 or mins != leg["min"]:
                     bad("legs", f"leg {leg['from']}→{leg['to']} says {leg['km']} km/{leg['min']} "
@@ -243,6 +251,8 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
                     bad("spacing", f"last visit {ds[-1]} leaves more than {n} weeks uncovered",
                         ds[-1].isoformat(), sid)
 
+    check_stop_timetable(plan, ctx, report)  # what posters, CSV and ICS print
+    check_unserved_honest(plan, ctx, report)
     kp = compute_kpis(plan) if "sites" in plan else None
     if kp:
         for k in ("km_total", "drive_hours", "public_service_hours", "visits",

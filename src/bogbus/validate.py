@@ -32,6 +32,11 @@ MAX_PRIORITY = 1000
 # The largest data folder the planner is measured to handle within its time limit and
 # a few hundred MB (docs/promises.md); beyond it a plan would run for hours.
 MAX_SITES = 300
+# The timetable search tries each public stop on each allowed (vehicle, weekday, week
+# phase); its first construction is not bounded by the time limit and grows with these
+# options. Measured on a 2-core machine under load: Randers 170 options ~35 s (unloaded),
+# 40 stops/1 bus 415 options 142 s, 40 stops/2 buses 950 options not done in 6 minutes.
+MAX_STOP_OPTIONS = 500
 
 
 def line_of(lines: Mapping[str, int], path: str) -> int | None:
@@ -388,6 +393,31 @@ def _check_vehicles(rep: _Report, settings: Settings) -> None:
                         f"{b.minutes} minutes")
 
 
+def stop_options(sites: Sequence[Site], settings: Settings) -> int:
+    """How many (stop, vehicle, weekday, week phase) slots the timetable search weighs."""
+    n = 0
+    for s in sites:
+        if s.kind != "stop":
+            continue
+        for v in _vehicles_for(s, settings):
+            days = [d for d in s.days if d in v.shifts and (not s.fixed_day or d == s.fixed_day)]
+            n += len(days) * min(max(s.every_weeks or 1, 1), MAX_EVERY_WEEKS)
+    return n
+
+
+def _check_size(rep: _Report, sites: Sequence[Site], settings: Settings) -> None:
+    n = stop_options(sites, settings)
+    if n > MAX_STOP_OPTIONS:
+        stops = sum(s.kind == "stop" for s in sites)
+        rep.problems.append(Problem(
+            rep.where.sites_file, f"{stops} public stops on {len(settings.vehicles)} "
+            f"vehicle(s) give {n:,} (stop, vehicle, weekday, week) slots to weigh; bogbus is "
+            f"measured to plan up to {MAX_STOP_OPTIONS} in minutes (Randers: 170) and would "
+            "run for a very long time", "narrow the days or vehicles columns of the stops, "
+            "or split the data into one folder per bus or district",
+            row=rep.where.header_row, column="days"))
+
+
 def check_plausibility(sites: Sequence[Site], settings: Settings | None,
                        where: Where = Where()) -> list[Problem]:
     """Problems that make a plan impossible or look like typos in otherwise readable data."""
@@ -410,6 +440,7 @@ def check_plausibility(sites: Sequence[Site], settings: Settings | None,
         _check_distance(rep, s, settings, depot)
         _check_amounts(rep, s, settings)
     if settings is not None:
+        _check_size(rep, sites, settings)
         _check_vehicles(rep, settings)
         for i, c in enumerate(settings.closures):
             if c.end < c.start:
