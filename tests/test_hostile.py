@@ -732,3 +732,50 @@ def test_check_against_data_missing_a_visited_stop_is_a_clean_message(work, tiny
     res = run(["check", str(tiny_plan), "other"])
     assert_clean(res, 1, ("S02",))
     assert "KeyError" not in res.output
+
+
+# ----------------------------------------------------------------- travel matrices
+def _matrix_rows(bad: str | None = None) -> str:
+    ids = ["DEPOT", "S01", "S02"]
+    rows = ["from,to,km,minutes"]
+    for a in ids:
+        for b in ids:
+            if a != b:
+                rows.append(f"{a},{b},12.5,17")
+    if bad is not None:
+        rows[2] = bad
+    return "\n".join(rows) + "\n"
+
+
+MATRIX_CASES = [
+    ("km-1e308", "matrix.csv", _matrix_rows("DEPOT,S02,1e308,17"), ("matrix.csv", "row 3", "km")),
+    ("minutes-nan", "matrix.csv", _matrix_rows("DEPOT,S02,12,nan"), ("matrix.csv", "minutes")),
+    ("osrm-deep", "matrix.json", "[" * 50_000 + "]" * 50_000, ("matrix.json", "deep")),
+    ("osrm-nan", "matrix.json", json.dumps({"ids": ["DEPOT", "S01", "S02"],
+                                            "durations": [[0, 1, 1], [1, 0, float("nan")],
+                                                          [1, 1, 0]],
+                                            "distances": [[0, 1, 1], [1, 0, 1], [1, 1, 0]]}),
+     ("matrix.json", "[1][2]")),
+    ("osrm-true", "matrix.json", json.dumps({"ids": ["DEPOT", "S01", "S02"],
+                                             "durations": [[0, True, 1], [1, 0, 1], [1, 1, 0]],
+                                             "distances": [[0, 1, 1], [1, 0, 1], [1, 1, 0]]}),
+     ("matrix.json", "[0][1]")),
+    ("matrix-fifo", "matrix.csv", None, ("travel.file", "named pipe")),
+]
+
+
+@pytest.mark.parametrize("case_id,name,text,names", MATRIX_CASES,
+                         ids=[c[0] for c in MATRIX_CASES])
+def test_bad_travel_matrices_are_clean_errors(tiny_work, case_id, name, text, names):
+    data = tiny_work / "data"
+    p = data / "settings.yaml"
+    p.write_text(p.read_text().replace("travel: {model: greatcircle, circuity: 1.3, speed_kmh: 50}",
+                                       f"travel: {{model: matrix, file: {name}}}"))
+    if text is None:
+        os.mkfifo(data / name)
+    else:
+        (data / name).write_text(text, encoding="utf-8")
+    before = tree(tiny_work)
+    res = _plan_tiny(tiny_work)
+    assert_clean(res, 1, names)
+    assert tree(tiny_work) == before
