@@ -230,6 +230,9 @@ DATA_CASES: list[tuple[str, Callable[[Path], None], tuple[str, ...]]] = [
     ("priority-huge", _cell("S01", "priority", "1e12"), ("sites.csv", "priority")),
     ("lat-1e308", _cell("S01", "lat", "1e308"), ("sites.csv", "row 3", "lat")),
     ("ten-thousand-sites", _many_sites(10_000), ("sites.csv", "10,044 sites", "at most")),
+    ("thousand-vehicles", _settings(lambda t: t.replace("calendar:", "".join(
+        f"  - name: bus{k}\n    shifts: {{mon: \"08:30-16:30\"}}\n"
+        for k in range(2, 1001)) + "calendar:", 1)), ("settings.yaml", "vehicles", "at most")),
     ("too-many-stop-slots", _settings(lambda t: t.replace("calendar:", "".join(
         f"  - name: bus{k}\n    shifts: {{mon: \"08:30-16:30\", tue: \"08:30-16:30\", "
         f"wed: \"10:00-19:30\", thu: \"08:30-16:30\", fri: \"08:30-14:30\"}}\n"

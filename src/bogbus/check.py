@@ -253,7 +253,11 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
 
     check_stop_timetable(plan, ctx, report)  # what posters, CSV and ICS print
     check_unserved_honest(plan, ctx, report)
-    kp = compute_kpis(plan) if "sites" in plan else None
+    stored = {x["id"] for x in plan.get("sites", [])}
+    unknown = sorted({v["site_id"] for r in plan["routes"] for v in r["visits"]} - stored)
+    if unknown:  # the figures are sums over the stored sites: they cannot be re-derived
+        bad("kpis", f"routes visit site(s) the plan does not store: {', '.join(unknown[:10])}")
+    kp = compute_kpis(plan) if "sites" in plan and not unknown else None
     if kp:
         for k in ("km_total", "drive_hours", "public_service_hours", "visits",
                   "children_reached", "co2_kg"):

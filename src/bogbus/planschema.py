@@ -58,14 +58,17 @@ ROUTE = {"date": _iso, "vehicle": _str, "start": _hhmm, "end": _hhmm, "km": _num
          "break": ("optdict", BREAK)}
 SITE = {"id": _str, "kind": _str, "name": _str, "lat": _num, "lon": _num,
         "every_weeks": _opt(_int), "duration_min": _int, "days": ("list", _str),
-        "earliest": _opt(_hhmm), "latest": _opt(_hhmm)}
+        "earliest": _opt(_hhmm), "latest": _opt(_hhmm), "children": _opt(_num),
+        "residents": _opt(_num), "visitors": _opt(_num), "crates": _opt(_num)}
 VEHICLE = {"name": _str, "shifts": ("map", lambda v: isinstance(v, str) and bool(_SHIFT.match(v))),
-           "energy": ("dict", {}), "max_km_per_day": _opt(_num), "crate_capacity": _opt(_int)}
+           "energy": ("dict", {"litres_per_100km": _opt(_num), "kwh_per_100km": _opt(_num)}),
+           "max_km_per_day": _opt(_num), "crate_capacity": _opt(_int)}
 STOP_TT = {"site_id": _str, "vehicle": _str, "weekday": lambda v: v in WEEKDAYS,
            "arrival": _hhmm, "departure": _hhmm, "every_weeks": _int, "dates": ("list", _iso),
            "skipped": ("list", {"date": _iso, "reason": _str})}
 PLAN = {
-    "schema": _str, "scenario": _str, "quarter": _str,
+    "schema": _str, "scenario": _str, "quarter": _str, "data": _opt(_str),
+    "co2_factors": ("dict", {"kg_per_litre": _num, "kg_per_kwh": _num}),
     "period": ("dict", {"start": _iso, "end": _iso}),
     "library": ("dict", {}), "depot": _str, "sites": ("list", SITE),
     "vehicles": ("list", VEHICLE),

@@ -37,6 +37,7 @@ MAX_SITES = 300
 # options. Measured on a 2-core machine under load: Randers 170 options ~35 s (unloaded),
 # 40 stops/1 bus 415 options 142 s, 40 stops/2 buses 950 options not done in 6 minutes.
 MAX_STOP_OPTIONS = 500
+MAX_VEHICLES = 20
 
 
 def line_of(lines: Mapping[str, int], path: str) -> int | None:
@@ -192,6 +193,10 @@ def check_structure(sites: Sequence[Site], settings: Settings | None,
                 rep.site(s, "kind", f"'{s.id}' is a depot but settings.yaml starts the bus at "
                          f"'{settings.depot}', so this row is not used",
                          "delete the row or change its kind", "warning")
+    if len(settings.vehicles) > MAX_VEHICLES:
+        rep.setting("vehicles", f"{len(settings.vehicles)} vehicles are listed; bogbus plans "
+                    f"at most {MAX_VEHICLES}", "plan each group of buses from its own data "
+                    "folder")
     seen: set[str] = set()
     for i, v in enumerate(settings.vehicles):
         if v.name in seen:
