@@ -782,3 +782,45 @@ def test_bad_travel_matrices_are_clean_errors(tiny_work, case_id, name, text, na
     res = _plan_tiny(tiny_work)
     assert_clean(res, 1, names)
     assert tree(tiny_work) == before
+
+
+def test_compare_reports_an_input_error_found_while_planning_in_a_worker(tiny_work):
+    closed = tiny(tiny_work / "closed")
+    p = closed / "settings.yaml"
+    p.write_text(p.read_text().replace("start: 2027-02-15, end: 2027-02-19",
+                                       "start: 2026-12-01, end: 2027-04-30"))
+    before = tree(tiny_work)
+    res = run(["compare", "data", "closed", "--quarter", "2027Q1", "--time-limit", "1",
+               "--out", "cmp.csv", "--format", "csv"])
+    assert_clean(res, 1, ("calendar.closures", "Vinterferie"))
+    assert tree(tiny_work) == before
+
+
+def test_sigterm_stops_compare_and_its_workers_promptly(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    shutil.copytree(RANDERS, tmp_path / "a")
+    shutil.copytree(RANDERS, tmp_path / "b")
+    before = tree(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bogbus.cli", "compare", "a", "b", "--quarter", "2027Q1",
+         "--time-limit", "120", "--out", "cmp.md", "--format", "markdown"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "planning 2 sources" in line or "planning a" in line:
+            break
+    time.sleep(8.0)  # the workers are searching
+    t0 = time.perf_counter()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("SIGTERM did not stop compare within 30 s")
+    assert proc.returncode == 143, err
+    assert time.perf_counter() - t0 < 30 and "Traceback" not in err
+    assert tree(tmp_path) == before

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Any, Callable
 
-from .model import WEEKDAYS
+from .model import KINDS, WEEKDAYS
 
 _HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 _SHIFT = re.compile(r"^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
@@ -56,7 +56,7 @@ BREAK = {"start": _hhmm, "end": _hhmm}
 ROUTE = {"date": _iso, "vehicle": _str, "start": _hhmm, "end": _hhmm, "km": _num,
          "drive_min": _int, "legs": ("list", LEG), "visits": ("list", VISIT),
          "break": ("optdict", BREAK)}
-SITE = {"id": _str, "kind": _str, "name": _str, "lat": _num, "lon": _num,
+SITE = {"id": _str, "kind": lambda v: v in KINDS, "name": _str, "lat": _num, "lon": _num,
         "every_weeks": _opt(_int), "duration_min": _int, "days": ("list", _str),
         "earliest": _opt(_hhmm), "latest": _opt(_hhmm), "children": _opt(_num),
         "residents": _opt(_num), "visitors": _opt(_num), "crates": _opt(_num)}
