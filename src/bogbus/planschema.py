@@ -62,7 +62,8 @@ SITE = {"id": _str, "kind": lambda v: v in KINDS, "name": _str, "lat": _num, "lo
         "residents": _opt(_num), "visitors": _opt(_num), "crates": _opt(_num)}
 VEHICLE = {"name": _str, "shifts": ("map", lambda v: isinstance(v, str) and bool(_SHIFT.match(v))),
            "energy": ("dict", {"litres_per_100km": _opt(_num), "kwh_per_100km": _opt(_num)}),
-           "max_km_per_day": _opt(_num), "crate_capacity": _opt(_int)}
+           "max_km_per_day": _opt(_num), "crate_capacity": _opt(_int),
+           "break": ("optdict", {"minutes": _int, "earliest": _hhmm, "latest": _hhmm})}
 STOP_TT = {"site_id": _str, "vehicle": _str, "weekday": lambda v: v in WEEKDAYS,
            "arrival": _hhmm, "departure": _hhmm, "every_weeks": _int, "dates": ("list", _iso),
            "skipped": ("list", {"date": _iso, "reason": _str})}
