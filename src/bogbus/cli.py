@@ -222,8 +222,10 @@ def check(plan_file: str, source: str | None) -> None:
     from .plan import read_plan
 
     data = read_plan(Path(plan_file))
-    src = source or (data.get("data") if data.get("data") and Path(data["data"]).exists()
-                     else None)  # a data folder or a scenario file
+    named = data.get("data") or ""  # the SOURCE the plan was made from, as it was typed
+    looks_like_source = (Path(named).is_file() and named.endswith((".yaml", ".yml"))) or \
+        (Path(named) / "sites.csv").is_file()
+    src = source or (named if named and looks_like_source else None)
     instance = load_source(src) if src else None
     violations = check_plan(data, instance)
     against = src or "the data stored in the plan"
