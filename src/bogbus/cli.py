@@ -47,7 +47,7 @@ class _Group(click.Group):
         except OSError as exc:  # a disk that is full, read-only or gone while writing
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"Error: {where}{exc.strerror or exc} — nothing was written; check "
-                       "the output folder (space, permissions)", err=True)
+                       "the disk space and permissions of that place", err=True)
             ctx.exit(EXIT_INPUT)
         except InputError as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
