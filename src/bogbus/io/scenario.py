@@ -32,10 +32,10 @@ from ..errors import Problem
 from ..model import Instance
 from ..validate import Where, validate
 from .csvfile import CsvRow, CsvTable, parse_csv
-from .yamlguard import yaml_shape_problem
 from .files import MAX_DATA_BYTES, InputFileError, read_input
 from .settings import load_yaml, read_settings_doc, settings_from_doc
 from .sites import COLUMNS, parse_sites
+from .yamlguard import yaml_shape_problem
 
 TOP_KEYS = ("name", "base", "description", "remove", "add", "modify", "move", "modify_all",
             "vehicles", "calendar", "settings")
@@ -119,7 +119,8 @@ def _id_list(o: _Overlay, value: Any, path: str) -> list[str]:
     if isinstance(value, (str, int)):
         value = [value]
     if not isinstance(value, list):
-        o.bad(path, f"{path} should be a list of ids", f"write e.g. {path.split('.')[-1]}: [S03, S07]")
+        o.bad(path, f"{path} should be a list of ids",
+              f"write e.g. {path.split('.')[-1]}: [S03, S07]")
         return []
     return [str(v).strip() for v in value]
 

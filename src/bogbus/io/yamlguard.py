@@ -50,7 +50,7 @@ def yaml_shape_problem(text: str, loader: type = yaml.SafeLoader) -> tuple[str, 
                 if ev.anchor in open_anchors:
                     return (f"the alias *{ev.anchor} refers to the list or group that "
                             "contains it, which never ends", line)
-                size = sizes.get(ev.anchor, 1)  # an undefined alias: the loader says so
+                size = sizes.get(ev.anchor or "", 1)  # an undefined alias: the loader says so
             else:
                 continue
             if stack:

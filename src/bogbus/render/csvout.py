@@ -49,6 +49,7 @@ import csv
 import io
 from pathlib import Path
 
+from ..io.csvfile import formula_safe, formula_unsafe
 from .danish import (
     capitalise,
     date_short,
@@ -59,7 +60,6 @@ from .danish import (
     weekday_key,
     weekday_name,
 )
-from ..io.csvfile import formula_safe, formula_unsafe
 from .planview import PlanView, clean_text
 
 COLUMNS = (
@@ -93,7 +93,7 @@ _guard, _unguard = formula_safe, formula_unsafe  # one rule for every CSV bogbus
 
 def _num(value: object) -> str:
     try:
-        return repr(float(value)) if value is not None and value != "" else ""
+        return repr(float(value))  # type: ignore[arg-type]  # anything; bad values → "" if value is not None and value != "" else ""
     except (TypeError, ValueError):
         return ""
 

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import BogbusError
+from ..errors import BogbusError
 
 
 def _nearest_existing(path: Path) -> Path:

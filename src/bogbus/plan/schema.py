@@ -1,17 +1,20 @@
-"""Structural check of a plan file before anything reads it.
+"""The one schema of plan.json: its name and the structural check every reader runs.
 
 `plan.json` can be edited or damaged by hand; every consumer (check, timetables, map,
-compare) reads it through `plan.read_plan`, which runs this check so a damaged file
+compare) reads it through `plan.files.read_plan`, which runs this check so a damaged file
 gives one clear message listing JSON paths — never a traceback deep in a renderer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-from .model import KINDS, WEEKDAYS
+from ..model import KINDS, WEEKDAYS
+
+SCHEMA = "bogbus.plan/1"  # the one schema name; readers refuse anything else
 
 _HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 _SHIFT = re.compile(r"^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
@@ -131,8 +134,8 @@ def _period_problems(plan: dict) -> list[str]:
     """The quarter must be a real quarter and the period exactly its days: every
     renderer dates its pages from these two, so a plan saying 2027Q9 is refused by all
     commands alike, not only by `check`."""
-    from .calendar import parse_quarter
-    from .errors import BogbusError
+    from ..calendar import parse_quarter
+    from ..errors import BogbusError
 
     try:
         period = parse_quarter(plan["quarter"])

@@ -13,39 +13,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from datetime import timedelta
-from typing import Protocol
-
-from .calendar import Calendar, Period, week_index, weekday_key
-from .model import WEEKDAYS, Instance, parse_hhmm
-from .plan import _site_entry as site_entry
-from .plan import _vehicle_entry as vehicle_entry
-
-
-class CheckContext(Protocol):
-    """What these rules read of the checker's context."""
-
-    sites: dict[str, dict[str, Any]]
-    vehicles: dict[str, dict[str, Any]]
-    round_to_min: int
-    period: Period
-    calendar: Calendar
-
-
-class Violations(Protocol):
-    def add(self, rule: str, msg: str, day: str | None = None,
-            sid: str | None = None) -> None: ...
-
-
-def rhythm_dates(period: Period, weekday: str, every_weeks: int, phase: int) -> list[date]:
-    """The dates in `period` a stop with this weekday and every-N-weeks phase is due."""
-    day = period.start - timedelta(period.start.weekday()) + timedelta(WEEKDAYS.index(weekday))
-    out = []
-    while day <= period.end:
-        if day >= period.start and week_index(day) % every_weeks == phase:
-            out.append(day)
-        day += timedelta(7)
-    return out
+from ...calendar import rhythm_dates, week_index, weekday_key
+from ...model import Instance, parse_hhmm
+from ..entries import site_entry, vehicle_entry
+from .context import CheckContext, Violations
 
 StopVisit = tuple[date, str, str, str]  # (date, vehicle, arrival, departure)
 
@@ -131,8 +102,8 @@ def _entry_matches_calendar(e: dict[str, Any], s: dict[str, Any], ctx: CheckCont
     listed = [date.fromisoformat(d) for d in e["dates"]]
     skipped = {date.fromisoformat(x["date"]): x["reason"] for x in e["skipped"]}
     if not isinstance(phase, int) or not 0 <= phase < n:
-        anchor = (listed or sorted(skipped) or [None])[0]
-        phase = week_index(anchor) % n if anchor else 0
+        known = listed or sorted(skipped)
+        phase = week_index(known[0]) % n if known else 0
     due = set(rhythm_dates(ctx.period, e["weekday"], n, phase))
     for d in listed:
         if d not in due:
