@@ -25,13 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .atomic import _umask  # one rule for the mode of every file bogbus writes
+
 MANIFEST = ".bogbus-outputs"
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 @contextmanager
