@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import warnings
 from datetime import date
 from pathlib import Path
@@ -10,17 +12,44 @@ from typing import Any
 
 import click
 
+from .calendar import Period
+from .cliopts import QUARTER, SEED, TIME_LIMIT
 from .errors import BogbusError, InputError
 
 EXIT_OK, EXIT_INPUT, EXIT_UNSERVED = 0, 1, 3
+EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt so that every
+    `finally` and temporary-file cleanup runs before the process ends."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated()
 
 
 class _Group(click.Group):
-    """Turns user errors into a clean message and exit code 1 — never a traceback."""
+    """Turns user errors into a clean message and exit code 1 — never a traceback —
+    and Ctrl-C / SIGTERM into exit 130 / 143 after the outputs are cleaned up."""
 
     def invoke(self, ctx: click.Context):
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing half-written was left behind.", err=True)
+            ctx.exit(EXIT_SIGINT)
+        except _Terminated:
+            click.echo("Terminated: nothing half-written was left behind.", err=True)
+            ctx.exit(EXIT_SIGTERM)
+        except OSError as exc:  # a disk that is full, read-only or gone while writing
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc} — nothing was written; check "
+                       "the disk space and permissions of that place", err=True)
+            ctx.exit(EXIT_INPUT)
         except InputError as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             click.echo(f"Cannot continue: {len(errors)} problem(s) in the input.", err=True)
@@ -30,6 +59,22 @@ class _Group(click.Group):
         except BogbusError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def output_name(*parts: str) -> str:
+    """A file or folder name built from data (scenario, quarter): one plain name that
+    stays inside its output folder whatever the data says (`../../x` cannot escape)."""
+    import hashlib
+    import re
+
+    text = "-".join(str(p) for p in parts)
+    safe = re.sub(r"[^\w.-]|\.\.+", "_", text).strip("._-")[:80] or "plan"
+    if safe != text:  # a changed name gets a short hash so two names cannot collide
+        safe += "-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return safe
 
 
 @click.group(cls=_Group)
@@ -47,27 +92,31 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 
 @main.command()
 @click.argument("source", default="data/randers", type=click.Path())
-@click.option("--quarter", help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
-@click.option("--year", type=int,
+@click.option("--quarter", type=QUARTER,
+              help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--year", type=click.IntRange(1900, 9999),
               help="Plan the four quarters of this year in sequence (each kept stable against "
                    "the one before) into plans/<scenario>-<year>/Q1…Q4 plus the year's report.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Folder for plan.json and timetables (default plans/<scenario>-<quarter> "
                    "or plans/<scenario>-<year>).")
-@click.option("--time-limit", type=float, help="Search time in seconds (default from settings).")
-@click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--time-limit", type=TIME_LIMIT,
+              help="Search time in seconds (default from settings).")
+@click.option("--seed", type=SEED, help="Random seed (default from settings).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible.")
 @CSV_DIALECT
 @QUIET
-def plan(source: str, quarter: str | None, year: int | None, out_dir: str | None,
+def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | None,
          time_limit: float | None, seed: int | None, no_render: bool,
          previous_file: str | None, csv_dialect: str, quiet: bool) -> None:
     """Plan a quarter (or with --year a whole year) for SOURCE (a data folder or scenario
     file) and write plan.json, timetables and map."""
-    from .calendar import next_quarter, parse_quarter
-    from .io import load_source
+    from .calendar import next_quarter
+    from .io import load_source_warned
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
     from .plan.files import read_plan, write_plan
     from .progress import ProgressReporter
     from .render.summary import plan_summary
@@ -75,24 +124,34 @@ def plan(source: str, quarter: str | None, year: int | None, out_dir: str | None
     if year is not None and quarter:
         raise click.UsageError("give either --quarter or --year, not both")
     previous = read_plan(Path(previous_file)) if previous_file else None
-    instance = load_source(source)
+    instance, data_warnings = load_source_warned(source)
+    for p in data_warnings:  # the same warnings `bogbus validate` prints
+        click.echo(f"warning: {p}", err=True)
     limit = time_limit if time_limit is not None else instance.settings.time_limit_s
     if year is not None:
         _plan_year(instance, year, out_dir, time_limit, seed, previous, no_render, csv_dialect,
                    quiet, limit)
         return
-    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
-    out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
+    period = quarter or next_quarter(date.today())
+    name = output_name(instance.scenario, period.quarter)
+    out = check_out_dir(out_dir or f"plans/{name}", "--out")
+    if not no_render:
+        check_out_dir("maps", "the map folder")
     with ProgressReporter(quiet=quiet) as progress:
         task = progress.task(period.quarter, limit)
         task.start()
-        data = _plan_checked(instance, period.quarter, time_limit, seed, previous, task)
+        data = _plan_checked(instance, period, time_limit, seed, previous, task)
         task.done()
-    path = write_plan(data, out / "plan.json")
-    written = [path]
-    if not no_render:
-        written += _render(data, out, Path("maps") / f"{instance.scenario}-{period.quarter}.html",
-                           csv_dialect)
+    with OutputSet() as outputs:  # all or nothing: staged, then published together
+        stage = outputs.stage_dir(out, prune=True)  # the new set replaces the old
+        write_plan(data, stage / "plan.json")
+        if not no_render:
+            from .render import write_map, write_timetables
+
+            write_timetables(data, stage, csv_dialect=csv_dialect)
+            write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
+        written = outputs.publish()
+    path = out / "plan.json"
     for line in plan_summary(data):
         click.echo(line)
     click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
@@ -100,7 +159,7 @@ def plan(source: str, quarter: str | None, year: int | None, out_dir: str | None
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
 
 
-def _plan_checked(instance: Any, quarter: str, time_limit: float | None, seed: int | None,
+def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: int | None,
                   previous: dict | None, progress: Any) -> dict:
     """One quarter through the pipeline (plan → build → check); warnings go to stderr and
     a plan the checker rejects is an error with every violation listed (never written)."""
@@ -109,7 +168,7 @@ def _plan_checked(instance: Any, quarter: str, time_limit: float | None, seed: i
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         try:
-            data = plan_instance(instance, quarter, time_limit_s=time_limit, seed=seed,
+            data = plan_instance(instance, period, time_limit_s=time_limit, seed=seed,
                                  progress=progress, previous=previous)
         except PlanRejected as exc:  # the planner never writes a plan its checker rejects
             for v in exc.violations:
@@ -123,14 +182,17 @@ def _plan_checked(instance: Any, quarter: str, time_limit: float | None, seed: i
 def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float | None,
                seed: int | None, previous: dict | None, no_render: bool, csv_dialect: str,
                quiet: bool, limit: float) -> None:
+    from .io.outdir import check_out_dir
     from .plan.files import write_plan
     from .progress import ProgressReporter
+    from .render import write_map, write_timetables
     from .render.report import write_report
     from .render.summary import plan_summary, year_summary
     from .year import check_year_folder, plan_year, write_year, year_quarters
 
     quarters = year_quarters(year)
-    out = Path(out_dir or f"plans/{instance.scenario}-{year}")
+    out = check_out_dir(out_dir or f"plans/{output_name(instance.scenario, str(year))}",
+                        "--out")
     check_year_folder(out)
     with ProgressReporter(quiet=quiet) as progress:
         tasks = [progress.task(q, limit) for q in quarters]
@@ -142,7 +204,8 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
     def write_quarter(data: dict, folder: Path) -> list[Path]:
         paths = [write_plan(data, folder / "plan.json")]
         if not no_render:
-            paths += _render(data, folder, folder / "map.html", csv_dialect)
+            paths += write_timetables(data, folder, csv_dialect=csv_dialect)
+            paths.append(write_map(data, folder / "map.html"))
         return paths
 
     written = write_year(plans, out, write_quarter,
@@ -155,14 +218,6 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
     click.echo(f"wrote {out}/ ({len(written)} files: Q1–Q4 plans"
                + ("" if no_render else ", timetables, maps") + " and report.html/.pdf/.json)")
     sys.exit(EXIT_UNSERVED if any(d["unserved"] for d in plans) else EXIT_OK)
-
-
-def _render(data: dict, out: Path, map_path: Path, csv_dialect: str = "excel") -> list[Path]:
-    from .render import write_map, write_timetables
-
-    paths = list(write_timetables(data, out, csv_dialect=csv_dialect))
-    paths.append(write_map(data, map_path))
-    return paths
 
 
 @main.command()
@@ -197,8 +252,10 @@ def check(plan_file: str, source: str | None) -> None:
     from .plan.files import read_plan
 
     data = read_plan(Path(plan_file))
-    src = source or (data.get("data") if data.get("data") and Path(data["data"]).exists()
-                     else None)  # a data folder or a scenario file
+    named = data.get("data") or ""  # the SOURCE the plan was made from, as it was typed
+    looks_like_source = (Path(named).is_file() and named.endswith((".yaml", ".yml"))) or \
+        (Path(named) / "sites.csv").is_file()
+    src = source or (named if named and looks_like_source else None)
     instance = load_source(src) if src else None
     violations = check_plan(data, instance)
     against = src or "the data stored in the plan"
@@ -214,11 +271,12 @@ def check(plan_file: str, source: str | None) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
-@click.option("--quarter", help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--quarter", type=QUARTER,
+              help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
               default="table", show_default=True)
-@click.option("--time-limit", type=float, help="Search time per source in seconds.")
-@click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--time-limit", type=TIME_LIMIT, help="Search time per source in seconds.")
+@click.option("--seed", type=SEED, help="Random seed (default from settings).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False),
               help="Write the comparison to this file instead of the screen.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False),
@@ -227,20 +285,27 @@ def check(plan_file: str, source: str | None) -> None:
               help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
 @CSV_DIALECT
 @QUIET
-def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
+def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
             time_limit: float | None, seed: int | None, out_file: str | None,
             map_file: str | None, plans_dir: str | None, csv_dialect: str,
             quiet: bool) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first."""
-    from .calendar import next_quarter, parse_quarter
+    from .calendar import next_quarter
     from .compare import compare_plans, plan_sources
     from .io import load_source
+    from .io.outdir import check_out_dir, check_out_file
+    from .io.outputset import OutputSet
     from .progress import ProgressReporter
     from .render.comparetable import render
 
     instances = [load_source(src) for src in sources]  # all input problems before planning
-    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
+    for option, value in (("--out", out_file), ("--map", map_file)):
+        if value:
+            check_out_file(value, option)
+    if plans_dir:
+        check_out_dir(plans_dir, "--save-plans")
+    period = quarter or next_quarter(date.today())
     with ProgressReporter(quiet=quiet) as progress:
         tasks = [progress.task(Path(src).name, time_limit if time_limit is not None
                                else inst.settings.time_limit_s)
@@ -249,21 +314,25 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
                              seed=seed, tasks=tasks)
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
-    if plans_dir:
-        from .plan.files import write_plan
-
-        for i, p in enumerate(plans):
-            path = Path(plans_dir) / f"{i + 1}-{p['scenario']}" / "plan.json"
-            click.echo(f"wrote {write_plan(p, path)}", err=True)
-    if map_file:
-        from .render.comparemap import write_compare_map
-
-        click.echo(f"wrote {write_compare_map(plans, labels, Path(map_file))}", err=True)
     text = render(doc, fmt, csv_dialect)
-    if out_file:
-        Path(out_file).write_text(text, encoding="utf-8", newline="")  # CRLF as written
-        click.echo(f"wrote {out_file}")
-    else:
+    with OutputSet() as outputs:  # the saved plans, map and comparison: all or none
+        if plans_dir:
+            from .plan.files import write_plan
+
+            for i, p in enumerate(plans):
+                final = Path(plans_dir) / output_name(f"{i + 1}-{p['scenario']}")
+                write_plan(p, outputs.stage_dir(final, prune=True) / "plan.json")
+        if map_file:
+            from .render.comparemap import write_compare_map
+
+            write_compare_map(plans, labels, outputs.stage_file(map_file))
+        if out_file:
+            from .io.atomic import write_text
+
+            write_text(outputs.stage_file(out_file), text, newline="")  # CRLF as written
+        for path in outputs.publish():
+            click.echo(f"wrote {path}", err=path != Path(out_file or ""))
+    if not out_file:
         click.echo(text, nl=False)
 
 
@@ -278,15 +347,20 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
 def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               out_dir: str | None, csv_dialect: str) -> None:
     """Timetables from a plan: posters, køreplan, CSV and ICS."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
     from .plan.files import read_plan
     from .render import write_timetables
 
     data = read_plan(Path(plan_file))
     if stop_id and stop_id not in {s["site_id"] for s in data.get("stop_timetable", [])}:
         raise BogbusError(f"--stop {stop_id}: not a public stop with a timetable in this plan")
-    out = Path(out_dir) if out_dir else Path(plan_file).parent
-    paths = write_timetables(data, out, formats=fmt or ("pdf", "html", "csv", "ics"),
-                             stop=stop_id, csv_dialect=csv_dialect)
+    out = check_out_dir(out_dir if out_dir else Path(plan_file).parent, "--out")
+    with OutputSet() as outputs:  # all files or none
+        write_timetables(data, outputs.stage_dir(out),
+                         formats=fmt or ("pdf", "html", "csv", "ics"), stop=stop_id,
+                         csv_dialect=csv_dialect)
+        paths = outputs.publish()
     for p in paths:
         click.echo(f"wrote {p}")
 
@@ -300,13 +374,19 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
 def report(plans: tuple[str, ...], out_dir: str | None, csv_dialect: str) -> None:
     """The board's report (Danish HTML + PDF, report.json) for one or more PLANs: a
     quarter, a year (its folder or its four plan.json files) or scenarios side by side."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
     from .plan.files import read_plan
     from .render.report import default_out, plan_files, write_report
 
     files = plan_files(plans)
     data = [read_plan(f) for f in files]
-    out = Path(out_dir) if out_dir else default_out(files)
-    for p in write_report(data, out, labels=[str(f) for f in files], csv_dialect=csv_dialect):
+    out = check_out_dir(out_dir if out_dir else default_out(files), "--out")
+    with OutputSet() as outputs:  # the four files or none
+        write_report(data, outputs.stage_dir(out), labels=[str(f) for f in files],
+                     csv_dialect=csv_dialect)
+        paths = outputs.publish()
+    for p in paths:
         click.echo(f"wrote {p}")
 
 
@@ -316,11 +396,13 @@ def report(plans: tuple[str, ...], out_dir: str | None, csv_dialect: str) -> Non
               help="HTML file (default maps/<scenario>-<quarter>.html).")
 def map_cmd(plan_file: str, out_file: str | None) -> None:
     """An offline Folium map of a plan's routes and sites."""
+    from .io.outdir import check_out_file
     from .plan.files import read_plan
     from .render import write_map
 
     data = read_plan(Path(plan_file))
-    out = Path(out_file or f"maps/{data['scenario']}-{data['quarter']}.html")
+    out = check_out_file(out_file or f"maps/{output_name(data['scenario'], data['quarter'])}"
+                         ".html", "--out")
     click.echo(f"wrote {write_map(data, out)}")
 
 
@@ -336,8 +418,10 @@ def export(source: str, fmt: str, out_file: str, include: tuple[str, ...]) -> No
     """Write SOURCE's weekly routing instance for other solvers (see docs/export.md)."""
     from .export import describe, export_vrplib
     from .io import load_source
+    from .io.outdir import check_out_file
 
     instance = load_source(source)
+    check_out_file(out_file, "--out")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         result = export_vrplib(instance, Path(out_file), include_outreach="outreach" in include)

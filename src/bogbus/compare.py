@@ -177,22 +177,35 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
     if queue is not None:  # phases from the workers → the tasks' bars, in this process
         listener = threading.Thread(target=_relay_phases, args=(queue, tasks), daemon=True)
         listener.start()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed,
-                                   _Relay(queue, i) if queue is not None else None): i
-                       for i, src in enumerate(sources)}
-            for fut in as_completed(futures):
-                i = futures[fut]
-                results[i] = fut.result()
-                if queue is not None:
-                    queue.put((i, None))  # done, after any phase still queued
-                say(f"planned {sources[i]} ({len(results)}/{len(sources)}, "
-                    f"{time.perf_counter() - t0:.0f} s)")
+        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed,
+                               _Relay(queue, i) if queue is not None else None): i
+                   for i, src in enumerate(sources)}
+        for fut in as_completed(futures):
+            i = futures[fut]
+            results[i] = fut.result()
+            if queue is not None:
+                queue.put((i, None))  # done, after any phase still queued
+            say(f"planned {sources[i]} ({len(results)}/{len(sources)}, "
+                f"{time.perf_counter() - t0:.0f} s)")
+    except BaseException:  # an error, Ctrl-C or SIGTERM: stop the other plans now
+        _stop_workers(pool)
+        raise
     finally:
         if queue is not None and listener is not None:
             queue.put(None)
             listener.join(timeout=5)
         if manager is not None:
             manager.shutdown()
+    pool.shutdown()
     return [results[i] for i in range(len(sources))]
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued plans and end running ones: waiting for them (what `with` does)
+    would keep a Ctrl-C'd compare running for the whole time limit."""
+    running = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown
+    pool.shutdown(wait=False, cancel_futures=True)                    # forgets them
+    for proc in running:
+        proc.terminate()

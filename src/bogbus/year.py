@@ -55,7 +55,8 @@ def check_year_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise BogbusError(f"--out {out}: is a file, not a folder")
     if out.is_dir():
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in YEAR_ENTRIES)
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in YEAR_ENTRIES
+                         and not p.name.startswith(".bogbus"))  # bogbus's own manifest
         if foreign:
             raise BogbusError(
                 f"--out {out}: the folder holds other files ({', '.join(foreign[:4])}"

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from ..errors import BogbusError
 from . import atomic
+from .csvfile import FORMULA_START, formula_safe, formula_unsafe
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | bool | None
 
 
@@ -63,14 +63,8 @@ def get_dialect(name: str | CsvDialect | None) -> CsvDialect:
     return DIALECTS[key]
 
 
-def guard(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made inert with a leading `'`."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unguard(text: str) -> str:
-    """Undo `guard` (only a `'` followed by a formula start is removed)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+# the one formula rule (io.csvfile, CWE-1236), shared with the readers
+guard, unguard = formula_safe, formula_unsafe
 
 
 def format_number(value: float, decimal: str = ".") -> str:
@@ -160,6 +154,6 @@ def read_csv(path: Path | str, numeric: Iterable[str] = ()) -> list[dict[str, st
     return out
 
 
-__all__ = ["DEFAULT", "DIALECTS", "EXCEL", "PLAIN", "CsvDialect", "cell_text", "csv_text",
-           "dict_rows", "format_number", "get_dialect", "guard", "parse_csv_text", "read_csv",
-           "unguard", "write_csv"]
+__all__ = ["DEFAULT", "DIALECTS", "EXCEL", "FORMULA_START", "PLAIN", "CsvDialect", "cell_text",
+           "csv_text", "dict_rows", "format_number", "get_dialect", "guard", "parse_csv_text",
+           "read_csv", "unguard", "write_csv"]

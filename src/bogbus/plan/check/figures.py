@@ -16,7 +16,11 @@ _OLD_REACH = (("children_reached", "child_visits"), ("residents_reached", "resid
 
 def check_figures(plan: dict[str, Any], out: Violations) -> None:
     """kpis re-derived from the routes; the bound not above the timetable; gap_pct exact."""
-    kp = compute_kpis(plan) if "sites" in plan else None
+    stored = {x["id"] for x in plan.get("sites", [])}
+    unknown = sorted({v["site_id"] for r in plan["routes"] for v in r["visits"]} - stored)
+    if unknown:  # the figures are sums over the stored sites: they cannot be re-derived
+        out.add("kpis", f"routes visit site(s) the plan does not store: {', '.join(unknown[:10])}")
+    kp = compute_kpis(plan) if "sites" in plan and not unknown else None
     if kp:
         old_plan = "children_reached" in plan["kpis"]
         for k in _RECOMPUTED:
