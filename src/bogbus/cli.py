@@ -311,7 +311,8 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
                                else inst.settings.time_limit_s)
                  for src, inst in zip(sources, instances)]
         plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit,
-                             seed=seed, tasks=tasks)
+                             seed=seed, tasks=tasks,
+                             progress=lambda msg: progress.message(f"… {msg}"))
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
     text = render(doc, fmt, csv_dialect)
