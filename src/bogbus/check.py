@@ -76,7 +76,9 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
         step = plan["settings"]["round_to_min"]
         period = parse_quarter(plan["quarter"])
         closures = tuple(Closure(date.fromisoformat(c["start"]), date.fromisoformat(c["end"]),
-                                 c["reason"]) for c in plan["calendar"]["closures"])
+                                 c["reason"], tuple(c.get("sites") or ()),
+                                 tuple(c.get("vehicles") or ()))
+                         for c in plan["calendar"]["closures"])
         cal = build_calendar(period, None, closures)
         cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
                              for h in plan["calendar"]["holidays"]})
@@ -84,6 +86,17 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
     tindex = travel.index() if travel else {}
 
     unserved_sites = {u["site_id"] for u in plan["unserved"]}
+    unserved_dates = {(u["site_id"], u["date"]) for u in plan["unserved"] if u.get("date")}
+    # a repaired plan: a stop with a new slot is regular from `valid_from`; a site new
+    # in the repair starts its rhythm at the repair's `from` (docs/replanning.md)
+    valid_from = {e["site_id"]: date.fromisoformat(e["valid_from"])
+                  for e in plan.get("stop_timetable", []) if e.get("valid_from")}
+    repair_from = (date.fromisoformat(plan["repair"]["from"])
+                   if isinstance(plan.get("repair"), dict) and plan["repair"].get("from")
+                   else None)
+    added_in_repair = ({c["site_id"] for c in plan["repair"].get("changes", [])
+                        if c.get("change") == "added" and c.get("reason") == "new in the data"}
+                       if repair_from else set())
     for u in plan["unserved"]:
         if u["site_id"] not in sites:
             bad("unserved", "unknown site id", u.get("date"), u["site_id"])
@@ -109,7 +122,7 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
         if wd not in v["shifts"]:
             bad("shift", f"{vname} does not run on {wd}", day_s)
             continue
-        off = cal.off_reason(day)
+        off = cal.off_reason(day, vname)
         if off:
             bad("calendar", f"the bus drives on a day off ({off})", day_s)
         s0, s1 = (_m(x) for x in v["shifts"][wd].split("-"))
@@ -165,6 +178,9 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
                 bad("window", f"visited on {wd}, allowed {','.join(s['days'])}", day_s, sid)
             if s.get("vehicles") and vname not in s["vehicles"]:
                 bad("vehicle", f"served by {vname}, allowed {s['vehicles']}", day_s, sid)
+            site_off = cal.off_reason(day, site=sid)
+            if site_off and not off:
+                bad("calendar", f"visited while the site is closed ({site_off})", day_s, sid)
             if s["kind"] != "stop":
                 crates += s.get("crates") or 0
             visits_by_site[sid].append((day, arr, vname))
@@ -196,6 +212,8 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
         if s["kind"] == "depot" or not s.get("every_weeks"):
             continue
         vs = sorted(visits_by_site.get(sid, []))
+        if sid in valid_from:
+            vs = [x for x in vs if x[0] >= valid_from[sid]]
         if not vs:
             if sid not in unserved_sites:
                 bad("dropped", "never visited and not listed as unserved", None, sid)
@@ -214,10 +232,12 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
             phase = week_index(vs[0][0]) % n
             vname = vs[0][2]
             visited = {d for d, _, _ in vs}
+            first = valid_from.get(sid, period.start)
             day = period.start - timedelta(period.start.weekday()) + timedelta(wd)
             while day <= period.end:
-                if (day >= period.start and week_index(day) % n == phase
-                        and cal.off_reason(day) is None and day not in visited
+                if (day >= first and week_index(day) % n == phase
+                        and cal.off_reason(day, vname, sid) is None and day not in visited
+                        and (sid, day.isoformat()) not in unserved_dates
                         and weekday_key(day) in vehicles[vname]["shifts"]):
                     bad("regular", "rhythm date without a visit (not a holiday or closure)",
                         day.isoformat(), sid)
@@ -227,7 +247,7 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
             relaxed = sid in unserved_sites  # a listed missed visit explains a gap
             ds = [d for d, _, _ in vs]
             for a, b in zip(ds, ds[1:]):
-                g = cal.open_days_between(a, b)
+                g = cal.open_days_between(a, b, sid)
                 if relaxed:
                     ok = any(abs(g - r * P) <= tol for r in range(1, 1 + g // max(1, P - tol)))
                 else:
@@ -236,10 +256,11 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
                     bad("spacing", f"{g} days between visits {a} and {b}, expected {P} ±{tol}",
                         b.isoformat(), sid)
             if not relaxed:
-                if cal.open_days_between(period.start, ds[0]) > P - 1:
+                start = repair_from if sid in added_in_repair and repair_from else period.start
+                if cal.open_days_between(start, ds[0], sid) > P - 1:
                     bad("spacing", f"first visit {ds[0]} later than the first {n} weeks",
                         ds[0].isoformat(), sid)
-                if cal.open_days_between(ds[-1], period.end) > P - 1:
+                if cal.open_days_between(ds[-1], period.end, sid) > P - 1:
                     bad("spacing", f"last visit {ds[-1]} leaves more than {n} weeks uncovered",
                         ds[-1].isoformat(), sid)
 

@@ -44,6 +44,17 @@ def bound_kpis(bound, template_km: float) -> dict:
     }
 
 
+def closure_entry(c) -> dict:
+    """A closure as stored in plan.json; the scope keys only when it has a scope, so
+    plans without scoped closures read exactly as before."""
+    out = {"start": c.start.isoformat(), "end": c.end.isoformat(), "reason": c.reason}
+    if c.sites:
+        out["sites"] = list(c.sites)
+    if c.vehicles:
+        out["vehicles"] = list(c.vehicles)
+    return out
+
+
 def _site_entry(s) -> dict:
     return {
         "id": s.id, "kind": s.kind, "name": s.name, "lat": s.lat, "lon": s.lon,
@@ -68,6 +79,38 @@ def _vehicle_entry(v) -> dict:
     }
 
 
+def route_entry(inst: Instance, tm, vname: str, day: date, timed) -> dict:
+    """One dated route of plan.json from its timing (legs re-derived from the travel
+    model, so `check` can verify them)."""
+    st = inst.settings
+    sites = {s.id: s for s in inst.sites}
+    seq = [st.depot, *timed.order, st.depot]
+    legs = []
+    for a, b in zip(seq, seq[1:]):
+        km, mins = tm.leg(a, b)
+        leg = {"from": a, "to": b, "km": km, "min": mins}
+        if (a, b) in tm.shapes:
+            leg["shape"] = tm.shapes[(a, b)]
+        legs.append(leg)
+    visits = [
+        {"site_id": sid, "kind": sites[sid].kind, "arrival": hhmm(t),
+         "departure": hhmm(t + sites[sid].duration_min)}
+        for sid, t in zip(timed.order, timed.arrivals)
+    ]
+    v = st.vehicle(vname)
+    return {
+        "date": day.isoformat(), "vehicle": vname, "weekday": weekday_key(day),
+        "start": hhmm(timed.start), "end": hhmm(timed.end),
+        "km": round(sum(leg["km"] for leg in legs), 1),
+        "drive_min": sum(leg["min"] for leg in legs),
+        "legs": legs, "visits": visits,
+        "break": ({"start": hhmm(timed.break_start),
+                   "end": hhmm(timed.break_start + v.break_rule.minutes)}
+                  if v.break_rule and timed.break_start is not None else None),
+        "crates": sum(sites[s].crates for s in timed.order if sites[s].kind != "stop"),
+    }
+
+
 def build_plan(result: PlanResult) -> dict:
     """The plan dict per docs/plan-json.md."""
     inst: Instance = result.instance
@@ -77,33 +120,8 @@ def build_plan(result: PlanResult) -> dict:
     sites = {s.id: s for s in inst.sites}
     import ortools
 
-    routes = []
-    for (vname, day), timed in sorted(result.routes.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        seq = [st.depot, *timed.order, st.depot]
-        legs = []
-        for a, b in zip(seq, seq[1:]):
-            km, mins = tm.leg(a, b)
-            leg = {"from": a, "to": b, "km": km, "min": mins}
-            if (a, b) in tm.shapes:
-                leg["shape"] = tm.shapes[(a, b)]
-            legs.append(leg)
-        visits = [
-            {"site_id": sid, "kind": sites[sid].kind, "arrival": hhmm(t),
-             "departure": hhmm(t + sites[sid].duration_min)}
-            for sid, t in zip(timed.order, timed.arrivals)
-        ]
-        v = st.vehicle(vname)
-        routes.append({
-            "date": day.isoformat(), "vehicle": vname, "weekday": weekday_key(day),
-            "start": hhmm(timed.start), "end": hhmm(timed.end),
-            "km": round(sum(leg["km"] for leg in legs), 1),
-            "drive_min": sum(leg["min"] for leg in legs),
-            "legs": legs, "visits": visits,
-            "break": ({"start": hhmm(timed.break_start),
-                       "end": hhmm(timed.break_start + v.break_rule.minutes)}
-                      if v.break_rule and timed.break_start is not None else None),
-            "crates": sum(sites[s].crates for s in timed.order if sites[s].kind != "stop"),
-        })
+    routes = [route_entry(inst, tm, vname, day, timed) for (vname, day), timed
+              in sorted(result.routes.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
 
     stop_timetable = []
     tmpl = result.template
@@ -116,7 +134,7 @@ def build_plan(result: PlanResult) -> dict:
         day = result.period.start - timedelta(result.period.start.weekday()) + timedelta(wd)
         while day <= result.period.end:
             if day >= result.period.start and week_index(day) % (s.every_weeks or 1) == opt.phase:
-                reason = cal.off_reason(day)
+                reason = cal.off_reason(day, opt.vehicle, sid)
                 if reason:
                     skipped.append({"date": day.isoformat(), "reason": reason})
                 else:
@@ -138,6 +156,11 @@ def build_plan(result: PlanResult) -> dict:
                 for sid, why in sorted(tmpl.unserved.items())]
     unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
                  for sid, d, why in result.outreach.unserved]
+    for e in stop_timetable:  # a closure that leaves a stop no date at all: say so
+        if not e["dates"] and e["skipped"]:
+            unserved.append({"site_id": e["site_id"], "date": None, "reason": (
+                "closed on every date of its timetable (" + e["skipped"][0]["reason"]
+                + ") — shorten the closure in calendar.closures")})
 
     plan = {
         "schema": SCHEMA,
@@ -166,8 +189,7 @@ def build_plan(result: PlanResult) -> dict:
         "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
         "calendar": {
             "holidays": [{"date": d.isoformat(), "name": n} for d, n in sorted(cal.holidays.items())],
-            "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(),
-                          "reason": c.reason} for c in st.closures],
+            "closures": [closure_entry(c) for c in st.closures],
         },
         "stop_timetable": stop_timetable,
         "routes": routes,

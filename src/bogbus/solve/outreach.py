@@ -97,10 +97,13 @@ class OutreachScheduler:
     def candidates(self, site: Site) -> tuple[list[tuple[date, str, float, Timed]], dict]:
         """Feasible (date, vehicle, extra km, timing) — one per date, cheapest vehicle —
         and counts of why other dates failed, for explanations."""
-        why = {"capacity": 0, "time": 0, "dates": 0}
+        why = {"capacity": 0, "time": 0, "dates": 0, "closed": 0}
         best: dict[date, tuple[date, str, float, Timed]] = {}
         for (vname, day), dd in sorted(self.days.items(), key=lambda x: (x[0][1], x[0][0])):
             if not site.allows_vehicle(vname) or weekday_key(day) not in site.days:
+                continue
+            if self.cal.off_reason(day, site=site.id):  # the site itself is closed
+                why["closed"] += 1
                 continue
             why["dates"] += 1
             cap = self.instance.settings.vehicle(vname).crate_capacity
@@ -119,7 +122,9 @@ class OutreachScheduler:
         """DP: indices of chosen candidates, and target dates of missed visits."""
         P = 7 * (site.every_weeks or 1)
         start, end = self.cal.period.start, self.cal.period.end
-        eff = self.cal.open_days_between
+
+        def eff(a: date, b: date) -> int:  # the site's own closures pause its clock too
+            return self.cal.open_days_between(a, b, site.id)
         m = len(cands)
         INF = math.inf
         cost = [INF] * m
@@ -151,13 +156,15 @@ class OutreachScheduler:
             chosen.append(j)
             j = prev[j]
         chosen.reverse()
-        missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end)
+        missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end, site.id)
         if not chosen:
             missed = [None] * max(1, whole_quarter)
         return chosen, missed
 
-    def _missed_targets(self, dates: list[date], P: int, start: date, end: date) -> list[date]:
-        eff = self.cal.open_days_between
+    def _missed_targets(self, dates: list[date], P: int, start: date, end: date,
+                        site_id: str | None = None) -> list[date]:
+        def eff(a: date, b: date) -> int:
+            return self.cal.open_days_between(a, b, site_id)
         out = []
         if not dates:
             return out
@@ -206,6 +213,9 @@ class OutreachScheduler:
         window = (f"{hhmm(site.earliest) if site.earliest is not None else 'shift start'}–"
                   f"{hhmm(site.latest) if site.latest is not None else 'shift end'}")
         days = ",".join(site.days)
+        if why["dates"] == 0 and why.get("closed"):
+            return (f"closed on every date it could be visited ({why['closed']} dates) — "
+                    "shorten its closure in calendar.closures or widen its days")
         if why["dates"] == 0:
             return (f"no vehicle allowed to serve it runs on its days ({days}) in the quarter — "
                     "widen 'days' or the 'vehicles' column")

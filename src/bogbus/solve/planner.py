@@ -133,7 +133,8 @@ def dated_days(instance: Instance, cal: Calendar,
             stop_times = {}
             if sol is not None:
                 route = sol.routes[week_index(d) % len(sol.routes)]
-                stop_times = {sid: sol.times[sid] for sid in route.order}
+                stop_times = {sid: sol.times[sid] for sid in route.order
+                              if cal.off_reason(d, site=sid) is None}  # a closed stop
             shift = v.shifts[weekday_key(d)]
             days[(v.name, d)] = DatedDay(v.name, d, (shift.start, shift.end), stop_times)
     return days
