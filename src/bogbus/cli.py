@@ -51,8 +51,12 @@ def main() -> None:
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible.")
+@click.option("--from", "from_text", metavar="DATE",
+              help="Repair the published --previous plan of the same quarter from DATE "
+                   "(default: the first date the data differs); see docs/replanning.md.")
 def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: float | None,
-         seed: int | None, no_render: bool, previous_file: str | None) -> None:
+         seed: int | None, no_render: bool, previous_file: str | None,
+         from_text: str | None) -> None:
     """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
     from .calendar import next_quarter, parse_quarter
     from .check import check_plan
@@ -61,7 +65,14 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     from .solve import plan_quarter
 
     previous = read_plan(Path(previous_file)) if previous_file else None
+    if from_text and previous is None:
+        raise BogbusError("--from repairs a published plan: give it with --previous PLAN")
     instance = load_source(source)
+    if previous is not None and (from_text or (quarter and parse_quarter(quarter).quarter
+                                               == previous["quarter"])):
+        _repair(instance, previous, parse_quarter(quarter or previous["quarter"]), from_text,
+                out_dir, seed, no_render)
+        return
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
     with warnings.catch_warnings(record=True) as caught:
@@ -84,6 +95,47 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     _summary(data)
     click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
                                   len(written) > 1 else ""))
+    sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
+
+
+def _repair(instance, previous: dict, period, from_text: str | None, out_dir: str | None,
+            seed: int | None, no_render: bool) -> None:
+    """`plan --previous P --from D`: repair the published plan, write the plan, the
+    change list and (unless --no-render) timetables, map and notices."""
+    from .check import check_plan
+    from .repairplan import plan_repair
+    from .render.changesout import write_changes
+    from .plan import write_json_atomic
+
+    data, how = plan_repair(instance, previous, period, from_text,
+                            seed=instance.settings.seed if seed is None else seed)
+    violations = check_plan(data, instance)
+    if violations:
+        for v in violations:
+            click.echo(f"  {v}", err=True)
+        raise BogbusError(f"internal error: the repaired plan broke {len(violations)} "
+                          "rule(s); nothing written — please report this with the data")
+    out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}-repair")
+    path = write_json_atomic(data, out / "plan.json")
+    written = [path, *write_changes(data, out)]
+    if not no_render:
+        from .render.notices import write_notices
+
+        written += _render(data, out, Path("maps") / f"{instance.scenario}-"
+                                                     f"{period.quarter}-repair.html")
+        written += write_notices(data, previous, out / "notices")
+    _summary(data)
+    r = data["repair"]
+    c = r["counts"]
+    click.echo(f"  repair from {r['from']} ({how}): {c['kept']} visits kept, "
+               f"{c['cancelled']} cancelled, {c['moved']} moved, {c['released']} released, "
+               f"{c['added']} added")
+    for ch in r["changes"]:
+        a, b = ch["old"], ch["new"]
+        click.echo(f"    {ch['change']:9} {ch['site_id']}: "
+                   f"{a['date'] + ' ' + a['arrival'] if a else '–'} → "
+                   f"{b['date'] + ' ' + b['arrival'] if b else '–'}: {ch['reason']}")
+    click.echo(f"wrote {path} and {len(written) - 1} change/timetable/notice files")
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
 
 

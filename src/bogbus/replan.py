@@ -10,6 +10,8 @@ quarter to the next. The plan records every stop that moved, and why, under
 
 from __future__ import annotations
 
+from datetime import date
+
 from .errors import BogbusError
 from .model import parse_hhmm
 from .solve.template import Option
@@ -66,3 +68,48 @@ def replan_section(previous: dict, plan: dict, released: dict[str, str]) -> dict
         "added": sum(1 for c in changes if c["from"] is None),
         "changes": changes,
     }
+
+
+def same_dataset_problem(previous: dict, instance) -> str | None:
+    """Why `previous` cannot be a published plan of this data set, or None. Another
+    depot, or not one of its sites in the data, means the wrong plan file was given."""
+    if previous.get("depot") and previous["depot"] != instance.settings.depot:
+        return (f"it starts from depot {previous['depot']}, the data from "
+                f"{instance.settings.depot}")
+    ids = {s.id for s in instance.sites if s.kind != "depot"}
+    theirs = {s["id"] for s in previous.get("sites", []) if s.get("kind") != "depot"}
+    if theirs and not (ids & theirs):
+        return "none of its sites is in the data"
+    return None
+
+
+def first_difference(previous: dict, instance, period) -> tuple[date | None, str]:
+    """The first date on which the data differs from the published plan's data, and
+    what differs: a closure added, removed or changed dates its change; a change in
+    sites or vehicles has no date (None: --from must be given)."""
+    from .plan import _site_entry, _vehicle_entry, closure_entry
+
+    def key(c: dict) -> tuple:
+        return (c["start"], c["end"], c.get("reason", ""), tuple(c.get("sites") or ()),
+                tuple(c.get("vehicles") or ()))
+
+    theirs = {key(c) for c in previous.get("calendar", {}).get("closures", [])}
+    ours = {key(closure_entry(c)) for c in instance.settings.closures}
+    dates = []
+    for k in theirs ^ ours:
+        start, end = date.fromisoformat(k[0]), date.fromisoformat(k[1])
+        if end >= period.start and start <= period.end:
+            dates.append(max(start, period.start))
+    if dates:
+        d = min(dates)
+        return d, f"closures differ from {d}"
+    ours_s = {s.id: _site_entry(s) for s in instance.sites}
+    theirs_s = {s["id"]: s for s in previous.get("sites", [])}
+    diff_sites = sorted(sid for sid in set(ours_s) | set(theirs_s)
+                        if sid not in ours_s or sid not in theirs_s
+                        or any(theirs_s[sid].get(k) != v for k, v in ours_s[sid].items()))
+    ours_v = [_vehicle_entry(v) for v in instance.settings.vehicles]
+    if diff_sites or ours_v != previous.get("vehicles", ours_v):
+        what = (f"sites {', '.join(diff_sites[:5])}" if diff_sites else "vehicles")
+        return None, f"{what} changed, which has no date"
+    return period.start, "nothing differs"

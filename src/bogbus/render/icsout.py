@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,19 +18,13 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from .. import __version__
 from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
+from ..visitid import UID_DOMAIN, visit_uid
 from .planview import PlanView, Visit
 
 TZID = "Europe/Copenhagen"
-UID_DOMAIN = "bogbus"
+__all__ = ["UID_DOMAIN", "timetable_ics", "visit_uid", "vtimezone"]
 
 
-def visit_uid(scenario: str, site_id: str, day: str, n: int = 1) -> str:
-    """Stable UID for the n-th visit of a site on a day in a scenario."""
-    key = "\x1f".join((scenario, site_id, day) + ((str(n),) if n > 1 else ()))
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    slug = re.sub(r"[^A-Za-z0-9]", "", site_id)[:16] or "site"
-    suffix = f"-{n}" if n > 1 else ""
-    return f"{day}-{slug}-{digest}{suffix}@{UID_DOMAIN}"
 
 
 def _local(day: str, hhmm: str, tz: ZoneInfo) -> datetime:

@@ -1,0 +1,214 @@
+"""`plan.json` of a repaired plan (`bogbus plan --previous P --from D`).
+
+Same schema as any plan, so every reader (check, timetables, map, compare) works
+unchanged, plus:
+- `repair`: from which date, against which published plan, the counts, and every
+  changed visit with its reason (`changes.diff_visits`);
+- per visit of every route `uid` and `sequence`, so the calendar keeps a visit's
+  identity across repairs;
+- `valid_from` on a stop_timetable entry whose slot is new from that date.
+Routes before `from` and untouched days are copied verbatim from the published plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from . import __version__
+from .calendar import week_index
+from .changes import diff_visits, summary
+from .kpis import compute_kpis
+from .model import WEEKDAYS, hhmm
+from .plan import SCHEMA, _site_entry, _vehicle_entry, closure_entry, route_entry
+from .solve.repair import RepairResult
+
+RULE = ("past kept exactly; untouched visits keep date, vehicle and times; a stop date "
+        "hit by a closure is cancelled; a hit institution visit moves to the nearest date "
+        "that keeps its spacing")
+
+
+def _same_route(r: dict, day, tm) -> bool:
+    """The published route of a day still holds exactly: same visits, same times,
+    same legs under today's travel model."""
+    if r is None or day.timed is None:
+        return False
+    visits = [(x["site_id"], x["arrival"]) for x in r["visits"]]
+    if visits != [(s, hhmm(t)) for s, t in zip(day.timed.order, day.timed.arrivals)]:
+        return False
+    for leg in r["legs"]:
+        try:
+            km, mins = tm.leg(leg["from"], leg["to"])
+        except KeyError:
+            return False
+        if abs(km - leg["km"]) > 0.05 or mins != leg["min"]:
+            return False
+    return True
+
+
+def _stop_timetable(res: RepairResult, routes: list[dict]) -> list[dict]:
+    visited: dict[str, set[str]] = {}
+    for r in routes:
+        for x in r["visits"]:
+            visited.setdefault(x["site_id"], set()).add(r["date"])
+    published = {e["site_id"]: e for e in res.previous.get("stop_timetable", [])}
+    cut = res.from_date
+    out = []
+    for sid, slot in sorted(res.stops.items()):
+        s = res.instance.site(sid)
+        start = slot.valid_from or res.period.start
+        dates, skipped = [], []
+        wd = WEEKDAYS.index(slot.weekday)
+        d = start + timedelta((wd - start.weekday()) % 7)
+        while d <= res.period.end:
+            if week_index(d) % (s.every_weeks or 1) == slot.phase:
+                iso = d.isoformat()
+                prev = published.get(sid) if slot.valid_from is None else None
+                if d < cut and prev is not None:
+                    if iso in prev["dates"]:
+                        dates.append(iso)
+                    skipped += [k for k in prev.get("skipped", []) if k["date"] == iso]
+                elif iso in visited.get(sid, ()):
+                    dates.append(iso)
+                else:
+                    why = (res.cancelled.get((sid, d))
+                           or res.calendar.off_reason(d, slot.vehicle, sid))
+                    if why:
+                        skipped.append({"date": iso, "reason": why})
+            d += timedelta(7)
+        parity = None
+        if s.every_weeks == 2:
+            pars = {date.fromisoformat(x).isocalendar().week % 2 for x in dates}
+            if len(pars) == 1:
+                parity = "even" if pars == {0} else "odd"
+        entry = {"site_id": sid, "vehicle": slot.vehicle, "weekday": slot.weekday,
+                 "arrival": hhmm(slot.arrival),
+                 "departure": hhmm(slot.arrival + s.duration_min),
+                 "every_weeks": s.every_weeks, "week_phase": slot.phase,
+                 "week_parity": parity, "dates": dates, "skipped": skipped}
+        if slot.valid_from is not None:
+            entry["valid_from"] = slot.valid_from.isoformat()
+        out.append(entry)
+    return out
+
+
+def build_repaired_plan(res: RepairResult) -> dict:
+    """The repaired plan dict: the published plan where nothing changed, the repair
+    where something did, and the list of what changed and why."""
+    import ortools
+
+    inst, st, tm, prev = res.instance, res.instance.settings, res.travel, res.previous
+    routes = [dict(r) for r in res.past_routes]
+    for (vname, d), day in sorted(res.days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if day.timed is None or not day.timed.order:
+            continue
+        if _same_route(day.previous, day, tm):
+            routes.append(dict(day.previous))
+        else:
+            routes.append(route_entry(inst, tm, vname, d, day.timed))
+    routes.sort(key=lambda r: (r["date"], r["vehicle"]))
+    cut = res.from_date.isoformat()
+    ids = {s.id for s in inst.sites}
+    # the published plan's missed visits: before `from` they are fact; after it they
+    # stand unless the repair re-placed that site (then its own misses are listed)
+    unserved = [u for u in prev.get("unserved", []) if u["site_id"] in ids
+                and ((u.get("date") or "") < cut and u.get("date")
+                     or (u["site_id"] not in res.touched and u["site_id"] not in res.added
+                         and u["site_id"] not in res.stops_refit))]
+    unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
+                 for sid, d, why in res.unserved]
+    plan = {
+        "schema": SCHEMA,
+        "scenario": inst.scenario,
+        "quarter": res.period.quarter,
+        "period": {"start": res.period.start.isoformat(), "end": res.period.end.isoformat()},
+        "data": inst.source,
+        "inputs_sha256": inst.inputs_sha256,
+        "library": {"name": st.name, "contact": st.contact},
+        "generated_by": {"bogbus": __version__, "ortools": ortools.__version__},
+        "travel_model": dict(tm.description),
+        "solver": {"engine": "bogbus repair of a published plan (keep, cancel, move)",
+                   "time_limit_s": None, "seed": res.seed,
+                   "runtime_s": round(res.runtime_s, 2),
+                   "template_km_per_week": prev.get("solver", {}).get("template_km_per_week")},
+        "depot": st.depot,
+        "sites": [_site_entry(s) for s in inst.sites],
+        "vehicles": [_vehicle_entry(v) for v in st.vehicles],
+        "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
+                     "round_to_min": st.round_to_min},
+        "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+        "calendar": {
+            "holidays": [{"date": d.isoformat(), "name": n}
+                         for d, n in sorted(res.calendar.holidays.items())],
+            "closures": [closure_entry(c) for c in st.closures],
+        },
+        "stop_timetable": [],
+        "routes": routes,
+        "unserved": sorted(unserved, key=lambda u: (u["site_id"], u.get("date") or "")),
+    }
+    plan["stop_timetable"] = _stop_timetable(res, routes)
+    reasons = {(sid, d.isoformat()): why for (sid, d), why in res.reasons.items()}
+    reasons.update({(sid, d.isoformat()): why for (sid, d), why in res.cancelled.items()})
+    changes, identity = diff_visits(prev, plan, res.from_date, reasons, res.added)
+    past = {(x["site_id"], r["date"]): x for r in prev.get("routes", []) for x in r["visits"]}
+    for r in plan["routes"]:
+        r["visits"] = [dict(x) for x in r["visits"]]
+        for x in r["visits"]:
+            k = (x["site_id"], r["date"], r["vehicle"], x["arrival"])
+            if k in identity:
+                x["uid"], x["sequence"] = identity[k]
+            elif (x["site_id"], r["date"]) in past:  # before `from`: as published
+                p = past[(x["site_id"], r["date"])]
+                if "uid" in p:
+                    x["uid"], x["sequence"] = p["uid"], p.get("sequence", 0)
+    kept = sum(1 for k, (uid, seq) in identity.items()
+               if not any(c["uid"] == uid for c in changes))
+    earlier = [c for c in prev.get("repair", {}).get("changes", [])
+               if c["change"] in ("cancelled", "released")]
+    plan["kpis"] = compute_kpis(plan)
+    plan["kpis"].update({"lower_bound_km": None, "gap_pct": None, "lower_bound_scope": None,
+                         "lower_bound_note": "not computed for a repair"})
+    plan["repair"] = {
+        "from": res.from_date.isoformat(),
+        "previous": {"scenario": prev.get("scenario"), "quarter": prev.get("quarter"),
+                     "inputs_sha256": prev.get("inputs_sha256")},
+        "rule": RULE,
+        "counts": summary(changes, kept),
+        "changes": changes,
+        "earlier_cancellations": earlier,  # still published as cancelled in the calendar
+    }
+    return plan
+
+
+
+def plan_repair(instance, previous: dict, period, from_text: str | None,
+                seed: int = 0) -> tuple[dict, str]:
+    """Check the inputs of a repair, run it and build the plan: (plan, how `from` was
+    chosen). Every bad input is a BogbusError before anything is written."""
+    from .errors import BogbusError
+    from .replan import first_difference, same_dataset_problem
+    from .solve.repair import repair_quarter
+
+    why = same_dataset_problem(previous, instance)
+    if why:
+        raise BogbusError(f"--previous: the published plan ({previous.get('scenario')} "
+                          f"{previous.get('quarter')}) is not a plan of this data: {why} — "
+                          "give the plan.json that was published for this data")
+    if previous.get("quarter") != period.quarter:
+        raise BogbusError(f"--from: the published plan is for {previous.get('quarter')}, not "
+                          f"{period.quarter} — a repair keeps a plan of the same quarter")
+    if from_text:
+        try:
+            from_date = date.fromisoformat(from_text.strip())
+        except ValueError:
+            raise BogbusError(f"--from {from_text!r} is not a date — write it as YYYY-MM-DD, "
+                              f"e.g. --from {period.start}") from None
+        how = "given"
+    else:
+        from_date, what = first_difference(previous, instance, period)
+        if from_date is None:
+            raise BogbusError(f"--from: {what} — give the first date the change applies, "
+                              f"e.g. --from {period.start + timedelta(days=28)}")
+        how = f"first date the data differs ({what})"
+    result = repair_quarter(instance, period, previous, from_date, seed=seed)
+    return build_repaired_plan(result), how
+
