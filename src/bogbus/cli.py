@@ -171,7 +171,8 @@ def _summary(data: dict) -> None:
     elif k.get("lower_bound_note"):
         click.echo(f"  lower bound: not available ({k['lower_bound_note']})")
     s = data["solver"]
-    click.echo(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
+    limit = f"limit {s['time_limit_s']} s, " if s.get("time_limit_s") is not None else ""
+    click.echo(f"  runtime {s['runtime_s']:.1f} s ({limit}seed {s['seed']})")
     if data["unserved"]:
         click.echo(f"  UNSERVED: {len(data['unserved'])}")
         for u in data["unserved"]:
@@ -214,7 +215,10 @@ def validate(source: str) -> None:
 @main.command()
 @click.argument("plan_file", type=click.Path())
 @click.argument("source", required=False, type=click.Path())
-def check(plan_file: str, source: str | None) -> None:
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
+              help="The published plan a repaired PLAN was made from: also verify that "
+                   "the past and every untouched visit are kept.")
+def check(plan_file: str, source: str | None, previous_file: str | None) -> None:
     """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
     sites and settings stored in the plan) and every regularity rule."""
     from .check import check_plan
@@ -222,10 +226,15 @@ def check(plan_file: str, source: str | None) -> None:
     from .plan import read_plan
 
     data = read_plan(Path(plan_file))
+    published = read_plan(Path(previous_file)) if previous_file else None
     src = source or (data.get("data") if data.get("data") and Path(data["data"]).exists()
                      else None)  # a data folder or a scenario file
     instance = load_source(src) if src else None
     violations = check_plan(data, instance)
+    if published is not None:
+        from .checkkeep import check_keep
+
+        violations += check_keep(data, published)
     against = src or "the data stored in the plan"
     if violations:
         click.echo(f"{len(violations)} violation(s) in {plan_file} (checked against {against}):",
@@ -305,6 +314,28 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
                              stop=stop_id)
     for p in paths:
         click.echo(f"wrote {p}")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path())
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False), required=True,
+              help="The published plan of the same quarter the notices compare against.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Output folder (default: notices/ beside the plan).")
+def notices(plan_file: str, previous_file: str, out_dir: str | None) -> None:
+    """Danish notices for every stop with cancelled or changed dates, and a letter
+    (PDF, HTML, text for an e-mail) for every institution whose dates changed."""
+    from .plan import read_plan
+    from .render.notices import write_notices
+
+    data = read_plan(Path(plan_file))
+    previous = read_plan(Path(previous_file))
+    out = Path(out_dir) if out_dir else Path(plan_file).parent / "notices"
+    paths = write_notices(data, previous, out)
+    for p in paths:
+        click.echo(f"wrote {p}")
+    if not paths:
+        click.echo("no visit changed: no notices to write")
 
 
 @main.command("map")
