@@ -22,6 +22,7 @@ from ..errors import BogbusError
 from . import atomic
 from .danish import clock, date_long, day_time, pattern_words, weekday_key, weekday_name
 from .pdf import FONT, MARGIN, _PDF
+from .style import ACCENT_RGB
 from .planview import clean_text, safe_filename_part, view
 
 GENERIC = {
@@ -58,8 +59,13 @@ def change_list(plan: dict, previous: dict) -> list[dict]:
     return diff_visits(previous, plan)[0]
 
 
+NBSP = "\u00a0"
+
+
 def _when(v: dict) -> str:
-    return f"{weekday_name(weekday_key(v['date']), False)} {date_long(v['date'])}"
+    """`onsdag 12. maj`, kept on one line (no break inside the date)."""
+    return (f"{weekday_name(weekday_key(v['date']), False)}{NBSP}"
+            f"{date_long(v['date']).replace(' ', NBSP)}")
 
 
 def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
@@ -82,8 +88,8 @@ def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
 def _regular(plan: dict, sid: str) -> str:
     for e in plan.get("stop_timetable", []):
         if e.get("site_id") == sid:
-            return (f"Ellers kører bogbussen som sædvanlig: "
-                    f"{day_time(e['weekday'], e['arrival'], e['departure'])}, "
+            when = day_time(e["weekday"], e["arrival"], e["departure"])
+            return (f"Ellers kører bogbussen som sædvanlig: {when[:1].lower()}{when[1:]}, "
                     f"{pattern_words(e.get('every_weeks'), e.get('week_parity'))}.")
     return ""
 
@@ -107,17 +113,27 @@ def _remaining(plan: dict, sid: str, after: str) -> list[str]:
             for x in r["visits"] if x["site_id"] == sid and r["date"] >= after]
 
 
-def _pdf(title: str, lines: list[tuple[str, int, str]], footer: str) -> bytes:
-    """A simple A4 page: (text, size in pt, style) lines, wrapped."""
+def _pdf(title: str, lines: list[tuple[str, int, str]], footer: str,
+         band: str | None = None) -> bytes:
+    """A simple A4 page: an optional coloured band, then (text, size in pt, style)
+    lines, wrapped left-aligned ("" is vertical space of that size)."""
     pdf = _PDF(title, footer)
     pdf.add_page()
     w = pdf.w - 2 * MARGIN
+    if band:
+        pdf.set_fill_color(*ACCENT_RGB)
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font(FONT, "B", 24)
+        pdf.set_xy(0, 0)
+        pdf.cell(pdf.w, 24, f"   {band}", fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(6)
     for text, size, style in lines:
         if text == "":
             pdf.ln(size * 0.35)
             continue
         pdf.set_font(FONT, style, size)
-        pdf.multi_cell(w, size * 0.45, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(w, size * 0.47, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(size * 0.12)
     return bytes(pdf.output())
 
@@ -142,16 +158,16 @@ def stop_notice(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes, str]:
     name, lib, contact = v.name(sid), v.library_name, v.contact
     items = _stop_lines(changes, plan)
     regular = _regular(plan, sid)
-    lines: list[tuple[str, int, str]] = [("Ændring i bogbussens køreplan", 22, "B"), ("", 6, ""),
-                                         (name, 30, "B"), ("", 8, "")]
+    lines: list[tuple[str, int, str]] = [(name, 34, "B"), ("", 14, "")]
     for head, why in items:
-        lines += [(head, 24, "B"), (f"Årsag: {why}", 15, ""), ("", 5, "")]
+        lines += [(head, 30, "B"), (f"Årsag: {why}", 18, ""), ("", 10, "")]
     if regular:
-        lines += [("", 8, ""), (regular, 16, "")]
-    lines += [("", 10, ""), ("Vi beklager ulejligheden.", 16, ""), ("", 6, ""), (lib, 14, "B")]
+        lines += [("", 10, ""), (regular, 18, "")]
+    lines += [("", 14, ""), ("Vi beklager ulejligheden.", 18, ""), ("", 20, ""),
+              (lib, 15, "B")]
     if contact:
         lines.append((contact, 12, ""))
-    pdf = _pdf(f"Ændring: {name}", lines, lib)
+    pdf = _pdf(f"Ændring: {name}", lines, lib, band="Ændring i bogbussens køreplan")
     esc = html.escape
     body = ("<div class=\"band\">Ændring i bogbussens køreplan</div>"
             f"<h1>{esc(name)}</h1><ul>"
@@ -168,7 +184,7 @@ def institution_letter(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes
     v = view(plan)
     name, lib, contact = v.name(sid), v.library_name, v.contact
     items = _letter_lines(changes, plan)
-    first = min((c["old"] or c["new"])["date"] for c in changes)
+    first = min(v["date"] for c in changes for v in (c["old"], c["new"]) if v)
     rest = _remaining(plan, sid, first)
     text = [f"Kære {name}", "", "Bogbussens besøg hos jer ændres:", ""]
     text += [f"- {x}" for x in items]
