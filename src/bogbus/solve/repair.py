@@ -456,10 +456,13 @@ class Repair:
             return self.cal.open_days_between(a, b, s.id)
 
         cands: list[tuple[date, str, float, Timed]] = []
+        closed: list[str] = []
         for (vname, d), day in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             if not s.allows_vehicle(vname) or weekday_key(d) not in s.days:
                 continue
-            if self.cal.off_reason(d, vname, s.id):
+            why = self.cal.off_reason(d, vname, s.id)
+            if why:
+                closed.append(why)
                 continue
             if d in originals and originals[d][0] == vname:
                 timed = self._insert(day, s.id, originals[d][1])
@@ -527,12 +530,14 @@ class Repair:
             if (d, vname) not in kept:
                 self.reasons[(s.id, d)] = (f"moved to keep its every-{s.every_weeks}-weeks "
                                            f"spacing ({why})")
-        self._missed(s, [c[0] for c in picked], anchor, start, P, eff)
+        self._missed(s, [c[0] for c in picked], anchor, start, P, eff,
+                     closed[0] if closed and not cands else None)
 
     def _missed(self, s: Site, dates: list[date], anchor: date | None, start: date, P: int,
-                eff) -> None:
+                eff, closed: str | None = None) -> None:
         seq = ([anchor] if anchor else []) + dates
-        reason = (f"no date from {self.frm} keeps its every-{s.every_weeks}-weeks ±{self.tol} "
+        reason = (f"closed on every date from {self.frm} it could be visited ({closed}) — "
+                  "shorten its closure in calendar.closures") if closed else (f"no date from {self.frm} keeps its every-{s.every_weeks}-weeks ±{self.tol} "
                   f"days spacing around the kept visits ({self.touched.get(s.id, '')}) — "
                   "widen its window or days, or raise outreach_tolerance_days")
         if not seq:
