@@ -108,11 +108,11 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     for key, dd in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if dd.timed is None or not dd.timed.order:
             continue
-        if dd.outreach:
+        sol = tmpl.days.get((key[0], weekday_key(key[1])))
+        r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
+        if r is None or dd.outreach or set(r.order) != set(dd.stop_times):  # a closed stop
             routes[key] = improve_day(instance, travel, dd, seed)
         else:  # exactly the template's week: its exact route and timing
-            sol = tmpl.days[(key[0], weekday_key(key[1]))]
-            r = sol.routes[week_index(key[1]) % len(sol.routes)]
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
     say("proving a lower bound on the timetable's km")
