@@ -259,21 +259,31 @@ def check(plan_file: str, source: str | None, previous_file: str | None) -> None
               help="Also write a map with every plan's routes as layers.")
 @click.option("--save-plans", "plans_dir", type=click.Path(file_okay=False),
               help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
+              help="A published plan: plan every source against it (its stop timetable "
+                   "kept) and show each source's per-stop changes against it.")
 def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
             time_limit: float | None, seed: int | None, out_file: str | None,
-            map_file: str | None, plans_dir: str | None) -> None:
+            map_file: str | None, plans_dir: str | None, previous_file: str | None) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
-    per-stop changes against the first."""
+    per-stop changes against the first (or against --previous)."""
     from .calendar import next_quarter, parse_quarter
     from .compare import compare_plans, plan_sources, render
     from .io import load_source
+    from .plan import read_plan
 
+    previous = read_plan(Path(previous_file)) if previous_file else None
     for src in sources:  # all input problems before any planning
         load_source(src)
-    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
+    if quarter:
+        period = parse_quarter(quarter)
+    elif previous is not None:
+        period = parse_quarter(previous["quarter"])
+    else:
+        period = next_quarter(date.today())
     plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
-                         progress=_progress)
-    doc = compare_plans(plans)
+                         progress=_progress, previous=previous)
+    doc = compare_plans(plans, previous=previous)
     labels = [s["source"] for s in doc["sources"]]
     if plans_dir:
         from .plan import write_json_atomic
