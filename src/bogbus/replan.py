@@ -113,3 +113,26 @@ def first_difference(previous: dict, instance, period) -> tuple[date | None, str
         what = (f"sites {', '.join(diff_sites[:5])}" if diff_sites else "vehicles")
         return None, f"{what} changed, which has no date"
     return period.start, "nothing differs"
+
+
+def outreach_preferences(plan: dict) -> dict[str, tuple[str, int]]:
+    """site id → (weekday, arrival) an institution is used to from a published plan:
+    its most frequent weekday, and its most frequent arrival on that weekday (ties:
+    the earliest), so the next quarter keeps "Tuesday morning" where it can."""
+    from collections import Counter
+
+    from .calendar import weekday_key
+
+    seen: dict[str, list[tuple[str, int]]] = {}
+    for r in plan.get("routes", []):
+        wd = weekday_key(date.fromisoformat(r["date"]))
+        for x in r["visits"]:
+            if x.get("kind", "stop") != "stop":
+                seen.setdefault(x["site_id"], []).append((wd, parse_hhmm(x["arrival"])))
+    out = {}
+    for sid, vs in sorted(seen.items()):
+        days = Counter(wd for wd, _ in vs)
+        wd = min(days, key=lambda d: (-days[d], d))
+        times = Counter(t for d, t in vs if d == wd)
+        out[sid] = (wd, min(times, key=lambda t: (-times[t], t)))
+    return out

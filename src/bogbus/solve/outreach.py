@@ -21,6 +21,11 @@ from .schedule import Timed, time_route
 
 MISSED_PENALTY_KM = 10_000.0
 SPACING_TIEBREAK_KM_PER_DAY = 0.01
+# Planning against a published plan (`--previous`): an institution is used to its
+# weekday and time of day, so another weekday costs as much as this many km, and a
+# visit off its usual time as much as PREFER_TIME_KM. Soft: never worth a missed visit.
+PREFER_WEEKDAY_KM = 25.0
+PREFER_TIME_KM = 5.0
 
 
 @dataclass
@@ -32,6 +37,7 @@ class DatedDay:
     outreach: list[str] = field(default_factory=list)
     timed: Timed | None = None
     crates: int = 0
+    pins: dict[str, int] = field(default_factory=dict)  # outreach kept at its usual time
 
 
 @dataclass
@@ -43,7 +49,9 @@ class OutreachResult:
 
 class OutreachScheduler:
     def __init__(self, instance: Instance, travel: TravelMatrix, calendar: Calendar,
-                 days: dict[tuple[str, date], DatedDay]):
+                 days: dict[tuple[str, date], DatedDay],
+                 prefer: dict[str, tuple[str, int]] | None = None):
+        self.prefer = prefer or {}  # site id → (weekday, arrival) it is used to
         self.instance = instance
         self.travel = travel
         self.cal = calendar
@@ -61,6 +69,8 @@ class OutreachScheduler:
         if sid in day.stop_times:
             t = day.stop_times[sid]
             return t, t
+        if sid in day.pins:
+            return day.pins[sid], day.pins[sid]
         s = self.sites[sid]
         lo = s.earliest if s.earliest is not None else 0
         hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
@@ -110,13 +120,33 @@ class OutreachScheduler:
             if cap is not None and dd.crates + site.crates > cap:
                 why["capacity"] += 1
                 continue
-            ins = self.best_insertion(dd, site)
+            ins, pinned = self._preferred_insertion(dd, site)
             if ins is None:
                 why["time"] += 1
                 continue
-            if day not in best or ins[0] < best[day][2] - 1e-9:
-                best[day] = (day, vname, ins[0], ins[1])
+            extra = ins[0] + self._preference_cost(site, day, pinned)
+            if day not in best or extra < best[day][2] - 1e-9:
+                best[day] = (day, vname, extra, ins[1])
         return [best[d] for d in sorted(best)], why
+
+    def _preferred_insertion(self, dd: DatedDay, site: Site):
+        """Insertion at the site's usual time when it has one and it fits (the time is
+        then pinned for the day), else the cheapest insertion anywhere in its window."""
+        pref = self.prefer.get(site.id)
+        if pref is not None:
+            dd.pins[site.id] = pref[1]
+            ins = self.best_insertion(dd, site)
+            del dd.pins[site.id]
+            if ins is not None:
+                return ins, True
+        return self.best_insertion(dd, site), False
+
+    def _preference_cost(self, site: Site, day: date, pinned: bool) -> float:
+        pref = self.prefer.get(site.id)
+        if pref is None:
+            return 0.0
+        return ((PREFER_WEEKDAY_KM if weekday_key(day) != pref[0] else 0.0)
+                + (0.0 if pinned else PREFER_TIME_KM))
 
     def choose(self, site: Site, cands) -> tuple[list[int], list[date | None]]:
         """DP: indices of chosen candidates, and target dates of missed visits."""
@@ -188,6 +218,9 @@ class OutreachScheduler:
             dd.outreach.append(site.id)
             dd.crates += site.crates
             dd.timed = timed
+            pref = self.prefer.get(site.id)
+            if pref is not None and pref[1] in timed.arrivals[timed.order.index(site.id):][:1]:
+                dd.pins[site.id] = pref[1]  # keep its usual time when the day is re-timed
             visits.append((day, vname))
         reasons = [(t, self.explain(site, why)) for t in missed]
         return visits, reasons
@@ -196,18 +229,20 @@ class OutreachScheduler:
         for day, vname in visits:
             dd = self.days[(vname, day)]
             dd.outreach.remove(site.id)
+            dd.pins.pop(site.id, None)
             dd.crates -= site.crates
             order = [s for s in dd.timed.order if s != site.id]
             # dropping a visit only widens gaps, so the rest stays feasible
             dd.timed = self._time(dd, order)
 
     def snapshot(self) -> dict:
-        return {k: (list(d.outreach), d.crates, d.timed) for k, d in self.days.items()}
+        return {k: (list(d.outreach), d.crates, d.timed, dict(d.pins))
+                for k, d in self.days.items()}
 
     def restore(self, snap: dict) -> None:
-        for k, (outreach, crates, timed) in snap.items():
+        for k, (outreach, crates, timed, pins) in snap.items():
             d = self.days[k]
-            d.outreach, d.crates, d.timed = list(outreach), crates, timed
+            d.outreach, d.crates, d.timed, d.pins = list(outreach), crates, timed, dict(pins)
 
     def explain(self, site: Site, why: dict) -> str:
         window = (f"{hhmm(site.earliest) if site.earliest is not None else 'shift start'}–"

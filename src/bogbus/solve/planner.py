@@ -73,7 +73,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     """Plan a quarter. `previous` (a plan dict) makes its public timetable a target:
     each stop keeps its vehicle, weekday, week phase and arrival unless that is
     infeasible (see TemplateSearch.construct_previous and docs/scenarios.md)."""
-    from ..replan import previous_targets
+    from ..replan import outreach_preferences, previous_targets
 
     say = progress or (lambda msg: None)
     st = instance.settings
@@ -88,6 +88,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     # the deadline is only a safety net for slow machines; the budget normally stops first
     deadline = t0 + 1.5 * time_limit_s + 1.0
     targets = previous_targets(previous) if previous is not None else None
+    prefer = outreach_preferences(previous) if previous is not None else None
     tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget, deadline=deadline,
                           previous=targets).run()
 
@@ -96,7 +97,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     best = None
     for cand in tmpl.elite:  # outreach cost depends on each weekday's geography
         days = dated_days(instance, cal, cand)
-        out = OutreachScheduler(instance, travel, cal, days).run()
+        out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run()
         unserved = len(cand.unserved) + len(out.unserved)
         km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
         if best is None or (unserved, km) < best[0]:
@@ -153,6 +154,8 @@ def improve_day(instance: Instance, travel: TravelMatrix, dd: DatedDay, seed: in
         s = sites[sid]
         if sid in dd.stop_times:
             lo = hi = dd.stop_times[sid]
+        elif sid in dd.pins:  # an institution kept at its usual time (--previous)
+            lo = hi = dd.pins[sid]
         else:
             lo = s.earliest if s.earliest is not None else 0
             hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
