@@ -35,6 +35,10 @@ from .schedule import Timed, time_route
 
 MOVE_COST = 1000.0  # one moved visit: more than any km difference
 MISSED_COST = 100_000.0  # one visit that no date can take
+# Among the dates a moved visit could take: each day away from the visit a change hit
+# costs 10 (the nearest date wins), then another weekday than the site's usual 3 and
+# another time of day 2 (so visits moved only for spacing keep their weekday and time).
+DAY_COST, WEEKDAY_COST, TIME_COST = 10.0, 3.0, 2.0
 
 
 @dataclass
@@ -455,6 +459,7 @@ class Repair:
         def eff(a: date, b: date) -> int:
             return self.cal.open_days_between(a, b, s.id)
 
+        usual = self._usual(s.id)
         cands: list[tuple[date, str, float, Timed]] = []
         closed: list[str] = []
         for (vname, d), day in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -469,13 +474,18 @@ class Repair:
                 if timed is not None:
                     cands.append((d, vname, 0.0, timed))
                     continue
-            timed = self._insert(day, s.id, None)
+            timed = self._insert(day, s.id, usual[1]) if usual else None
+            off_time = timed is None
+            if timed is None:
+                timed = self._insert(day, s.id, None)
             if timed is None:
                 continue
-            near = min((abs((d - h).days) for h in hits), default=0)
+            near = min((abs((d - h).days) for h in hits), default=P)
             base = self._retime(day)
             extra = timed.km - (base.km if base else 0.0)
-            cost = (0.0 if new_site else MOVE_COST) + near + 0.01 * extra
+            cost = ((0.0 if new_site else MOVE_COST) + DAY_COST * min(near, P // 2)
+                    + (WEEKDAY_COST if usual and weekday_key(d) != usual[0] else 0.0)
+                    + (TIME_COST if usual and off_time else 0.0) + 0.01 * extra)
             cands.append((d, vname, cost, timed))
         best_per_date: dict[date, tuple[date, str, float, Timed]] = {}
         for c in cands:
@@ -532,6 +542,19 @@ class Repair:
                                            f"spacing ({why})")
         self._missed(s, [c[0] for c in picked], anchor, start, P, eff,
                      closed[0] if closed and not cands else None)
+
+    def _usual(self, sid: str) -> tuple[str, int] | None:
+        """The weekday and arrival a site is used to in the published plan (most
+        frequent; ties: first in the week, earliest), or None for a new site."""
+        seen: dict[tuple[str, int], int] = {}
+        for r in self.prev.get("routes", []):
+            for x in r["visits"]:
+                if x["site_id"] == sid:
+                    k = (weekday_key(date.fromisoformat(r["date"])), _min(x["arrival"]))
+                    seen[k] = seen.get(k, 0) + 1
+        if not seen:
+            return None
+        return min(seen, key=lambda k: (-seen[k], WEEKDAYS.index(k[0]), k[1]))
 
     def _missed(self, s: Site, dates: list[date], anchor: date | None, start: date, P: int,
                 eff, closed: str | None = None) -> None:
