@@ -76,12 +76,12 @@ def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
         if a and not b:
             out.append((f"Bogbussen kommer ikke {_when(a)}", why))
         elif a and b and a["date"] == b["date"]:
-            out.append((f"{_when(a)}: kl. {clock(b['arrival'])} i stedet for "
-                        f"kl. {clock(a['arrival'])}", why))
+            out.append((f"{_when(a)}: kl.{NBSP}{clock(b['arrival'])} i stedet for "
+                        f"kl.{NBSP}{clock(a['arrival'])}", why))
         elif a and b:
-            out.append((f"{_when(a)} flyttes til {_when(b)} kl. {clock(b['arrival'])}", why))
+            out.append((f"{_when(a)} flyttes til {_when(b)} kl.{NBSP}{clock(b['arrival'])}", why))
         elif b:
-            out.append((f"Nyt: bogbussen kommer {_when(b)} kl. {clock(b['arrival'])}", why))
+            out.append((f"Nyt: bogbussen kommer {_when(b)} kl.{NBSP}{clock(b['arrival'])}", why))
     return out
 
 
@@ -89,6 +89,7 @@ def _regular(plan: dict, sid: str) -> str:
     for e in plan.get("stop_timetable", []):
         if e.get("site_id") == sid:
             when = day_time(e["weekday"], e["arrival"], e["departure"])
+            when = when.replace("kl. ", f"kl.{NBSP}")
             return (f"Ellers kører bogbussen som sædvanlig: {when[:1].lower()}{when[1:]}, "
                     f"{pattern_words(e.get('every_weeks'), e.get('week_parity'))}.")
     return ""
@@ -99,17 +100,17 @@ def _letter_lines(changes: list[dict], plan: dict) -> list[str]:
     for c in sorted(changes, key=lambda c: (c["old"] or c["new"])["date"]):
         a, b, why = c["old"], c["new"], danish_reason(c, plan)
         if a and b:
-            out.append(f"Besøget {_when(a)} kl. {clock(a['arrival'])} flyttes til "
-                       f"{_when(b)} kl. {clock(b['arrival'])} ({why}).")
+            out.append(f"Besøget {_when(a)} kl.{NBSP}{clock(a['arrival'])} flyttes til "
+                       f"{_when(b)} kl.{NBSP}{clock(b['arrival'])} ({why}).")
         elif a:
-            out.append(f"Besøget {_when(a)} kl. {clock(a['arrival'])} er aflyst ({why}).")
+            out.append(f"Besøget {_when(a)} kl.{NBSP}{clock(a['arrival'])} er aflyst ({why}).")
         elif b:
-            out.append(f"Nyt besøg {_when(b)} kl. {clock(b['arrival'])} ({why}).")
+            out.append(f"Nyt besøg {_when(b)} kl.{NBSP}{clock(b['arrival'])} ({why}).")
     return out
 
 
 def _remaining(plan: dict, sid: str, after: str) -> list[str]:
-    return [f"{_when(r)} kl. {clock(x['arrival'])}" for r in plan.get("routes", [])
+    return [f"{_when(r)} kl.{NBSP}{clock(x['arrival'])}" for r in plan.get("routes", [])
             for x in r["visits"] if x["site_id"] == sid and r["date"] >= after]
 
 
