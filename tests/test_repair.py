@@ -248,3 +248,30 @@ def test_property_random_closures_keep_the_past_and_every_untouched_visit(spec, 
     for c in plan["repair"]["changes"]:  # a stop date is cancelled, never moved
         if c["kind"] == "stop":
             assert c["change"] == "cancelled"
+
+
+def test_a_lifted_closure_gives_the_stops_their_date_back():
+    inst, _ = published()
+    closed = with_closures(inst, Closure(WED, WED, "Værksted"))
+    pub = build_plan(plan_quarter(closed, Q2, time_limit_s=2, seed=0))
+    plan, how = plan_repair(inst, pub, Q2, None)  # the closure is gone from the data
+    assert plan["repair"]["from"] == WED.isoformat()
+    assert check_plan(plan, inst) == [] and check_keep(plan, pub) == []
+    back = [c for c in plan["repair"]["changes"] if c["kind"] == "stop"]
+    assert back and all(c["change"] == "added" and c["new"]["date"] == WED.isoformat()
+                        for c in back)
+
+
+def test_a_stop_whose_duration_changed_gets_a_new_slot_from_the_date():
+    inst, pub = published()
+    longer = dataclasses.replace(inst, sites=tuple(
+        dataclasses.replace(s, duration_min=45) if s.id == "S02" else s for s in inst.sites))
+    plan = repair(longer, pub, "2027-05-03")
+    entry = next(e for e in plan["stop_timetable"] if e["site_id"] == "S02")
+    assert entry["valid_from"] == "2027-05-03"
+    assert entry["departure"] != next(e for e in pub["stop_timetable"]
+                                      if e["site_id"] == "S02")["departure"]
+    changed = {c["site_id"] for c in plan["repair"]["changes"]}
+    assert "S02" in changed
+    assert all("duration changed" in c["reason"] for c in plan["repair"]["changes"]
+               if c["site_id"] == "S02")

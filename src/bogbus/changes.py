@@ -33,7 +33,7 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
                 reasons: dict[tuple[str, str], str] | None = None,
                 added: dict[str, str] | None = None) -> tuple[list[dict], dict]:
     """(changes, identity): every visit from `from_date` on that differs, and for each
-    visit of `plan` (site, date, vehicle, arrival) → (uid, sequence) so calendars update
+    visit of `plan` (site, date, vehicle, arrival, departure) → (uid, sequence) so calendars update
     instead of duplicating. `reasons` maps a published (site, ISO date) to why it
     changed; without it reasons come from the plan's own skipped dates."""
     reasons = reasons or {}
@@ -45,7 +45,7 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
                for k in e.get("skipped", [])}
     old = [v for v in plan_visits(previous) if v["date"] >= cut]
     new = [v for v in plan_visits(plan) if v["date"] >= cut]
-    identity: dict[tuple[str, str, str, str], tuple[str, int]] = {}
+    identity: dict[tuple[str, str, str, str, str], tuple[str, int]] = {}
     used = {v["uid"] for v in plan_visits(previous)}
     changes: list[dict] = []
     by_site: dict[str, tuple[list[dict], list[dict]]] = {}
@@ -54,8 +54,8 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
     for v in new:
         by_site.setdefault(v["site_id"], ([], []))[1].append(v)
 
-    def key(v: dict) -> tuple[str, str, str, str]:
-        return (v["site_id"], v["date"], v["vehicle"], v["arrival"])
+    def key(v: dict) -> tuple[str, str, str, str, str]:
+        return (v["site_id"], v["date"], v["vehicle"], v["arrival"], v["departure"])
 
     def change(kind: str, sid: str, a: dict | None, b: dict | None, why: str) -> None:
         src = a or b

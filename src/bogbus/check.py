@@ -3,6 +3,13 @@
 Deliberately independent of the solver: it reads only the plan dict, the data
 (sites, vehicles, calendar) and the travel model, and re-derives every time and
 distance. Tests run it on every plan they make.
+
+A repaired plan (`repair.from`, docs/replanning.md) is checked like any plan from
+`from` on; before it the routes are the published ones, kept as fact, so their visits
+are held to the data they were published with by `check --previous` (checkkeep.py),
+not to today's durations, windows and legs. A stop with a new slot (`valid_from`) is
+regular from that date; a rhythm date listed in `unserved` with its date is a gap
+with a reason.
 """
 
 from __future__ import annotations
@@ -43,6 +50,22 @@ def _travel_for(plan: dict, instance: Instance | None):
         return None  # legs cannot be re-derived without the source data
     sites = [Site(s["id"], s["kind"], s["name"], s["lat"], s["lon"]) for s in plan["sites"]]
     return greatcircle_matrix(sites, float(tm["circuity"]), float(tm["speed_kmh"]))
+
+
+def _site_rules(bad, s: dict, x: dict, arr: int, dep: int, wd: str, vname: str,
+                day_s: str) -> None:
+    """A visit against its site's rules: duration, window, days, vehicles."""
+    sid = x["site_id"]
+    if dep - arr != s["duration_min"]:
+        bad("timing", f"stays {dep - arr} min, needs {s['duration_min']}", day_s, sid)
+    if s.get("earliest") and arr < _m(s["earliest"]):
+        bad("window", f"arrives {x['arrival']} before earliest {s['earliest']}", day_s, sid)
+    if s.get("latest") and dep > _m(s["latest"]):
+        bad("window", f"leaves {x['departure']} after latest {s['latest']}", day_s, sid)
+    if wd not in s["days"]:
+        bad("window", f"visited on {wd}, allowed {','.join(s['days'])}", day_s, sid)
+    if s.get("vehicles") and vname not in s["vehicles"]:
+        bad("vehicle", f"served by {vname}, allowed {s['vehicles']}", day_s, sid)
 
 
 def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
@@ -94,9 +117,7 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
     repair_from = (date.fromisoformat(plan["repair"]["from"])
                    if isinstance(plan.get("repair"), dict) and plan["repair"].get("from")
                    else None)
-    added_in_repair = ({c["site_id"] for c in plan["repair"].get("changes", [])
-                        if c.get("change") == "added" and c.get("reason") == "new in the data"}
-                       if repair_from else set())
+    added_in_repair = set(plan["repair"].get("new_sites") or []) if repair_from else set()
     for u in plan["unserved"]:
         if u["site_id"] not in sites:
             bad("unserved", "unknown site id", u.get("date"), u["site_id"])
@@ -122,6 +143,9 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
         if wd not in v["shifts"]:
             bad("shift", f"{vname} does not run on {wd}", day_s)
             continue
+        # before a repair's `from` the route is the published one, kept as fact: it is
+        # held to the data it was published with (`check --previous`), not today's
+        fact = repair_from is not None and day < repair_from
         off = cal.off_reason(day, vname)
         if off:
             bad("calendar", f"the bus drives on a day off ({off})", day_s)
@@ -138,7 +162,7 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
             if (leg["from"], leg["to"]) != (chain[i], chain[i + 1]):
                 bad("legs", f"leg {i} is {leg['from']}→{leg['to']}, expected "
                             f"{chain[i]}→{chain[i + 1]}", day_s)
-            elif travel is not None:
+            elif travel is not None and not fact:
                 km, mins = travel.leg(leg["from"], leg["to"])
                 if abs(km - leg["km"]) > 0.05 or mins != leg["min"]:
                     bad("legs", f"leg {leg['from']}→{leg['to']} says {leg['km']} km/{leg['min']} "
@@ -168,16 +192,8 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
             if arr < prev_dep + legs[i]["min"]:
                 bad("timing", f"arrives {x['arrival']} but cannot be there before "
                               f"{prev_dep + legs[i]['min']} min", day_s, sid)
-            if dep - arr != s["duration_min"]:
-                bad("timing", f"stays {dep - arr} min, needs {s['duration_min']}", day_s, sid)
-            if s.get("earliest") and arr < _m(s["earliest"]):
-                bad("window", f"arrives {x['arrival']} before earliest {s['earliest']}", day_s, sid)
-            if s.get("latest") and dep > _m(s["latest"]):
-                bad("window", f"leaves {x['departure']} after latest {s['latest']}", day_s, sid)
-            if wd not in s["days"]:
-                bad("window", f"visited on {wd}, allowed {','.join(s['days'])}", day_s, sid)
-            if s.get("vehicles") and vname not in s["vehicles"]:
-                bad("vehicle", f"served by {vname}, allowed {s['vehicles']}", day_s, sid)
+            if not fact:
+                _site_rules(bad, s, x, arr, dep, wd, vname, day_s)
             site_off = cal.off_reason(day, site=sid)
             if site_off and not off:
                 bad("calendar", f"visited while the site is closed ({site_off})", day_s, sid)

@@ -153,7 +153,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
     for r in plan["routes"]:
         r["visits"] = [dict(x) for x in r["visits"]]
         for x in r["visits"]:
-            k = (x["site_id"], r["date"], r["vehicle"], x["arrival"])
+            k = (x["site_id"], r["date"], r["vehicle"], x["arrival"], x["departure"])
             if k in identity:
                 x["uid"], x["sequence"] = identity[k]
             elif (x["site_id"], r["date"]) in past:  # before `from`: as published
@@ -175,6 +175,8 @@ def build_repaired_plan(res: RepairResult) -> dict:
         "counts": summary(changes, kept),
         "changes": changes,
         "earlier_cancellations": earlier,  # still published as cancelled in the calendar
+        "new_sites": sorted(s.id for s in inst.sites if s.kind != "depot"
+                            and s.id not in {x["id"] for x in prev.get("sites", [])}),
     }
     return plan
 

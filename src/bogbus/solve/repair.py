@@ -168,6 +168,7 @@ class Repair:
         self._check_past(past)
         stops = self._stop_slots(days)
         self._hits(days, stops)
+        self._restore_stop_dates(days, stops)
         self._fit_stops(days, stops)
         self._fix_infeasible_days(days)
         self._place_outreach(days)
@@ -245,6 +246,9 @@ class Repair:
             return f"{slot.weekday} is no longer one of its days or the vehicle's shifts"
         if (s.every_weeks or 1) != (e.get("every_weeks") or 1):
             return f"its frequency changed (every {e.get('every_weeks')} → {s.every_weeks} weeks)"
+        published = _min(e["departure"]) - _min(e["arrival"])
+        if published != s.duration_min:
+            return f"its duration changed ({published} → {s.duration_min} min)"
         lo = s.earliest if s.earliest is not None else 0
         hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
         if not lo <= slot.arrival <= hi:
@@ -332,6 +336,26 @@ class Repair:
         return ", ".join(diff) or None
 
     # -- stops that need a (new) slot -------------------------------------------------
+    def _restore_stop_dates(self, days: dict[tuple[str, date], Day],
+                            stops: dict[str, StopSlot]) -> None:
+        """A kept stop's rhythm date that the published plan skipped but that is open
+        now (a closure was lifted or shortened) gets its visit back at the stop's time;
+        if the day cannot hold it, it is listed unserved with the reason."""
+        for sid, slot in sorted(stops.items()):
+            s = self.sites[sid]
+            for d in self._rhythm(s, slot):
+                day = days.get((slot.vehicle, d))
+                if day is None or sid in day.fixed or (sid, d) in self.cancelled:
+                    continue
+                if slot.valid_from is not None and d < slot.valid_from:
+                    continue
+                if self._insert(day, sid, slot.arrival) is not None:
+                    day.fixed[sid] = slot.arrival
+                    self.added.setdefault(sid, "its date is open again (a closure was lifted)")
+                else:
+                    self.unserved.append((sid, d, "its date is open again, but the day's kept "
+                                                  "visits leave no room at its time"))
+
     def _fit_stops(self, days: dict[tuple[str, date], Day], stops: dict[str, StopSlot]) -> None:
         new = [s for s in self.inst.stops if s.id not in stops and s.every_weeks]
         for s in sorted(new, key=lambda s: (-(s.priority or 0), s.id)):
