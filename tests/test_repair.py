@@ -275,3 +275,32 @@ def test_a_stop_whose_duration_changed_gets_a_new_slot_from_the_date():
     assert "S02" in changed
     assert all("duration changed" in c["reason"] for c in plan["repair"]["changes"]
                if c["site_id"] == "S02")
+
+
+def test_published_unserved_visits_carry_over_unless_the_site_is_re_placed():
+    inst, pub = published()
+    pub = dict(pub, unserved=[{"site_id": "D02", "date": "2027-04-20", "reason": "before"},
+                              {"site_id": "N01", "date": "2027-06-20", "reason": "after"}])
+    closed = with_closures(inst, Closure(WED, WED, "Værksted"))
+    plan, _ = plan_repair(closed, pub, Q2, "2027-05-05")
+    kept = {(u["site_id"], u["date"]) for u in plan["unserved"]}
+    assert ("D02", "2027-04-20") in kept  # the past is fact
+    touched = {c["site_id"] for c in plan["repair"]["changes"]}
+    assert (("N01", "2027-06-20") in kept) == ("N01" not in touched)
+
+
+def test_a_new_stop_that_only_fits_where_a_daycare_is_releases_that_daycare():
+    inst, pub = published()
+    wed_d01 = [r["date"] for r in pub["routes"] if r["weekday"] == "wed"
+               and any(x["site_id"] == "D01" for x in r["visits"])]
+    assert wed_d01, "the fixture should visit D01 on a Wednesday"
+    frm = wed_d01[-1]
+    s07 = stop(7, 56.45, 10.15, every=1, dur=60, window=(10 * 60 + 30, 12 * 60),
+               fixed_day="wed")
+    grown = dataclasses.replace(inst, sites=inst.sites + (s07,))
+    plan = repair(grown, pub, frm)
+    changes = plan["repair"]["changes"]
+    released = [c for c in changes if c["change"] == "released"]
+    assert released and all(c["site_id"] == "D01" and "S07" in c["reason"] for c in released)
+    assert {c["site_id"] for c in changes} <= {"S07", "D01"}
+    assert any(c["change"] == "added" and c["site_id"] == "S07" for c in changes)

@@ -5,8 +5,8 @@ letters, and the calendar's UID/SEQUENCE/STATUS: a visit keeps the UID it was
 published with, a moved visit gets the next SEQUENCE, a cancelled one is published
 again as cancelled. Kinds: `cancelled` (a stop date that a closure or the day's route
 takes away; never moved), `moved` (same visit, other date/time/vehicle), `released`
-(a published visit given up to fit a change), `added` (a visit the published plan
-did not have).
+(a published visit given up to make room for an addition; `new` is where it went, or
+null), `added` (a visit the published plan did not have).
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
         for a, b in sorted(pairs, key=lambda p: p[0]["date"]):
             identity[key(b)] = (a["uid"], a["sequence"] + 1)
             why = reasons.get((sid, a["date"])) or added.get(sid) or "moved by the repair"
-            change("moved", sid, a, b, why)
+            change("released" if why.startswith("released") else "moved", sid, a, b, why)
         for a in lone_a:
             why = skipped.get((sid, a["date"])) or reasons.get((sid, a["date"]), "")
             kind = "cancelled" if a["kind"] == "stop" and (sid, a["date"]) in skipped else (

@@ -12,6 +12,7 @@ Routes before `from` and untouched days are copied verbatim from the published p
 
 from __future__ import annotations
 
+import platform
 from datetime import date, timedelta
 
 from . import __version__
@@ -112,8 +113,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
     # stand unless the repair re-placed that site (then its own misses are listed)
     unserved = [u for u in prev.get("unserved", []) if u["site_id"] in ids
                 and ((u.get("date") or "") < cut and u.get("date")
-                     or (u["site_id"] not in res.touched and u["site_id"] not in res.added
-                         and u["site_id"] not in res.stops_refit))]
+                     or (u["site_id"] not in res.touched and u["site_id"] not in res.added))]
     unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
                  for sid, d, why in res.unserved]
     plan = {
@@ -124,7 +124,8 @@ def build_repaired_plan(res: RepairResult) -> dict:
         "data": inst.source,
         "inputs_sha256": inst.inputs_sha256,
         "library": {"name": st.name, "contact": st.contact},
-        "generated_by": {"bogbus": __version__, "ortools": ortools.__version__},
+        "generated_by": {"bogbus": __version__, "ortools": ortools.__version__,
+                         "python": platform.python_version()},
         "travel_model": dict(tm.description),
         "solver": {"engine": "bogbus repair of a published plan (keep, cancel, move)",
                    "time_limit_s": None, "seed": res.seed,
@@ -163,7 +164,8 @@ def build_repaired_plan(res: RepairResult) -> dict:
     kept = sum(1 for k, (uid, seq) in identity.items()
                if not any(c["uid"] == uid for c in changes))
     earlier = [c for c in prev.get("repair", {}).get("changes", [])
-               if c["change"] in ("cancelled", "released")]
+               + prev.get("repair", {}).get("earlier_cancellations", [])
+               if c["change"] in ("cancelled", "released") and not c.get("new")]
     plan["kpis"] = compute_kpis(plan)
     plan["kpis"].update({"lower_bound_km": None, "gap_pct": None, "lower_bound_scope": None,
                          "lower_bound_note": "not computed for a repair"})

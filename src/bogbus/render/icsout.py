@@ -110,7 +110,8 @@ def cancelled_visits(plan: dict) -> list[dict]:
     out, seen = [], set()
     for c in list(rep.get("changes") or []) + list(rep.get("earlier_cancellations") or []):
         if (isinstance(c, dict) and c.get("change") in ("cancelled", "released")
-                and isinstance(c.get("old"), dict) and c.get("uid") not in seen):
+                and isinstance(c.get("old"), dict) and not c.get("new")
+                and c.get("uid") not in seen):
             seen.add(c.get("uid"))
             out.append(c)
     return out
@@ -126,7 +127,8 @@ def _cancelled_event(v: PlanView, c: dict, tz: ZoneInfo, stamp: datetime) -> Eve
     ev.add("dtstart", _local(old["date"], old["arrival"], tz))
     ev.add("dtend", _local(old["date"], old["departure"], tz))
     ev.add("status", "CANCELLED")
-    prefix = "Bogbussen" if v.kind(sid) == "stop" else f"Bogbus – {capitalise(kind_name(v.kind(sid)))}"
+    kind = v.kind(sid)
+    prefix = "Bogbussen" if kind == "stop" else f"Bogbus – {capitalise(kind_name(kind))}"
     ev.add("summary", f"AFLYST: {prefix}: {name}")
     ev.add("description", f"Besøget er aflyst. Årsag: {danish_reason(c, v.plan)}.")
     ev.add("transp", "TRANSPARENT")

@@ -252,7 +252,8 @@ class Repair:
         lo = s.earliest if s.earliest is not None else 0
         hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
         if not lo <= slot.arrival <= hi:
-            return f"{hhmm(slot.arrival)} is outside its window {hhmm(lo)}–{hhmm(hi + s.duration_min)}"
+            return (f"{hhmm(slot.arrival)} is outside its window "
+                    f"{hhmm(lo)}–{hhmm(hi + s.duration_min)}")
         return None
 
     def _hits(self, days: dict[tuple[str, date], Day], stops: dict[str, StopSlot]) -> None:
@@ -583,10 +584,14 @@ class Repair:
     def _missed(self, s: Site, dates: list[date], anchor: date | None, start: date, P: int,
                 eff, closed: str | None = None) -> None:
         seq = ([anchor] if anchor else []) + dates
-        reason = (f"closed on every date from {self.frm} it could be visited ({closed}) — "
-                  "shorten its closure in calendar.closures") if closed else (f"no date from {self.frm} keeps its every-{s.every_weeks}-weeks ±{self.tol} "
-                  f"days spacing around the kept visits ({self.touched.get(s.id, '')}) — "
-                  "widen its window or days, or raise outreach_tolerance_days")
+        if closed:
+            reason = (f"closed on every date from {self.frm} it could be visited ({closed}) — "
+                      "shorten its closure in calendar.closures")
+        else:
+            reason = (f"no date from {self.frm} keeps its every-{s.every_weeks}-weeks "
+                      f"±{self.tol} days spacing around the kept visits "
+                      f"({self.touched.get(s.id, '')}) — widen its window or days, or raise "
+                      "outreach_tolerance_days")
         if not seq:
             self.unserved.append((s.id, None, reason))
             return
