@@ -79,3 +79,18 @@ def test_ics_keeps_uids_raises_sequence_and_cancels():
     # untouched visits keep their UID and have no SEQUENCE bump
     same = set(before) - {c["uid"] for c in changes}
     assert same <= set(after) and all("sequence" not in after[u] for u in same)
+
+
+def test_a_new_stop_gets_one_line_for_its_new_timetable():
+    import dataclasses
+
+    from factories import stop
+
+    inst, pub = published()
+    grown = dataclasses.replace(inst, sites=inst.sites + (
+        stop(7, 56.47, 10.05, every=2, dur=20, window=(14 * 60, 19 * 60)),))
+    plan, _ = plan_repair(grown, pub, Q2, "2027-05-03")
+    cs = [c for c in plan["repair"]["changes"] if c["site_id"] == "S07"]
+    assert len(cs) > 1
+    _pdf, page = stop_notice(plan, "S07", cs)
+    assert page.count("<li>") == 1 and "Ny køreplan fra 3.\u00a0maj" in page

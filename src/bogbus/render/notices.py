@@ -29,7 +29,7 @@ GENERIC = {
     "cancelled": "bussen kan ikke køre den dag",
     "released": "besøget måtte flyttes for at få plads til en ændring i køreplanen",
     "moved": "for at holde den faste afstand mellem besøgene",
-    "added": "nyt besøg",
+    "added": "ny holdeplads eller nyt besøg",
 }
 
 
@@ -69,8 +69,23 @@ def _when(v: dict) -> str:
 
 
 def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
-    """(headline, reason) per change of one stop, in date order."""
+    """(headline, reason) per change of one stop, in date order; a stop with a new
+    slot from a date (`valid_from`) gets one line for the new timetable instead of one
+    per date."""
     out = []
+    sid = changes[0]["site_id"] if changes else ""
+    entry = next((e for e in plan.get("stop_timetable", []) if e.get("site_id") == sid
+                  and e.get("valid_from")), None)
+    if entry is not None:
+        when = day_time(entry["weekday"], entry["arrival"], entry["departure"])
+        when = when.replace("kl. ", f"kl.{NBSP}")
+        slot = [c for c in changes if c["change"] in ("moved", "added", "released")]
+        if slot:
+            out.append((f"Ny køreplan fra {date_long(entry['valid_from']).replace(' ', NBSP)}: "
+                        f"{when[:1].lower()}{when[1:]}, "
+                        f"{pattern_words(entry.get('every_weeks'), entry.get('week_parity'))}",
+                        danish_reason(slot[0], plan)))
+        changes = [c for c in changes if c not in slot]
     for c in sorted(changes, key=lambda c: (c["old"] or c["new"])["date"]):
         a, b, why = c["old"], c["new"], danish_reason(c, plan)
         if a and not b:
@@ -87,7 +102,7 @@ def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
 
 def _regular(plan: dict, sid: str) -> str:
     for e in plan.get("stop_timetable", []):
-        if e.get("site_id") == sid:
+        if e.get("site_id") == sid and not e.get("valid_from"):
             when = day_time(e["weekday"], e["arrival"], e["departure"])
             when = when.replace("kl. ", f"kl.{NBSP}")
             return (f"Ellers kører bogbussen som sædvanlig: {when[:1].lower()}{when[1:]}, "
