@@ -304,3 +304,27 @@ def test_a_new_stop_that_only_fits_where_a_daycare_is_releases_that_daycare():
     assert released and all(c["site_id"] == "D01" and "S07" in c["reason"] for c in released)
     assert {c["site_id"] for c in changes} <= {"S07", "D01"}
     assert any(c["change"] == "added" and c["site_id"] == "S07" for c in changes)
+
+
+def test_a_repaired_plan_can_be_repaired_again_and_keeps_its_identities():
+    inst, pub = published()
+    c1 = Closure(WED, WED, "Værksted")
+    first = repair(with_closures(inst, c1), pub, "2027-05-05")
+    d01 = [r["date"] for r in first["routes"] for x in r["visits"] if x["site_id"] == "D01"
+           and r["date"] > "2027-05-20"]
+    hit = date.fromisoformat(d01[0])
+    c2 = Closure(hit, hit, "Lukket", sites=("D01",))
+    second = repair(with_closures(inst, c1, c2), first, (hit - timedelta(2)).isoformat())
+    assert {c["site_id"] for c in second["repair"]["changes"]} == {"D01"}
+    uids = {x["uid"] for r in first["routes"] for x in r["visits"]}
+    moved = next(c for c in second["repair"]["changes"] if c["old"]["date"] == hit.isoformat())
+    assert moved["uid"] in uids and moved["sequence"] >= 1
+    cancelled_first = {c["uid"] for c in first["repair"]["changes"] if c["change"] == "cancelled"}
+    assert cancelled_first == {c["uid"] for c in second["repair"]["earlier_cancellations"]}
+
+
+def test_every_visit_of_a_repaired_plan_has_its_uid():
+    inst, pub = published()
+    plan = repair(with_closures(inst, Closure(WED, WED, "Værksted")), pub, "2027-05-05")
+    uids = [x["uid"] for r in plan["routes"] for x in r["visits"]]
+    assert all(uids) and len(set(uids)) == len(uids)

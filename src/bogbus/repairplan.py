@@ -22,6 +22,7 @@ from .kpis import compute_kpis
 from .model import WEEKDAYS, hhmm
 from .plan import SCHEMA, _site_entry, _vehicle_entry, closure_entry, route_entry
 from .solve.repair import RepairResult
+from .visitid import plan_visits
 
 RULE = ("past kept exactly; untouched visits keep date, vehicle and times; a stop date "
         "hit by a closure is cancelled; a hit institution visit moves to the nearest date "
@@ -150,17 +151,16 @@ def build_repaired_plan(res: RepairResult) -> dict:
     reasons = {(sid, d.isoformat()): why for (sid, d), why in res.reasons.items()}
     reasons.update({(sid, d.isoformat()): why for (sid, d), why in res.cancelled.items()})
     changes, identity = diff_visits(prev, plan, res.from_date, reasons, res.added)
-    past = {(x["site_id"], r["date"]): x for r in prev.get("routes", []) for x in r["visits"]}
+    # every visit carries the UID it was published with (before `from`: as published)
+    published_ids = {(v["site_id"], v["date"], v["vehicle"], v["arrival"], v["departure"]):
+                     (v["uid"], v["sequence"]) for v in plan_visits(prev)}
     for r in plan["routes"]:
         r["visits"] = [dict(x) for x in r["visits"]]
         for x in r["visits"]:
             k = (x["site_id"], r["date"], r["vehicle"], x["arrival"], x["departure"])
-            if k in identity:
-                x["uid"], x["sequence"] = identity[k]
-            elif (x["site_id"], r["date"]) in past:  # before `from`: as published
-                p = past[(x["site_id"], r["date"])]
-                if "uid" in p:
-                    x["uid"], x["sequence"] = p["uid"], p.get("sequence", 0)
+            got = identity.get(k) or published_ids.get(k)
+            if got is not None:
+                x["uid"], x["sequence"] = got
     kept = sum(1 for k, (uid, seq) in identity.items()
                if not any(c["uid"] == uid for c in changes))
     earlier = [c for c in prev.get("repair", {}).get("changes", [])
