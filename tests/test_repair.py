@@ -90,6 +90,8 @@ def test_whole_bus_closure_cancels_that_wednesdays_stops_and_moves_institutions(
             assert {"date": WED.isoformat(), "reason": "Bussen er på værksted"} in entry["skipped"]
         else:
             assert c["change"] == "moved" and c["new"]["date"] != WED.isoformat()
+            gap = abs(date.fromisoformat(c["new"]["date"]) - WED).days
+            assert gap <= closed.settings.outreach_tolerance_days  # the nearest dates
     assert not any(r["date"] == WED.isoformat() for r in plan["routes"])
     # every visit no change touched keeps date, vehicle and times
     untouched = {v for v in visits(pub) if v[0] not in that_day or v[1] != WED.isoformat()}
