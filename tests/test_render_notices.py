@@ -94,3 +94,11 @@ def test_a_new_stop_gets_one_line_for_its_new_timetable():
     assert len(cs) > 1
     _pdf, page = stop_notice(plan, "S07", cs)
     assert page.count("<li>") == 1 and "Ny køreplan fra 3.\u00a0maj" in page
+
+
+def test_stale_notices_of_an_earlier_repair_are_removed(tmp_path):
+    pub, plan = repaired()
+    (tmp_path / "notice-S99.pdf").write_bytes(b"old")
+    (tmp_path / "other.pdf").write_bytes(b"mine")
+    write_notices(plan, pub, tmp_path)
+    assert not (tmp_path / "notice-S99.pdf").exists() and (tmp_path / "other.pdf").exists()

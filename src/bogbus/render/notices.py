@@ -243,4 +243,16 @@ def write_notices(plan: dict, previous: dict, out_dir: Path) -> list[Path]:
             written.append(atomic.write_bytes(out_dir / f"letter-{part}.pdf", pdf))
             written.append(atomic.write_text(out_dir / f"letter-{part}.html", page))
             written.append(atomic.write_text(out_dir / f"letter-{part}.txt", text))
+    _remove_stale(out_dir, written)
     return written
+
+
+def _remove_stale(out_dir: Path, written: list[Path]) -> None:
+    """Notices of an earlier repair written to the same folder would tell people about
+    changes that no longer hold: remove our own file names that were not written now."""
+    keep = {p.name for p in written}
+    for pattern in ("notice-*.pdf", "notice-*.html", "letter-*.pdf", "letter-*.html",
+                    "letter-*.txt"):
+        for f in out_dir.glob(pattern):
+            if f.name not in keep and f.is_file():
+                f.unlink()
