@@ -68,12 +68,16 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     if from_text and previous is None:
         raise BogbusError("--from repairs a published plan: give it with --previous PLAN")
     instance = load_source(source)
-    if previous is not None and (from_text or (quarter and parse_quarter(quarter).quarter
-                                               == previous["quarter"])):
-        _repair(instance, previous, parse_quarter(quarter or previous["quarter"]), from_text,
-                out_dir, seed, no_render)
+    if quarter:
+        period = parse_quarter(quarter)
+    elif from_text:  # a repair: the published plan's quarter
+        period = parse_quarter(previous["quarter"])
+    else:
+        period = next_quarter(date.today())
+    if previous is not None and (from_text or period.quarter == previous["quarter"]):
+        # a published plan of the same quarter: repair it (docs/replanning.md)
+        _repair(instance, previous, period, from_text, out_dir, seed, no_render)
         return
-    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
