@@ -29,7 +29,7 @@ RULE = ("past kept exactly; untouched visits keep date, vehicle and times; a sto
         "that keeps its spacing")
 
 
-def _same_route(r: dict, day, tm) -> bool:
+def _same_route(r: dict | None, day, tm) -> bool:
     """The published route of a day still holds exactly: same visits, same times,
     same legs under today's travel model."""
     if r is None or day.timed is None:
