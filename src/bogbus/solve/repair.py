@@ -17,53 +17,26 @@ So a repair is not a new plan but the smallest honest change, in this order:
 
 Every stop time stays fixed, so a day's visiting order is the order of its times and
 feasibility is exact (`schedule.time_route`). Deterministic: no randomness, sorted
-iteration everywhere.
+iteration everywhere. This module lays the published plan on the new calendar and
+decides what is hit (steps 1–3); `repair_stops` fits stops (5), `repair_outreach`
+moves institution visits (4).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
+from ..calendar import Calendar, Period, build_calendar, weekday_key
 from ..errors import BogbusError
-from ..model import WEEKDAYS, Instance, Site, hhmm, parse_hhmm
+from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix, build_travel
+from .repair_outreach import place_outreach
+from .repair_stops import fit_stops, restore_stop_dates
+from .repairday import Day, StopSlot, minutes
 from .schedule import Timed, time_route
 
-MOVE_COST = 1000.0  # one moved visit: more than any km difference
-MISSED_COST = 100_000.0  # one visit that no date can take
-# Among the dates a moved visit could take: each day away from the visit a change hit
-# costs 10 (the nearest date wins), then another weekday than the site's usual 3 and
-# another time of day 2 (so visits moved only for spacing keep their weekday and time).
-DAY_COST, WEEKDAY_COST, TIME_COST = 10.0, 3.0, 2.0
-
-
-@dataclass
-class Day:
-    """One vehicle's service date from `from` on: the visits it keeps, at fixed times."""
-
-    vehicle: str
-    day: date
-    shift: tuple[int, int]
-    fixed: dict[str, int]  # site id → arrival minutes
-    previous: dict | None = None  # the published route of this day, if any
-    timed: Timed | None = None
-
-    @property
-    def order(self) -> list[str]:
-        return sorted(self.fixed, key=lambda s: self.fixed[s])
-
-
-@dataclass
-class StopSlot:
-    vehicle: str
-    weekday: str
-    phase: int
-    arrival: int
-    valid_from: date | None = None  # a new or re-fitted slot applies from this date
 
 
 @dataclass
@@ -89,8 +62,6 @@ class RepairResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _min(t: str) -> int:
-    return parse_hhmm(t)
 
 
 class Repair:
@@ -139,7 +110,7 @@ class Repair:
         used = sum(self.sites[s].crates for s in day.fixed if self.sites[s].kind != "stop")
         return cap is None or used + extra.crates <= cap
 
-    def _insert(self, day: Day, sid: str, at: int | None) -> Timed | None:
+    def insert(self, day: Day, sid: str, at: int | None) -> Timed | None:
         """Cheapest timing of `day` with `sid` added — at exactly `at`, or anywhere in
         its window when `at` is None — every kept time fixed."""
         if sid in day.fixed or not self._crates_ok(day, self.sites[sid]):
@@ -158,7 +129,7 @@ class Repair:
                 best = t
         return best
 
-    def _retime(self, day: Day) -> Timed | None:
+    def retime(self, day: Day) -> Timed | None:
         return self._time(day, day.order, self._windows(day)) if day.fixed else None
 
     # -- steps ----------------------------------------------------------------------
@@ -168,12 +139,12 @@ class Repair:
         self._check_past(past)
         stops = self._stop_slots(days)
         self._hits(days, stops)
-        self._restore_stop_dates(days, stops)
-        self._fit_stops(days, stops)
+        restore_stop_dates(self, days, stops)
+        fit_stops(self, days, stops)
         self._fix_infeasible_days(days)
-        self._place_outreach(days)
+        place_outreach(self, days)
         for d in days.values():
-            d.timed = self._retime(d)
+            d.timed = self.retime(d)
         return RepairResult(self.inst, self.period, self.cal, self.travel, self.prev, self.frm,
                             past, days, stops, self.cancelled, self.reasons, self.added,
                             sorted(self.unserved, key=lambda u: (u[0], u[1] or date.min)),
@@ -227,7 +198,7 @@ class Repair:
             if s is None or s.kind != "stop":
                 continue  # listed by the change list as no longer a stop
             slot = StopSlot(e["vehicle"], e["weekday"], int(e.get("week_phase") or 0),
-                            _min(e["arrival"]), None)
+                            minutes(e["arrival"]), None)
             if e.get("valid_from"):
                 slot.valid_from = date.fromisoformat(e["valid_from"])
             why = self._slot_broken(s, slot, e)
@@ -246,7 +217,7 @@ class Repair:
             return f"{slot.weekday} is no longer one of its days or the vehicle's shifts"
         if (s.every_weeks or 1) != (e.get("every_weeks") or 1):
             return f"its frequency changed (every {e.get('every_weeks')} → {s.every_weeks} weeks)"
-        published = _min(e["departure"]) - _min(e["arrival"])
+        published = minutes(e["departure"]) - minutes(e["arrival"])
         if published != s.duration_min:
             return f"its duration changed ({published} → {s.duration_min} min)"
         lo = s.earliest if s.earliest is not None else 0
@@ -264,7 +235,7 @@ class Repair:
             off = (self.cal.off_reason(d, vname) if vname in self.vehicles
                    else f"vehicle {vname} is no longer in the data")
             for x in r["visits"]:
-                sid, t = x["site_id"], _min(x["arrival"])
+                sid, t = x["site_id"], minutes(x["arrival"])
                 s = self.sites.get(sid)
                 if s is None:
                     self.reasons[(sid, d)] = "no longer in the data"
@@ -337,115 +308,12 @@ class Repair:
         return ", ".join(diff) or None
 
     # -- stops that need a (new) slot -------------------------------------------------
-    def _restore_stop_dates(self, days: dict[tuple[str, date], Day],
-                            stops: dict[str, StopSlot]) -> None:
-        """A kept stop's rhythm date that the published plan skipped but that is open
-        now (a closure was lifted or shortened) gets its visit back at the stop's time;
-        if the day cannot hold it, it is listed unserved with the reason."""
-        for sid, slot in sorted(stops.items()):
-            s = self.sites[sid]
-            for d in self._rhythm(s, slot):
-                day = days.get((slot.vehicle, d))
-                if day is None or sid in day.fixed or (sid, d) in self.cancelled:
-                    continue
-                if slot.valid_from is not None and d < slot.valid_from:
-                    continue
-                if self._insert(day, sid, slot.arrival) is not None:
-                    day.fixed[sid] = slot.arrival
-                    self.added.setdefault(sid, "its date is open again (a closure was lifted)")
-                else:
-                    self.unserved.append((sid, d, "its date is open again, but the day's kept "
-                                                  "visits leave no room at its time"))
-
-    def _fit_stops(self, days: dict[tuple[str, date], Day], stops: dict[str, StopSlot]) -> None:
-        new = [s for s in self.inst.stops if s.id not in stops and s.every_weeks]
-        for s in sorted(new, key=lambda s: (-(s.priority or 0), s.id)):
-            self.added.setdefault(s.id, "new in the data")
-            fit = self._best_slot(s, days, release=False) or self._best_slot(s, days, release=True)
-            if fit is None:
-                self.unserved.append((s.id, None, (
-                    f"no weekday and time from {self.frm} fits around the kept visits "
-                    f"({self.added[s.id]}) — widen its window or days, or re-plan the quarter")))
-                continue
-            slot, released = fit
-            stops[s.id] = slot
-            for (vname, d), sid in released:
-                days[(vname, d)].fixed.pop(sid)
-                self.hit.setdefault(sid, []).append(d)
-                self.reasons[(sid, d)] = f"released to make room for the stop {s.id} ({s.name})"
-                self.touched.setdefault(sid, self.reasons[(sid, d)])
-                self.originals[sid] = [o for o in self.originals.get(sid, []) if o[0] != d]
-            for d in self._rhythm(s, slot):
-                if (slot.vehicle, d) in days:
-                    days[(slot.vehicle, d)].fixed[s.id] = slot.arrival
-
-    def _rhythm(self, s: Site, slot: StopSlot) -> list[date]:
-        """Service dates of the slot from `from` on where the stop is open."""
-        out = []
-        wd = WEEKDAYS.index(slot.weekday)
-        d = self.frm + timedelta((wd - self.frm.weekday()) % 7)
-        while d <= self.period.end:
-            if (week_index(d) % (s.every_weeks or 1) == slot.phase
-                    and self.cal.off_reason(d, slot.vehicle, s.id) is None):
-                out.append(d)
-            d += timedelta(7)
-        return out
-
-    def _best_slot(self, s: Site, days: dict[tuple[str, date], Day], release: bool
-                   ) -> tuple[StopSlot, list[tuple[tuple[str, date], str]]] | None:
-        """Cheapest (vehicle, weekday, phase, time) for a stop around the kept visits;
-        with `release`, institution visits of a day may be freed (fewest first)."""
-        every = s.every_weeks or 1
-        lo = s.earliest if s.earliest is not None else 0
-        hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
-        if s.fixed_time is not None:
-            lo = hi = s.fixed_time
-        best = None
-        for v in self.inst.settings.vehicles:
-            if not s.allows_vehicle(v.name):
-                continue
-            for wd in WEEKDAYS:
-                if wd not in v.shifts or wd not in s.days or (s.fixed_day and wd != s.fixed_day):
-                    continue
-                for phase in range(every):
-                    slot = StopSlot(v.name, wd, phase, 0, self.frm)
-                    dates = [d for d in self._rhythm(s, slot) if (v.name, d) in days]
-                    if not dates:
-                        continue
-                    for t in range(lo + (-lo) % self.step, hi + 1, self.step):
-                        got = self._slot_cost(s, v.name, dates, t, days, release)
-                        if got is not None and (best is None or got[:2] < best[0][:2]):
-                            best = (got, StopSlot(v.name, wd, phase, t, self.frm))
-        if best is None:
-            return None
-        return best[1], best[0][2]
-
-    def _slot_cost(self, s: Site, vname: str, dates: list[date], t: int,
-                   days: dict[tuple[str, date], Day], release: bool):
-        km, freed = 0.0, []
-        for d in dates:
-            day = days[(vname, d)]
-            timed = self._insert(day, s.id, t)
-            if timed is None and release:
-                for sid in sorted(x for x in day.fixed if self.sites[x].kind != "stop"):
-                    keep = day.fixed.pop(sid)
-                    timed = self._insert(day, s.id, t)
-                    day.fixed[sid] = keep
-                    if timed is not None:
-                        freed.append(((vname, d), sid))
-                        break
-            if timed is None:
-                return None
-            base = self._retime(day)
-            km += timed.km - (base.km if base else 0.0)
-        return (len(freed), round(km, 3), freed)
-
     def _fix_infeasible_days(self, days: dict[tuple[str, date], Day]) -> None:
         """A kept day that no longer fits (shift, travel or duration changed): free its
         institution visits first, then cancel its stops, and say so."""
         for key in sorted(days, key=lambda k: (k[1], k[0])):
             day = days[key]
-            day.timed = self._retime(day)
+            day.timed = self.retime(day)
             if day.timed is not None or not day.fixed:
                 continue
             for sid in sorted(x for x in day.fixed if self.sites[x].kind != "stop"):
@@ -455,7 +323,7 @@ class Repair:
                 self.touched.setdefault(sid, self.reasons[(sid, day.day)])
                 self.originals[sid] = [o for o in self.originals.get(sid, [])
                                        if o[0] != day.day]
-            day.timed = self._retime(day)
+            day.timed = self.retime(day)
             if day.timed is None:
                 for sid in sorted(day.fixed):
                     why = "the day's kept route no longer fits the shift and travel times"
@@ -464,148 +332,6 @@ class Repair:
                 day.fixed.clear()
 
     # -- institutions -------------------------------------------------------------------
-    def _place_outreach(self, days: dict[tuple[str, date], Day]) -> None:
-        # a touched site's unhit visits are re-placed by the DP (kept where possible)
-        for sid in self.touched:
-            for d, vname, _t in self.originals.get(sid, []):
-                days[(vname, d)].fixed.pop(sid, None)
-        for sid in sorted(self.touched, key=lambda x: (-(self.sites[x].priority or 0), x)):
-            self._place_site(self.sites[sid], days)
-
-    def _place_site(self, s: Site, days: dict[tuple[str, date], Day]) -> None:
-        P = 7 * (s.every_weeks or 1)
-        originals = {d: (v, t) for d, v, t in self.originals.get(s.id, [])}
-        hits = sorted(self.hit.get(s.id, []))
-        past = sorted(date.fromisoformat(r["date"]) for r in self.prev.get("routes", [])
-                      if date.fromisoformat(r["date"]) < self.frm
-                      and any(x["site_id"] == s.id for x in r["visits"]))
-        new_site = s.id not in self.prev_sites
-
-        def eff(a: date, b: date) -> int:
-            return self.cal.open_days_between(a, b, s.id)
-
-        usual = self._usual(s.id)
-        cands: list[tuple[date, str, float, Timed]] = []
-        closed: list[str] = []
-        for (vname, d), day in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            if not s.allows_vehicle(vname) or weekday_key(d) not in s.days:
-                continue
-            why = self.cal.off_reason(d, vname, s.id)
-            if why:
-                closed.append(why)
-                continue
-            if d in originals and originals[d][0] == vname:
-                timed = self._insert(day, s.id, originals[d][1])
-                if timed is not None:
-                    cands.append((d, vname, 0.0, timed))
-                    continue
-            timed = self._insert(day, s.id, usual[1]) if usual else None
-            off_time = timed is None
-            if timed is None:
-                timed = self._insert(day, s.id, None)
-            if timed is None:
-                continue
-            near = min((abs((d - h).days) for h in hits), default=P)
-            base = self._retime(day)
-            extra = timed.km - (base.km if base else 0.0)
-            cost = ((0.0 if new_site else MOVE_COST) + DAY_COST * min(near, P // 2)
-                    + (WEEKDAY_COST if usual and weekday_key(d) != usual[0] else 0.0)
-                    + (TIME_COST if usual and off_time else 0.0) + 0.01 * extra)
-            cands.append((d, vname, cost, timed))
-        best_per_date: dict[date, tuple[date, str, float, Timed]] = {}
-        for c in cands:
-            if c[0] not in best_per_date or c[2] < best_per_date[c[0]][2] - 1e-9:
-                best_per_date[c[0]] = c
-        cands = [best_per_date[d] for d in sorted(best_per_date)]
-        start = self.frm if new_site else self.period.start
-        anchor = past[-1] if past else None
-        m = len(cands)
-        cost = [math.inf] * m
-        prev: list[int | None] = [None] * m
-        for j, c in enumerate(cands):
-            if anchor is not None:
-                g = eff(anchor, c[0])
-                r = max(1, round(g / P))
-                if abs(g - r * P) <= self.tol:
-                    cost[j] = (r - 1) * MISSED_COST + c[2]
-            else:
-                cost[j] = (eff(start, c[0]) // P) * MISSED_COST + c[2]
-        for j in range(m):
-            if cost[j] == math.inf:
-                continue
-            for k in range(j + 1, m):
-                g = eff(cands[j][0], cands[k][0])
-                r = max(1, round(g / P))
-                if abs(g - r * P) > self.tol:
-                    continue
-                c = cost[j] + (r - 1) * MISSED_COST + cands[k][2]
-                if c < cost[k] - 1e-9:
-                    cost[k], prev[k] = c, j
-        last_from = anchor or start
-        none_cost = max(1 if anchor is None else 0, eff(last_from, self.period.end) // P)
-        best_total, best_last = none_cost * MISSED_COST + len(originals) * MOVE_COST, None
-        for j in range(m):
-            total = cost[j] + (eff(cands[j][0], self.period.end) // P) * MISSED_COST
-            if total < best_total - 1e-9:
-                best_total, best_last = total, j
-        chosen: list[int] = []
-        j = best_last
-        while j is not None:
-            chosen.append(j)
-            j = prev[j]
-        chosen.reverse()
-        picked = [cands[i] for i in chosen]
-        for d, vname, _c, timed in picked:
-            day = days[(vname, d)]
-            day.fixed[s.id] = timed.arrivals[timed.order.index(s.id)]
-            day.timed = timed
-        kept = {(d, v) for d, v, c, _t in picked if c == 0.0 and d in originals}
-        why = self.touched.get(s.id, "")
-        for d, (vname, _t) in originals.items():
-            if (d, vname) not in kept:
-                self.reasons[(s.id, d)] = (f"moved to keep its every-{s.every_weeks}-weeks "
-                                           f"spacing ({why})")
-        self._missed(s, [c[0] for c in picked], anchor, start, P, eff,
-                     closed[0] if closed and not cands else None)
-
-    def _usual(self, sid: str) -> tuple[str, int] | None:
-        """The weekday and arrival a site is used to in the published plan (most
-        frequent; ties: first in the week, earliest), or None for a new site."""
-        seen: dict[tuple[str, int], int] = {}
-        for r in self.prev.get("routes", []):
-            for x in r["visits"]:
-                if x["site_id"] == sid:
-                    k = (weekday_key(date.fromisoformat(r["date"])), _min(x["arrival"]))
-                    seen[k] = seen.get(k, 0) + 1
-        if not seen:
-            return None
-        return min(seen, key=lambda k: (-seen[k], WEEKDAYS.index(k[0]), k[1]))
-
-    def _missed(self, s: Site, dates: list[date], anchor: date | None, start: date, P: int,
-                eff, closed: str | None = None) -> None:
-        seq = ([anchor] if anchor else []) + dates
-        if closed:
-            reason = (f"closed on every date from {self.frm} it could be visited ({closed}) — "
-                      "shorten its closure in calendar.closures")
-        else:
-            reason = (f"no date from {self.frm} keeps its every-{s.every_weeks}-weeks "
-                      f"±{self.tol} days spacing around the kept visits "
-                      f"({self.touched.get(s.id, '')}) — widen its window or days, or raise "
-                      "outreach_tolerance_days")
-        if not seq:
-            self.unserved.append((s.id, None, reason))
-            return
-        if anchor is None:
-            for q in range(eff(start, seq[0]) // P):
-                self.unserved.append((s.id, max(start, seq[0] - timedelta(P * (q + 1))), reason))
-        for a, b in zip(seq, seq[1:]):
-            for q in range(1, max(1, round(eff(a, b) / P))):
-                self.unserved.append((s.id, a + timedelta(P * q), reason))
-        for q in range(1, eff(seq[-1], self.period.end) // P + 1):
-            self.unserved.append((s.id, min(self.period.end, seq[-1] + timedelta(P * q)),
-                                  reason))
-
-
 def repair_quarter(instance: Instance, period: Period, previous: dict, from_date: date,
                    *, seed: int = 0) -> RepairResult:
     """Repair `previous` (a published plan of `period`) from `from_date` on."""
