@@ -33,6 +33,7 @@ def place_outreach(rep: Repair, days: dict[tuple[str, date], Day]) -> None:
     for sid in sorted(rep.touched, key=lambda x: (-(rep.sites[x].priority or 0), x)):
         place_site(rep, rep.sites[sid], days)
 
+
 def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
     P = 7 * (s.every_weeks or 1)
     originals = {d: (v, t) for d, v, t in rep.originals.get(s.id, [])}
@@ -129,6 +130,7 @@ def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
     missed(rep, s, [c[0] for c in picked], anchor, start, P, eff,
                  closed[0] if closed and not cands else None)
 
+
 def usual_slot(rep: Repair, sid: str) -> tuple[str, int] | None:
     """The weekday and arrival a site is used to in the published plan (most
     frequent; ties: first in the week, earliest), or None for a new site."""
@@ -142,8 +144,10 @@ def usual_slot(rep: Repair, sid: str) -> tuple[str, int] | None:
         return None
     return min(seen, key=lambda k: (-seen[k], WEEKDAYS.index(k[0]), k[1]))
 
+
 def missed(rep: Repair, s: Site, dates: list[date], anchor: date | None, start: date, P: int,
-            eff, closed: str | None = None) -> None:
+           eff, closed: str | None = None) -> None:
+    """List each visit the chosen dates leave out (against the spacing) as unserved."""
     seq = ([anchor] if anchor else []) + dates
     if closed:
         reason = (f"closed on every date from {rep.frm} it could be visited ({closed}) — "

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def restore_stop_dates(rep: Repair, days: dict[tuple[str, date], Day],
-                        stops: dict[str, StopSlot]) -> None:
+                       stops: dict[str, StopSlot]) -> None:
     """A kept stop's rhythm date that the published plan skipped but that is open
     now (a closure was lifted or shortened) gets its visit back at the stop's time;
     if the day cannot hold it, it is listed unserved with the reason."""
@@ -35,6 +35,7 @@ def restore_stop_dates(rep: Repair, days: dict[tuple[str, date], Day],
             else:
                 rep.unserved.append((sid, d, "its date is open again, but the day's kept "
                                               "visits leave no room at its time"))
+
 
 def fit_stops(rep: Repair, days: dict[tuple[str, date], Day], stops: dict[str, StopSlot]) -> None:
     new = [s for s in rep.inst.stops if s.id not in stops and s.every_weeks]
@@ -58,6 +59,7 @@ def fit_stops(rep: Repair, days: dict[tuple[str, date], Day], stops: dict[str, S
             if (slot.vehicle, d) in days:
                 days[(slot.vehicle, d)].fixed[s.id] = slot.arrival
 
+
 def rhythm(rep: Repair, s: Site, slot: StopSlot) -> list[date]:
     """Service dates of the slot from `from` on where the stop is open."""
     out = []
@@ -70,8 +72,9 @@ def rhythm(rep: Repair, s: Site, slot: StopSlot) -> list[date]:
         d += timedelta(7)
     return out
 
+
 def best_slot(rep: Repair, s: Site, days: dict[tuple[str, date], Day], release: bool
-               ) -> tuple[StopSlot, list[tuple[tuple[str, date], str]]] | None:
+              ) -> tuple[StopSlot, list[tuple[tuple[str, date], str]]] | None:
     """Cheapest (vehicle, weekday, phase, time) for a stop around the kept visits;
     with `release`, institution visits of a day may be freed (fewest first)."""
     every = s.every_weeks or 1
@@ -99,8 +102,11 @@ def best_slot(rep: Repair, s: Site, days: dict[tuple[str, date], Day], release: 
         return None
     return best[1], best[0][2]
 
+
 def slot_cost(rep: Repair, s: Site, vname: str, dates: list[date], t: int,
-               days: dict[tuple[str, date], Day], release: bool):
+              days: dict[tuple[str, date], Day], release: bool):
+    """(institution visits released, km added, which) for the stop at `t` on every
+    date, or None when a date cannot take it."""
     km, freed = 0.0, []
     for d in dates:
         day = days[(vname, d)]
