@@ -113,6 +113,7 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
 
 
 def summary(changes: list[dict], kept: int | None = None) -> dict:
+    """Counts per change kind (and untouched visits kept), for the summary line."""
     out = {k: sum(1 for c in changes if c["change"] == k) for k in KINDS}
     if kept is not None:
         out["kept"] = kept

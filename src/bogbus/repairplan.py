@@ -48,6 +48,8 @@ def _same_route(r: dict | None, day, tm) -> bool:
 
 
 def _stop_timetable(res: RepairResult, routes: list[dict]) -> list[dict]:
+    """Each stop's entry: published dates and skips before `from`, visited dates and
+    skips with reasons (cancellations included) from it; a new slot from `valid_from`."""
     visited: dict[str, set[str]] = {}
     for r in routes:
         for x in r["visits"]:

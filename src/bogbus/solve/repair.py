@@ -134,6 +134,7 @@ class Repair:
 
     # -- steps ----------------------------------------------------------------------
     def run(self) -> RepairResult:
+        """Steps 1–5 (see the module docstring), then time every day exactly."""
         t0 = time.perf_counter()
         past, days = self._split()
         self._check_past(past)
@@ -209,6 +210,7 @@ class Repair:
         return slots
 
     def _slot_broken(self, s: Site, slot: StopSlot, e: dict) -> str | None:
+        """Why a stop's published slot cannot be kept under the new data, or None."""
         if slot.vehicle not in self.vehicles:
             return f"vehicle {slot.vehicle} is no longer in the data"
         if not s.allows_vehicle(slot.vehicle):
@@ -295,6 +297,8 @@ class Repair:
                 "its later visits must shift to keep the spacing")
 
     def _rule_changed(self, s: Site) -> str | None:
+        """Which of an institution's rules changed since publication (its visits are
+        then re-placed, kept where they still fit), or None."""
         p = self.prev_sites.get(s.id)
         if p is None:
             return None

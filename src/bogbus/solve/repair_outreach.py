@@ -26,6 +26,7 @@ DAY_COST, WEEKDAY_COST, TIME_COST = 10.0, 3.0, 2.0
 
 
 def place_outreach(rep: Repair, days: dict[tuple[str, date], Day]) -> None:
+    """Re-place every touched institution, highest priority first."""
     # a touched site's unhit visits are re-placed by the DP (kept where possible)
     for sid in rep.touched:
         for d, vname, _t in rep.originals.get(sid, []):
@@ -35,6 +36,8 @@ def place_outreach(rep: Repair, days: dict[tuple[str, date], Day]) -> None:
 
 
 def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
+    """The keep-first DP for one site over its candidate dates from `from` on,
+    anchored at its last visit before `from`; records why each published visit moved."""
     P = 7 * (s.every_weeks or 1)
     originals = {d: (v, t) for d, v, t in rep.originals.get(s.id, [])}
     hits = sorted(rep.hit.get(s.id, []))

@@ -37,7 +37,10 @@ def restore_stop_dates(rep: Repair, days: dict[tuple[str, date], Day],
                                               "visits leave no room at its time"))
 
 
-def fit_stops(rep: Repair, days: dict[tuple[str, date], Day], stops: dict[str, StopSlot]) -> None:
+def fit_stops(rep: Repair, days: dict[tuple[str, date], Day],
+              stops: dict[str, StopSlot]) -> None:
+    """Give every stop without a kept slot (new, or its published slot broke) the
+    cheapest slot from `from` on; else release institution visits; else unserved."""
     new = [s for s in rep.inst.stops if s.id not in stops and s.every_weeks]
     for s in sorted(new, key=lambda s: (-(s.priority or 0), s.id)):
         rep.added.setdefault(s.id, "new in the data")
