@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bogbus.calendar import parse_quarter
-from bogbus.changes import changes_csv
+from bogbus.plan.changes import changes_csv
 from bogbus.check import check_plan
-from bogbus.checkkeep import check_keep
+from bogbus.plan.check.keep import check_keep
 from bogbus.errors import BogbusError
 from bogbus.model import Closure
 from bogbus.plan import build_plan
-from bogbus.repairplan import plan_repair
+from bogbus.plan.repair import plan_repair
 from bogbus.solve import plan_quarter
 
 from factories import daycare, instance, nursing_home, small, stop, vehicle

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bogbus.calendar import parse_quarter
 from bogbus.check import check_plan
 from bogbus.plan import build_plan
-from bogbus.replan import outreach_preferences
+from bogbus.io.previous import outreach_preferences
 from bogbus.solve import plan_quarter
 
 from factories import small

@@ -12,8 +12,8 @@ def write_changes(plan: dict, out_dir) -> list:
     import json
     from pathlib import Path
 
-    from ..changes import changes_csv
-    from . import atomic
+    from ..io import atomic
+    from ..plan.changes import changes_csv
 
     out = Path(out_dir)
     r = plan["repair"]

@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from .. import __version__
+from .._version import __version__
+from ..model import parse_hhmm
 from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
-from ..visitid import UID_DOMAIN, visit_uid
+from ..plan.visitid import UID_DOMAIN, visit_uid
 from .notices import danish_reason
 from .planview import PlanView, Visit
 
@@ -32,7 +33,7 @@ __all__ = ["UID_DOMAIN", "timetable_ics", "visit_uid", "vtimezone"]
 
 
 def _local(day: str, hhmm: str, tz: ZoneInfo) -> datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
+    h, m = divmod(parse_hhmm(hhmm), 60)
     y, mo, d = (int(x) for x in day.split("-"))
     if h == 24:  # "24:00" is the end of the day
         return datetime(y, mo, d, 23, 59, tzinfo=tz)

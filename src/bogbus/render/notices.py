@@ -17,9 +17,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..changes import diff_visits
+from ..plan.changes import diff_visits
 from ..errors import BogbusError
-from . import atomic
+from ..io import atomic
 from .danish import clock, date_long, day_time, pattern_words, weekday_key, weekday_name
 from .pdf import FONT, MARGIN, _PDF
 from .style import ACCENT_RGB

@@ -13,7 +13,7 @@ published one visit by visit.
 
 from __future__ import annotations
 
-from .check import Violation
+from .context import Violation
 
 
 def _visits(plan: dict, before: str | None = None, after: str | None = None

@@ -15,13 +15,16 @@ from __future__ import annotations
 import platform
 from datetime import date, timedelta
 
-from . import __version__
-from .calendar import week_index
+from .._version import __version__
+from ..calendar import Period, week_index
+from ..errors import BogbusError
+from ..model import WEEKDAYS, Instance, hhmm
+from ..solve.repair import RepairResult, repair_quarter
+from .build import route_entry
 from .changes import diff_visits, summary
+from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
-from .model import WEEKDAYS, hhmm
-from .plan import SCHEMA, _site_entry, _vehicle_entry, closure_entry, route_entry
-from .solve.repair import RepairResult
+from .schema import SCHEMA
 from .visitid import plan_visits
 
 RULE = ("past kept exactly; untouched visits keep date, vehicle and times; a stop date "
@@ -135,8 +138,8 @@ def build_repaired_plan(res: RepairResult) -> dict:
                    "runtime_s": round(res.runtime_s, 2),
                    "template_km_per_week": prev.get("solver", {}).get("template_km_per_week")},
         "depot": st.depot,
-        "sites": [_site_entry(s) for s in inst.sites],
-        "vehicles": [_vehicle_entry(v) for v in st.vehicles],
+        "sites": [site_entry(s) for s in inst.sites],
+        "vehicles": [vehicle_entry(v) for v in st.vehicles],
         "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
                      "round_to_min": st.round_to_min},
         "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
@@ -190,10 +193,6 @@ def plan_repair(instance, previous: dict, period, from_text: str | None,
                 seed: int = 0) -> tuple[dict, str]:
     """Check the inputs of a repair, run it and build the plan: (plan, how `from` was
     chosen). Every bad input is a BogbusError before anything is written."""
-    from .errors import BogbusError
-    from .replan import first_difference, same_dataset_problem
-    from .solve.repair import repair_quarter
-
     why = same_dataset_problem(previous, instance)
     if why:
         raise BogbusError(f"--previous: the published plan ({previous.get('scenario')} "
@@ -217,4 +216,48 @@ def plan_repair(instance, previous: dict, period, from_text: str | None,
         how = f"first date the data differs ({what})"
     result = repair_quarter(instance, period, previous, from_date, seed=seed)
     return build_repaired_plan(result), how
+
+
+def same_dataset_problem(previous: dict, instance: Instance) -> str | None:
+    """Why `previous` cannot be a published plan of this data set, or None. Another
+    depot, or not one of its sites in the data, means the wrong plan file was given."""
+    if previous.get("depot") and previous["depot"] != instance.settings.depot:
+        return (f"it starts from depot {previous['depot']}, the data from "
+                f"{instance.settings.depot}")
+    ids = {s.id for s in instance.sites if s.kind != "depot"}
+    theirs = {s["id"] for s in previous.get("sites", []) if s.get("kind") != "depot"}
+    if theirs and not (ids & theirs):
+        return "none of its sites is in the data"
+    return None
+
+
+def first_difference(previous: dict, instance: Instance, period: Period
+                     ) -> tuple[date | None, str]:
+    """The first date on which the data differs from the published plan's data, and
+    what differs: a closure added, removed or changed dates its change; a change in
+    sites or vehicles has no date (None: --from must be given)."""
+    def key(c: dict) -> tuple:
+        return (c["start"], c["end"], c.get("reason", ""), tuple(c.get("sites") or ()),
+                tuple(c.get("vehicles") or ()))
+
+    theirs = {key(c) for c in previous.get("calendar", {}).get("closures", [])}
+    ours = {key(closure_entry(c)) for c in instance.settings.closures}
+    dates = []
+    for k in theirs ^ ours:
+        start, end = date.fromisoformat(k[0]), date.fromisoformat(k[1])
+        if end >= period.start and start <= period.end:
+            dates.append(max(start, period.start))
+    if dates:
+        d = min(dates)
+        return d, f"closures differ from {d}"
+    ours_s = {s.id: site_entry(s) for s in instance.sites}
+    theirs_s = {s["id"]: s for s in previous.get("sites", [])}
+    diff_sites = sorted(sid for sid in set(ours_s) | set(theirs_s)
+                        if sid not in ours_s or sid not in theirs_s
+                        or any(theirs_s[sid].get(k) != v for k, v in ours_s[sid].items()))
+    ours_v = [vehicle_entry(v) for v in instance.settings.vehicles]
+    if diff_sites or ours_v != previous.get("vehicles", ours_v):
+        what = (f"sites {', '.join(diff_sites[:5])}" if diff_sites else "vehicles")
+        return None, f"{what} changed, which has no date"
+    return period.start, "nothing differs"
 
