@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from factories import small
 
 from bogbus.cli import main
 from bogbus.model import hhmm
-
-from factories import small
 
 COLUMNS = ("id", "kind", "name", "lat", "lon", "address", "every_weeks", "duration_min",
            "earliest", "latest", "days", "visitors", "children", "residents", "crates",

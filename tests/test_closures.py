@@ -6,6 +6,8 @@ import dataclasses
 from datetime import date
 
 import pytest
+from factories import small, vehicle
+from test_cli_repair import write_folder
 
 from bogbus.calendar import build_calendar, parse_quarter
 from bogbus.check import check_plan
@@ -15,9 +17,6 @@ from bogbus.io.settings import parse_settings
 from bogbus.model import Closure
 from bogbus.plan import build_plan
 from bogbus.solve import plan_quarter
-
-from factories import small, vehicle
-from test_cli_repair import write_folder
 
 Q2 = parse_quarter("2027Q2")
 WEEK = (date(2027, 5, 10), date(2027, 5, 16))

@@ -6,12 +6,11 @@ import dataclasses
 import json
 
 from click.testing import CliRunner
+from factories import small
+from test_cli_repair import write_folder
 
 from bogbus.cli import main
 from bogbus.compare import compare_plans
-
-from factories import small
-from test_cli_repair import write_folder
 
 
 def test_compare_previous_shows_only_what_each_scenario_causes(tmp_path):

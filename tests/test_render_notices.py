@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from icalendar import Calendar
+from test_repair import Q2, WED, published, with_closures
 
 from bogbus.model import Closure
+from bogbus.plan.repair import plan_repair
 from bogbus.render.icsout import timetable_ics
 from bogbus.render.notices import danish_reason, institution_letter, stop_notice, write_notices
 from bogbus.render.planview import view
-from bogbus.plan.repair import plan_repair
-
-from test_repair import Q2, WED, published, with_closures
 
 
 def repaired():

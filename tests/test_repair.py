@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import pytest
+from factories import daycare, instance, nursing_home, small, stop, vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bogbus.calendar import parse_quarter
-from bogbus.plan.changes import changes_csv
 from bogbus.check import check_plan
-from bogbus.plan.check.keep import check_keep
 from bogbus.errors import BogbusError
 from bogbus.model import Closure
 from bogbus.plan import build_plan
+from bogbus.plan.changes import changes_csv
+from bogbus.plan.check.keep import check_keep
 from bogbus.plan.repair import plan_repair
 from bogbus.solve import plan_quarter
-
-from factories import daycare, instance, nursing_home, small, stop, vehicle
 
 Q2 = parse_quarter("2027Q2")
 WED = date(2027, 5, 12)
@@ -42,7 +41,7 @@ def random_small(seed: int):
     return instance(sites)
 
 
-@lru_cache(maxsize=None)
+@cache
 def published(two_vehicles: bool = False, seed: int | None = None):
     inst = small() if seed is None else random_small(seed)
     if two_vehicles:

@@ -3,13 +3,13 @@ and time of day where it can (`outreach_preferences`)."""
 
 from __future__ import annotations
 
+from factories import small
+
 from bogbus.calendar import parse_quarter
 from bogbus.check import check_plan
-from bogbus.plan import build_plan
 from bogbus.io.previous import outreach_preferences
+from bogbus.plan import build_plan
 from bogbus.solve import plan_quarter
-
-from factories import small
 
 
 def published(visits: list[tuple[str, str, str]]) -> dict:

@@ -129,7 +129,7 @@ class Calendar:
         closed (a daycare's closed week pauses its own rhythm only)."""
         if b < a:
             return -self.open_days_between(b, a, site)
-        days = set()
+        days: set[date] = set()
         for c in self.closures:
             if not (c.whole_service or (site is not None and site in c.sites)):
                 continue

@@ -70,7 +70,7 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     instance = load_source(source)
     if quarter:
         period = parse_quarter(quarter)
-    elif from_text:  # a repair: the published plan's quarter
+    elif from_text and previous is not None:  # a repair: the published plan's quarter
         period = parse_quarter(previous["quarter"])
     else:
         period = next_quarter(date.today())

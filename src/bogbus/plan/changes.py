@@ -58,9 +58,11 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
         return (v["site_id"], v["date"], v["vehicle"], v["arrival"], v["departure"])
 
     def change(kind: str, sid: str, a: dict | None, b: dict | None, why: str) -> None:
-        src = a or b
-        assert src is not None
-        uid, seq = (a["uid"], a["sequence"] + 1) if a else identity[key(b)]
+        if a is not None:
+            src, (uid, seq) = a, (a["uid"], a["sequence"] + 1)
+        else:
+            assert b is not None  # a change has an old or a new visit
+            src, (uid, seq) = b, identity[key(b)]
         changes.append({"change": kind, "site_id": sid, "name": names.get(sid, sid),
                         "kind": src["kind"], "old": _slim(a), "new": _slim(b),
                         "reason": why, "uid": uid, "sequence": seq})

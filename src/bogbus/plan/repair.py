@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import platform
 from datetime import date, timedelta
+from typing import Any
 
 from .._version import __version__
 from ..calendar import Period, week_index
@@ -108,7 +109,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
     for (vname, d), day in sorted(res.days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if day.timed is None or not day.timed.order:
             continue
-        if _same_route(day.previous, day, tm):
+        if day.previous is not None and _same_route(day.previous, day, tm):
             routes.append(dict(day.previous))
         else:
             routes.append(route_entry(inst, tm, vname, d, day.timed))
@@ -122,7 +123,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
                      or (u["site_id"] not in res.touched and u["site_id"] not in res.added))]
     unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
                  for sid, d, why in res.unserved]
-    plan = {
+    plan: dict[str, Any] = {
         "schema": SCHEMA,
         "scenario": inst.scenario,
         "quarter": res.period.quarter,
@@ -209,10 +210,11 @@ def plan_repair(instance, previous: dict, period, from_text: str | None,
                               f"e.g. --from {period.start}") from None
         how = "given"
     else:
-        from_date, what = first_difference(previous, instance, period)
-        if from_date is None:
+        first, what = first_difference(previous, instance, period)
+        if first is None:
             raise BogbusError(f"--from: {what} — give the first date the change applies, "
                               f"e.g. --from {period.start + timedelta(days=28)}")
+        from_date = first
         how = f"first date the data differs ({what})"
     result = repair_quarter(instance, period, previous, from_date, seed=seed)
     return build_repaired_plan(result), how

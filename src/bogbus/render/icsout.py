@@ -15,14 +15,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from .._version import __version__
 from ..model import parse_hhmm
-from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
 from ..plan.visitid import UID_DOMAIN, visit_uid
+from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
 from .notices import danish_reason
 from .planview import PlanView, Visit
 
@@ -107,7 +108,7 @@ def timetable_ics(v: PlanView, now: datetime | None = None) -> bytes:
 
 def cancelled_visits(plan: dict) -> list[dict]:
     """Visits a repair cancelled or released (this one and earlier ones), each once."""
-    rep = plan.get("repair") if isinstance(plan.get("repair"), dict) else {}
+    rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
     out, seen = [], set()
     for c in list(rep.get("changes") or []) + list(rep.get("earlier_cancellations") or []):
         if (isinstance(c, dict) and c.get("change") in ("cancelled", "released")

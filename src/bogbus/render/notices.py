@@ -17,13 +17,13 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..plan.changes import diff_visits
 from ..errors import BogbusError
 from ..io import atomic
+from ..plan.changes import diff_visits
 from .danish import clock, date_long, day_time, pattern_words, weekday_key, weekday_name
-from .pdf import FONT, MARGIN, _PDF
-from .style import ACCENT_RGB
+from .pdf import _PDF, FONT, MARGIN
 from .planview import clean_text, safe_filename_part, view
+from .style import ACCENT_RGB
 
 GENERIC = {
     "cancelled": "bussen kan ikke køre den dag",

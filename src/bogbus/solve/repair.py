@@ -38,7 +38,6 @@ from .repairday import Day, StopSlot, minutes
 from .schedule import Timed, time_route
 
 
-
 @dataclass
 class RepairResult:
     """Everything the repaired plan file is built from (see replan.build_repaired_plan)."""

@@ -103,7 +103,7 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
         cal = build_calendar(period, None, closures)
         cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
                              for h in plan["calendar"]["holidays"]})
-    rep = plan.get("repair") if isinstance(plan.get("repair"), dict) else {}
+    rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
     return CheckContext(
         sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance),
         {u["site_id"] for u in plan["unserved"]},
