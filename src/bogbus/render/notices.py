@@ -81,7 +81,8 @@ def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
         when = when.replace("kl. ", f"kl.{NBSP}")
         slot = [c for c in changes if c["change"] in ("moved", "added", "released")]
         if slot:
-            out.append((f"Ny køreplan fra {date_long(entry['valid_from']).replace(' ', NBSP)}: "
+            first = min(entry.get("dates") or [entry["valid_from"]])  # its first new date
+            out.append((f"Ny køreplan fra {date_long(first).replace(' ', NBSP)}: "
                         f"{when[:1].lower()}{when[1:]}, "
                         f"{pattern_words(entry.get('every_weeks'), entry.get('week_parity'))}",
                         danish_reason(slot[0], plan)))
