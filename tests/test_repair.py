@@ -329,3 +329,16 @@ def test_every_visit_of_a_repaired_plan_has_its_uid():
     plan = repair(with_closures(inst, Closure(WED, WED, "Værksted")), pub, "2027-05-05")
     uids = [x["uid"] for r in plan["routes"] for x in r["visits"]]
     assert all(uids) and len(set(uids)) == len(uids)
+
+
+def test_removing_a_visited_site_says_to_close_it_instead():
+    inst, pub = published()
+    gone = dataclasses.replace(inst, sites=tuple(s for s in inst.sites if s.id != "S01"))
+    with pytest.raises(BogbusError, match=r"close it: calendar.closures.*sites: \[S01\]"):
+        plan_repair(gone, pub, Q2, "2027-05-05")
+    closed = with_closures(inst, Closure(date(2027, 5, 5), date(2027, 6, 30), "Nedlagt",
+                                         sites=("S01",)))
+    plan = repair(closed, pub, "2027-05-05")
+    s01 = [c for c in plan["repair"]["changes"] if c["site_id"] == "S01"]
+    assert s01 and all(c["change"] == "cancelled" and c["reason"] == "Nedlagt" for c in s01)
+    assert {c["site_id"] for c in plan["repair"]["changes"]} == {"S01"}

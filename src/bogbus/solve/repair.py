@@ -186,8 +186,9 @@ class Repair:
                     raise BogbusError(
                         f"--from {self.frm}: {x['site_id']} was visited on {d} (before "
                         "--from) but is no longer in the data — the past is kept as fact, so "
-                        "keep the site in sites.csv until the quarter ends, or give an earlier "
-                        "--from")
+                        "keep the site in sites.csv until the quarter ends; to stop serving "
+                        f"it, close it: calendar.closures: - {{start: {self.frm}, end: "
+                        f"{self.period.end}, reason: …, sites: [{x['site_id']}]}}")
 
     def _stop_slots(self, days: dict[tuple[str, date], Day]) -> dict[str, StopSlot]:
         """The published slot of every stop that is still a stop and can keep it."""
