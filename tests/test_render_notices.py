@@ -97,6 +97,7 @@ def test_a_new_stop_gets_one_line_for_its_new_timetable():
     entry = next(e for e in plan["stop_timetable"] if e["site_id"] == "S07")
     first = date.fromisoformat(entry["dates"][0])
     assert page.count("<li>") == 1
+    assert "Nyt fra bogbussen" in page and "Velkommen" in page and "beklager" not in page
     assert f"Ny køreplan fra {first.day}.\u00a0maj" in page and first >= date(2027, 5, 3)
 
 

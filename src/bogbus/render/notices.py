@@ -175,23 +175,32 @@ def stop_notice(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes, str]:
     name, lib, contact = v.name(sid), v.library_name, v.contact
     items = _stop_lines(changes, plan)
     regular = _regular(plan, sid)
+    good_news = all(c["change"] == "added" for c in changes)  # a new stop or date back
+    band = "Nyt fra bogbussen" if good_news else "Ændring i bogbussens køreplan"
+    closing = "Velkommen til bogbussen!" if good_news else "Vi beklager ulejligheden."
+
+    def why_text(why: str) -> str:  # a generic reason adds nothing to good news
+        return "" if good_news and why == GENERIC["added"] else f"Årsag: {why}"
+
     lines: list[tuple[str, int, str]] = [(name, 34, "B"), ("", 14, "")]
     for head, why in items:
-        lines += [(head, 30, "B"), (f"Årsag: {why}", 18, ""), ("", 10, "")]
+        lines += [(head, 30, "B")] + ([(why_text(why), 18, "")] if why_text(why) else [])
+        lines.append(("", 10, ""))
     if regular:
         lines += [("", 10, ""), (regular, 18, "")]
-    lines += [("", 14, ""), ("Vi beklager ulejligheden.", 18, ""), ("", 20, ""),
-              (lib, 15, "B")]
+    lines += [("", 14, ""), (closing, 18, ""), ("", 20, ""), (lib, 15, "B")]
     if contact:
         lines.append((contact, 12, ""))
-    pdf = _pdf(f"Ændring: {name}", lines, lib, band="Ændring i bogbussens køreplan")
+    pdf = _pdf(f"{band}: {name}", lines, lib, band=band)
     esc = html.escape
-    body = ("<div class=\"band\">Ændring i bogbussens køreplan</div>"
+    body = (f"<div class=\"band\">{esc(band)}</div>"
             f"<h1>{esc(name)}</h1><ul>"
-            + "".join(f"<li><b>{esc(h)}</b><br><span class=\"why\">Årsag: {esc(w)}</span></li>"
+            + "".join(f"<li><b>{esc(h)}</b>"
+                      + (f"<br><span class=\"why\">{esc(why_text(w))}</span>"
+                         if why_text(w) else "") + "</li>"
                       for h, w in items) + "</ul>"
             + (f"<p>{esc(regular)}</p>" if regular else "")
-            + "<p>Vi beklager ulejligheden.</p>"
+            + f"<p>{esc(closing)}</p>"
             + f"<footer><b>{esc(lib)}</b>{'<br>' + esc(contact) if contact else ''}</footer>")
     return pdf, _html(f"Ændring: {name}", body, big=True)
 
