@@ -105,15 +105,20 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--seed", type=SEED, help="Random seed (default from settings).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
-              help="A previous plan.json: keep its stop timetable unless infeasible.")
+              help="A previous plan.json: keep its stop timetable unless infeasible; a "
+                   "published plan of the same quarter is repaired (see --from).")
+@click.option("--from", "from_text", metavar="DATE",
+              help="Repair the published --previous plan of the same quarter from DATE "
+                   "(default: the first date the data differs); see docs/replanning.md.")
 @CSV_DIALECT
 @QUIET
 def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | None,
          time_limit: float | None, seed: int | None, no_render: bool,
-         previous_file: str | None, csv_dialect: str, quiet: bool) -> None:
+         previous_file: str | None, from_text: str | None, csv_dialect: str,
+         quiet: bool) -> None:
     """Plan a quarter (or with --year a whole year) for SOURCE (a data folder or scenario
     file) and write plan.json, timetables and map."""
-    from .calendar import next_quarter
+    from .calendar import next_quarter, parse_quarter
     from .io import load_source_warned
     from .io.outdir import check_out_dir
     from .io.outputset import OutputSet
@@ -124,15 +129,25 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
     if year is not None and quarter:
         raise click.UsageError("give either --quarter or --year, not both")
     previous = read_plan(Path(previous_file)) if previous_file else None
+    if from_text and previous is None:
+        raise BogbusError("--from repairs a published plan: give it with --previous PLAN")
     instance, data_warnings = load_source_warned(source)
     for p in data_warnings:  # the same warnings `bogbus validate` prints
         click.echo(f"warning: {p}", err=True)
     limit = time_limit if time_limit is not None else instance.settings.time_limit_s
     if year is not None:
+        if from_text:
+            raise click.UsageError("--from repairs one quarter; it does not go with --year")
         _plan_year(instance, year, out_dir, time_limit, seed, previous, no_render, csv_dialect,
                    quiet, limit)
         return
+    if quarter is None and from_text and previous is not None:  # a repair: its quarter
+        quarter = parse_quarter(previous["quarter"])
     period = quarter or next_quarter(date.today())
+    if previous is not None and (from_text or period.quarter == previous["quarter"]):
+        # a published plan of the same quarter: repair it (docs/replanning.md)
+        _repair(instance, previous, period, from_text, out_dir, seed, no_render)
+        return
     name = output_name(instance.scenario, period.quarter)
     out = check_out_dir(out_dir or f"plans/{name}", "--out")
     if not no_render:
@@ -220,6 +235,48 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
     sys.exit(EXIT_UNSERVED if any(d["unserved"] for d in plans) else EXIT_OK)
 
 
+def _repair(instance, previous: dict, period: Period, from_text: str | None,
+            out_dir: str | None, seed: int | None, no_render: bool) -> None:
+    """`plan --previous P --from D`: repair the published plan; write the plan, the
+    change list and (unless --no-render) timetables, map and notices — all or none."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
+    from .pipeline import PlanRejected, repair_instance
+    from .plan.files import write_plan
+    from .render.changesout import write_changes
+    from .render.summary import plan_summary, repair_summary
+
+    name = output_name(instance.scenario, period.quarter, "repair")
+    out = check_out_dir(out_dir or f"plans/{name}", "--out")
+    if not no_render:
+        check_out_dir("maps", "the map folder")
+    try:
+        data, how = repair_instance(instance, previous, period, from_text,
+                                    seed=instance.settings.seed if seed is None else seed)
+    except PlanRejected as exc:  # never written: the checker rejects it
+        for v in exc.violations:
+            click.echo(f"  {v}", err=True)
+        raise
+    with OutputSet() as outputs:  # all or nothing: staged, then published together
+        stage = outputs.stage_dir(out, prune=True)
+        write_plan(data, stage / "plan.json")
+        write_changes(data, stage)
+        if not no_render:
+            from .render import write_map, write_timetables
+            from .render.notices import write_notices
+
+            write_timetables(data, stage)
+            # a folder of its own: a staged set holds files, not sub-folders
+            write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
+            write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
+        written = outputs.publish()
+    for line in plan_summary(data) + repair_summary(data, how):
+        click.echo(line)
+    click.echo(f"wrote {out / 'plan.json'} and {len(written) - 1} change/timetable/notice "
+               "files")
+    sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
+
+
 @main.command()
 @click.argument("source", default="data/randers", type=click.Path())
 def validate(source: str) -> None:
@@ -244,7 +301,10 @@ def validate(source: str) -> None:
 @main.command()
 @click.argument("plan_file", type=click.Path())
 @click.argument("source", required=False, type=click.Path())
-def check(plan_file: str, source: str | None) -> None:
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
+              help="The published plan a repaired PLAN was made from: also verify that "
+                   "the past and every untouched visit are kept.")
+def check(plan_file: str, source: str | None, previous_file: str | None) -> None:
     """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
     sites and settings stored in the plan) and every regularity rule."""
     from .io import load_source
@@ -252,12 +312,17 @@ def check(plan_file: str, source: str | None) -> None:
     from .plan.files import read_plan
 
     data = read_plan(Path(plan_file))
+    published = read_plan(Path(previous_file)) if previous_file else None
     named = data.get("data") or ""  # the SOURCE the plan was made from, as it was typed
     looks_like_source = (Path(named).is_file() and named.endswith((".yaml", ".yml"))) or \
         (Path(named) / "sites.csv").is_file()
     src = source or (named if named and looks_like_source else None)
     instance = load_source(src) if src else None
     violations = check_plan(data, instance)
+    if published is not None:
+        from .plan.check.keep import check_keep
+
+        violations += check_keep(data, published)
     against = src or "the data stored in the plan"
     if violations:
         click.echo(f"{len(violations)} violation(s) in {plan_file} (checked against {against}):",
@@ -283,37 +348,46 @@ def check(plan_file: str, source: str | None) -> None:
               help="Also write a map with every plan's routes as layers.")
 @click.option("--save-plans", "plans_dir", type=click.Path(file_okay=False),
               help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
+              help="A published plan: plan every source against it (its stop timetable "
+                   "kept) and show each source's per-stop changes against it.")
 @CSV_DIALECT
 @QUIET
 def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
             time_limit: float | None, seed: int | None, out_file: str | None,
-            map_file: str | None, plans_dir: str | None, csv_dialect: str,
-            quiet: bool) -> None:
+            map_file: str | None, plans_dir: str | None, previous_file: str | None,
+            csv_dialect: str, quiet: bool) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
-    per-stop changes against the first."""
+    per-stop changes against the first (or against --previous)."""
     from .calendar import next_quarter
     from .compare import compare_plans, plan_sources
     from .io import load_source
     from .io.outdir import check_out_dir, check_out_file
     from .io.outputset import OutputSet
+    from .plan.files import read_plan
     from .progress import ProgressReporter
     from .render.comparetable import render
 
+    previous = read_plan(Path(previous_file)) if previous_file else None
     instances = [load_source(src) for src in sources]  # all input problems before planning
     for option, value in (("--out", out_file), ("--map", map_file)):
         if value:
             check_out_file(value, option)
     if plans_dir:
         check_out_dir(plans_dir, "--save-plans")
+    if quarter is None and previous is not None:
+        from .calendar import parse_quarter
+
+        quarter = parse_quarter(previous["quarter"])
     period = quarter or next_quarter(date.today())
     with ProgressReporter(quiet=quiet) as progress:
         tasks = [progress.task(Path(src).name, time_limit if time_limit is not None
                                else inst.settings.time_limit_s)
                  for src, inst in zip(sources, instances)]
         plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit,
-                             seed=seed, tasks=tasks,
+                             seed=seed, tasks=tasks, previous=previous,
                              progress=lambda msg: progress.message(f"… {msg}"))
-    doc = compare_plans(plans)
+    doc = compare_plans(plans, previous=previous)
     labels = [s["source"] for s in doc["sources"]]
     text = render(doc, fmt, csv_dialect)
     with OutputSet() as outputs:  # the saved plans, map and comparison: all or none
@@ -389,6 +463,32 @@ def report(plans: tuple[str, ...], out_dir: str | None, csv_dialect: str) -> Non
         paths = outputs.publish()
     for p in paths:
         click.echo(f"wrote {p}")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path())
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False), required=True,
+              help="The published plan of the same quarter the notices compare against.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Output folder (default: notices/ beside the plan).")
+def notices(plan_file: str, previous_file: str, out_dir: str | None) -> None:
+    """Danish notices for every stop with cancelled or changed dates, and a letter
+    (PDF, HTML, text for an e-mail) for every institution whose dates changed."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
+    from .plan.files import read_plan
+    from .render.notices import write_notices
+
+    data = read_plan(Path(plan_file))
+    previous = read_plan(Path(previous_file))
+    out = check_out_dir(out_dir if out_dir else Path(plan_file).parent / "notices", "--out")
+    with OutputSet() as outputs:  # all files or none
+        write_notices(data, previous, outputs.stage_dir(out, prune=True))
+        paths = outputs.publish()
+    for p in paths:
+        click.echo(f"wrote {p}")
+    if not paths:
+        click.echo("no visit changed: no notices to write")
 
 
 @main.command("map")

@@ -84,21 +84,30 @@ def _stop_ids(plan: dict) -> set[str]:
     return {s["id"] for s in plan["sites"] if s["kind"] == "stop"}
 
 
-def compare_plans(plans: Sequence[dict], labels: Sequence[str] | None = None) -> dict:
+def compare_plans(plans: Sequence[dict], labels: Sequence[str] | None = None,
+                  previous: dict | None = None) -> dict:
     """The comparison document (`"schema": "bogbus.compare/1"`) of plan dicts; the first
-    plan is the reference for the per-stop changes."""
+    plan is the reference for the per-stop changes — or, given `previous` (the
+    published plan every source was planned against), every plan is compared with
+    it, so each source's changes are only what that scenario causes."""
     if not plans:
         raise ValueError("nothing to compare")
     labels = list(labels) if labels else _labels(plans)
     sources = [summarize(p, lab) for p, lab in zip(plans, labels)]
     changes = []
-    for p, lab in zip(plans[1:], labels[1:]):
-        stops = stop_changes(plans[0], p)
+    if previous is not None:
+        ref_label = f"previous {previous.get('scenario')} {previous.get('quarter')}"
+        pairs = [(previous, ref_label, p, lab) for p, lab in zip(plans, labels)]
+    else:
+        pairs = [(plans[0], labels[0], p, lab) for p, lab in zip(plans[1:], labels[1:])]
+    for ref, ref_lab, p, lab in pairs:
+        stops = stop_changes(ref, p)
         counts = {k: sum(k in c["kinds"] for c in stops) for k in CHANGE_KINDS}
         counts["stops_changed"] = len(stops)
-        changes.append({"source": lab, "against": labels[0], "counts": counts, "stops": stops})
+        changes.append({"source": lab, "against": ref_lab, "counts": counts, "stops": stops})
     return {"schema": SCHEMA, "quarter": sorted({p.get("quarter") for p in plans}),
-            "reference": labels[0], "sources": sources, "changes": changes}
+            "reference": pairs[0][1] if pairs else labels[0], "sources": sources,
+            "changes": changes}
 
 
 def _labels(plans: Sequence[dict]) -> list[str]:
@@ -112,12 +121,13 @@ def _labels(plans: Sequence[dict]) -> list[str]:
 # ---------------------------------------------------------------- planning
 
 def plan_one(source: str, quarter: str, time_limit_s: float | None,
-             seed: int | None, progress: Callable[[str], None] | None = None) -> dict:
+             seed: int | None, previous: dict | None = None,
+             progress: Callable[[str], None] | None = None) -> dict:
     """Plan one source and return its checked plan dict (runs in a worker process)."""
     if progress is not None:
         progress("reading the data")
     return plan_source(source, quarter, time_limit_s=time_limit_s, seed=seed,
-                       progress=progress)
+                       previous=previous, progress=progress)
 
 
 class _Relay:
@@ -147,10 +157,12 @@ def _relay_phases(queue, tasks: Sequence) -> None:
 def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | None = None,
                  seed: int | None = None,
                  progress: Callable[[str], None] | None = None,
+                 previous: dict | None = None,
                  tasks: Sequence | None = None) -> list[dict]:
     """Plan every source, in parallel processes where there are cores; plans in the
-    order given. `tasks[i]` (optional, a `progress.TaskProgress`) follows source i: it is
-    started when the source starts, shows its phases and is done when its plan is back."""
+    order given. `previous`: a published plan every source keeps as its target.
+    `tasks[i]` (optional, a `progress.TaskProgress`) follows source i: it is started when
+    the source starts, shows its phases and is done when its plan is back."""
     say = progress or (lambda msg: None)
     workers = max(1, min(len(sources), os.cpu_count() or 1))
     t0 = time.perf_counter()
@@ -161,7 +173,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
             tk = tasks[i] if tasks else None
             if tk is not None:
                 tk.start()
-            plans.append(plan_one(src, quarter, time_limit_s, seed, tk))
+            plans.append(plan_one(src, quarter, time_limit_s, seed, previous, tk))
             if tk is not None:
                 tk.done()
         return plans
@@ -179,7 +191,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
         listener.start()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
-        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed,
+        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed, previous,
                                _Relay(queue, i) if queue is not None else None): i
                    for i, src in enumerate(sources)}
         for fut in as_completed(futures):
