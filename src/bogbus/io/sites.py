@@ -18,8 +18,8 @@ from .csvfile import CsvRow, CsvTable, parse_number
 COLUMNS: tuple[str, ...] = (
     "id", "kind", "name", "lat", "lon", "address", "every_weeks", "duration_min",
     "earliest", "latest", "days", "visitors", "children", "residents", "crates",
-    "fixed_day", "fixed_time", "priority", "vehicles",
-)
+    "fixed_day", "fixed_time", "priority", "vehicles", "source",
+)  # `source`: free text saying where a row's facts come from; read by people, not the planner
 REQUIRED: tuple[str, ...] = ("id", "kind", "name", "lat", "lon")
 DEFAULT_DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 
