@@ -61,7 +61,7 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     from .solve import plan_quarter
 
     previous = read_plan(Path(previous_file)) if previous_file else None
-    instance = load_source(source)
+    instance = load_source(source, warn=lambda p: click.echo(f"warning: {p}", err=True))
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
     with warnings.catch_warnings(record=True) as caught:

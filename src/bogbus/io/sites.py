@@ -186,10 +186,12 @@ def parse_sites(table: CsvTable) -> ParsedSites:
     if not table.columns:
         return ParsedSites([], problems, frozenset(COLUMNS))
     present = set(table.columns)
+    gis = table.header_row is None  # a GIS layer (io/gisfile.py): fields, not header cells
     for column in REQUIRED:
         if column not in present:
             problems.append(Problem(table.file, f"required column '{column}' is missing",
-                                    f"add a column named {column} to the header row",
+                                    f"add a field named {column} to the layer's attribute table"
+                                    if gis else f"add a column named {column} to the header row",
                                     row=table.header_row, column=column))
     for column in table.columns:
         if column not in COLUMNS:

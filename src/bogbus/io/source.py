@@ -10,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..errors import BogbusError, InputError, Problem
 from ..model import Instance
 from ..validate import Where, validate
-from .csvfile import parse_csv
+from .boundary import boundary_problems
+from .gisfile import SITES_CSV, SITES_FILES, sites_file, sites_table
 from .settings import parse_settings
 from .sites import parse_sites
 
-SITES_FILE = "sites.csv"
+SITES_FILE = SITES_CSV
 SETTINGS_FILE = "settings.yaml"
-DATA_FILES = (SITES_FILE, SETTINGS_FILE)
+DATA_FILES = (*SITES_FILES, SETTINGS_FILE)
 
 
 def inputs_sha256(files: Mapping[str, bytes]) -> str:
@@ -74,9 +75,9 @@ def _load_folder(folder: Path, source: str, *,
         return None, [Problem(shown, f"the data folder {shown} does not exist",
                               f"give the folder that holds {SITES_FILE} and {SETTINGS_FILE}, "
                               "e.g. data/randers")]
-    problems: list[Problem] = []
+    sites_name, problems = sites_file(folder, shown)
     files: dict[str, bytes] = {}
-    for name in DATA_FILES:
+    for name in (sites_name or SITES_FILE, SETTINGS_FILE):
         try:
             files[name] = (folder / name).read_bytes()
         except FileNotFoundError:
@@ -90,15 +91,17 @@ def _load_folder(folder: Path, source: str, *,
     if problems:
         return None, problems
 
-    parsed_sites = parse_sites(parse_csv(files[SITES_FILE], _label(shown, SITES_FILE)))
+    name = sites_name or SITES_FILE
+    parsed_sites = parse_sites(sites_table(folder / name, files[name], _label(shown, name)))
     parsed_settings = parse_settings(files[SETTINGS_FILE], _label(shown, SETTINGS_FILE))
     problems = parsed_sites.problems + parsed_settings.problems
-    where = Where(sites_file=_label(shown, SITES_FILE), settings_file=_label(shown, SETTINGS_FILE),
+    where = Where(sites_file=_label(shown, name), settings_file=_label(shown, SETTINGS_FILE),
                   settings_lines=parsed_settings.lines,
                   absent_columns=parsed_sites.absent_columns,
                   unreadable={(p.row, p.column) for p in parsed_sites.problems if p.column})
     problems += validate(parsed_sites.sites, parsed_settings.settings, where,
                          plausibility=plausibility)
+    problems += boundary_problems(folder, shown, parsed_sites.sites, _label(shown, name))
     if parsed_settings.settings is None:
         return None, problems
     instance = Instance(
@@ -119,17 +122,22 @@ def _load(path: str | os.PathLike[str], *,
     return _load_folder(_data_folder(p), str(path), plausibility=plausibility)
 
 
-def load_source(path: str | os.PathLike[str], *, strict: bool = True) -> Instance:
+def load_source(path: str | os.PathLike[str], *, strict: bool = True,
+                warn: Callable[[Problem], None] | None = None) -> Instance:
     """Load a data folder, raising `InputError` with every problem if any is an error.
 
     `strict=False` skips the plausibility checks (windows vs shifts, distances,
     crates …) and raises only for data that cannot be used at all; it is for
     re-reading data a plan was already made from, where `bogbus check` judges the
-    plan itself. Warnings never raise; use `validate_source` to see them.
+    plan itself. Warnings never raise; `warn` is called with each (e.g. a site outside
+    boundary.geojson) so `bogbus plan` can show them; `validate_source` lists them too.
     """
     instance, problems = _load(path, plausibility=strict)
     if instance is None or any(p.severity == "error" for p in problems):
         raise InputError(_sort(problems))
+    if warn is not None:
+        for p in _sort(problems):
+            warn(p)
     return instance
 
 
