@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bogbus.cli import main
 from bogbus.errors import InputError
@@ -154,3 +156,32 @@ def test_randers_copy_with_a_moved_site_warns(tmp_path):
     _, problems = validate_source(d)
     [p] = [p for p in problems if "boundary" in p.message]
     assert p.row == 3 and "'S01' (Assentoft)" in p.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(lat=st.floats(56.0, 57.0), lon=st.floats(9.5, 10.6))
+def test_warned_exactly_when_outside_and_distance_is_to_the_edge(lat, lon):
+    from shapely.geometry import Point, shape
+
+    from bogbus.model import Site
+
+    site = Site("S01", "stop", "Et sted", lat, lon, row=2)
+    problems = _square_problems(site)
+    inside = shape(SQUARE).covers(Point(lon, lat))
+    assert (problems == []) == inside
+    if not inside:
+        km = float(problems[0].message.split(" lies ")[1].split(" km")[0])
+        # the nearest edge of the axis-aligned square, measured along lat or lon
+        dlat = max(56.3 - lat, 0, lat - 56.7) * 111.2
+        dlon = max(9.8 - lon, 0, lon - 10.3) * 111.2 * 0.553
+        assert abs(km - (dlat ** 2 + dlon ** 2) ** 0.5) < 0.1 + 0.02 * km
+
+
+def _square_problems(site):
+    import tempfile
+
+    from bogbus.io.boundary import boundary_problems
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / BOUNDARY_FILE).write_text(json.dumps(SQUARE), encoding="utf-8")
+        return boundary_problems(Path(tmp), tmp, [site], "sites.csv")
