@@ -197,3 +197,27 @@ def test_a_file_that_is_not_gis_is_refused(tmp_path):
     (d / "sites.gpkg").write_bytes(b"this is not a geopackage")
     text = _error(d)
     assert "sites.gpkg" in text and "cannot be read as a GIS layer" in text
+
+
+def test_a_local_crs_that_cannot_become_wgs84_is_refused(tmp_path):
+    d = data_folder(tmp_path, "local")
+    local = ('ENGCRS["Lokalt grid",EDATUM["Lokal"],CS[Cartesian,2],'
+             'AXIS["x",east,ORDER[1],LENGTHUNIT["metre",1]],'
+             'AXIS["y",north,ORDER[2],LENGTHUNIT["metre",1]]]')
+    gdf = frame()
+    gdf.geometry = [Point(100 * i, 200 * i) for i in range(len(gdf))]
+    gdf.set_crs(local, allow_override=True).to_file(d / "sites.gpkg", layer="sites",
+                                                     driver="GPKG")
+    text = _error(d)
+    assert "cannot be converted to WGS84" in text and "Lokalt grid" in text
+
+
+def test_plan_on_a_bad_layer_exits_1_and_writes_nothing(tmp_path):
+    d = data_folder(tmp_path, "poly-plan")
+    gdf = frame()
+    gdf.geometry = [p.buffer(0.01) for p in gdf.geometry]
+    gdf.to_file(d / "sites.geojson", driver="GeoJSON")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["plan", str(d), "--quarter", "2027Q1", "--out", str(out)])
+    assert res.exit_code == 1 and "sites.geojson: the layer holds no points" in res.output
+    assert not out.exists() and not Path("maps/poly-plan-2027Q1.html").exists()
