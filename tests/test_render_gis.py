@@ -187,3 +187,15 @@ def test_a_damaged_plan_writes_nothing(plan, tmp_path):
     out = tmp_path / "x.gpkg"
     res = CliRunner().invoke(main, ["export", str(path), "--format", "gpkg", "--out", str(out)])
     assert res.exit_code == 1 and "damaged" in res.output and not out.exists()
+
+
+def test_a_route_to_a_site_the_plan_does_not_list_is_a_message(plan, tmp_path):
+    broken = copy.deepcopy(plan)
+    broken["sites"] = [s for s in broken["sites"] if s["id"] != "S01"]
+    broken["stop_timetable"] = [e for e in broken["stop_timetable"] if e["site_id"] != "S01"]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    out = tmp_path / "x.gpkg"
+    res = CliRunner().invoke(main, ["export", str(path), "--format", "gpkg", "--out", str(out)])
+    assert res.exit_code == 1 and "'S01', which is not among its sites" in res.output
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]

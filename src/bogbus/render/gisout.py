@@ -177,6 +177,10 @@ class _Geometry:
     def points(self, a: str, b: str, shape: list[list[float]] | None) -> list[tuple[float, float]]:
         if isinstance(shape, list) and len(shape) >= 2:
             return [(float(p[0]), float(p[1])) for p in shape]
+        for sid in (a, b):
+            if sid not in self.coords:
+                raise BogbusError(f"the plan's routes visit '{sid}', which is not among its "
+                                  "sites: the plan file is damaged — re-run `bogbus plan`")
         return [self.coords[a], self.coords[b]]
 
     def route(self, seq: list[str], legs: list[Leg]) -> tuple[Any, float | None, int | None]:
