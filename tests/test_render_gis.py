@@ -10,6 +10,7 @@ import geopandas
 import pyogrio
 import pytest
 from click.testing import CliRunner
+from factories import small
 
 from bogbus.calendar import parse_quarter
 from bogbus.cli import main
@@ -17,7 +18,6 @@ from bogbus.geo import haversine_km
 from bogbus.plan import build_plan, write_json_atomic
 from bogbus.render.gisout import plan_travel, template_routes, write_gis
 from bogbus.solve import plan_quarter
-from factories import small
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,16 +20,17 @@ belongs to (QGIS offers the points and the lines as two sub-layers).
 from __future__ import annotations
 
 import math
-import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..calendar import week_index
 from ..errors import BogbusError
+from ..io import atomic
 from .danish import pattern_words, weekday_name
 
 FORMATS = ("gpkg", "geojson")
@@ -292,19 +293,16 @@ def gis_layers(plan: dict, crs: int = 4326, travel: TravelLookup | None = None):
 
 def write_gis(plan: dict, path: Path, fmt: str, crs: int = 4326,
               travel: TravelLookup | None = None) -> GisExport:
-    """Write the layers to `path` atomically (temporary file in the folder, then rename)."""
+    """Write the layers to `path` atomically (io/atomic.py)."""
     import pandas
 
     if fmt not in FORMATS:
         raise BogbusError(f"--format {fmt}: GIS export writes {' or '.join(FORMATS)}")
     sites, routes = gis_layers(plan, crs, travel)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".{fmt}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # GDAL creates the file itself and refuses to open an empty one
-    try:
+    # GDAL writes to a path, so the layers go to a scratch file first and then through
+    # the one atomic writer: the target is never half-written, nor left behind on error
+    with tempfile.TemporaryDirectory(prefix="bogbus-gis-") as scratch:
+        tmp = Path(scratch) / f"export.{fmt}"
         if fmt == "gpkg":
             sites.to_file(tmp, layer="sites", driver="GPKG")
             routes.to_file(tmp, layer="routes", driver="GPKG", mode="a")
@@ -313,9 +311,6 @@ def write_gis(plan: dict, path: Path, fmt: str, crs: int = 4326,
                                  ignore_index=True)
             both = both[["layer", *[c for c in both.columns if c != "layer"]]]
             both.to_file(tmp, driver="GeoJSON")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        path = atomic.write_bytes(Path(path), tmp.read_bytes())
     n_template = int((routes["route_type"] == "template").sum())
     return GisExport(path, fmt, crs, len(sites), n_template, len(routes) - n_template)
