@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import Problem
 from ..geo import haversine_km
 from ..model import Site
+from .files import MAX_DATA_BYTES, InputFileError, read_input
 
 BOUNDARY_FILE = "boundary.geojson"
 _WGS84_NAMES = ("EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
@@ -56,8 +57,10 @@ def read_boundary(path: Path, label: str) -> tuple[Any | None, list[Problem]]:
     from shapely.ops import unary_union
 
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = json.loads(read_input(path, MAX_DATA_BYTES, BOUNDARY_FILE).decode("utf-8-sig"))
+    except InputFileError as exc:
+        return None, [Problem(label, exc.reason, exc.fix)]
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         return None, [Problem(label, f"the boundary cannot be read as GeoJSON ({exc})",
                               _FIX_POLYGON)]
     crs = _declared_crs(doc) if isinstance(doc, dict) else None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import BogbusError, InputError, Problem
 from ..model import Instance
 from ..validate import Where, validate
 from .boundary import boundary_problems
+from .files import MAX_DATA_BYTES, InputFileError, check_regular, read_input
 from .gisfile import SITES_CSV, SITES_FILES, sites_file, sites_table
 from .settings import parse_settings
 from .sites import parse_sites
@@ -78,16 +79,16 @@ def _load_folder(folder: Path, source: str, *,
     sites_name, problems = sites_file(folder, shown)
     files: dict[str, bytes] = {}
     for name in (sites_name or SITES_FILE, SETTINGS_FILE):
-        try:
-            files[name] = (folder / name).read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(folder / name):
             hint = (f"save the sheet from Excel as CSV (semikolonsepareret) named {name}"
                     if name == SITES_FILE and any(folder.glob("sites.xls*"))
                     else f"add {name} to the folder (see the README for an example)")
             problems.append(Problem(_label(shown, name), f"{name} is missing in {shown}", hint))
-        except OSError as exc:
-            problems.append(Problem(_label(shown, name), f"{name} cannot be read "
-                                    f"({exc.strerror})", "check the file's permissions"))
+            continue
+        try:
+            files[name] = read_input(folder / name, MAX_DATA_BYTES, name)
+        except InputFileError as exc:
+            problems.append(Problem(_label(shown, name), exc.reason, exc.fix))
     if problems:
         return None, problems
 
@@ -117,28 +118,32 @@ def _load_folder(folder: Path, source: str, *,
 def _load(path: str | os.PathLike[str], *,
           plausibility: bool) -> tuple[Instance | None, list[Problem]]:
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        check_regular(p, MAX_DATA_BYTES, "source")  # a pipe or device: say so, never block
     if _is_scenario(p):
         return _load_scenario(p, strict=plausibility)
     return _load_folder(_data_folder(p), str(path), plausibility=plausibility)
 
 
-def load_source(path: str | os.PathLike[str], *, strict: bool = True,
-                warn: Callable[[Problem], None] | None = None) -> Instance:
+def load_source(path: str | os.PathLike[str], *, strict: bool = True) -> Instance:
     """Load a data folder, raising `InputError` with every problem if any is an error.
 
     `strict=False` skips the plausibility checks (windows vs shifts, distances,
     crates …) and raises only for data that cannot be used at all; it is for
     re-reading data a plan was already made from, where `bogbus check` judges the
-    plan itself. Warnings never raise; `warn` is called with each (e.g. a site outside
-    boundary.geojson) so `bogbus plan` can show them; `validate_source` lists them too.
+    plan itself. Warnings never raise; use `validate_source` to see them.
     """
+    return load_source_warned(path, strict=strict)[0]
+
+
+def load_source_warned(path: str | os.PathLike[str], *,
+                       strict: bool = True) -> tuple[Instance, list[Problem]]:
+    """`load_source` plus the warnings `bogbus validate` would print, so `plan` tells
+    the planner about a typo such as `max_km_per_dy` exactly as `validate` does."""
     instance, problems = _load(path, plausibility=strict)
     if instance is None or any(p.severity == "error" for p in problems):
         raise InputError(_sort(problems))
-    if warn is not None:
-        for p in _sort(problems):
-            warn(p)
-    return instance
+    return instance, [p for p in _sort(problems) if p.severity == "warning"]
 
 
 def validate_source(path: str | os.PathLike[str]) -> tuple[Instance | None, list[Problem]]:
