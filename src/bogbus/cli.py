@@ -48,11 +48,14 @@ def main() -> None:
               help="Folder for plan.json and timetables (default plans/<scenario>-<quarter>).")
 @click.option("--time-limit", type=float, help="Search time in seconds (default from settings).")
 @click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--work", type=click.IntRange(min=1),
+              help="Search work budget in day solves: the same data, seed and work give "
+                   "the same plan on any machine (unless the time limit ends it first).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible.")
 def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: float | None,
-         seed: int | None, no_render: bool, previous_file: str | None) -> None:
+         seed: int | None, work: int | None, no_render: bool, previous_file: str | None) -> None:
     """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
     from .calendar import next_quarter, parse_quarter
     from .check import check_plan
@@ -66,7 +69,7 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed,
+        result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed, work=work,
                               progress=_progress, previous=previous)
     for w in caught:  # e.g. a site far from any road in the osm model
         click.echo(f"warning: {w.message}", err=True)
@@ -120,6 +123,10 @@ def _summary(data: dict) -> None:
         click.echo(f"  lower bound: not available ({k['lower_bound_note']})")
     s = data["solver"]
     click.echo(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
+    if s.get("clock_cut"):
+        click.echo(f"  the clock, not the work budget, ended: {', '.join(s['clock_cut'])} "
+                   f"({s['template_day_solves']} of {s['work']} day solves; "
+                   "not reproducible — see --work)")
     if data["unserved"]:
         click.echo(f"  UNSERVED: {len(data['unserved'])}")
         for u in data["unserved"]:

@@ -156,6 +156,8 @@ def build_plan(result: PlanResult) -> dict:
             "time_limit_s": result.time_limit_s, "seed": result.seed,
             "runtime_s": round(result.runtime_s, 2),
             "template_day_solves": tmpl.solves, "template_stopped_by": tmpl.stopped_by,
+            "work": getattr(result, "work", None),
+            "clock_cut": list(getattr(result, "clock_cut", [])),
             "template_km_per_week": round(tmpl.cost, 1),
         },
         "depot": st.depot,

@@ -25,8 +25,9 @@ MAX_CYCLE_WEEKS, previous-plan locks — and integrality (it is an LP).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import NamedTuple
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, NamedTuple
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -36,7 +37,9 @@ from ..travel import TravelMatrix
 from .daymodel import arrival_window
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
-MAX_LABELS = 1_000_000  # labelling states per day before the bound gives up (~10 s; wide windows)
+# Labelling states per day before the exact bound gives up for the neighbour bound
+# (bound_degree.py): ~400k labels keep the bound under ~400 MB and ~4 s.
+MAX_LABELS = 400_000
 UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
 
 
@@ -45,12 +48,19 @@ class TemplateBound:
     """`lower_km` ≤ the optimal km per average week of the public timetable."""
 
     lower_km: float | None  # None when unavailable
-    status: str  # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum) | "unavailable"
+    # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum)
+    # | "neighbour" (bound_degree.py, when routes are too many) | "unavailable"
+    status: str
     cycle_weeks: int
     routes: int = 0  # week-routes enumerated (all days)
     columns: int = 0  # of which the LP needed
     note: str = ""
+    cpu_s: float = 0.0  # CPU seconds spent (set by bound_job.py)
+    peak_mb: int = 0  # peak resident memory of the process that computed it
+    final: bool = False  # the computation finished (not cut at a deadline)
 
+
+Report = Callable[[TemplateBound], None]
 
 def _km10(km: float) -> int:
     """0.1 km units, rounded down: the relaxation never over-counts a leg."""
@@ -58,12 +68,13 @@ def _km10(km: float) -> int:
 
 
 def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: int, end: int,
-                     km10, minutes, max_km10: int | None) -> dict[int, int] | None:
+                     km10, minutes, max_km10: int | None,
+                     deadline: float | None = None) -> dict[int, int] | None:
     """All feasible one-week routes: bitmask of `cands` → cheapest cost (0.1 km).
 
     `cands`: (matrix index, arrival lo, arrival hi, duration) per candidate stop.
     Labels (mask, last) keep the Pareto set of (ready time, cost). None when the
-    label count passes MAX_LABELS."""
+    label count passes MAX_LABELS or the `deadline` (perf_counter) passes."""
     n = len(cands)
     limit = max_km10 if max_km10 is not None else 1 << 60
     drive = [[minutes[a[0]][b[0]] for b in cands] for a in cands]
@@ -106,7 +117,7 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
                     else:
                         _pareto_add(got, arr + dur, c)
         count += len(nxt)
-        if count > MAX_LABELS:
+        if count > MAX_LABELS or (deadline is not None and time.perf_counter() > deadline):
             return None
         layer = nxt
     return best
@@ -129,7 +140,8 @@ class RoutePool(NamedTuple):
     table: dict[int, int]  # mask → cost, the same routes for lookups
 
 
-def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site]
+def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
+                deadline: float | None = None
                 ) -> tuple[dict[tuple[str, str], RoutePool] | None, str]:
     """The route pool of every (vehicle, weekday) with candidates; (None, why) when a
     day has too many routes to enumerate. Days with the same shift and candidates
@@ -157,8 +169,10 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site]
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
             key = (tuple(spec), sh.start, sh.end, mk)
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
-                routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk)
+                routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk, deadline)
                 if routes is None:
+                    if deadline is not None and time.perf_counter() > deadline:
+                        return None, f"{v.name} {d}: route enumeration ran out of time"
                     return None, (f"{v.name} {d}: too many possible routes to enumerate "
                                   f"(> {MAX_LABELS:,} labels; windows too wide)")
                 member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
@@ -169,39 +183,60 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site]
     return pools, ""
 
 
+def _km(value10: float) -> float:
+    """0.1 km per week → km, stepped down a hair for LP tolerances, rounded down."""
+    return max(0.0, math.floor(value10 - 1e-6 * max(1.0, value10)) / 10)
+
+
 def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[str],
                          upper_km: float | None = None, *, det_limit: float = 10.0,
-                         seed: int = 0) -> TemplateBound:
+                         seed: int = 0, deadline: float | None = None,
+                         report: Report | None = None) -> TemplateBound:
     """Lower bound on km per average week for timetables serving exactly `served`.
 
-    `upper_km`: the cost of a known timetable serving `served` (the plan's). With it,
-    the LP bound is raised by an integer stage (`integer_bound`) within `det_limit`."""
+    `upper_km`: the cost of a known timetable serving `served` (the plan's; `inf` when
+    none is known yet). With it, the LP bound is raised by an integer stage
+    (`integer_bound`) within `det_limit`. `deadline` (perf_counter) cuts the work; the
+    best bound proven so far is returned. `report` gets every improvement as it is
+    proven (bound_job.py sends them to the planner).
+
+    When the week-routes are too many to enumerate (or time runs out doing it), the
+    weaker neighbour bound (bound_degree.py) is returned instead, so a plan of any
+    size carries a proven gap."""
+    from .bound_degree import neighbour_bound
+
+    say = report or (lambda b: None)
     stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
     if not stops:
         return TemplateBound(0.0, "optimal", 1)
     L = math.lcm(*(s.every_weeks or 1 for s in stops))
+    weak = neighbour_bound(instance, travel, stops)  # instant; a floor for everything below
+    say(weak)
     if L > MAX_BOUND_CYCLE:
-        return TemplateBound(None, "unavailable", L,
-                             note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE})")
-    pools, note = route_pools(instance, travel, stops)
+        return replace(weak, note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE}); "
+                                  + weak.note)
+    pools, note = route_pools(instance, travel, stops, deadline)
     if pools is None:
-        return TemplateBound(None, "unavailable", L, note=note)
+        return replace(weak, note=f"{note}; {weak.note}")
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
     n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())
-    if value is None:
-        return TemplateBound(None, "unavailable", L, n_routes, note="the LP did not solve")
-    if lp.uncovered > 1e-6:
-        return TemplateBound(None, "unavailable", L, n_routes,
-                             note="some served stop fits no enumerated route")
+    if value is None or lp.uncovered > 1e-6:
+        why = "the LP did not solve" if value is None else "some served stop fits no route"
+        return replace(weak, routes=n_routes, note=f"{why}; {weak.note}")
+    if weak.lower_km is not None and _km(value) < weak.lower_km:
+        return replace(weak, routes=n_routes)  # cannot happen in theory; never report less
     status = "lp"
+    say(TemplateBound(_km(value), status, L, n_routes, lp.n_columns))
     if upper_km is not None and upper_km * 10 > value + 1e-6:
+        def lifted(v10: float) -> None:
+            say(TemplateBound(_km(v10), "integer", L, n_routes, lp.n_columns))
+
         value, optimal = integer_bound(stops, pools, L, lp.reduced_costs(), value,
-                                       upper_km * 10, det_limit=det_limit, seed=seed)
+                                       upper_km * 10, det_limit=det_limit, seed=seed,
+                                       deadline=deadline, report=lifted)
         status = "optimal" if optimal else "integer"
-    # value is in 0.1 km per week; step down a hair for LP tolerances, then round down
-    lower = math.floor(value - 1e-6 * max(1.0, value)) / 10
-    return TemplateBound(max(0.0, lower), status, L, n_routes, lp.n_columns)
+    return TemplateBound(_km(value), status, L, n_routes, lp.n_columns)
 
 
 class _MasterLP:
@@ -298,7 +333,8 @@ class _MasterLP:
 
 
 def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, upper: float,
-                  *, det_limit: float, seed: int = 0) -> tuple[float, bool]:
+                  *, det_limit: float, seed: int = 0, deadline: float | None = None,
+                  report: Callable[[float], None] | None = None) -> tuple[float, bool]:
     """Raise the LP bound by integer probes: (bound, proven optimal), 0.1 km per week.
 
     Probe "is there a timetable cheaper than U?". Reduced-cost filtering makes each
@@ -309,14 +345,19 @@ def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, up
     `upper`, or the total deterministic time `det_limit` is spent."""
     bound, step, spent = lp_value, 0.005 * lp_value, 0.0
     while bound < upper - 1e-9 and spent < det_limit:
+        wall = None if deadline is None else deadline - time.perf_counter()
+        if wall is not None and wall <= 0:
+            break
         target = min(upper, bound + step)
         verdict, value, used = _probe(stops, pools, L, reduced, lp_value, target,
-                                      (det_limit - spent) / 2, seed)  # leave room to retry
+                                      (det_limit - spent) / 2, seed, wall)  # room to retry
         spent += used
         if verdict == "optimal":
             return value, True
         if verdict == "none":
             bound, step = target, step * 2
+            if report is not None:
+                report(bound)
         elif step > 0.001 * lp_value:
             step /= 4  # timed out: a smaller step is a cheaper question
         else:
@@ -325,7 +366,7 @@ def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, up
 
 
 def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_limit: float,
-           seed: int) -> tuple[str, float, float]:
+           seed: int, wall: float | None = None) -> tuple[str, float, float]:
     """("none" | "optimal" | "unknown", optimum if found, deterministic time used)."""
     from ortools.sat.python import cp_model
 
@@ -377,7 +418,8 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = det_limit
-    solver.parameters.max_time_in_seconds = max(30.0, det_limit * 5)
+    solver.parameters.max_time_in_seconds = (max(30.0, det_limit * 5) if wall is None
+                                             else max(0.05, wall))
     status = solver.Solve(m)
     used = solver.ResponseProto().deterministic_time
     if status == cp_model.INFEASIBLE:

@@ -70,6 +70,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.stops = {s.id: s for s in self.instance.stops}
         self.step = self.instance.settings.round_to_min
         self.cache: dict[tuple, DaySolution | None] = {}
+        self._recombined = 0  # memo size at the last recombination
+        self.recombinations = 0  # how many improved the timetable
 
     # -- options and day problems -------------------------------------------------
     def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None:
@@ -210,6 +212,29 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             return self.construct_previous(opts)
         return self.construct(opts, noise=False)
 
+    # Set-partitioning recombination (recombine.py) when local search is stuck and the
+    # memo of solved days has grown by RECOMBINE_GROWTH since the last one; it costs
+    # RECOMBINE_WORK day solves of the work budget (about its CPU time on Randers).
+    RECOMBINE_GROWTH = 150
+    RECOMBINE_WORK = 15
+    RUIN_DAY = 0.25  # a quarter of the perturbations rebuild a whole weekday
+
+    def block_moves(self, assign: dict[str, Option], opts) -> bool:
+        """Recombine memoised days into a cheaper timetable (recombine.py)."""
+        from .recombine import recombine
+
+        if self.previous is not None or len(self.cache) < self._recombined + self.RECOMBINE_GROWTH:
+            return False
+        self._recombined = len(self.cache)
+        self.budget.used += self.RECOMBINE_WORK
+        better = recombine(self, assign)
+        if better is None:
+            return False
+        assign.clear()
+        assign.update(better)
+        self.recombinations += 1
+        return True
+
     def restarts_allowed(self) -> bool:
         return self.previous is None  # a fresh construction would ignore the kept slots
 
@@ -224,6 +249,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     def run(self) -> TemplateResult:
         """The pattern search (patterns.py), its elite pool as template results."""
         out = self.search()
+        self.stopped_by = out.stopped_by
         results = [self._result(e.assign, e.unserved, e.cost, out.opts, out.stopped_by)
                    for e in out.elite]
         results.sort(key=lambda r: (len(r.unserved), r.cost))
@@ -247,6 +273,11 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         """Why a stop got no timetable slot, in words a planner can act on."""
         window = (f"{hhmm(s.earliest) if s.earliest is not None else 'shift start'}–"
                   f"{hhmm(s.latest) if s.latest is not None else 'shift end'}")
+        if s.id in self.cut:
+            what = ("the time limit" if self.stopped_by == "clock" else "the work budget")
+            return (f"{what} ended the search before this stop was placed (the timetable is "
+                    "partial, not infeasible) — raise --time-limit"
+                    + ("" if self.stopped_by == "clock" else " or --work"))
         if not opts:
             runs = sorted({d for v in self.instance.settings.vehicles
                            if s.allows_vehicle(v.name) for d in v.shifts})
@@ -265,8 +296,18 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             return (f"its window {window} with {s.duration_min} min on site cannot be reached and "
                     f"left in time within any shift{by} on {','.join(s.days)} — widen the window "
                     "or lengthen a shift")
-        alone = [o for o in opts if self.evaluate((o.vehicle, o.weekday),
-                                                  frozenset({(s.id, o.phase)})) is not None]
+        alone = []  # one solve per distinct shift: the phase and twin days change nothing
+        tried: set = set()
+        for o in opts:
+            v = self.instance.settings.vehicle(o.vehicle)
+            sig = (v.shifts[o.weekday], v.break_rule, v.max_km_per_day,
+                   (o.vehicle, o.weekday) if s.id in self.locks else None)
+            if sig in tried:
+                continue
+            tried.add(sig)
+            if self.evaluate((o.vehicle, o.weekday), frozenset({(s.id, 0)})) is not None:
+                alone.append(o)
+                break
         if not alone:
             return (f"even alone, a {s.duration_min} min visit in {window} does not fit a shift "
                     "with the lunch break and the drive from and back to the depot"

@@ -1,0 +1,82 @@
+"""The time limit is a promise and the work budget makes runs reproducible
+(solve/planner.py, "Time and work" in docs/planner.md)."""
+
+from __future__ import annotations
+
+import time
+
+from bogbus.bench.municipality import generate, write
+from bogbus.calendar import parse_quarter
+from bogbus.check import check_plan
+from bogbus.io import load_source
+from bogbus.plan import build_plan
+from bogbus.solve import plan_quarter
+from bogbus.solve.recombine import recombine
+from bogbus.solve.template import Budget, TemplateSearch
+from bogbus.travel import build_travel
+
+from factories import small
+
+Q = parse_quarter("2027Q1")
+CUT = "ended the search before this stop was placed"
+
+
+def test_a_construction_cut_by_the_work_budget_is_a_valid_partial_plan():
+    inst = small()
+    result = plan_quarter(inst, Q, time_limit_s=60, work=3)
+    plan = build_plan(result)
+    assert plan["solver"]["template_stopped_by"] == "work" and plan["solver"]["work"] == 3
+    cut = [u for u in plan["unserved"] if CUT in u["reason"]]
+    assert cut, plan["unserved"]
+    assert all("work budget" in u["reason"] and "--work" in u["reason"] for u in cut)
+    assert plan["solver"]["clock_cut"] == []
+    assert check_plan(plan, inst) == []
+    served = {e["site_id"] for e in plan["stop_timetable"]}
+    assert served and served.isdisjoint(u["site_id"] for u in cut)
+
+
+def test_a_construction_that_would_overrun_stops_at_the_deadline(tmp_path):
+    # 90 stops and 4 buses need thousands of day solves to construct; one second buys
+    # a few dozen, so construction must stop and say so, and the run must end in time
+    write(tmp_path, *generate(90, 4, seed=1))
+    inst = load_source(str(tmp_path))
+    t0 = time.perf_counter()
+    result = plan_quarter(inst, Q, time_limit_s=1.0)
+    wall = time.perf_counter() - t0
+    plan = build_plan(result)
+    assert plan["solver"]["template_stopped_by"] == "clock"
+    assert "search" in plan["solver"]["clock_cut"]
+    cut = [u for u in plan["unserved"] if CUT in u["reason"]]
+    assert cut and all("time limit" in u["reason"] for u in cut)
+    assert check_plan(plan, inst) == []
+    assert wall < 1.0 * 1.05 + 1.5  # the promise, with room for a loaded test machine
+    assert plan["kpis"]["lower_bound_km"] is not None or plan["kpis"]["lower_bound_note"]
+
+
+def test_same_data_seed_and_work_give_the_same_plan():
+    a = build_plan(plan_quarter(small(), Q, time_limit_s=120, seed=2, work=60))
+    b = build_plan(plan_quarter(small(), Q, time_limit_s=120, seed=2, work=60))
+    for p in (a, b):
+        p["solver"].pop("runtime_s")
+    assert a == b
+    assert a["solver"]["template_day_solves"] <= 60 + TemplateSearch.RECOMBINE_WORK
+
+
+def test_recombination_never_worsens_and_keeps_every_stop():
+    inst = small()
+    search = TemplateSearch(inst, build_travel(inst), budget=Budget(150))
+    best = search.run()
+    # a worse timetable: the first stop moved to another option the memo knows
+    worse = dict(best.options)
+    opts = search.options_for(inst.site("S01"))
+    for o in opts:
+        trial = {**worse, "S01": o}
+        if o != worse["S01"] and search.total(trial) > best.cost + 0.5:
+            worse = trial
+            break
+    assert search.total(worse) > best.cost
+    got = recombine(search, worse)
+    assert got is not None and set(got) == set(worse)
+    assert all(got[sid] in search.options_for(inst.site(sid)) for sid in got)
+    assert search.total(got) <= search.total(worse) - search.MIN_GAIN
+    assert recombine(search, got) is None or search.total(recombine(search, got)) < search.total(got)
