@@ -40,6 +40,10 @@ MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
 # Labelling states per day before the exact bound gives up for the neighbour bound
 # (bound_degree.py): ~400k labels keep the bound under ~400 MB and ~4 s.
 MAX_LABELS = 400_000
+# Label extensions tried (labels × candidates) before giving up: with hundreds of
+# candidates a day explodes long before MAX_LABELS labels exist (Randers' late
+# Wednesday, the largest day it has, needs ~1.3 s of the 20M).
+MAX_EXTENSIONS = 20_000_000
 UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
 
 
@@ -49,7 +53,8 @@ class TemplateBound:
 
     lower_km: float | None  # None when unavailable
     # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum)
-    # | "neighbour" (bound_degree.py, when routes are too many) | "unavailable"
+    # | "walks" (bound_qroute.py: LP over walks, when routes are too many to enumerate)
+    # | "neighbour" (bound_degree.py, the floor of everything) | "unavailable"
     status: str
     cycle_weeks: int
     routes: int = 0  # week-routes enumerated (all days)
@@ -90,9 +95,13 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
         if arr <= hi:
             layer[(1 << j, j)] = [(arr + dur, km10[depot][ij])]
     count = len(layer)
+    tried = 0
     while layer:
         nxt: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for (mask, last), labels in layer.items():
+            tried += n * len(labels)
+            if count + len(nxt) > MAX_LABELS or tried > MAX_EXTENSIONS:  # a layer can be huge
+                return None
             back, dl, ll = home_km[last], drive[last], leg[last]
             for ready, cost in labels:
                 total = cost + back
@@ -117,7 +126,7 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
                     else:
                         _pareto_add(got, arr + dur, c)
         count += len(nxt)
-        if count > MAX_LABELS or (deadline is not None and time.perf_counter() > deadline):
+        if deadline is not None and time.perf_counter() > deadline:
             return None
         layer = nxt
     return best
@@ -183,6 +192,28 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
     return pools, ""
 
 
+def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: int,
+                weak: TemplateBound, why: str, deadline: float | None,
+                say: Report) -> TemplateBound:
+    """Too many routes to enumerate: the LP over walks (bound_qroute.py), never below
+    the neighbour bound."""
+    from .bound_qroute import qroute_bound
+
+    floor = weak.lower_km if weak.lower_km is not None else 0.0
+
+    def lifted(v: float) -> None:
+        if v > floor:
+            say(TemplateBound(v, "walks", L, note=f"{why}; LP over walks (stopped early)"))
+
+    value, cols, converged = qroute_bound(instance, travel, stops, deadline=deadline,
+                                          report=lifted)
+    if value is None or value <= floor:
+        return replace(weak, note=f"{why}; {weak.note}")
+    return TemplateBound(value, "walks", L, columns=cols,
+                         note=f"{why}; LP over walks" + ("" if converged else
+                                                          " (stopped early: Lagrangian bound)"))
+
+
 def _km(value10: float) -> float:
     """0.1 km per week → km, stepped down a hair for LP tolerances, rounded down."""
     return max(0.0, math.floor(value10 - 1e-6 * max(1.0, value10)) / 10)
@@ -217,7 +248,7 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                                   + weak.note)
     pools, note = route_pools(instance, travel, stops, deadline)
     if pools is None:
-        return replace(weak, note=f"{note}; {weak.note}")
+        return _walk_bound(instance, travel, stops, L, weak, note, deadline, say)
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
     n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())

@@ -67,19 +67,16 @@ def neighbour_bound(instance: Instance, travel: TravelMatrix, stops: list[Site])
                     win[s.id] = w
             if win:
                 days[(v.name, d)] = win
+    # twin days (same shift and candidates) give the same value: one of each
+    distinct = {tuple(sorted(win.items())): win for win in days.values()}
     by_id = {s.id: s for s in stops}
     total10 = 0.0  # 0.1 km per average week
     for s in stops:
         i = idx[s.id]
         best = None
-        seen: set[tuple] = set()
-        for win in days.values():
+        for win in distinct.values():
             if s.id not in win:
                 continue
-            key = tuple(sorted(win.items()))
-            if key in seen:  # twin days (same shift and candidates) give the same value
-                continue
-            seen.add(key)
             lo, hi = win[s.id]
             ins = [(_km10(D[dep][i]), "@")]
             outs = [(_km10(D[i][dep]), "@")]
