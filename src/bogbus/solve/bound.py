@@ -193,7 +193,7 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
 
 
 def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: int,
-                weak: TemplateBound, why: str, deadline: float | None,
+                weak: TemplateBound, why: str, deadline: float | None, cpu_limit: float,
                 say: Report) -> TemplateBound:
     """Too many routes to enumerate: the LP over walks (bound_qroute.py), never below
     the neighbour bound."""
@@ -206,7 +206,7 @@ def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: 
             say(TemplateBound(v, "walks", L, note=f"{why}; LP over walks (stopped early)"))
 
     value, cols, converged = qroute_bound(instance, travel, stops, deadline=deadline,
-                                          report=lifted)
+                                          cpu_limit=cpu_limit, report=lifted)
     if value is None or value <= floor:
         return replace(weak, note=f"{why}; {weak.note}")
     return TemplateBound(value, "walks", L, columns=cols,
@@ -247,8 +247,8 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
         return replace(weak, note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE}); "
                                   + weak.note)
     pools, note = route_pools(instance, travel, stops, deadline)
-    if pools is None:
-        return _walk_bound(instance, travel, stops, L, weak, note, deadline, say)
+    if pools is None:  # CPU for the walks: as much as the probes would get
+        return _walk_bound(instance, travel, stops, L, weak, note, deadline, det_limit, say)
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
     n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())

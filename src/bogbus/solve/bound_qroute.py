@@ -188,9 +188,16 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
 
 
 def qroute_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], *,
-                 deadline: float | None = None, max_rounds: int = 400,
-                 report=None) -> tuple[float | None, int, bool]:
-    """(lower bound in km per average week or None, columns, converged)."""
+                 deadline: float | None = None, cpu_limit: float | None = None,
+                 max_rounds: int = 400, report=None) -> tuple[float | None, int, bool]:
+    """(lower bound in km per average week or None, columns, converged). Stops at the
+    `deadline` (perf_counter) or after `cpu_limit` CPU seconds, whichever is first."""
+    cpu0 = time.process_time()
+
+    def late() -> bool:
+        return ((deadline is not None and time.perf_counter() > deadline)
+                or (cpu_limit is not None and time.process_time() - cpu0 > cpu_limit))
+
     idx = travel.index()
     dep = idx[instance.settings.depot]
     km10 = np.array([[_km10(x) for x in row] for row in travel.km], dtype=float)
@@ -236,7 +243,7 @@ def qroute_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], *,
         lagrange = z
         added = 0
         for (c, k), (mu, pi) in duals.items():
-            if deadline is not None and time.perf_counter() > deadline:
+            if late():
                 return best, columns, False
             cls = classes[c]
             found = price(cls, dep, km10, minutes, L, pi)

@@ -72,6 +72,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.cache: dict[tuple, DaySolution | None] = {}
         self._recombined = 0  # memo size at the last recombination
         self.recombinations = 0  # how many improved the timetable
+        self.stopped_by = "converged"  # set by run(); explanations mention a cut search
 
     # -- options and day problems -------------------------------------------------
     def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None:
@@ -314,6 +315,11 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                     " (or exceeds max_km_per_day) — widen the window or shorten the visit")
         days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
                                                                   "fri", "sat", "sun"].index(d))
+        partly = ""
+        if self.stopped_by in ("clock", "work") and len(opts) > self.RETRY_TRIES:
+            partly = (f" (the {'time limit' if self.stopped_by == 'clock' else 'work budget'} "
+                      f"ended the search before all {len(opts)} options were tried — a longer "
+                      "run may place it)")
         return (f"no weekday ({', '.join(days)}) has {s.duration_min} free minutes between "
-                f"{window} once the other stops are placed — shorten stops, widen the window, "
-                "lower a frequency or add a shift")
+                f"{window} once the other stops are placed{partly} — shorten stops, widen the "
+                "window, lower a frequency or add a shift")
