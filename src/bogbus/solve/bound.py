@@ -42,8 +42,8 @@ MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
 MAX_LABELS = 400_000
 # Label extensions tried (labels × candidates) before giving up: with hundreds of
 # candidates a day explodes long before MAX_LABELS labels exist (Randers' late
-# Wednesday, the largest day it has, needs ~1.3 s of the 20M).
-MAX_EXTENSIONS = 20_000_000
+# Wednesday, the largest day it has, needs ~1.3 s CPU, about 7M of them).
+MAX_EXTENSIONS = 12_000_000
 UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
 
 
@@ -200,6 +200,8 @@ def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: 
     from .bound_qroute import qroute_bound
 
     floor = weak.lower_km if weak.lower_km is not None else 0.0
+    if deadline is not None and time.perf_counter() > deadline:
+        return replace(weak, note=f"{why}; {weak.note}")  # no time to even build the LP
 
     def lifted(v: float) -> None:
         if v > floor:

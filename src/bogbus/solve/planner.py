@@ -49,7 +49,7 @@ ROUTER_BRANCHES = 1500
 
 # Deterministic time for the lower bound's integer probes, as a share of the time limit
 # (docs/lower-bound.md); the route enumeration and LP before them take ~4 s on Randers.
-BOUND_SHARE = 0.3
+BOUND_SHARE = 0.6
 
 Progress = Callable[[str], None]
 
