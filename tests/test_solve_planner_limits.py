@@ -11,7 +11,7 @@ from bogbus.check import check_plan
 from bogbus.io import load_source
 from bogbus.plan import build_plan
 from bogbus.solve import plan_quarter
-from bogbus.solve.recombine import recombine
+from bogbus.solve.recombine import DET_WORK, recombine
 from bogbus.solve.template import Budget, TemplateSearch
 from bogbus.travel import build_travel
 
@@ -59,7 +59,8 @@ def test_same_data_seed_and_work_give_the_same_plan():
     for p in (a, b):
         p["solver"].pop("runtime_s")
     assert a == b
-    assert a["solver"]["template_day_solves"] <= 60 + TemplateSearch.RECOMBINE_WORK
+    # the budget is checked before each step: it overshoots by at most one step
+    assert a["solver"]["template_day_solves"] <= 60 + TemplateSearch.RECOMBINE_WORK + DET_WORK
 
 
 def test_recombination_never_worsens_and_keeps_every_stop():

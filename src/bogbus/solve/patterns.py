@@ -86,9 +86,6 @@ class PatternSearch(Generic[Item, Opt, Day]):
     # cut short); a subclass whose result is worthless unless complete (the benchmark)
     # may let it finish and rely on restarts being cut instead.
     FINISH_FIRST_CONSTRUCTION = False
-    # Share of perturbations that ruin a whole day instead (all its items re-inserted
-    # greedily elsewhere or back): a larger move than PERTURB for plateaus. 0 = off.
-    RUIN_DAY = 0.0
 
     def __init__(self, *, seed: int = 0, budget: Budget | None = None,
                  deadline: float | None = None) -> None:
@@ -309,11 +306,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
                 since_restart = 0
             else:
                 cur, unserved = dict(best), dict(best_unserved)
-                if self.RUIN_DAY and self.rng.random() < self.RUIN_DAY:
-                    for it in self.ruin_day(cur, opts):
-                        unserved[it] = ""
-                else:
-                    self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
+                self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
             cost = self.descend(cur, unserved, opts)
             self._remember(elite, cur, unserved, cost)
             if (len(cur), -cost) > (len(best), -best_cost + 1e-6):
@@ -490,32 +483,6 @@ class PatternSearch(Generic[Item, Opt, Day]):
             return True
         assign[a], assign[b] = oa, ob
         return False
-
-    def ruin_day(self, cur: dict[Item, Opt], opts) -> list[Item]:
-        """Empty one random day and re-insert its items in random order, each to its
-        best option among the other days first (so the day is really rebuilt), then
-        anywhere. Returns the items that fit nowhere (the caller makes them unserved;
-        the descent retries them)."""
-        days = sorted({d for o in cur.values() for d in self.days_of(o)})
-        if not days:
-            return []
-        day = self.rng.choice(days)
-        out = sorted(it for it, o in cur.items() if day in self.days_of(o))
-        for it in out:
-            del cur[it]
-        self.rng.shuffle(out)
-        dropped = []
-        for it in out:
-            elsewhere = [o for o in opts[it] if day not in self.days_of(o)]
-            placed = self.try_place(cur, it, elsewhere, tries=self.MOVE_TRIES) if elsewhere \
-                else None
-            if placed is None:
-                placed = self.try_place(cur, it, opts[it], tries=self.MOVE_TRIES)
-            if placed is None:
-                dropped.append(it)
-            else:
-                cur[it] = placed[0]
-        return dropped
 
     def perturb(self, cur: dict[Item, Opt], opts, strength: int) -> None:
         """Move `strength` random items to random feasible options (seeded)."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .template import Option, TemplateSearch
 
 SCALE = 100  # cost units per km (costs are km per average week, 0.01 km resolution)
+DET_WORK = 100  # day solves per deterministic second (a day solve is ~7-10 ms)
 
 
 def twin_days(search: "TemplateSearch") -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -54,7 +55,8 @@ def _fits(search: "TemplateSearch", content: frozenset, day: tuple[str, str],
 def recombine(search: "TemplateSearch", assign: dict[str, "Option"],
               det_limit: float = 1.0) -> dict[str, "Option"] | None:
     """The cheapest timetable made of memoised day solutions that serves the same stops
-    as `assign`; None unless it beats `assign` by at least search.MIN_GAIN."""
+    as `assign`; None unless it beats `assign` by at least search.MIN_GAIN. Charges its
+    CP-SAT deterministic time to the work budget (DET_WORK day solves per second)."""
     from .template import Option
 
     served = set(assign)
@@ -100,6 +102,7 @@ def recombine(search: "TemplateSearch", assign: dict[str, "Option"],
     solver.parameters.random_seed = search.seed
     solver.parameters.max_deterministic_time = det_limit
     status = solver.Solve(m)
+    search.budget.used += round(DET_WORK * solver.ResponseProto().deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     if solver.ObjectiveValue() / SCALE >= now - search.MIN_GAIN:

@@ -215,10 +215,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
 
     # Set-partitioning recombination (recombine.py) when local search is stuck and the
     # memo of solved days has grown by RECOMBINE_GROWTH since the last one; it costs
-    # RECOMBINE_WORK day solves of the work budget (about its CPU time on Randers).
+    # RECOMBINE_WORK day solves of the work budget plus its CP-SAT time (recombine.py).
     RECOMBINE_GROWTH = 150
     RECOMBINE_WORK = 15
-    RUIN_DAY = 0.25  # a quarter of the perturbations rebuild a whole weekday
 
     def block_moves(self, assign: dict[str, Option], opts) -> bool:
         """Recombine memoised days into a cheaper timetable (recombine.py)."""
