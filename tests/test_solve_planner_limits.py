@@ -81,3 +81,20 @@ def test_recombination_never_worsens_and_keeps_every_stop():
     assert all(got[sid] in search.options_for(inst.site(sid)) for sid in got)
     assert search.total(got) <= search.total(worse) - search.MIN_GAIN
     assert recombine(search, got) is None or search.total(recombine(search, got)) < search.total(got)
+
+
+def test_the_summary_says_when_the_clock_ended_the_search(tmp_path):
+    from click.testing import CliRunner
+
+    from bogbus.cli import main
+
+    write(tmp_path / "data", *generate(45, 2, seed=3))
+    res = CliRunner().invoke(main, ["plan", str(tmp_path / "data"), "--quarter", "2027Q1",
+                                    "--time-limit", "1", "--out", str(tmp_path / "out"),
+                                    "--no-render"])
+    assert res.exit_code in (0, 3), res.output  # 3: something unserved, said and listed
+    assert "the clock, not the work budget, ended: search" in res.output
+    assert "not reproducible — see --work" in res.output
+    again = CliRunner().invoke(main, ["plan", str(tmp_path / "data"), "--quarter", "2027Q1",
+                                      "--work", "0"])
+    assert again.exit_code != 0 and "--work" in again.output
