@@ -7,7 +7,7 @@ import time
 
 from bogbus.bench.municipality import generate, write
 from bogbus.calendar import parse_quarter
-from bogbus.check import check_plan
+from bogbus.plan.check import check_plan
 from bogbus.io import load_source
 from bogbus.plan import build_plan
 from bogbus.solve import plan_quarter

@@ -115,7 +115,8 @@ def _id_list(o: _Overlay, value: Any, path: str) -> list[str]:
     if isinstance(value, (str, int)):
         value = [value]
     if not isinstance(value, list):
-        o.bad(path, f"{path} should be a list of ids", f"write e.g. {path.split('.')[-1]}: [S03, S07]")
+        o.bad(path, f"{path} should be a list of ids",
+              f"write e.g. {path.split('.')[-1]}: [S03, S07]")
         return []
     return [str(v).strip() for v in value]
 

@@ -14,19 +14,20 @@ Decomposition (see docs/planner.md):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
+from ..io.previous import PreviousPlan, previous_plan
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
-from .daymodel import DayNode, DayProblem, solve_day
 from .bound import TemplateBound, template_lower_bound
 from .bound_job import BoundJob
-from .outreach import DatedDay, OutreachScheduler, OutreachResult
+from .daymodel import DayNode, DayProblem, solve_day
+from .outreach import DatedDay, OutreachResult, OutreachScheduler
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
-from .template import Budget, TemplateResult, TemplateSearch
+from .template import Budget, Option, TemplateResult, TemplateSearch
 
 # The time limit is a promise (docs/planner.md, "Time and work"): the template search
 # ends at SEARCH_SHARE of it, the outreach choice among the elite timetables at
@@ -60,13 +61,13 @@ class PlanResult:
     def __init__(self, instance: Instance, period: Period, calendar: Calendar,
                  travel: TravelMatrix, template: TemplateResult, outreach: OutreachResult,
                  routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
-                 time_limit_s: float, previous: dict | None = None,
+                 time_limit_s: float, previous: PreviousPlan | None = None,
                  bound: TemplateBound | None = None, work: int | None = None,
                  clock_cut: list[str] | None = None):
         self.bound = bound  # proven lower bound on the timetable's km per week
         self.work = work  # the template search's work budget (day solves)
         self.clock_cut = clock_cut or []  # phases the clock ended (not reproducible then)
-        self.previous = previous  # the previous plan dict when re-planning (--previous)
+        self.previous = previous  # the previous plan when re-planning (--previous)
         self.instance = instance
         self.period = period
         self.calendar = calendar
@@ -87,16 +88,14 @@ def default_work(time_limit_s: float) -> int:
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
                  seed: int | None = None, work: int | None = None,
                  progress: Progress | None = None,
-                 previous: dict | None = None) -> PlanResult:
+                 previous: PreviousPlan | dict | None = None) -> PlanResult:
     """Plan a quarter within `time_limit_s` (bound included). `work`: the template
     search's budget in day solves (default `default_work(time_limit_s)`); the same
     data + seed + work give the same plan unless the clock ends a phase first, which
-    the result records (`clock_cut`). `previous` (a plan dict) makes its public
+    the result records (`clock_cut`). `previous` (a previous plan) makes its public
     timetable a target: each stop keeps its vehicle, weekday, week phase and arrival
     unless that is infeasible (see TemplateSearch.construct_previous and
     docs/scenarios.md)."""
-    from ..replan import previous_targets
-
     say = progress or (lambda msg: None)
     st = instance.settings
     time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
@@ -109,7 +108,11 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
 
     say(f"timetable for {len(instance.stops)} public stops")
     budget = Budget(limit=default_work(time_limit_s) if work is None else max(1, work))
-    targets = previous_targets(previous) if previous is not None else None
+    if isinstance(previous, dict):  # a plan dict as read by plan.files.read_plan
+        previous = previous_plan(previous)
+    targets = None if previous is None else {
+        sid: (Option(p.vehicle, p.weekday, p.week_phase), p.arrival, p.every_weeks)
+        for sid, p in previous.slots.items()}
     search = TemplateSearch(instance, travel, seed=seed, budget=budget,
                             deadline=t0 + SEARCH_SHARE * time_limit_s, previous=targets)
     servable = {s.id for s in instance.stops if search.options_for(s)}
