@@ -2,8 +2,9 @@
 
 `generate` gives the rows of a `sites.csv` and the text of a `settings.yaml` (the
 formats of data/randers); `bench/gen_municipality.py` is the command that writes them.
-Why synthetic: no real county data set with many bookmobiles is shipped, and the scaling question is "how does the planner behave when
-the same kind of data grows", so the generator copies Randers' proportions:
+Why synthetic: no real county data set with many bookmobiles is shipped, and the
+scaling question is "how does the planner behave when the same kind of data grows",
+so the generator copies Randers' proportions:
 
 - per 22 public stops: one vehicle's worth of work (Randers has 22 stops, 1 bus),
   about 15 daycares and 6 nursing homes;
@@ -70,6 +71,13 @@ VEHICLE = """\
 """
 
 
+def _row(**cells: object) -> dict[str, object]:
+    """A sites.csv row: every column, empty unless given."""
+    row: dict[str, object] = dict.fromkeys(HEADER, "")
+    row.update(cells)
+    return row
+
+
 def _offset(lat0: float, lon0: float, dx_km: float, dy_km: float) -> tuple[float, float]:
     """A point dx km east and dy km north of (lat0, lon0)."""
     lat = lat0 + dy_km / 111.2
@@ -77,13 +85,12 @@ def _offset(lat0: float, lon0: float, dx_km: float, dy_km: float) -> tuple[float
     return round(lat, 5), round(lon, 5)
 
 
-def generate(stops: int, vehicles: int, seed: int = 0) -> tuple[list[dict], str]:
+def generate(stops: int, vehicles: int, seed: int = 0) -> tuple[list[dict[str, object]], str]:
     """Rows of sites.csv and the text of settings.yaml."""
     rng = random.Random(seed)
     side = SIDE_KM_PER_22 * math.sqrt(stops / 22)
-    rows = [dict.fromkeys(HEADER, "")]
-    rows[0].update(id="DEPOT", kind="depot", name="Hovedbiblioteket", lat=CENTRE[0],
-                   lon=CENTRE[1])
+    rows = [_row(id="DEPOT", kind="depot", name="Hovedbiblioteket", lat=CENTRE[0],
+                 lon=CENTRE[1])]
     places = []
     for i in range(1, stops + 1):
         dx, dy = rng.uniform(-side / 2, side / 2), rng.uniform(-side / 2, side / 2)
@@ -95,8 +102,7 @@ def generate(stops: int, vehicles: int, seed: int = 0) -> tuple[list[dict], str]
         late = rng.random()
         earliest, latest = ("13:00", "16:15") if late < 0.8 else (
             ("14:00", "19:00") if late < 0.92 else ("16:00", "19:00"))
-        row = dict.fromkeys(HEADER, "")
-        row.update(id=f"S{i:03d}", kind="stop", name=f"Landsby {i}, ved hallen", lat=lat,
+        row = _row(id=f"S{i:03d}", kind="stop", name=f"Landsby {i}, ved hallen", lat=lat,
                    lon=lon, every_weeks=1 if weekly else 2,
                    duration_min=rng.choice((45, 45, 50, 60)) if weekly else rng.choice(
                        (20, 25, 30, 30, 35)),
@@ -108,8 +114,7 @@ def generate(stops: int, vehicles: int, seed: int = 0) -> tuple[list[dict], str]
     for i in range(1, daycares + 1):
         lat, lon = places[rng.randrange(len(places))]
         lat, lon = _offset(lat, lon, rng.uniform(-1.5, 1.5), rng.uniform(-1.5, 1.5))
-        row = dict.fromkeys(HEADER, "")
-        row.update(id=f"D{i:03d}", kind="daycare", name=f"Børnehus {i}", lat=lat, lon=lon,
+        row = _row(id=f"D{i:03d}", kind="daycare", name=f"Børnehus {i}", lat=lat, lon=lon,
                    every_weeks=4, duration_min=rng.choice((30, 35, 40, 45)),
                    earliest="08:45", latest="11:30",
                    days=rng.choice(("mon,tue,wed,thu", WEEKDAYS)),
@@ -118,8 +123,7 @@ def generate(stops: int, vehicles: int, seed: int = 0) -> tuple[list[dict], str]
     for i in range(1, homes + 1):
         lat, lon = places[rng.randrange(len(places))]
         lat, lon = _offset(lat, lon, rng.uniform(-1.5, 1.5), rng.uniform(-1.5, 1.5))
-        row = dict.fromkeys(HEADER, "")
-        row.update(id=f"N{i:03d}", kind="nursing_home", name=f"Plejecenter {i}", lat=lat,
+        row = _row(id=f"N{i:03d}", kind="nursing_home", name=f"Plejecenter {i}", lat=lat,
                    lon=lon, every_weeks=rng.choice((6, 6, 8)),
                    duration_min=rng.choice((30, 35, 40)), earliest="09:30", latest="14:00",
                    days=WEEKDAYS, residents=rng.randint(15, 45), crates=rng.choice((2, 3, 4)))

@@ -170,7 +170,7 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
             break
         visits: dict[int, int] = {}
         cost = int(km10[cls.idx[j], dep])
-        cj, ct, cr = j, t, r
+        cj, ct, cr = int(j), t, r
         while True:
             visits[cj] = visits.get(cj, 0) + 1
             p = int(pred[cr, cj, ct])

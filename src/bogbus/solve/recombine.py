@@ -28,7 +28,7 @@ SCALE = 100  # cost units per km (costs are km per average week, 0.01 km resolut
 DET_WORK = 100  # day solves per deterministic second (a day solve is ~7-10 ms)
 
 
-def twin_days(search: "TemplateSearch") -> dict[tuple[str, str], list[tuple[str, str]]]:
+def twin_days(search: TemplateSearch) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(vehicle, weekday) → the days (itself included) with the same shift, break and
     km limit; a content moves between them when every stop allows both."""
     groups: dict[tuple, list[tuple[str, str]]] = {}
@@ -39,10 +39,10 @@ def twin_days(search: "TemplateSearch") -> dict[tuple[str, str], list[tuple[str,
     return {day: members for members in groups.values() for day in members}
 
 
-def _fits(search: "TemplateSearch", content: frozenset, day: tuple[str, str],
+def _fits(search: TemplateSearch, content: frozenset, day: tuple[str, str],
           home: tuple[str, str]) -> bool:
     """Every stop of `content` may use `day` with the same node as on `home`."""
-    for sid, phase in content:
+    for sid, _phase in content:
         s = search.stops[sid]
         if not s.allows_vehicle(day[0]) or day[1] not in s.days or (
                 s.fixed_day and day[1] != s.fixed_day) or sid in search.locks:
@@ -52,8 +52,8 @@ def _fits(search: "TemplateSearch", content: frozenset, day: tuple[str, str],
     return True
 
 
-def recombine(search: "TemplateSearch", assign: dict[str, "Option"],
-              det_limit: float = 1.0) -> dict[str, "Option"] | None:
+def recombine(search: TemplateSearch, assign: dict[str, Option],
+              det_limit: float = 1.0) -> dict[str, Option] | None:
     """The cheapest timetable made of memoised day solutions that serves the same stops
     as `assign`; None unless it beats `assign` by at least search.MIN_GAIN. Charges its
     CP-SAT deterministic time to the work budget (DET_WORK day solves per second)."""
@@ -92,7 +92,7 @@ def recombine(search: "TemplateSearch", assign: dict[str, "Option"],
         chosen.append((y, day, content, round(cost * SCALE)))
     for ys in by_day.values():
         m.Add(sum(ys) <= 1)
-    for sid, ys in by_stop.items():
+    for ys in by_stop.values():
         if not ys:
             return None
         m.AddExactlyOne(ys)
