@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_bound import brute_force_optimum, tiny
 
 from bogbus.solve.bound_degree import neighbour_bound
 from bogbus.travel import build_travel
-
-from test_bound import brute_force_optimum, tiny
 
 
 def nb(inst):

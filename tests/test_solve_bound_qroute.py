@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_bound import brute_force_optimum, tiny
 
 from bogbus.solve.bound import template_lower_bound
 from bogbus.solve.bound_qroute import DayClass, price, qroute_bound
 from bogbus.travel import build_travel
-
-from test_bound import brute_force_optimum, tiny
 
 coord = st.tuples(st.floats(56.35, 56.65), st.floats(9.80, 10.30))
 window = st.sampled_from([(13 * 60, 16 * 60 + 15), (14 * 60, 19 * 60), (16 * 60, 19 * 60),
