@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 import warnings
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,7 @@ def main() -> None:
 def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: float | None,
          seed: int | None, work: int | None, no_render: bool, previous_file: str | None) -> None:
     """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
+    started = time.perf_counter()  # the time limit counts from here: imports and loading too
     from .calendar import next_quarter, parse_quarter
     from .io import load_source
     from .pipeline import PlanRejected, plan_instance
@@ -71,6 +73,7 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
         warnings.simplefilter("always", UserWarning)
         try:
             data = plan_instance(instance, period, time_limit_s=time_limit, seed=seed, work=work,
+                                 started=started,
                                  progress=_progress, previous=previous)
         except PlanRejected as exc:  # the planner never writes a plan its checker rejects
             for v in exc.violations:

@@ -36,16 +36,17 @@ def plan_instance(instance: Instance, period: Period | str, *,
                   time_limit_s: float | None = None, seed: int | None = None,
                   previous: PreviousPlan | Plan | None = None,
                   progress: Callable[[str], None] | None = None,
-                  work: int | None = None) -> Plan:
+                  work: int | None = None, started: float | None = None) -> Plan:
     """Plan an already loaded instance; the checked plan dict (raises PlanRejected).
-    `work`: the search's work budget in day solves, for reproducible runs
+    `work`: the search's work budget in day solves, for reproducible runs; `started`:
+    the perf_counter() the time limit counts from (default now), e.g. before loading
     (docs/planner.md, "Time and work")."""
     if isinstance(period, str):
         period = parse_quarter(period)
     if isinstance(previous, dict):
         previous = previous_plan(previous)
     result = plan_quarter(instance, period, time_limit_s=time_limit_s, seed=seed,
-                          work=work, progress=progress, previous=previous)
+                          work=work, progress=progress, previous=previous, started=started)
     plan = build_plan(result)
     violations = check_plan(plan, instance)
     if violations:

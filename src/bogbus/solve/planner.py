@@ -88,8 +88,11 @@ def default_work(time_limit_s: float) -> int:
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
                  seed: int | None = None, work: int | None = None,
                  progress: Progress | None = None,
-                 previous: PreviousPlan | dict | None = None) -> PlanResult:
-    """Plan a quarter within `time_limit_s` (bound included). `work`: the template
+                 previous: PreviousPlan | dict | None = None,
+                 started: float | None = None) -> PlanResult:
+    """Plan a quarter within `time_limit_s` (bound included), counted from `started`
+    (a perf_counter() value; default: now — the CLI passes its own start, so loading
+    the data counts too). `work`: the template
     search's budget in day solves (default `default_work(time_limit_s)`); the same
     data + seed + work give the same plan unless the clock ends a phase first, which
     the result records (`clock_cut`). `previous` (a previous plan) makes its public
@@ -100,7 +103,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     st = instance.settings
     time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
     seed = st.seed if seed is None else seed
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if started is None else started
     end = t0 + time_limit_s
     travel = build_travel(instance)
     cal = build_calendar(period, st.holidays, st.closures)
