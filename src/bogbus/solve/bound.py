@@ -250,6 +250,8 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     if L > MAX_BOUND_CYCLE:
         return replace(weak, note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE}); "
                                   + weak.note)
+    if deadline is not None and time.perf_counter() > deadline:
+        return replace(weak, note=f"no time left for more; {weak.note}")
     pools, note = route_pools(instance, travel, stops, deadline)
     if pools is None:  # CPU for the walks: as much as the probes would get
         return _walk_bound(instance, travel, stops, L, weak, note, deadline, det_limit, say)
