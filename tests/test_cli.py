@@ -148,7 +148,8 @@ def test_two_vehicles_ebus_range_restricted_sites_excel_dialect(tmp_path):
                            "energy": {"kwh_per_100km": 110}})
     (data / "settings.yaml").write_text(yaml.safe_dump(st, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--time-limit", "3",
+    res = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--time-limit", "120",
+                                    "--work", "340",
                                     "--out", str(out), "--no-render"])
     assert res.exit_code == 0, res.output
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))

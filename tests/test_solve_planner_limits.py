@@ -14,7 +14,7 @@ from bogbus.plan import build_plan
 from bogbus.plan.check import check_plan
 from bogbus.solve import plan_quarter
 from bogbus.solve.recombine import DET_WORK, recombine
-from bogbus.solve.template import Budget, TemplateSearch
+from bogbus.solve.template import Budget, Option, TemplateSearch
 from bogbus.travel import build_travel
 
 Q = parse_quarter("2027Q1")
@@ -76,12 +76,15 @@ def test_recombination_never_worsens_and_keeps_every_stop():
             worse = trial
             break
     assert search.total(worse) > best.cost
-    got = recombine(search, worse)
-    assert got is not None and set(got) == set(worse)
+    slots = recombine(search, worse)
+    assert slots is not None
+    got = {sid: Option(*slot) for sid, slot in slots.items()}
+    assert set(got) == set(worse)
     assert all(got[sid] in search.options_for(inst.site(sid)) for sid in got)
     assert search.total(got) <= search.total(worse) - search.MIN_GAIN
     again = recombine(search, got)
-    assert again is None or search.total(again) < search.total(got)
+    assert again is None or search.total({s: Option(*o) for s, o in again.items()}) < \
+        search.total(got)
 
 
 def test_the_summary_says_when_the_clock_ended_the_search(tmp_path):

@@ -154,6 +154,8 @@ def check(plan_file: str, source: str | None) -> None:
               default="table", show_default=True)
 @click.option("--time-limit", type=float, help="Search time per source in seconds.")
 @click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--work", type=click.IntRange(min=1),
+              help="Search work budget per source in day solves (reproducible runs).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False),
               help="Write the comparison to this file instead of the screen.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False),
@@ -161,7 +163,7 @@ def check(plan_file: str, source: str | None) -> None:
 @click.option("--save-plans", "plans_dir", type=click.Path(file_okay=False),
               help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
 def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
-            time_limit: float | None, seed: int | None, out_file: str | None,
+            time_limit: float | None, seed: int | None, work: int | None, out_file: str | None,
             map_file: str | None, plans_dir: str | None) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first."""
@@ -174,7 +176,7 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
         load_source(src)
     period = parse_quarter(quarter) if quarter else next_quarter(date.today())
     plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
-                         progress=_progress)
+                         work=work, progress=_progress)
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
     if plans_dir:

@@ -113,13 +113,13 @@ def _labels(plans: Sequence[dict]) -> list[str]:
 # ---------------------------------------------------------------- planning
 
 def plan_one(source: str, quarter: str, time_limit_s: float | None,
-             seed: int | None) -> dict:
+             seed: int | None, work: int | None = None) -> dict:
     """Plan one source and return its checked plan dict (runs in a worker process)."""
-    return plan_source(source, quarter, time_limit_s=time_limit_s, seed=seed)
+    return plan_source(source, quarter, time_limit_s=time_limit_s, seed=seed, work=work)
 
 
 def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | None = None,
-                 seed: int | None = None,
+                 seed: int | None = None, work: int | None = None,
                  progress: Callable[[str], None] | None = None) -> list[dict]:
     """Plan every source, in parallel processes where there are cores; plans in the
     order given."""
@@ -130,7 +130,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
         plans = []
         for i, src in enumerate(sources):
             say(f"planning {src} ({i + 1}/{len(sources)})")
-            plans.append(plan_one(src, quarter, time_limit_s, seed))
+            plans.append(plan_one(src, quarter, time_limit_s, seed, work))
         return plans
     say(f"planning {len(sources)} sources on {workers} processes")
     results: dict[int, dict] = {}
@@ -138,7 +138,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
 
     with ProcessPoolExecutor(max_workers=workers,
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed): i
+        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed, work): i
                    for i, src in enumerate(sources)}
         for fut in as_completed(futures):
             i = futures[fut]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -35,6 +35,8 @@ from ortools.linear_solver import pywraplp
 
 from ..model import Instance, Site
 from ..travel import TravelMatrix
+from .bound_degree import neighbour_bound
+from .bound_result import TemplateBound
 from .daymodel import arrival_window
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
@@ -48,25 +50,8 @@ MAX_EXTENSIONS = 12_000_000
 UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
 
 
-@dataclass(frozen=True)
-class TemplateBound:
-    """`lower_km` ≤ the optimal km per average week of the public timetable."""
-
-    lower_km: float | None  # None when unavailable
-    # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum)
-    # | "walks" (bound_qroute.py: LP over walks, when routes are too many to enumerate)
-    # | "neighbour" (bound_degree.py, the floor of everything) | "unavailable"
-    status: str
-    cycle_weeks: int
-    routes: int = 0  # week-routes enumerated (all days)
-    columns: int = 0  # of which the LP needed
-    note: str = ""
-    cpu_s: float = 0.0  # CPU seconds spent (set by bound_job.py)
-    peak_mb: int = 0  # peak resident memory of the process that computed it
-    final: bool = False  # the computation finished (not cut at a deadline)
-
-
 Report = Callable[[TemplateBound], None]
+
 
 def _km10(km: float) -> int:
     """0.1 km units, rounded down: the relaxation never over-counts a leg."""
@@ -238,8 +223,6 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     When the week-routes are too many to enumerate (or time runs out doing it), the
     weaker neighbour bound (bound_degree.py) is returned instead, so a plan of any
     size carries a proven gap."""
-    from .bound_degree import neighbour_bound
-
     say = report or (lambda b: None)
     stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
     if not stops:

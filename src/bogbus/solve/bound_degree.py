@@ -33,6 +33,7 @@ import math
 
 from ..model import Instance, Site
 from ..travel import TravelMatrix
+from .bound_result import TemplateBound
 from .daymodel import arrival_window
 
 
@@ -44,8 +45,6 @@ def neighbour_bound(instance: Instance, travel: TravelMatrix, stops: list[Site])
     """The neighbour bound (module docstring) for timetables serving exactly `stops`,
     as a TemplateBound with status "neighbour"; `lower_km` None if a stop has no
     feasible (vehicle, weekday) at all."""
-    from .bound import TemplateBound
-
     idx = travel.index()
     dep = idx[instance.settings.depot]
     D, T = travel.km, travel.minutes

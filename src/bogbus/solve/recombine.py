@@ -53,12 +53,11 @@ def _fits(search: TemplateSearch, content: frozenset, day: tuple[str, str],
 
 
 def recombine(search: TemplateSearch, assign: dict[str, Option],
-              det_limit: float = 1.0) -> dict[str, Option] | None:
+              det_limit: float = 1.0) -> dict[str, tuple[str, str, int]] | None:
     """The cheapest timetable made of memoised day solutions that serves the same stops
-    as `assign`; None unless it beats `assign` by at least search.MIN_GAIN. Charges its
-    CP-SAT deterministic time to the work budget (DET_WORK day solves per second)."""
-    from .template import Option
-
+    as `assign`, as stop → (vehicle, weekday, phase); None unless it beats `assign` by
+    at least search.MIN_GAIN. Charges its CP-SAT deterministic time to the work budget
+    (DET_WORK day solves per second)."""
     served = set(assign)
     twins = twin_days(search)
     columns: dict[tuple[tuple[str, str], frozenset], float] = {}
@@ -107,9 +106,9 @@ def recombine(search: TemplateSearch, assign: dict[str, Option],
         return None
     if solver.ObjectiveValue() / SCALE >= now - search.MIN_GAIN:
         return None
-    out: dict[str, Option] = {}
+    out: dict[str, tuple[str, str, int]] = {}
     for y, (vehicle, weekday), content, _ in chosen:
         if solver.Value(y):
             for sid, phase in content:
-                out[sid] = Option(vehicle, weekday, phase)
+                out[sid] = (vehicle, weekday, phase)
     return out

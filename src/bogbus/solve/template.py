@@ -232,7 +232,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         if better is None:
             return False
         assign.clear()
-        assign.update(better)
+        assign.update({sid: Option(*slot) for sid, slot in better.items()})
         self.recombinations += 1
         return True
 
