@@ -14,6 +14,7 @@ give the same timetable on any machine.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import astuple, dataclass, field
 from functools import reduce
 from typing import Any
@@ -74,6 +75,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self._recombined = 0  # memo size at the last recombination
         self.recombinations = 0  # how many improved the timetable
         self.stopped_by = "converged"  # set by run(); explanations mention a cut search
+        self.explaining = False  # explanations' day solves ignore the search deadline
 
     # -- options and day problems -------------------------------------------------
     def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None:
@@ -161,7 +163,15 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             if prob is not None:
                 if sum(n.duration for n in prob.nodes) <= prob.shift_end - prob.shift_start:
                     self.budget.used += 1
-                    sol = solve_day(prob, seed=self.seed, det_limit=2.0)
+                    # while searching, one solve may not run past the deadline (a big
+                    # day can take seconds on a loaded machine); explanations afterwards
+                    # get the full deterministic limit, so their reasons stay true
+                    wall = (None if self.deadline is None or self.explaining
+                            else self.deadline - time.perf_counter())
+                    t = time.perf_counter()
+                    sol = solve_day(prob, seed=self.seed, det_limit=2.0, max_wall=wall)
+                    if sol is None and wall is not None and time.perf_counter() - t >= wall:
+                        return None  # cut by the clock, not proven infeasible: not memoised
         self.cache[key] = sol
         return sol
 
@@ -249,6 +259,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         """The pattern search (patterns.py), its elite pool as template results."""
         out = self.search()
         self.stopped_by = out.stopped_by
+        self.explaining = True
         results = [self._result(e.assign, e.unserved, e.cost, out.opts, out.stopped_by)
                    for e in out.elite]
         results.sort(key=lambda r: (len(r.unserved), r.cost))
