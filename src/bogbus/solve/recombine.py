@@ -17,6 +17,7 @@ cost, so it is offered on both (Randers: Monday, Tuesday and Thursday are twins)
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -100,6 +101,8 @@ def recombine(search: TemplateSearch, assign: dict[str, Option],
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = search.seed
     solver.parameters.max_deterministic_time = det_limit
+    if search.deadline is not None:  # a big model can take seconds to presolve under load
+        solver.parameters.max_time_in_seconds = max(0.01, search.deadline - time.perf_counter())
     status = solver.Solve(m)
     search.budget.used += round(DET_WORK * solver.ResponseProto().deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
