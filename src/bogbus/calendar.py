@@ -17,6 +17,9 @@ from .model import WEEKDAYS, Closure, Vehicle
 
 EPOCH_MONDAY = date(2001, 1, 1)  # ISO week 1 of 2001; origin of rhythm phases
 
+# The years bogbus plans: the holiday calendar knows them and every date of the
+# quarter plus its surrounding weeks stays far from date's limits (year 1 and 9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
 
@@ -39,6 +42,9 @@ def parse_quarter(text: str) -> Period:
     if not m:
         raise BogbusError(f"quarter {text!r} is not like 2027Q1 — give the year and Q1…Q4")
     year, q = int(m.group(1)), int(m.group(2))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BogbusError(f"quarter {text!r}: bogbus plans quarters of the years {FIRST_YEAR}"
+                          f"–{LAST_YEAR} — give a year in that range, e.g. 2027Q1")
     start = date(year, 3 * q - 2, 1)
     end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
     return Period(f"{year}Q{q}", start, end - timedelta(days=1))
@@ -99,39 +105,57 @@ class Calendar:
     holidays: dict[date, str]
     closures: tuple[Closure, ...]
 
-    def off_reason(self, day: date) -> str | None:
-        """Danish reason the bus does not run on `day`, or None when it may run."""
+    def off_reason(self, day: date, vehicle: str | None = None,
+                   site: str | None = None) -> str | None:
+        """Danish reason the bus does not run on `day` (or, given a vehicle and/or a
+        site, why that vehicle is off or that site closed), or None when it may run.
+        Without arguments only whole-service closures count."""
         if day in self.holidays:
             return self.holidays[day]
         for c in self.closures:
-            if c.covers(day):
+            if c.applies(day, vehicle, site):
                 return c.reason
         return None
 
     def closed(self, day: date) -> bool:
-        return any(c.covers(day) for c in self.closures)
+        return any(c.whole_service and c.covers(day) for c in self.closures)
 
     def service_dates(self, vehicle: Vehicle) -> list[date]:
-        """Dates in the period the vehicle runs: its shift weekdays, not off."""
+        """Dates in the period the vehicle runs: its shift weekdays, not off (neither
+        for everyone nor for this vehicle)."""
         return [
             d
             for d in self.period.days()
-            if weekday_key(d) in vehicle.shifts and self.off_reason(d) is None
+            if weekday_key(d) in vehicle.shifts and self.off_reason(d, vehicle.name) is None
         ]
 
-    def open_days_between(self, a: date, b: date) -> int:
+    def open_days_between(self, a: date, b: date, site: str | None = None) -> int:
         """Days from a to b (b − a) not counting closure days: outreach spacing pauses
-        while the bus is closed (e.g. summer)."""
+        while the bus is closed (e.g. summer) or, for `site`, while that site is
+        closed (a daycare's closed week pauses its own rhythm only)."""
         if b < a:
-            return -self.open_days_between(b, a)
-        n = (b - a).days
+            return -self.open_days_between(b, a, site)
+        days: set[date] = set()
         for c in self.closures:
+            if not (c.whole_service or (site is not None and site in c.sites)):
+                continue
             lo, hi = max(c.start, a + timedelta(1)), min(c.end, b)
-            if lo <= hi:
-                n -= (hi - lo).days + 1
-        return n
+            days.update(lo + timedelta(k) for k in range((hi - lo).days + 1))
+        return (b - a).days - len(days)
 
 
 def build_calendar(period: Period, country: str | None, closures: tuple[Closure, ...]) -> Calendar:
     inside = tuple(c for c in closures if c.end >= period.start and c.start <= period.end)
     return Calendar(period, public_holidays(country, period), inside)
+
+
+def no_service_problem(settings, cal: Calendar) -> str | None:
+    """Why no vehicle can run on any day of the quarter (closures and holidays cover
+    every shift day), or None. Planning such a quarter can only drop every visit, so
+    the planner says this up front instead of listing each stop as a failure."""
+    if any(cal.service_dates(v) for v in settings.vehicles):
+        return None
+    reasons = sorted({c.reason or f"{c.start}–{c.end}" for c in cal.closures
+                      if c.start <= cal.period.end and c.end >= cal.period.start})
+    return (f"no vehicle can run on any day of {cal.period.quarter}: every shift day is a "
+            f"holiday or closure ({', '.join(reasons) or 'holidays'})")

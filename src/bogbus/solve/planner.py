@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
+from ..calendar import Calendar, Period, build_calendar, no_service_problem, week_index, weekday_key
+from ..errors import InputError, Problem
 from ..io.previous import PreviousPlan, previous_plan
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
@@ -105,8 +106,13 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     seed = st.seed if seed is None else seed
     t0 = time.perf_counter() if started is None else started
     end = t0 + time_limit_s
-    travel = build_travel(instance)
     cal = build_calendar(period, st.holidays, st.closures)
+    closed = no_service_problem(st, cal)
+    if closed:
+        raise InputError([Problem(f"{instance.source} (settings.yaml)", closed,
+                                  "shorten calendar.closures or plan another quarter",
+                                  column="calendar.closures")])
+    travel = build_travel(instance)
     clock_cut: list[str] = []  # phases the clock, not the work budget, ended
 
     say(f"timetable for {len(instance.stops)} public stops")
@@ -127,6 +133,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     tmpl = search.run()
     if tmpl.stopped_by == "clock":
         clock_cut.append("search")
+    prefer = None if previous is None else previous.outreach_prefs
 
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
@@ -137,7 +144,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             break
         days = dated_days(instance, cal, cand)
         # the first timetable's visits may use the time up to re-routing's share
-        out = OutreachScheduler(instance, travel, cal, days).run(
+        out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run(
             deadline=t0 + (OUTREACH_SHARE if n else REROUTE_SHARE) * time_limit_s)
         if out.cut and "outreach visits" not in clock_cut:
             clock_cut.append("outreach visits")
@@ -152,15 +159,16 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     for key, dd in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if dd.timed is None or not dd.timed.order:
             continue
-        if dd.outreach and time.perf_counter() < t0 + REROUTE_SHARE * time_limit_s:
+        sol = tmpl.days.get((key[0], weekday_key(key[1])))
+        r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
+        reroute = r is None or dd.outreach or set(r.order) != set(dd.stop_times)  # closed stop
+        if reroute and time.perf_counter() < t0 + REROUTE_SHARE * time_limit_s:
             routes[key] = improve_day(instance, travel, dd, seed)
-        elif dd.outreach:  # out of time: the screened route, valid but not re-routed
+        elif reroute:  # out of time: the screened route, valid but not re-routed
             if "re-routing" not in clock_cut:
                 clock_cut.append("re-routing")
             routes[key] = dd.timed
         else:  # exactly the template's week: its exact route and timing
-            sol = tmpl.days[(key[0], weekday_key(key[1]))]
-            r = sol.routes[week_index(key[1]) % len(sol.routes)]
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
     say("collecting the lower bound on the timetable's km")
@@ -183,7 +191,8 @@ def dated_days(instance: Instance, cal: Calendar,
             stop_times = {}
             if sol is not None:
                 route = sol.routes[week_index(d) % len(sol.routes)]
-                stop_times = {sid: sol.times[sid] for sid in route.order}
+                stop_times = {sid: sol.times[sid] for sid in route.order
+                              if cal.off_reason(d, site=sid) is None}  # a closed stop
             shift = v.shifts[weekday_key(d)]
             days[(v.name, d)] = DatedDay(v.name, d, (shift.start, shift.end), stop_times)
     return days
@@ -202,6 +211,8 @@ def improve_day(instance: Instance, travel: TravelMatrix, dd: DatedDay, seed: in
         s = sites[sid]
         if sid in dd.stop_times:
             lo = hi = dd.stop_times[sid]
+        elif sid in dd.pins:  # an institution kept at its usual time (--previous)
+            lo = hi = dd.pins[sid]
         else:
             lo = s.earliest if s.earliest is not None else 0
             hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from ...calendar import Calendar, Period, build_calendar, parse_quarter
+from ...errors import BogbusError
 from ...model import Closure, Instance, Site
 from ...travel import TravelMatrix, build_travel
 from ...travel.greatcircle import greatcircle_matrix
@@ -53,6 +54,18 @@ class CheckContext:
     unserved_sites: set[str]
     visits_by_site: dict[str, list[tuple[date, int, str]]] = field(
         default_factory=lambda: defaultdict(list))
+    # a repaired plan (docs/replanning.md): a rhythm date listed unserved with its date
+    # is an explained gap; a stop with a new slot is regular from `valid_from`; a site
+    # new in the repair starts its rhythm at the repair's `from`; routes before `from`
+    # are the published ones, held to the published plan by `check --previous`
+    unserved_dates: set[tuple[str, str]] = field(default_factory=set)
+    valid_from: dict[str, date] = field(default_factory=dict)
+    repair_from: date | None = None
+    new_in_repair: set[str] = field(default_factory=set)
+
+    def is_fact(self, day: date) -> bool:
+        """Before a repair's `from`: a published route kept as fact."""
+        return self.repair_from is not None and day < self.repair_from
 
 
 def _travel_for(plan: dict[str, Any], instance: Instance | None) -> TravelMatrix | None:
@@ -61,8 +74,14 @@ def _travel_for(plan: dict[str, Any], instance: Instance | None) -> TravelMatrix
     tm = plan.get("travel_model", {})
     if tm.get("model") != "greatcircle":
         return None  # legs cannot be re-derived without the source data
+    values = (tm.get("circuity"), tm.get("speed_kmh"))
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1e6
+               for v in values):
+        raise BogbusError("the plan is damaged: travel_model.circuity and speed_kmh must be "
+                          f"positive numbers, not {values[0]!r:.20} and {values[1]!r:.20} — "
+                          "re-run `bogbus plan`")
     sites = [Site(s["id"], s["kind"], s["name"], s["lat"], s["lon"]) for s in plan["sites"]]
-    return greatcircle_matrix(sites, float(tm["circuity"]), float(tm["speed_kmh"]))
+    return greatcircle_matrix(sites, float(values[0]), float(values[1]))
 
 
 def context_for(plan: dict[str, Any], instance: Instance | None,
@@ -85,10 +104,18 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
         tol = plan["settings"]["outreach_tolerance_days"]
         step = plan["settings"]["round_to_min"]
         closures = tuple(Closure(date.fromisoformat(c["start"]), date.fromisoformat(c["end"]),
-                                 c["reason"]) for c in plan["calendar"]["closures"])
+                                 c["reason"], tuple(c.get("sites") or ()),
+                                 tuple(c.get("vehicles") or ()))
+                         for c in plan["calendar"]["closures"])
         cal = build_calendar(period, None, closures)
         cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
                              for h in plan["calendar"]["holidays"]})
-    return CheckContext(sites, vehicles, depot, tol, step, period, cal,
-                        _travel_for(plan, instance),
-                        {u["site_id"] for u in plan["unserved"]})
+    rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
+    return CheckContext(
+        sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance),
+        {u["site_id"] for u in plan["unserved"]},
+        unserved_dates={(u["site_id"], u["date"]) for u in plan["unserved"] if u.get("date")},
+        valid_from={e["site_id"]: date.fromisoformat(e["valid_from"])
+                    for e in plan.get("stop_timetable", []) if e.get("valid_from")},
+        repair_from=date.fromisoformat(rep["from"]) if rep.get("from") else None,
+        new_in_repair=set(rep.get("new_sites") or []))
