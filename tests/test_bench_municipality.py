@@ -7,17 +7,23 @@ from bogbus.io import load_source
 from bogbus.io.source import validate_source
 
 
-def test_generated_data_loads_validates_and_keeps_proportions(tmp_path):
-    write(tmp_path, *generate(90, 4, seed=5))
+def test_generated_data_loads_and_validates(tmp_path):
+    # one bus' worth: larger sizes exceed validate's MAX_STOP_OPTIONS guard on purpose
+    write(tmp_path, *generate(22, 1, seed=5))
     inst = load_source(str(tmp_path))
-    assert len(inst.stops) == 90 and len(inst.settings.vehicles) == 4
-    kinds = [s.kind for s in inst.outreach]
-    assert kinds.count("daycare") == round(90 * 15 / 22)
-    assert kinds.count("nursing_home") == round(90 * 6 / 22)
-    weekly = sum(1 for s in inst.stops if s.every_weeks == 1)
-    assert 0.3 * 90 < weekly < 0.6 * 90  # Randers: 10 of 22
+    assert len(inst.stops) == 22 and len(inst.settings.vehicles) == 1
     checked, problems = validate_source(tmp_path)
     assert checked is not None, [str(p) for p in problems]  # no errors (warnings allowed)
+
+
+def test_generated_rows_keep_randers_proportions():
+    rows, settings = generate(90, 4, seed=5)
+    kinds = [r["kind"] for r in rows]
+    assert kinds.count("stop") == 90 and settings.count("- name: bus") == 4
+    assert kinds.count("daycare") == round(90 * 15 / 22)
+    assert kinds.count("nursing_home") == round(90 * 6 / 22)
+    weekly = sum(1 for r in rows if r["kind"] == "stop" and r["every_weeks"] == 1)
+    assert 0.3 * 90 < weekly < 0.6 * 90  # Randers: 10 of 22
 
 
 def test_same_arguments_same_files_and_area_grows_with_stops(tmp_path):

@@ -15,7 +15,9 @@ default) the bound runs after the search instead, with the time left.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import resource
+import signal
 import time
 from dataclasses import replace
 
@@ -28,9 +30,31 @@ def _peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # Linux: KiB
 
 
+def _detach() -> None:
+    """Never outlive the planner, never hold its output: if the parent is killed (e.g.
+    a compare worker stopped by SIGTERM) the kernel ends this child too (Linux), and
+    its stdout/stderr go to /dev/null so a caller waiting for the parent's output
+    pipes is not kept waiting by an orphan."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's terminate() still applies
+        pass
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
 def _child(conn, instance: Instance, travel: TravelMatrix, served: frozenset[str],
            det_limit: float, seed: int, deadline: float) -> None:
-    """Runs in the child: send each proven bound, then the final one."""
+    """Runs in the child: send each proven bound, then the final one. Ctrl-C and
+    SIGTERM end it silently: the parent reports the interruption (and stops it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _detach()
     t0 = time.process_time()
 
     def report(b: TemplateBound) -> None:
