@@ -127,7 +127,7 @@ def test_cli_compare_json_equals_sums_over_the_plans(tmp_path):
     out = tmp_path / "cmp.json"
     res = CliRunner().invoke(main, ["compare", str(ROOT / "data" / "randers"),
                                     str(ROOT / "scenarios" / "close-three-stops.yaml"),
-                                    "--quarter", "2027Q1", "--time-limit", "2",
+                                    "--quarter", "2027Q1", "--time-limit", "120", "--work", "340",
                                     "--format", "json", "--out", str(out),
                                     "--save-plans", str(tmp_path / "plans"),
                                     "--map", str(tmp_path / "cmp.html")])

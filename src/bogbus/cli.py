@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 import warnings
 from datetime import date
 from pathlib import Path
@@ -103,6 +104,9 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--time-limit", type=TIME_LIMIT,
               help="Search time in seconds (default from settings).")
 @click.option("--seed", type=SEED, help="Random seed (default from settings).")
+@click.option("--work", type=click.IntRange(min=1),
+              help="Search work budget in day solves: the same data, seed and work give "
+                   "the same plan on any machine (unless the time limit ends it first).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible; a "
@@ -113,11 +117,12 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @CSV_DIALECT
 @QUIET
 def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | None,
-         time_limit: float | None, seed: int | None, no_render: bool,
+         time_limit: float | None, seed: int | None, work: int | None, no_render: bool,
          previous_file: str | None, from_text: str | None, csv_dialect: str,
          quiet: bool) -> None:
     """Plan a quarter (or with --year a whole year) for SOURCE (a data folder or scenario
     file) and write plan.json, timetables and map."""
+    started = time.perf_counter()  # the time limit counts from here: imports and loading too
     from .calendar import next_quarter, parse_quarter
     from .io import load_source_warned
     from .io.outdir import check_out_dir
@@ -139,7 +144,7 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
         if from_text:
             raise click.UsageError("--from repairs one quarter; it does not go with --year")
         _plan_year(instance, year, out_dir, time_limit, seed, previous, no_render, csv_dialect,
-                   quiet, limit)
+                   quiet, limit, work)
         return
     if quarter is None and from_text and previous is not None:  # a repair: its quarter
         quarter = parse_quarter(previous["quarter"])
@@ -155,7 +160,8 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
     with ProgressReporter(quiet=quiet) as progress:
         task = progress.task(period.quarter, limit)
         task.start()
-        data = _plan_checked(instance, period, time_limit, seed, previous, task)
+        data = _plan_checked(instance, period, time_limit, seed, previous, task,
+                             work=work, started=started)
         task.done()
     with OutputSet() as outputs:  # all or nothing: staged, then published together
         stage = outputs.stage_dir(out, prune=True)  # the new set replaces the old
@@ -175,7 +181,8 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
 
 
 def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: int | None,
-                  previous: dict | None, progress: Any) -> dict:
+                  previous: dict | None, progress: Any, *, work: int | None = None,
+                  started: float | None = None) -> dict:
     """One quarter through the pipeline (plan → build → check); warnings go to stderr and
     a plan the checker rejects is an error with every violation listed (never written)."""
     from .pipeline import PlanRejected, plan_instance
@@ -184,7 +191,8 @@ def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: in
         warnings.simplefilter("always", UserWarning)
         try:
             data = plan_instance(instance, period, time_limit_s=time_limit, seed=seed,
-                                 progress=progress, previous=previous)
+                                 progress=progress, previous=previous, work=work,
+                                 started=started)
         except PlanRejected as exc:  # the planner never writes a plan its checker rejects
             for v in exc.violations:
                 click.echo(f"  {v}", err=True)
@@ -196,7 +204,7 @@ def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: in
 
 def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float | None,
                seed: int | None, previous: dict | None, no_render: bool, csv_dialect: str,
-               quiet: bool, limit: float) -> None:
+               quiet: bool, limit: float, work: int | None = None) -> None:
     from .io.outdir import check_out_dir
     from .plan.files import write_plan
     from .progress import ProgressReporter
@@ -213,7 +221,7 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
         tasks = [progress.task(q, limit) for q in quarters]
         plans = plan_year(instance, year,
                           lambda q, prev, say: _plan_checked(instance, q, time_limit, seed,
-                                                             prev, say),
+                                                             prev, say, work=work),
                           previous=previous, progress=tasks)
 
     def write_quarter(data: dict, folder: Path) -> list[Path]:
@@ -342,6 +350,8 @@ def check(plan_file: str, source: str | None, previous_file: str | None) -> None
               default="table", show_default=True)
 @click.option("--time-limit", type=TIME_LIMIT, help="Search time per source in seconds.")
 @click.option("--seed", type=SEED, help="Random seed (default from settings).")
+@click.option("--work", type=click.IntRange(min=1),
+              help="Search work budget per source in day solves (reproducible runs).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False),
               help="Write the comparison to this file instead of the screen.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False),
@@ -354,7 +364,7 @@ def check(plan_file: str, source: str | None, previous_file: str | None) -> None
 @CSV_DIALECT
 @QUIET
 def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
-            time_limit: float | None, seed: int | None, out_file: str | None,
+            time_limit: float | None, seed: int | None, work: int | None, out_file: str | None,
             map_file: str | None, plans_dir: str | None, previous_file: str | None,
             csv_dialect: str, quiet: bool) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
@@ -385,7 +395,7 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
                                else inst.settings.time_limit_s)
                  for src, inst in zip(sources, instances)]
         plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit,
-                             seed=seed, tasks=tasks, previous=previous,
+                             seed=seed, tasks=tasks, previous=previous, work=work,
                              progress=lambda msg: progress.message(f"… {msg}"))
     doc = compare_plans(plans, previous=previous)
     labels = [s["source"] for s in doc["sources"]]

@@ -122,12 +122,13 @@ def _labels(plans: Sequence[dict]) -> list[str]:
 
 def plan_one(source: str, quarter: str, time_limit_s: float | None,
              seed: int | None, previous: dict | None = None,
-             progress: Callable[[str], None] | None = None) -> dict:
+             progress: Callable[[str], None] | None = None,
+             work: int | None = None) -> dict:
     """Plan one source and return its checked plan dict (runs in a worker process)."""
     if progress is not None:
         progress("reading the data")
     return plan_source(source, quarter, time_limit_s=time_limit_s, seed=seed,
-                       previous=previous, progress=progress)
+                       previous=previous, progress=progress, work=work)
 
 
 class _Relay:
@@ -158,7 +159,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
                  seed: int | None = None,
                  progress: Callable[[str], None] | None = None,
                  previous: dict | None = None,
-                 tasks: Sequence | None = None) -> list[dict]:
+                 tasks: Sequence | None = None, work: int | None = None) -> list[dict]:
     """Plan every source, in parallel processes where there are cores; plans in the
     order given. `previous`: a published plan every source keeps as its target.
     `tasks[i]` (optional, a `progress.TaskProgress`) follows source i: it is started when
@@ -173,7 +174,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
             tk = tasks[i] if tasks else None
             if tk is not None:
                 tk.start()
-            plans.append(plan_one(src, quarter, time_limit_s, seed, previous, tk))
+            plans.append(plan_one(src, quarter, time_limit_s, seed, previous, tk, work))
             if tk is not None:
                 tk.done()
         return plans
@@ -192,7 +193,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
         futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed, previous,
-                               _Relay(queue, i) if queue is not None else None): i
+                               _Relay(queue, i) if queue is not None else None, work): i
                    for i, src in enumerate(sources)}
         for fut in as_completed(futures):
             i = futures[fut]

@@ -90,6 +90,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
             "time_limit_s": result.time_limit_s, "seed": result.seed,
             "runtime_s": round(result.runtime_s, 2),
             "template_day_solves": tmpl.solves, "template_stopped_by": tmpl.stopped_by,
+            "work": result.work, "clock_cut": list(result.clock_cut),
             "template_km_per_week": round(tmpl.cost, 1),
         },
         "depot": st.depot,

@@ -38,6 +38,10 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
     s = data["solver"]
     limit = f"limit {s['time_limit_s']} s, " if s.get("time_limit_s") is not None else ""
     say(f"  runtime {s['runtime_s']:.1f} s ({limit}seed {s['seed']})")
+    if s.get("clock_cut"):
+        say(f"  the clock, not the work budget, ended: {', '.join(s['clock_cut'])} "
+            f"({s['template_day_solves']} of {s['work']} day solves; "
+            "not reproducible — see --work)")
     if data["unserved"]:
         say(f"  UNSERVED: {len(data['unserved'])}")
         for u in data["unserved"]:
