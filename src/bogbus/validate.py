@@ -439,8 +439,9 @@ def _check_size(rep: _Report, sites: Sequence[Site], settings: Settings) -> None
             rep.where.sites_file, f"{stops} public stops on {len(settings.vehicles)} "
             f"vehicle(s) give {n:,} (stop, vehicle, weekday, week) slots to weigh; bogbus is "
             f"measured up to {MAX_STOP_OPTIONS:,} (Randers: 170; 360 stops on 16 buses: 44,000) "
-            "and would run out of memory or time", "narrow the days or vehicles columns of the stops, "
-            "or split the data into one folder per bus or district",
+            "and would run out of memory or time",
+            "narrow the days or vehicles columns of the stops, or split the data into one "
+            "folder per bus or district",
             row=rep.where.header_row, column="days"))
 
 

@@ -37,6 +37,7 @@ from ..model import Instance, Site
 from ..travel import TravelMatrix
 from .bound_degree import neighbour_bound
 from .bound_result import TemplateBound
+from .cpsat import deterministic_solver
 from .daymodel import arrival_window
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
@@ -435,13 +436,8 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     total = sum(objective)
     m.Add(total <= math.ceil(target * L) - 1)  # strictly cheaper than the target
     m.Minimize(total)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C stops bogbus, not one solve
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = det_limit
-    solver.parameters.max_time_in_seconds = (max(30.0, det_limit * 5) if wall is None
-                                             else max(0.05, wall))
+    solver = deterministic_solver(seed, det_limit, max(30.0, det_limit * 5) if wall is None
+                                  else max(0.05, wall))
     status = solver.Solve(m)
     used = solver.ResponseProto().deterministic_time
     if status == cp_model.INFEASIBLE:

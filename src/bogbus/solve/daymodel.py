@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..model import BreakRule, Site
+from .cpsat import deterministic_solver
 
 
 @dataclass(frozen=True)
@@ -169,14 +170,8 @@ def solve_day(
     weight = 600 * n_scen + 1  # 0.1 km always outweighs all waiting time
     m.Minimize(weight * sum(objective_km) + sum(durations))
 
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C stops bogbus, not one solve
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = det_limit
-    solver.parameters.max_time_in_seconds = max(10.0, det_limit * 10)
-    if max_wall is not None:
-        solver.parameters.max_time_in_seconds = max(0.01, min(max_wall, 10.0 * det_limit))
+    solver = deterministic_solver(seed, det_limit, max(10.0, det_limit * 10) if max_wall is None
+                                  else min(max_wall, 10.0 * det_limit))
     status = solver.Solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

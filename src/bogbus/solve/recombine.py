@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from .cpsat import deterministic_solver
+
 if TYPE_CHECKING:
     from .template import Option, TemplateSearch
 
@@ -97,12 +99,9 @@ def recombine(search: TemplateSearch, assign: dict[str, Option],
             return None
         m.AddExactlyOne(ys)
     m.Minimize(sum(c * y for y, _, _, c in chosen))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = search.seed
-    solver.parameters.max_deterministic_time = det_limit
-    if search.deadline is not None:  # a big model can take seconds to presolve under load
-        solver.parameters.max_time_in_seconds = max(0.01, search.deadline - time.perf_counter())
+    # a big model can take seconds to presolve under load: the deadline caps the wall too
+    solver = deterministic_solver(search.seed, det_limit, None if search.deadline is None
+                                  else search.deadline - time.perf_counter())
     status = solver.Solve(m)
     search.budget.used += round(DET_WORK * solver.ResponseProto().deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
