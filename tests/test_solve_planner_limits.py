@@ -37,11 +37,14 @@ def test_a_construction_cut_by_the_work_budget_is_a_valid_partial_plan():
 
 def test_a_construction_that_would_overrun_stops_at_the_deadline(tmp_path):
     # 22 stops need ~150 day solves to construct (~1 s on an idle core); 0.4 s leave
-    # 0.3 s for the search, so construction must stop and say so, and end in time
+    # 0.3 s for the search, so construction must stop and say so, and end in time. The
+    # work budget is made huge so that only the clock can end it: with the default
+    # (150 solves a second of limit, 30 % for construction) an idle machine would
+    # reach the work budget first and the test would depend on the machine's speed.
     write(tmp_path, *generate(22, 1, seed=1))
     inst = load_source(str(tmp_path))
     t0 = time.perf_counter()
-    result = plan_quarter(inst, Q, time_limit_s=0.4)
+    result = plan_quarter(inst, Q, time_limit_s=0.4, work=1_000_000)
     wall = time.perf_counter() - t0
     plan = build_plan(result)
     assert plan["solver"]["template_stopped_by"] == "clock"
