@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .check_rotation import check_rotation
 from .calendar import build_calendar, parse_quarter, week_index, weekday_key
 from .kpis import compute_kpis
 from .model import WEEKDAYS, Closure, Instance, Site, parse_hhmm
@@ -65,7 +66,8 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
         tol = instance.settings.outreach_tolerance_days
         step = instance.settings.round_to_min
         period = parse_quarter(plan["quarter"])
-        cal = build_calendar(period, instance.settings.holidays, instance.settings.closures)
+        cal = build_calendar(period, instance.settings.holidays, instance.settings.closures,
+                             instance.settings.optional_holidays)
         if plan.get("inputs_sha256") and plan["inputs_sha256"] != instance.inputs_sha256:
             bad("data", "the data changed since this plan was made (inputs_sha256 differs)")
     else:
@@ -242,6 +244,8 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
                 if cal.open_days_between(ds[-1], period.end) > P - 1:
                     bad("spacing", f"last visit {ds[-1]} leaves more than {n} weeks uncovered",
                         ds[-1].isoformat(), sid)
+
+    check_rotation(plan, instance, bad)  # rotating collections (check_rotation.py)
 
     kp = compute_kpis(plan) if "sites" in plan else None
     if kp:

@@ -173,6 +173,11 @@ def build_plan(result: PlanResult) -> dict:
         "routes": routes,
         "unserved": unserved,
     }
+    if getattr(result, "rotation", None) is not None:
+        from .rotationplan import annotate_routes, rotation_section
+
+        annotate_routes(plan["routes"], result.rotation)
+        plan["rotation"] = rotation_section(inst, result.rotation)
     plan["kpis"] = compute_kpis(plan)
     plan["kpis"].update(bound_kpis(getattr(result, "bound", None), tmpl.cost))
     if getattr(result, "previous", None) is not None:

@@ -396,14 +396,26 @@ def load_scenario(path: Path, *, plausibility: bool,
     problems += validate(parsed_sites.sites, parsed_settings.settings, where,
                          plausibility=plausibility)
     problems = [_repoint(p, o, origin, touched, sites_file, settings_file) for p in problems]
+    rotation_files: dict[str, bytes] = {}
+    collections, history = _load_rotation(folder, base_shown, rotation_files, parsed_sites.sites,
+                                          parsed_settings.settings, problems)
     if parsed_settings.settings is None:
         return None, problems
     h = hashlib.sha256()
-    for part in (data, settings_bytes, sites_bytes):
+    for part in (data, settings_bytes, sites_bytes, *(rotation_files[k]
+                                                      for k in sorted(rotation_files))):
         h.update(part)
     instance = Instance(scenario=name, source=shown, sites=tuple(parsed_sites.sites),
-                        settings=parsed_settings.settings, inputs_sha256=h.hexdigest())
+                        settings=parsed_settings.settings, inputs_sha256=h.hexdigest(),
+                        collections=tuple(collections), rotation_history=tuple(history))
     return instance, problems
+
+
+def _load_rotation(*args, **kwargs):
+    """The base folder's collections.csv / rotation_history.csv (io/source.py)."""
+    from .source import _load_rotation as load
+
+    return load(*args, **kwargs)
 
 
 def _repoint(p: Problem, o: _Overlay, origin: dict[tuple[int, str], str],

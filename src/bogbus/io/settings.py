@@ -22,7 +22,8 @@ from .csvfile import decode, parse_number
 from ..validate import line_of
 from .sites import parse_day
 
-TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2")
+TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2",
+            "rotation")
 VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy")
 TRAVEL_MODELS = ("greatcircle", "osm", "matrix")
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
@@ -258,7 +259,12 @@ def _vehicle(r: _Reader, value: Any, path: str, index: int) -> Vehicle | None:
 
 
 def _holidays(r: _Reader, value: Any) -> str | None:
+    """The country code of `calendar.holidays` (a code, or a mapping with `country`)."""
     path = "calendar.holidays"
+    if isinstance(value, dict):
+        r.unknown(value, ("country", "optional"), path)
+        value = value.get("country", "DK")
+        path = "calendar.holidays.country"
     if value is None or value is False or str(value).strip().lower() in ("", "none", "ingen"):
         return None
     if not isinstance(value, str):
@@ -274,6 +280,36 @@ def _holidays(r: _Reader, value: Any) -> str | None:
         r.bad(path, f"{path} '{value}' is not a country code the holiday calendar knows",
               "write a two-letter country code, e.g. holidays: DK")
     return code
+
+
+def _optional_holidays(r: _Reader, value: Any, country: str | None) -> tuple[str, ...]:
+    """`calendar.holidays: {country: DK, optional: [juleaftensdag, …]}`: extra days off
+    by name, from the holiday library's `optional` category (see calendar.py)."""
+    if not isinstance(value, dict) or value.get("optional") in (None, []):
+        return ()
+    path = "calendar.holidays.optional"
+    names = value["optional"]
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        r.bad(path, f"{path} should be a list of day names",
+              "write e.g. optional: [juleaftensdag, nytårsaftensdag, grundlovsdag]")
+        return ()
+    if not country:
+        r.bad(path, f"{path} needs a country", "write country: DK beside optional")
+        return ()
+    from ..calendar import _key, optional_holiday_names
+
+    known = optional_holiday_names(country)
+    out = []
+    for i, name in enumerate(names):
+        if _key(name) not in known:
+            r.bad(f"{path}[{i}]", f"'{name}' is not an optional holiday of {country}",
+                  "use one of: " + (", ".join(sorted(set(known.values()))) or
+                                    f"none ({country} has no optional days)"))
+        else:
+            out.append(known[_key(name)])
+    return tuple(dict.fromkeys(out))
 
 
 def _closures(r: _Reader, value: Any) -> tuple[Closure, ...]:
@@ -377,11 +413,16 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
     r.unknown(timetable, ("round_to_min", "contact"), "timetable")
     co2 = r.mapping(doc.get("co2"), "co2")
     r.unknown(co2, ("kg_per_litre", "kg_per_kwh"), "co2")
+    rotation = r.mapping(doc.get("rotation"), "rotation")
+    r.unknown(rotation, ("no_repeat_weeks",), "rotation")
     return Settings(
         name=r.text(doc.get("name"), "name", "Randers Bibliotek – Bogbussen", required=True),
         depot=depot,
         vehicles=tuple(vehicles),
         holidays=_holidays(r, cal.get("holidays", "DK")),
+        optional_holidays=_optional_holidays(r, cal.get("holidays"),
+                                             _holidays(_Reader(r.file, {}, {}),
+                                                       cal.get("holidays", "DK"))),
         closures=_closures(r, cal.get("closures")),
         outreach_tolerance_days=int(r.number(cal.get("outreach_tolerance_days"),
                                              "calendar.outreach_tolerance_days", 3,
@@ -404,6 +445,8 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
         co2_kg_per_kwh=r.number(co2.get("kg_per_kwh"), "co2.kg_per_kwh", 0.0, minimum=0,
                                 example="0.1"),
         contact=r.text(timetable.get("contact"), "timetable.contact", ""),
+        no_repeat_weeks=int(r.number(rotation.get("no_repeat_weeks"), "rotation.no_repeat_weeks",
+                                     52, integer=True, minimum=0, example="52")),
     )
 
 

@@ -23,6 +23,7 @@ from ..travel import TravelMatrix, build_travel
 from .daymodel import DayNode, DayProblem, solve_day
 from .bound import TemplateBound, template_lower_bound
 from .outreach import DatedDay, OutreachScheduler, OutreachResult
+from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
 from .template import Budget, TemplateResult, TemplateSearch
@@ -52,7 +53,8 @@ class PlanResult:
                  travel: TravelMatrix, template: TemplateResult, outreach: OutreachResult,
                  routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
                  time_limit_s: float, previous: dict | None = None,
-                 bound: TemplateBound | None = None):
+                 bound: TemplateBound | None = None, rotation: RotationResult | None = None):
+        self.rotation = rotation  # collections delivered/collected (None: no collections.csv)
         self.bound = bound  # proven lower bound on the timetable's km per week
         self.previous = previous  # the previous plan dict when re-planning (--previous)
         self.instance = instance
@@ -81,7 +83,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     seed = st.seed if seed is None else seed
     t0 = time.perf_counter()
     travel = build_travel(instance)
-    cal = build_calendar(period, st.holidays, st.closures)
+    cal = build_calendar(period, st.holidays, st.closures, st.optional_holidays)
 
     say(f"timetable for {len(instance.stops)} public stops")
     budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))
@@ -115,12 +117,17 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             r = sol.routes[week_index(key[1]) % len(sol.routes)]
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
+    rotation = None
+    if instance.collections:
+        say(f"rotating {len(instance.collections)} collections")
+        rotation = assign_rotation(instance, {k: list(t.order) for k, t in routes.items()},
+                                   period.start, previous, seed)
     say("proving a lower bound on the timetable's km")
     bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
                                  det_limit=max(1.0, BOUND_SHARE * time_limit_s), seed=seed)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
-                      bound=bound)
+                      bound=bound, rotation=rotation)
 
 
 def dated_days(instance: Instance, cal: Calendar,
