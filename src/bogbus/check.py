@@ -163,6 +163,8 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
                 bad("window", f"arrives {x['arrival']} before earliest {s['earliest']}", day_s, sid)
             if s.get("latest") and dep > _m(s["latest"]):
                 bad("window", f"leaves {x['departure']} after latest {s['latest']}", day_s, sid)
+            if s["kind"] != "stop" and arr % step:
+                bad("grid", f"arrives {x['arrival']}, not on the {step}-minute grid", day_s, sid)
             if wd not in s["days"]:
                 bad("window", f"visited on {wd}, allowed {','.join(s['days'])}", day_s, sid)
             if s.get("vehicles") and vname not in s["vehicles"]:
@@ -250,7 +252,7 @@ def check_plan(plan: dict, instance: Instance | None = None) -> list[Violation]:
     kp = compute_kpis(plan) if "sites" in plan else None
     if kp:
         for k in ("km_total", "drive_hours", "public_service_hours", "visits",
-                  "children_reached", "co2_kg"):
+                  "children_reached", "co2_kg", "institutions_one_weekday"):
             if plan["kpis"].get(k) != kp[k]:
                 bad("kpis", f"{k} is {plan['kpis'].get(k)}, routes give {kp[k]}")
     lb, tk = plan["kpis"].get("lower_bound_km"), plan["kpis"].get("template_km_per_week")

@@ -107,6 +107,9 @@ def _summary(data: dict) -> None:
                + (f", {v['branch']} branch" if v.get("branch") else "")
                + f"   children reached {k['children_reached']}"
                + f"   routes {k['service_days']}")
+    if k.get("institutions_visited"):
+        click.echo(f"  institutions on one weekday all quarter: {k['institutions_one_weekday']} "
+                   f"of {k['institutions_visited']}")
     if k.get("lower_bound_km") is not None:
         scope = k.get("lower_bound_scope")
         if scope == "template_week":
@@ -234,20 +237,20 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
 
 @main.command()
 @click.argument("plan_file", type=click.Path())
-@click.option("--stop", "stop_id", help="Only this stop's poster.")
+@click.option("--site", "--stop", "stop_id",
+              help="Only this site: a stop's poster, or an institution's letter and calendar.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "csv", "ics"]),
               multiple=True, help="Formats to write (repeatable; default all).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Output folder (default: beside the plan).")
 def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               out_dir: str | None) -> None:
-    """Timetables from a plan: posters, køreplan, CSV and ICS."""
+    """Timetables from a plan: posters, køreplan (public and staff), letters and calendars
+    for the institutions, CSV (timetable, packing list) and ICS."""
     from .plan import read_plan
     from .render import write_timetables
 
     data = read_plan(Path(plan_file))
-    if stop_id and stop_id not in {s["site_id"] for s in data.get("stop_timetable", [])}:
-        raise BogbusError(f"--stop {stop_id}: not a public stop with a timetable in this plan")
     out = Path(out_dir) if out_dir else Path(plan_file).parent
     paths = write_timetables(data, out, formats=fmt or ("pdf", "html", "csv", "ics"),
                              stop=stop_id)

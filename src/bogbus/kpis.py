@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def compute_kpis(plan: dict) -> dict:
     """km, hours, visits by kind, people reached, energy and CO₂ from plan["routes"]."""
@@ -43,7 +45,21 @@ def compute_kpis(plan: dict) -> dict:
         "lower_bound_km": None,
         "gap_pct": None,
         "lower_bound_scope": None,
+        **steady_weekday(plan),
     }
+
+
+def steady_weekday(plan: dict) -> dict:
+    """How many visited institutions (daycares, nursing homes, branches) got every visit
+    of the quarter on one weekday — the slot they can build their week around."""
+    kinds = {s["id"]: s["kind"] for s in plan["sites"]}
+    days: dict[str, set[int]] = {}
+    for r in plan["routes"]:
+        for v in r["visits"]:
+            if kinds.get(v["site_id"]) in ("daycare", "nursing_home", "branch"):
+                days.setdefault(v["site_id"], set()).add(date.fromisoformat(r["date"]).weekday())
+    return {"institutions_visited": len(days),
+            "institutions_one_weekday": sum(1 for d in days.values() if len(d) == 1)}
 
 
 def _minutes(hhmm: str) -> int:

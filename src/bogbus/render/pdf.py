@@ -290,18 +290,20 @@ def _table(pdf: FPDF, headings: list[str], rows: list[list[str]], widths: list[f
     pdf.ln(5)
 
 
-def koereplan_pdf(v: PlanView) -> bytes:
-    """The full køreplan: public stops by weekday, then the staff's dated outreach visits."""
+def koereplan_pdf(v: PlanView, staff: bool = False) -> bytes:
+    """The køreplan: public stops by weekday. `staff=True` adds the dated outreach visits,
+    what could not be planned and a packing page per route (never shown to citizens)."""
     quarter = quarter_text(v.quarter)
+    title = "Bogbussens køreplan" + (" – personale" if staff else "")
     pdf = _PDF(
-        title=f"Bogbussens køreplan {quarter}".strip(),
-        footer_text=f"Bogbussens køreplan {quarter} {EN_DASH} {v.library_name}",
+        title=f"{title} {quarter}".strip(),
+        footer_text=f"{title} {quarter} {EN_DASH} {v.library_name}",
     )
     pdf.set_auto_page_break(True, margin=16)
     pdf.alias_nb_pages()
     pdf.add_page()
 
-    _line(pdf, "Bogbussens køreplan", 26, "B")
+    _line(pdf, title, 26, "B")
     _line(
         pdf,
         f"{capitalise(quarter) + ': ' if quarter else ''}"
@@ -345,6 +347,8 @@ def koereplan_pdf(v: PlanView) -> bytes:
             rows.append(row + ([e.vehicle] if multi else []))
         _table(pdf, headings, rows, widths)
 
+    if not staff:
+        return bytes(pdf.output())
     # staff section
     pdf.add_page()
     _line(pdf, "Til personalet: daginstitutioner og plejehjem", 20, "B")
@@ -389,4 +393,7 @@ def koereplan_pdf(v: PlanView) -> bytes:
             for u in v.unserved
         ]
         _table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
+    from .packing import packing_pages_pdf
+
+    packing_pages_pdf(pdf, v)
     return bytes(pdf.output())

@@ -25,6 +25,7 @@ from .bound import TemplateBound, template_lower_bound
 from .outreach import DatedDay, OutreachScheduler, OutreachResult
 from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
+from .steady import steady_timing
 from .schedule import Timed, time_route
 from .template import Budget, TemplateResult, TemplateSearch
 
@@ -110,8 +111,10 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     for key, dd in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if dd.timed is None or not dd.timed.order:
             continue
-        if dd.outreach:
-            routes[key] = improve_day(instance, travel, dd, seed)
+        if dd.outreach:  # shortest order, then a steady on-grid slot for the institutions
+            best = improve_day(instance, travel, dd, seed)
+            routes[key] = (steady_timing(instance, travel, dd, best.order)
+                           or steady_timing(instance, travel, dd, dd.timed.order) or best)
         else:  # exactly the template's week: its exact route and timing
             sol = tmpl.days[(key[0], weekday_key(key[1]))]
             r = sol.routes[week_index(key[1]) % len(sol.routes)]

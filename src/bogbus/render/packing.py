@@ -1,0 +1,249 @@
+"""The packing list: per route, what to load at the depot, in which order it leaves the
+bus, and what comes back — from the plan's `deliver`/`collect` alone.
+
+- `packing_routes(v)` — the list as data (one `PackRoute` per route that moves a
+  collection), shared by the CSV and the staff køreplan pages;
+- `packing_csv(v)` — `pakkeliste.csv`, one row per movement (columns below).
+
+CSV columns (UTF-8, comma, CRLF, like timetable.csv): `date, vehicle, step, time,
+action, site_id, site_name, collection_id, collection_name, crates, load_after,
+note`. `action` is `load` (at the depot, in the order it leaves the bus),
+`collect`, `deliver` or `return` (unloaded at the depot); `load_after` is the crates
+on the bus after the step; `note` says when a collection goes straight from one site
+to the next (`direct from <site id>`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from .planview import PlanView, clean_text
+
+CSV_COLUMNS = ("date", "vehicle", "step", "time", "action", "site_id", "site_name",
+               "collection_id", "collection_name", "crates", "load_after", "note")
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str  # load | collect | deliver | return
+    collection_id: str
+    crates: int
+    site_id: str = ""  # where it is delivered / collected (load: the site it goes to)
+    time: str = ""
+    handover_from: str = ""  # deliver: collected earlier on this route at this site
+
+
+@dataclass
+class PackRoute:
+    date: str
+    vehicle: str
+    start: str
+    end: str
+    load: list[Move] = field(default_factory=list)  # in the order they leave the bus
+    stops: list[tuple[str, str, list[Move]]] = field(default_factory=list)  # site, time, moves
+    back: list[Move] = field(default_factory=list)
+    legs: list[int] = field(default_factory=list)  # crates on the bus on every leg
+
+
+def collections_of(v: PlanView) -> dict[str, dict]:
+    rot = v.plan.get("rotation")
+    if not isinstance(rot, dict):
+        return {}
+    return {str(c.get("id")): c for c in rot.get("collections", []) if isinstance(c, dict)}
+
+
+def collection_label(colls: dict[str, dict], cid: str) -> str:
+    c = colls.get(cid, {})
+    name = clean_text(c.get("name"))
+    return f"{clean_text(cid)} {name}".strip() if name and name != cid else clean_text(cid)
+
+
+def packing_routes(v: PlanView) -> list[PackRoute]:
+    colls = collections_of(v)
+    if not colls:
+        return []
+    out = []
+    for r in sorted(v.routes, key=lambda r: (str(r.get("date")), str(r.get("vehicle")))):
+        visits = [x for x in r.get("visits", []) if "deliver" in x or "collect" in x]
+        if not visits:
+            continue
+        pr = PackRoute(str(r["date"]), str(r["vehicle"]), str(r.get("start", "")),
+                       str(r.get("end", "")))
+        collected_at: dict[str, str] = {}
+        for x in visits:
+            for cid in x.get("collect", []):
+                collected_at.setdefault(cid, x["site_id"])
+        seen_collect: set[str] = set()
+        for x in visits:  # load order = delivery order (first out packed last/at the door)
+            for cid in x.get("collect", []):
+                seen_collect.add(cid)
+            for cid in x.get("deliver", []):
+                if cid not in seen_collect:
+                    pr.load.append(Move("load", cid, _crates(colls, cid), x["site_id"]))
+        load = sum(m.crates for m in pr.load)
+        pr.legs.append(load)
+        on_bus: list[str] = [m.collection_id for m in pr.load]
+        picked: dict[str, str] = {}
+        for x in visits:
+            moves = []
+            for cid in x.get("collect", []):
+                moves.append(Move("collect", cid, _crates(colls, cid), x["site_id"],
+                                  x.get("arrival", "")))
+                picked[cid] = x["site_id"]
+                on_bus.append(cid)
+                load += _crates(colls, cid)
+            for cid in x.get("deliver", []):
+                moves.append(Move("deliver", cid, _crates(colls, cid), x["site_id"],
+                                  x.get("arrival", ""), picked.get(cid, "")))
+                if cid in on_bus:
+                    on_bus.remove(cid)
+                load -= _crates(colls, cid)
+            pr.stops.append((x["site_id"], x.get("arrival", ""), moves))
+            pr.legs.append(load)
+        pr.back = [Move("return", cid, _crates(colls, cid), picked.get(cid, ""), pr.end)
+                   for cid in on_bus]
+        out.append(pr)
+    return out
+
+
+def _crates(colls: dict[str, dict], cid: str) -> int:
+    try:
+        return int(colls.get(cid, {}).get("crates") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _guard(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def packing_csv(v: PlanView) -> str:
+    colls = collections_of(v)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for pr in packing_routes(v):
+        step = 0
+        load = 0
+
+        def row(m: Move, time: str, load_after: int) -> None:
+            nonlocal step
+            step += 1
+            note = f"direct from {m.handover_from}" if m.handover_from else ""
+            w.writerow([pr.date, _guard(pr.vehicle), step, time, m.action, _guard(m.site_id),
+                        _guard(v.name(m.site_id) if m.site_id else ""), _guard(m.collection_id),
+                        _guard(clean_text(colls.get(m.collection_id, {}).get("name"))),
+                        m.crates, load_after, note])
+
+        for m in pr.load:
+            load += m.crates
+            row(m, pr.start, load)
+        for i, (_sid, time, moves) in enumerate(pr.stops):
+            for m in moves:
+                load += m.crates if m.action == "collect" else -m.crates
+                row(m, time, load)
+        for m in pr.back:
+            load -= m.crates
+            row(m, pr.end, load)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------- Danish pages, staff køreplan
+ACTION_DA = {"load": "Læsses i depotet", "collect": "Hentes", "deliver": "Afleveres",
+             "return": "Tilbage i depotet"}
+
+
+def _day_title(pr: PackRoute, multi: bool) -> str:
+    from .danish import capitalise, date_long, weekday_key, weekday_name
+
+    title = capitalise(f"{weekday_name(weekday_key(pr.date), capital=False)} "
+                       f"{date_long(pr.date, year=True)}")
+    return f"Pakkeliste {title}" + (f" – {pr.vehicle}" if multi else "")
+
+
+def _rows(v: PlanView, pr: PackRoute) -> tuple[list[list[str]], list[list[str]], list[str]]:
+    """(load rows, route rows, back rows) as Danish table text."""
+    from .danish import clock
+
+    colls = collections_of(v)
+
+    def crates(n: int) -> str:
+        return f"{n} kasse" if n == 1 else f"{n} kasser"
+
+    load = [[str(i + 1), collection_label(colls, m.collection_id), crates(m.crates),
+             v.name(m.site_id)] for i, m in enumerate(pr.load)]
+    route = []
+    for (sid, time, moves), after in zip(pr.stops, pr.legs[1:]):
+        got = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)})"
+               for m in moves if m.action == "collect"]
+        give = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)})"
+                + (f", direkte fra {v.name(m.handover_from)}" if m.handover_from else "")
+                for m in moves if m.action == "deliver"]
+        route.append([clock(time) if time else "", v.name(sid), "\n".join(give) or "–",
+                      "\n".join(got) or "–", str(after)])
+    back = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)}) fra "
+            f"{v.name(m.site_id)}" for m in pr.back]
+    return load, route, back
+
+
+def packing_pages_pdf(pdf, v: PlanView) -> None:
+    """One page per route in the staff køreplan PDF."""
+    from .pdf import _line, _table
+
+    routes = packing_routes(v)
+    multi = v.multi_vehicle
+    for pr in routes:
+        pdf.add_page()
+        load, route, back = _rows(v, pr)
+        _line(pdf, _day_title(pr, multi), 18, "B")
+        _line(pdf, f"Afgang fra depotet kl. {pr.start.replace(':', '.')}, hjemme kl. "
+                   f"{pr.end.replace(':', '.')}. Kasser på bussen undervejs: "
+                   f"{' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
+        pdf.ln(2)
+        _line(pdf, "1. Læs i depotet (i den rækkefølge de skal af bussen)", 12, "B")
+        if load:
+            _table(pdf, ["Nr.", "Samling", "Kasser", "Til"], load, [12, 80, 25, 65])
+        else:
+            _line(pdf, "Intet at læsse: alt afleveres direkte fra et andet sted.", 10)
+            pdf.ln(2)
+        _line(pdf, "2. Undervejs", 12, "B")
+        _table(pdf, ["Tid", "Sted", "Aflever", "Hent", "Kasser efter"], route,
+               [16, 44, 50, 50, 22])
+        _line(pdf, "3. Tilbage i depotet", 12, "B")
+        _line(pdf, "\n".join(back) if back else "Intet kommer tilbage.", 10)
+
+
+def packing_pages_html(v: PlanView) -> str:
+    """The same pages as HTML sections (each starts a new printed page)."""
+    from .htmlpages import esc
+
+    multi = v.multi_vehicle
+    out = []
+    for pr in packing_routes(v):
+        load, route, back = _rows(v, pr)
+        out.append('<section class="packing">')
+        out.append(f"<h2 class=\"staff\">{esc(_day_title(pr, multi))}</h2>")
+        out.append(f'<p class="muted">Afgang fra depotet kl. {esc(pr.start.replace(":", "."))}, '
+                   f'hjemme kl. {esc(pr.end.replace(":", "."))}. Kasser på bussen undervejs: '
+                   f'{esc(" / ".join(map(str, pr.legs)))}.</p>')
+        out.append("<h3>1. Læs i depotet (i den rækkefølge de skal af bussen)</h3>")
+        out.append(_html_table(["Nr.", "Samling", "Kasser", "Til"], load) if load else
+                   "<p>Intet at læsse: alt afleveres direkte fra et andet sted.</p>")
+        out.append("<h3>2. Undervejs</h3>")
+        out.append(_html_table(["Tid", "Sted", "Aflever", "Hent", "Kasser efter"], route))
+        out.append("<h3>3. Tilbage i depotet</h3>")
+        out.append("<p>" + ("<br>".join(esc(b) for b in back) if back else
+                            "Intet kommer tilbage.") + "</p>")
+        out.append("</section>")
+    return "\n".join(out)
+
+
+def _html_table(heads: list[str], rows: list[list[str]]) -> str:
+    from .htmlpages import esc
+
+    body = "".join("<tr>" + "".join("<td>" + "<br>".join(esc(p) for p in c.split("\n"))
+                                    + "</td>" for c in r) + "</tr>" for r in rows)
+    return ("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads)
+            + f"</tr></thead><tbody>{body}</tbody></table>")
