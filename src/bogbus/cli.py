@@ -88,9 +88,10 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
 
 
 def _render(data: dict, out: Path, map_path: Path) -> list[Path]:
-    from .render import write_map, write_timetables
+    from .render import write_map, write_outreach, write_timetables
 
     paths = list(write_timetables(data, out))
+    paths += write_outreach(data, out)  # staff køreplan, packing list, institution letters
     paths.append(write_map(data, map_path))
     return paths
 
@@ -248,12 +249,21 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
     """Timetables from a plan: posters, køreplan (public and staff), letters and calendars
     for the institutions, CSV (timetable, packing list) and ICS."""
     from .plan import read_plan
-    from .render import write_timetables
+    from .render import institution_ids, write_outreach, write_timetables
 
     data = read_plan(Path(plan_file))
     out = Path(out_dir) if out_dir else Path(plan_file).parent
-    paths = write_timetables(data, out, formats=fmt or ("pdf", "html", "csv", "ics"),
-                             stop=stop_id)
+    formats = fmt or ("pdf", "html", "csv", "ics")
+    stops = {s["site_id"] for s in data.get("stop_timetable", [])}
+    if stop_id and stop_id not in stops and stop_id not in institution_ids(data):
+        raise BogbusError(f"--site {stop_id}: not a public stop with a timetable in this plan, "
+                          "nor a daycare, nursing home or branch")
+    if stop_id is not None and stop_id in institution_ids(data):
+        paths = write_outreach(data, out, formats=formats, site=stop_id)
+    else:
+        paths = write_timetables(data, out, formats=formats, stop=stop_id)
+        if stop_id is None:
+            paths += write_outreach(data, out, formats=formats)
     for p in paths:
         click.echo(f"wrote {p}")
 

@@ -41,7 +41,6 @@ W_REPEAT = 10_000  # a repeat within no_repeat_weeks
 W_SPREAD = 100  # per use between the most and the least used collection of a kind
 W_SIZE = 1  # per crate away from the site's usual size
 DET_LIMIT = 20.0  # deterministic seconds per solve (same data → same assignment)
-MAX_EXTRA = 30  # the most extra collections tried per kind when there are too few
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,8 @@ def assign_rotation(instance: Instance, routes: dict[tuple[str, date], list[str]
                                                         or v.key in sol.repeats)]
         if not hit:
             continue
-        more = _extra_needed(instance, routes, visits, colls, holdings, history, kind, seed)
+        more = _extra_needed(instance, routes, visits, colls, holdings, history, kind, seed,
+                             len(hit))
         shortfall.append({
             "kind": kind, "collections": sum(1 for c in colls if c.kind == kind),
             "more_needed": more,
@@ -181,17 +181,30 @@ class _Solution:
     status: str
 
 
-def _extra_needed(instance, routes, visits, colls, holdings, history, kind, seed) -> int | None:
-    """Fewest extra collections of `kind` that leave no visit without one and no repeat."""
-    own = sorted(c.crates for c in colls if c.kind == kind) or [1]
-    crates = own[0]
-    for n in range(1, MAX_EXTRA + 1):
+def _extra_needed(instance, routes, visits, colls, holdings, history, kind, seed,
+                  hit: int) -> int | None:
+    """Fewest extra collections of `kind` (of its smallest size) that leave no visit
+    without one and no repeat: a binary search, since more never hurts; `hit` extra
+    ones (one per affected visit) is the upper end. None: not even that is enough
+    (the bus, not the stock, is the limit)."""
+    crates = min((c.crates for c in colls if c.kind == kind), default=1)
+
+    def enough(n: int) -> bool:
         extra = [Collection(f"+{kind}{i}", "", kind, crates) for i in range(n)]
         sol = _solve(instance, routes, visits, colls + extra, holdings, history, seed)
-        if all(sol.choice[v.key] is not None and v.key not in sol.repeats
-               for v in visits if v.kind == kind):
-            return n
-    return None
+        return all(sol.choice[v.key] is not None and v.key not in sol.repeats
+                   for v in visits if v.kind == kind)
+
+    lo, hi = 1, max(1, hit)
+    if not enough(hi):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if enough(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def _follows(a_next: RVisit | None, b: RVisit) -> bool:
