@@ -79,6 +79,8 @@ def time_route(
         else:
             start = shift[0]
         cand = Timed(tuple(order), tuple(arrivals), start, end, bstart, dist, drive)
-        if best is None or cand.end - cand.start < best.end - best.start:
+        # shortest working day; among equal ones the break where it delays no visit
+        if best is None or (cand.end - cand.start, cand.arrivals) < (best.end - best.start,
+                                                                      best.arrivals):
             best = cand
     return best
