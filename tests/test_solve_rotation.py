@@ -17,7 +17,7 @@ from bogbus.check_rotation import check_rotation
 from bogbus.model import Collection, HistoryEntry
 from bogbus.rotationplan import annotate_routes, rotation_section
 from bogbus.solve.rotation import assign_rotation, start_state
-from factories import daycare, instance, nursing_home, stop, vehicle
+from factories import daycare, instance, nursing_home, vehicle
 
 D = date(2027, 1, 4)  # a Monday
 

@@ -70,8 +70,8 @@ def parse_collections(table: CsvTable, sites: list[Site] | tuple[Site, ...],
     seen: dict[str, int] = {}
     out: list[Collection] = []
     for r in table.rows:
-        def bad(column: str, message: str, fix: str) -> None:
-            problems.append(Problem(table.file, message, fix, row=r.row, column=column))
+        def bad(column: str, message: str, fix: str, row: int = r.row) -> None:
+            problems.append(Problem(table.file, message, fix, row=row, column=column))
 
         cid = r.get("id")
         ok = True
@@ -130,8 +130,8 @@ def parse_history(table: CsvTable, sites: list[Site] | tuple[Site, ...],
     seen: dict[tuple[str, str, date], int] = {}
     out: list[HistoryEntry] = []
     for r in table.rows:
-        def bad(column: str, message: str, fix: str) -> None:
-            problems.append(Problem(table.file, message, fix, row=r.row, column=column))
+        def bad(column: str, message: str, fix: str, row: int = r.row) -> None:
+            problems.append(Problem(table.file, message, fix, row=row, column=column))
 
         sid, cid, raw = r.get("site_id"), r.get("collection_id"), r.get("date")
         ok = True

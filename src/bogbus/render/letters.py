@@ -72,17 +72,17 @@ def _crates_text(n: object) -> str:
 
 def build_letter(v: PlanView, site_id: str) -> Letter:
     colls = collections_of(v)
+
+    def label(ids: list) -> str:
+        return ", ".join(f"{collection_label(colls, str(c))} "
+                         f"({_crates_text(colls.get(str(c), {}).get('crates'))})" for c in ids)
+
     rotation = bool(colls)
     rows = []
     for r in sorted(v.routes, key=lambda r: (str(r.get("date")), str(r.get("vehicle")))):
         for x in r.get("visits", []):
             if x.get("site_id") != site_id:
                 continue
-
-            def label(ids: list) -> str:
-                return ", ".join(
-                    f"{collection_label(colls, str(c))} ({_crates_text(colls.get(str(c), {}).get('crates'))})"
-                    for c in ids)
 
             rows.append(LetterRow(str(r["date"]), str(x["arrival"]), str(x["departure"]),
                                   label(x.get("deliver", [])) if rotation else "",
@@ -156,7 +156,7 @@ table { width: 100%; border-collapse: collapse; margin: 2mm 0 5mm; }
 th { background: var(--accent); color: #fff; text-align: left; padding: 1.5mm 2mm; }
 td { vertical-align: top; padding: 1.5mm 2mm; border-bottom: 0.2mm solid #bbb; }
 tbody tr:nth-child(odd) td { background: #f2f6f7; }
-td.time { white-space: nowrap; }
+td.time, td.date { white-space: nowrap; }
 .note { color: #444; }
 footer { margin-top: auto; border-top: 0.8mm solid var(--accent); padding-top: 2mm; }
 footer .lib { font-weight: bold; }
@@ -177,17 +177,17 @@ def letter_html(v: PlanView, site_id: str) -> str:
     if lt.steady:
         out.append(f'<p class="steady">{esc(lt.steady)}</p>')
     if lt.rows:
-        heads = ["Dato", "Tid"] + (["I får", "Vi tager med tilbage"] if lt.rotation else [])
+        heads = ["Dato", "Kl."] + (["I får", "Vi tager med tilbage"] if lt.rotation else [])
         out.append("<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in heads)
                    + "</tr></thead><tbody>")
         for r in lt.rows:
             cells = [esc(capitalise(f"{weekday_name(weekday_key(r.date), capital=False)} "
                                     f"{date_long(r.date)}")),
-                     esc(time_range(r.arrival, r.departure))]
+                     esc(time_range(r.arrival, r.departure, prefix=""))]
             if lt.rotation:
                 cells += [esc(r.deliver or "–"), esc(r.collect or "–")]
-            out.append("<tr>" + "".join(f'<td class="{"time" if i == 1 else ""}">{c}</td>'
-                                        for i, c in enumerate(cells)) + "</tr>")
+            out.append("<tr>" + "".join(f'<td class="{("date", "time")[i] if i < 2 else ""}">'
+                                        f"{c}</td>" for i, c in enumerate(cells)) + "</tr>")
         out.append("</tbody></table>")
     else:
         out.append("<p>Der er ingen besøg hos jer i perioden.</p>")
@@ -209,7 +209,7 @@ def letter_html(v: PlanView, site_id: str) -> str:
 
 # -------------------------------------------------------------------------------- PDF
 def letter_pdf(v: PlanView, site_id: str) -> bytes:
-    from .pdf import FONT, MARGIN, PAGE_H, PAGE_W, _line, _PDF, _table
+    from .pdf import FONT, MARGIN, PAGE_H, PAGE_W, _line, _nb, _PDF, _table
     from .style import ACCENT_RGB
 
     lt = build_letter(v, site_id)
@@ -238,11 +238,11 @@ def letter_pdf(v: PlanView, site_id: str) -> bytes:
         _line(pdf, lt.steady, 14, "B")
         pdf.ln(2)
     if lt.rows:
-        heads = ["Dato", "Tid"] + (["I får", "Vi tager med tilbage"] if lt.rotation else [])
-        widths = [34, 30, 59, 59] if lt.rotation else [60, 60]
-        rows = [[capitalise(f"{weekday_name(weekday_key(r.date), capital=False)} "
-                            f"{date_long(r.date)}"),
-                 time_range(r.arrival, r.departure)]
+        heads = ["Dato", "Kl."] + (["I får", "Vi tager med tilbage"] if lt.rotation else [])
+        widths = [40, 26, 58, 58] if lt.rotation else [60, 60]
+        rows = [[_nb(capitalise(f"{weekday_name(weekday_key(r.date), capital=False)} "
+                                f"{date_long(r.date)}")),
+                 time_range(r.arrival, r.departure, prefix="")]
                 + ([r.deliver or EN_DASH, r.collect or EN_DASH] if lt.rotation else [])
                 for r in lt.rows]
         _table(pdf, heads, rows, widths)

@@ -128,7 +128,7 @@ def packing_csv(v: PlanView) -> str:
         step = 0
         load = 0
 
-        def row(m: Move, time: str, load_after: int) -> None:
+        def row(m: Move, time: str, load_after: int, pr: PackRoute = pr) -> None:
             nonlocal step
             step += 1
             note = f"direct from {m.handover_from}" if m.handover_from else ""
@@ -140,7 +140,7 @@ def packing_csv(v: PlanView) -> str:
         for m in pr.load:
             load += m.crates
             row(m, pr.start, load)
-        for i, (_sid, time, moves) in enumerate(pr.stops):
+        for _sid, time, moves in pr.stops:
             for m in moves:
                 load += m.crates if m.action == "collect" else -m.crates
                 row(m, time, load)
@@ -175,7 +175,7 @@ def _rows(v: PlanView, pr: PackRoute) -> tuple[list[list[str]], list[list[str]],
     load = [[str(i + 1), collection_label(colls, m.collection_id), crates(m.crates),
              v.name(m.site_id)] for i, m in enumerate(pr.load)]
     route = []
-    for (sid, time, moves), after in zip(pr.stops, pr.legs[1:]):
+    for (sid, time, moves), after in zip(pr.stops, pr.legs[1:], strict=True):
         got = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)})"
                for m in moves if m.action == "collect"]
         give = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)})"

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from ..model import ROTATION_KINDS, Collection, HistoryEntry, Instance
+from ..model import ROTATION_KINDS, Collection, Instance
 
 W_NONE = 1_000_000  # a visit without a delivery
 W_REPEAT = 10_000  # a repeat within no_repeat_weeks
@@ -97,8 +97,8 @@ def start_state(instance: Instance, start: date, previous: dict | None
                 ) -> tuple[dict[str, str], list[tuple[str, str, date]]]:
     """Holdings when the quarter starts and every known delivery before it."""
     prev_events, prev_holdings, prev_end = previous_events(previous)
-    data = sorted(((h.date, h.row or 0, h.site_id, h.collection_id)
-                   for h in instance.rotation_history if h.date < start))
+    data = sorted((h.date, h.row or 0, h.site_id, h.collection_id)
+                  for h in instance.rotation_history if h.date < start)
     holdings: dict[str, str] = {}
     if prev_holdings is not None:
         holdings = dict(prev_holdings)
