@@ -1,10 +1,11 @@
-# The two commands of the README: `make plan` and `make test`. Both set up everything.
+# The README's commands: `make plan`, `make test`, `make test-fast`, `make lint`.
+# Each sets up what it needs.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 QUARTER ?= 2027Q1
 
-.PHONY: install plan test system-deps clean
+.PHONY: install plan test test-fast lint system-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,16 +21,29 @@ install: $(VENV)/.installed
 plan: install
 	$(BIN)/bogbus plan data/randers --quarter $(QUARTER)
 
-## system packages the browser test needs (Debian/Ubuntu; skipped where present)
+## system package the browser test needs: chromium (Debian/Ubuntu; skipped where present).
+## Needs root or sudo; installs only chromium's required packages (--no-install-recommends).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "make: the browser test needs chromium; installing it with apt-get" \
+	       "(--no-install-recommends, needs root or sudo)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q --no-install-recommends chromium; }
 
-## make test: install and run the whole offline test suite
-test: install system-deps
+## make lint: ruff (pycodestyle, pyflakes, isort, bugbear, pyupgrade) and mypy on src/
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+## make test: lint, then the whole offline test suite (with the browser test)
+test: install system-deps lint
 	$(BIN)/python -m pytest -q
+
+## make test-fast: the suite without the slow end-to-end plans and the browser test
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 clean:
 	rm -rf $(VENV) plans maps

@@ -7,11 +7,12 @@ from datetime import date
 from bogbus.model import BreakRule, Closure, Instance, Settings, Site, TimeWindow, Vehicle
 
 DEPOT = Site("DEPOT", "depot", "Kulturhuset", 56.4607, 10.0364)
+LUNCH = BreakRule(30, 11 * 60, 13 * 60 + 30)  # frozen, so one shared default is safe
 
 
 def vehicle(name: str = "bogbus", *, late_wed: bool = True, max_km: float | None = None,
             crates: int | None = 10, days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri"),
-            brk: BreakRule | None = BreakRule(30, 11 * 60, 13 * 60 + 30)) -> Vehicle:
+            brk: BreakRule | None = LUNCH) -> Vehicle:
     shifts = {d: TimeWindow(8 * 60 + 30, 16 * 60 + 30) for d in days}
     if late_wed and "wed" in shifts:
         shifts["wed"] = TimeWindow(10 * 60, 19 * 60 + 30)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import itertools
 import math
 
+from factories import instance, stop, vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bogbus.solve.bound import arrival_window, enumerate_routes, template_lower_bound
 from bogbus.solve.template import Budget, TemplateSearch
 from bogbus.travel import build_travel
-
-from factories import instance, stop, vehicle
 
 
 def _shared_times_feasible(inst, travel, v, day, weeks: list[tuple[str, ...]]) -> bool:

@@ -1,12 +1,11 @@
 from datetime import date
 
 import pytest
+from factories import vehicle
 
 from bogbus.calendar import build_calendar, next_quarter, parse_quarter, week_index
 from bogbus.errors import BogbusError
 from bogbus.model import Closure
-
-from factories import vehicle
 
 
 def test_parse_quarter_bounds():

@@ -4,18 +4,13 @@ import copy
 
 import pytest
 
-from bogbus.calendar import parse_quarter
-from bogbus.check import check_plan
-from bogbus.plan import build_plan
-from bogbus.solve import plan_quarter
-
-from factories import small
+from bogbus.plan.check import check_plan
 
 
 @pytest.fixture(scope="module")
-def good():
-    inst = small()
-    return inst, build_plan(plan_quarter(inst, parse_quarter("2027Q1"), time_limit_s=2))
+def good(small_plan):
+    """The small plan of conftest (checked once by the pipeline); tests deep-copy it."""
+    return small_plan
 
 
 def first_visit(p, kind):

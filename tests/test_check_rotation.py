@@ -8,13 +8,13 @@ import dataclasses
 from datetime import date
 
 import pytest
+from factories import small
 
 from bogbus.calendar import parse_quarter
 from bogbus.check import check_plan
 from bogbus.model import Collection, HistoryEntry
 from bogbus.plan import build_plan
 from bogbus.solve import plan_quarter
-from factories import small
 
 COLLS = (Collection("DA", "Dyr", "daycare", 1), Collection("DB", "Eventyr", "daycare", 2),
          Collection("DC", "Rim", "daycare", 1), Collection("DD", "Tal", "daycare", 1),

@@ -74,6 +74,9 @@ def test_bad_input_exit_1_names_file_row_column_and_writes_nothing(tmp_path):
 def test_missing_folder_is_a_clean_error(tmp_path):
     res = CliRunner().invoke(main, ["plan", str(tmp_path / "nope"), "--quarter", "2027Q1"])
     assert res.exit_code == 1 and "Traceback" not in res.output
+    # names the folder, says what is wrong and how to fix it
+    assert str(tmp_path / "nope") in res.output and "does not exist" in res.output
+    assert "sites.csv" in res.output and "settings.yaml" in res.output
 
 
 def test_bad_quarter_is_a_clean_error():
@@ -81,6 +84,7 @@ def test_bad_quarter_is_a_clean_error():
     assert res.exit_code == 1 and "2027Q9" in res.output
 
 
+@pytest.mark.slow
 def test_unserved_gives_exit_3(tmp_path):
     data = tmp_path / "tight"
     shutil.copytree(RANDERS, data)
@@ -103,6 +107,7 @@ def test_unserved_gives_exit_3(tmp_path):
     assert chk.exit_code == 0, chk.output
 
 
+@pytest.mark.slow
 def test_check_rejects_a_tampered_plan(randers_plan, tmp_path):
     _, out = randers_plan
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import vrplib
 from click.testing import CliRunner
+from factories import instance, small, stop, vehicle
 
 from bogbus.cli import main
 from bogbus.errors import InputError
 from bogbus.export import NO_CAPACITY, export_vrplib
 from bogbus.io import load_source
 from bogbus.travel import build_travel
-from factories import instance, small, stop, vehicle
 
 ROOT = Path(__file__).resolve().parents[1]
 RANDERS = ROOT / "data" / "randers"

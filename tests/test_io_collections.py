@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from test_validate import write_folder
 
 from bogbus.cli import main
 from bogbus.io import load_source, validate_source
-from test_validate import write_folder
 
 COLLECTIONS = """id;name;kind;crates;notes
 DC01;Dyr på landet;daycare;2;

@@ -97,7 +97,7 @@ def test_empty_file() -> None:
 
 
 def test_decode_prefers_utf8_then_cp1252() -> None:
-    assert decode("æøå".encode("utf-8")) == ("æøå", "utf-8")
+    assert decode("æøå".encode()) == ("æøå", "utf-8")
     assert decode("æøå".encode("cp1252")) == ("æøå", "cp1252")
     assert decode(b"\x81") == ("\x81", "cp1252")  # undefined in cp1252: still readable
 

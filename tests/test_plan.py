@@ -1,14 +1,13 @@
 import json
 
 import pytest
+from factories import small
 
 from bogbus.calendar import parse_quarter
 from bogbus.errors import BogbusError
 from bogbus.plan import build_plan, read_plan, write_json_atomic
-from bogbus.planschema import plan_structure_problems
+from bogbus.plan.schema import plan_structure_problems
 from bogbus.solve import plan_quarter
-
-from factories import small
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@
 import itertools
 from datetime import date
 
+from factories import small
+
 from bogbus.solve.outreach import DatedDay
 from bogbus.solve.planner import improve_day, route_day
 from bogbus.solve.schedule import time_route
 from bogbus.travel import build_travel
-
-from factories import small
 
 
 def setup_day(windows_for):

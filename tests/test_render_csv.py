@@ -49,7 +49,9 @@ def test_csv_round_trips(tmp_path):
         }
         for r in patterns
     ]
-    key = lambda e: (e["site_id"], e["weekday"], e["arrival"])
+    def key(e):
+        return (e["site_id"], e["weekday"], e["arrival"])
+
     assert sorted(back, key=key) == sorted(plan["stop_timetable"], key=key)
 
     visits = sorted(

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 from pypdf import PdfReader
+from test_check_rotation import rotating_instance
 
 from bogbus.calendar import parse_quarter
 from bogbus.cli import main
@@ -19,7 +20,6 @@ from bogbus.render.danish import clock
 from bogbus.render.packing import packing_csv, packing_routes
 from bogbus.render.planview import view
 from bogbus.solve import plan_quarter
-from test_check_rotation import rotating_instance
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_packing_list_replays_the_routes(plan):
     by_route: dict[str, list[dict]] = {}
     for r in rows:
         by_route.setdefault(r["date"], []).append(r)
-    for day, rs in by_route.items():
+    for rs in by_route.values():
         load = 0
         for r in rs:
             load += crates[r["collection_id"]] * (1 if r["action"] in ("load", "collect") else -1)

@@ -192,4 +192,5 @@ def test_initial_routes_are_used_and_never_worsened():
     start = [list(custs[:6]), list(custs[6:])]
     sol = route(prob, solution_limit=1, initial_routes=start)
     assert sol is not None and sol.cost <= route_cost(d, 0, start)
-    assert route(prob, solution_limit=300, initial_routes=[[99]]) is not None  # ignored
+    ignored = route(prob, solution_limit=300, initial_routes=[[99]])  # 99: no such customer
+    assert sorted(c for r in ignored.routes for c in r) == list(custs)

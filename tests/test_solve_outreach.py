@@ -1,15 +1,14 @@
 from datetime import date
 
-from bogbus.calendar import parse_quarter
-from bogbus.check import check_plan
-from bogbus.plan import build_plan
-from bogbus.solve import plan_quarter
-
 from factories import SUMMER, daycare, instance, nursing_home, stop, vehicle
+
+from bogbus.pipeline import plan_instance
+from bogbus.plan.check import check_plan
 
 
 def plan(inst, quarter="2027Q1", limit=2):
-    return build_plan(plan_quarter(inst, parse_quarter(quarter), time_limit_s=limit, seed=0))
+    """Plan through the pipeline: it raises if the plan breaks a rule against `inst`."""
+    return plan_instance(inst, quarter, time_limit_s=limit, seed=0)
 
 
 def visit_dates(p, sid):

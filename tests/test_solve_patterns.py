@@ -99,7 +99,7 @@ def test_a_move_touching_an_infeasible_day_is_never_taken():
     out = LineSearch(POS, PATTERNS, cap=2, seed=0, budget=Budget(3000)).search()
     best = out.elite[0]
     load = {}
-    for item, opt in best.assign.items():
+    for opt in best.assign.values():
         for d in opt:
             load[d] = load.get(d, 0) + 1
     assert max(load.values()) <= 2

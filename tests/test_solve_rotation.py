@@ -10,14 +10,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from factories import daycare, instance, nursing_home, vehicle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bogbus.check_rotation import check_rotation
 from bogbus.model import Collection, HistoryEntry
-from bogbus.rotationplan import annotate_routes, rotation_section
+from bogbus.plan.check.rotation import check_rotation
+from bogbus.plan.rotation import annotate_routes, rotation_section
 from bogbus.solve.rotation import assign_rotation, start_state
-from factories import daycare, instance, nursing_home, vehicle
 
 D = date(2027, 1, 4)  # a Monday
 
@@ -64,7 +64,8 @@ def test_direct_hand_over_is_the_only_way_under_capacity():
     sites = [daycare(1, 56.45, 10.16, crates=3), daycare(2, 56.53, 10.03, crates=3)]
     colls = [Collection("A", "A", "daycare", 3), Collection("B", "B", "daycare", 3),
              Collection("C", "C", "daycare", 3), Collection("E", "E", "daycare", 3)]
-    hist = [HistoryEntry("D01", "A", date(2026, 12, 1)), HistoryEntry("D02", "B", date(2026, 12, 2))]
+    hist = [HistoryEntry("D01", "A", date(2026, 12, 1)),
+            HistoryEntry("D02", "B", date(2026, 12, 2))]
     inst = _inst(sites, colls, crates=4, history=hist)
     routes = {("bogbus", D): ["D01", "D02"]}
     rot = assign_rotation(inst, routes, date(2027, 1, 1))
@@ -80,7 +81,8 @@ def test_loading_both_at_the_depot_is_rejected_by_the_checker():
     sites = [daycare(1, 56.45, 10.16, crates=3), daycare(2, 56.53, 10.03, crates=3)]
     colls = [Collection("A", "A", "daycare", 3), Collection("B", "B", "daycare", 3),
              Collection("C", "C", "daycare", 3), Collection("E", "E", "daycare", 3)]
-    hist = [HistoryEntry("D01", "A", date(2026, 12, 1)), HistoryEntry("D02", "B", date(2026, 12, 2))]
+    hist = [HistoryEntry("D01", "A", date(2026, 12, 1)),
+            HistoryEntry("D02", "B", date(2026, 12, 2))]
     inst = _inst(sites, colls, crates=4, history=hist)
     routes = {("bogbus", D): ["D01", "D02"]}
     rot = assign_rotation(inst, routes, date(2027, 1, 1))
@@ -116,7 +118,8 @@ def test_history_blocks_a_repeat_within_the_window_only():
     sites = [daycare(1, 56.45, 10.16)]
     colls = [Collection("A", "A", "daycare", 1), Collection("B", "B", "daycare", 1)]
     # D01 had B 10 weeks ago (and then A, which it still holds): B is a repeat
-    hist = [HistoryEntry("D01", "B", date(2026, 10, 26)), HistoryEntry("D01", "A", date(2026, 12, 1))]
+    hist = [HistoryEntry("D01", "B", date(2026, 10, 26)),
+            HistoryEntry("D01", "A", date(2026, 12, 1))]
     inst = _inst(sites, colls, history=hist)
     routes = {("bogbus", D): ["D01"]}
     rot = assign_rotation(inst, routes, date(2027, 1, 1))
@@ -178,5 +181,5 @@ def test_any_assignment_passes_the_independent_checker(n_sites, n_colls, cap, n_
     msgs = _violations(inst, routes, rot)
     assert msgs == [] or all("crate_capacity" in m for m in msgs) and rot.status == "INFEASIBLE"
     listed = {(v["site_id"], v["date"]) for sf in rot.shortfall for v in sf["visits"]}
-    for (vname, d, sid), ids in rot.deliver.items():
+    for (_vehicle, d, sid), ids in rot.deliver.items():
         assert ids or (sid, d.isoformat()) in listed

@@ -6,13 +6,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from factories import daycare, instance, nursing_home, stop
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bogbus.solve.outreach import DatedDay
 from bogbus.solve.steady import steady_timing
 from bogbus.travel import build_travel
-from factories import daycare, instance, nursing_home, stop
 
 DAY = date(2027, 1, 5)  # a Tuesday
 

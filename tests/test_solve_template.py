@@ -1,7 +1,7 @@
+from factories import instance, small, stop, vehicle
+
 from bogbus.solve.template import Budget, TemplateSearch
 from bogbus.travel import build_travel
-
-from factories import instance, small, stop, vehicle
 
 
 def run(inst, seed=0, limit=120):

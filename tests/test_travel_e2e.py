@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_travel_osm import NODES, write_osm
 
 from bogbus.check import check_plan
 from bogbus.cli import main
 from bogbus.geo import haversine_km
 from bogbus.io import load_source
-
-from test_travel_osm import NODES, write_osm
 
 SITES_CSV = """\
 id,kind,name,lat,lon,address,every_weeks,duration_min,earliest,latest,days,visitors

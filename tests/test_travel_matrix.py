@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from factories import vehicle
 
 from bogbus.errors import InputError
 from bogbus.model import Instance, Settings, Site, TravelSettings
 from bogbus.travel import build_travel
-
-from factories import vehicle
 
 SITES = [
     Site("DEPOT", "depot", "Aby", 56.0, 10.0),

@@ -57,7 +57,22 @@ def week_index(day: date) -> int:
 
 
 def weekday_key(day: date) -> str:
+    """`mon` … `sun` of a date (the keys of settings shifts and plan weekdays)."""
     return WEEKDAYS[day.weekday()]
+
+
+def rhythm_dates(period: Period, weekday: str, every_weeks: int, phase: int) -> list[date]:
+    """The dates in `period` a stop with this weekday and every-N-weeks phase is due.
+
+    Days off are included: the plan lists them as skipped and the checker excuses them.
+    One loop for both, so the timetable and its check cannot disagree on the rhythm."""
+    day = period.start - timedelta(period.start.weekday()) + timedelta(WEEKDAYS.index(weekday))
+    out = []
+    while day <= period.end:
+        if day >= period.start and week_index(day) % every_weeks == phase:
+            out.append(day)
+        day += timedelta(7)
+    return out
 
 
 # Names a Danish planner types for the optional days, beside the holidays package's own

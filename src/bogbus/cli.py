@@ -55,10 +55,10 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
          seed: int | None, no_render: bool, previous_file: str | None) -> None:
     """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
     from .calendar import next_quarter, parse_quarter
-    from .check import check_plan
     from .io import load_source
-    from .plan import build_plan, read_plan, write_json_atomic
-    from .solve import plan_quarter
+    from .pipeline import PlanRejected, plan_instance
+    from .plan.files import read_plan, write_plan
+    from .render.summary import plan_summary
 
     previous = read_plan(Path(previous_file)) if previous_file else None
     instance = load_source(source)
@@ -66,22 +66,21 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
     out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        result = plan_quarter(instance, period, time_limit_s=time_limit, seed=seed,
-                              progress=_progress, previous=previous)
+        try:
+            data = plan_instance(instance, period, time_limit_s=time_limit, seed=seed,
+                                 progress=_progress, previous=previous)
+        except PlanRejected as exc:  # the planner never writes a plan its checker rejects
+            for v in exc.violations:
+                click.echo(f"  {v}", err=True)
+            raise
     for w in caught:  # e.g. a site far from any road in the osm model
         click.echo(f"warning: {w.message}", err=True)
-    data = build_plan(result)
-    violations = check_plan(data, instance)
-    if violations:  # the planner must never write a plan its own checker rejects
-        for v in violations:
-            click.echo(f"  {v}", err=True)
-        raise BogbusError(f"internal error: the plan broke {len(violations)} rule(s); "
-                          "nothing written — please report this with the data")
-    path = write_json_atomic(data, out / "plan.json")
+    path = write_plan(data, out / "plan.json")
     written = [path]
     if not no_render:
         written += _render(data, out, Path("maps") / f"{instance.scenario}-{period.quarter}.html")
-    _summary(data)
+    for line in plan_summary(data):
+        click.echo(line)
     click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
                                   len(written) > 1 else ""))
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
@@ -94,52 +93,6 @@ def _render(data: dict, out: Path, map_path: Path) -> list[Path]:
     paths += write_outreach(data, out)  # staff køreplan, packing list, institution letters
     paths.append(write_map(data, map_path))
     return paths
-
-
-def _summary(data: dict) -> None:
-    k = data["kpis"]
-    v = k["visits"]
-    click.echo(f"{data['scenario']} {data['quarter']} ({data['period']['start']} – "
-               f"{data['period']['end']})")
-    click.echo(f"  km {k['km_total']:.1f}   drive {k['drive_hours']:.1f} h   "
-               f"public service {k['public_service_hours']:.1f} h   CO2 {k['co2_kg']:.0f} kg")
-    click.echo(f"  visits: {v.get('stop', 0)} stop, {v.get('daycare', 0)} daycare, "
-               f"{v.get('nursing_home', 0)} nursing home"
-               + (f", {v['branch']} branch" if v.get("branch") else "")
-               + f"   children reached {k['children_reached']}"
-               + f"   routes {k['service_days']}")
-    if k.get("institutions_visited"):
-        click.echo(f"  institutions on one weekday all quarter: {k['institutions_one_weekday']} "
-                   f"of {k['institutions_visited']}")
-    if k.get("lower_bound_km") is not None:
-        scope = k.get("lower_bound_scope")
-        if scope == "template_week":
-            click.echo(f"  timetable {k['template_km_per_week']:.1f} km/week, proven lower bound "
-                       f"{k['lower_bound_km']:.1f} km/week: gap {k['gap_pct']:.2f} % "
-                       "(public stops, average week)")
-        else:
-            click.echo(f"  lower bound {k['lower_bound_km']:.1f} km, gap {k['gap_pct']:.2f} % "
-                       f"({scope})")
-    elif k.get("lower_bound_note"):
-        click.echo(f"  lower bound: not available ({k['lower_bound_note']})")
-    s = data["solver"]
-    click.echo(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
-    if data["unserved"]:
-        click.echo(f"  UNSERVED: {len(data['unserved'])}")
-        for u in data["unserved"]:
-            click.echo(f"    {u['site_id']}{' ' + u['date'] if u['date'] else ''}: {u['reason']}")
-    else:
-        click.echo("  unserved: none")
-    if "replan" in data:
-        r = data["replan"]
-        click.echo(f"  re-plan against {r['previous']['scenario']} {r['previous']['quarter']}: "
-                   f"{r['kept']} stops kept, {r['moved']} moved, {r['dropped']} dropped, "
-                   f"{r['added']} added")
-        for c in r["changes"]:
-            a, b = c["from"], c["to"]
-            click.echo(f"    {c['site_id']}: "
-                       f"{a['weekday'] + ' ' + a['arrival'] if a else 'new'} → "
-                       f"{b['weekday'] + ' ' + b['arrival'] if b else 'none'}: {c['reason']}")
 
 
 @main.command()
@@ -169,9 +122,9 @@ def validate(source: str) -> None:
 def check(plan_file: str, source: str | None) -> None:
     """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
     sites and settings stored in the plan) and every regularity rule."""
-    from .check import check_plan
     from .io import load_source
-    from .plan import read_plan
+    from .plan.check import check_plan
+    from .plan.files import read_plan
 
     data = read_plan(Path(plan_file))
     src = source or (data.get("data") if data.get("data") and Path(data["data"]).exists()
@@ -208,8 +161,9 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first."""
     from .calendar import next_quarter, parse_quarter
-    from .compare import compare_plans, plan_sources, render
+    from .compare import compare_plans, plan_sources
     from .io import load_source
+    from .render.comparetable import render
 
     for src in sources:  # all input problems before any planning
         load_source(src)
@@ -219,11 +173,11 @@ def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
     if plans_dir:
-        from .plan import write_json_atomic
+        from .plan.files import write_plan
 
         for i, p in enumerate(plans):
             path = Path(plans_dir) / f"{i + 1}-{p['scenario']}" / "plan.json"
-            click.echo(f"wrote {write_json_atomic(p, path)}", err=True)
+            click.echo(f"wrote {write_plan(p, path)}", err=True)
     if map_file:
         from .render.comparemap import write_compare_map
 
@@ -248,7 +202,7 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               out_dir: str | None) -> None:
     """Timetables from a plan: posters, køreplan (public and staff), letters and calendars
     for the institutions, CSV (timetable, packing list) and ICS."""
-    from .plan import read_plan
+    from .plan.files import read_plan
     from .render import institution_ids, write_outreach, write_timetables
 
     data = read_plan(Path(plan_file))
@@ -274,7 +228,7 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               help="HTML file (default maps/<scenario>-<quarter>.html).")
 def map_cmd(plan_file: str, out_file: str | None) -> None:
     """An offline Folium map of a plan's routes and sites."""
-    from .plan import read_plan
+    from .plan.files import read_plan
     from .render import write_map
 
     data = read_plan(Path(plan_file))

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BogbusError, InputError, Problem
+from .io.atomic import write_text
 from .model import WEEKDAYS, Instance, Site, TimeWindow, hhmm
-from .render.atomic import write_text
-from .solve.template import TemplateSearch
+from .solve.daymodel import arrival_window
 from .travel import TravelMatrix, build_travel
 from .travel.common import data_folder
 
@@ -68,26 +68,29 @@ def _sites_file(instance: Instance) -> str:
     return str(data_folder(instance) / "sites.csv")
 
 
-def _service_window(search: TemplateSearch, site: Site, slots: tuple[Slot, ...],
+def _service_window(travel: TravelMatrix, depot: str, site: Site, slots: tuple[Slot, ...],
                     sites_file: str) -> tuple[int, int]:
     """Hull of the arrival windows the planner itself allows on each usable slot.
 
-    Same rule as the template search (`TemplateSearch.node`): the site's own window
+    Same rule as the template search (`daymodel.arrival_window`): the site's own window
     minus its duration, inside the shift minus the drive from and back to the depot,
     `fixed_time` honoured. VRPLIB has one window per node, hence the hull.
     """
-    nodes = [search.node(site, s.vehicle, s.weekday) for s in slots
+    idx = travel.index()
+    d, i = idx[depot], idx[site.id]
+    maybe = [arrival_window(site, s.shift.start, s.shift.end, travel.minutes[d][i],
+                            travel.minutes[i][d]) for s in slots
              if site.allows_vehicle(s.vehicle) and s.weekday in site.days
              and (not site.fixed_day or s.weekday == site.fixed_day)]
-    nodes = [n for n in nodes if n is not None]
-    if not nodes:
+    found = [w for w in maybe if w is not None]
+    if not found:
         raise InputError([Problem(
             sites_file, f"{site.id} fits no vehicle's shift on its days "
             f"({','.join(site.days)}): arrival window, duration {site.duration_min} min and "
             "the drive from and back to the depot leave no time",
             "widen earliest/latest, allow more days or vehicles, or lengthen a shift",
             row=site.row)])
-    return min(n.lo for n in nodes), max(n.hi for n in nodes)
+    return min(lo for lo, _ in found), max(hi for _, hi in found)
 
 
 def _text(text: str) -> str:
@@ -128,9 +131,9 @@ def weekly_instance(instance: Instance, travel: TravelMatrix, *,
     if not slots:
         raise BogbusError("settings.yaml: no vehicle has a shift on any weekday — nothing "
                           "to export; add shifts under vehicles")
-    search = TemplateSearch(instance, travel)
     depot_window = (min(s.shift.start for s in slots), max(s.shift.end for s in slots))
-    windows = [depot_window] + [_service_window(search, s, slots, sites_file)
+    windows = [depot_window] + [_service_window(travel, instance.settings.depot, s, slots,
+                                                sites_file)
                                 for s in chosen[1:]]
     idx = travel.index()
     rows = [idx[s.id] for s in chosen]

@@ -5,10 +5,10 @@ Times of day are integer minutes after midnight; the loaders convert `HH:MM`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Mapping
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS_DA: dict[str, str] = {

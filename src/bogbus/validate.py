@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Collection, Mapping, Sequence
 
 from .errors import Problem
 from .geo import haversine_km
@@ -174,19 +174,20 @@ def _check_frequency_and_duration(rep: _Report, s: Site) -> None:
 
 def _check_window(rep: _Report, s: Site) -> bool:
     """Checks earliest/latest/fixed_time against each other; False if the window is broken."""
-    e, l = s.earliest, s.latest
-    if e is not None and l is not None:
-        if l <= e:
-            rep.site(s, "latest", f"latest {hhmm(l)} is {'before' if l < e else 'the same as'} "
+    e, lt = s.earliest, s.latest
+    if e is not None and lt is not None:
+        if lt <= e:
+            rep.site(s, "latest", f"latest {hhmm(lt)} is {'before' if lt < e else 'the same as'} "
                      f"earliest {hhmm(e)}", "swap them or widen the window")
             return False
-        if s.duration_min > l - e:
+        if s.duration_min > lt - e:
             rep.site(s, "duration_min", f"the visit takes {s.duration_min} min but the window "
-                     f"{hhmm(e)}-{hhmm(l)} is only {l - e} min",
+                     f"{hhmm(e)}-{hhmm(lt)} is only {lt - e} min",
                      "shorten duration_min or widen earliest/latest")
             return False
     p = s.preferred_time
-    if p is not None and ((e is not None and p < e) or (l is not None and p + s.duration_min > l)):
+    if p is not None and ((e is not None and p < e)
+                          or (lt is not None and p + s.duration_min > lt)):
         rep.site(s, "preferred_time", f"preferred_time {hhmm(p)} (+{s.duration_min} min) is "
                  f"outside the window {_window(s)}", "move it inside the window or widen it")
     if p is not None and not s.is_outreach:
@@ -197,7 +198,7 @@ def _check_window(rep: _Report, s: Site) -> bool:
     if t is None:
         return True
     ok = True
-    if (e is not None and t < e) or (l is not None and t + s.duration_min > l):
+    if (e is not None and t < e) or (lt is not None and t + s.duration_min > lt):
         rep.site(s, "fixed_time", f"fixed_time {hhmm(t)} (+{s.duration_min} min) is outside "
                  f"the window {_window(s)}", "move fixed_time inside the window or widen it")
         ok = False

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .solomon import SolomonInstance
+if TYPE_CHECKING:  # annotation only: solomon imports this module to check its routes
+    from .solomon import SolomonInstance
 
 EPS = 1e-6  # tolerance on time comparisons in double precision
 

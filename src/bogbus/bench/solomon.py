@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..solve.router import RouterProblem, route
+from .check import check_routes
 
 # Integer model: distances × SCALE. Costs are rounded; travel times are rounded UP,
 # so any schedule feasible in the integer model is feasible in double precision.
@@ -112,8 +113,6 @@ def router_problem(inst: SolomonInstance, fleet: int | None = None) -> RouterPro
 def solve(inst: SolomonInstance, *, time_limit_s: float, seed: int = 0) -> dict:
     """Distance-minimal routes found in the time limit, as the bench's JSON object
     (cost re-computed in double precision by the independent checker)."""
-    from .check import check_routes
-
     sol = route(router_problem(inst), time_limit_s=time_limit_s, seed=seed)
     if sol is None:
         return {"instance": inst.name, "cost": None, "vehicles": 0, "routes": []}

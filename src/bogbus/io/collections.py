@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from ..errors import Problem
 from ..model import ROTATION_KINDS, Collection, HistoryEntry, Settings, Site
-from .csvfile import CsvTable, parse_number
+from .csvfile import CsvTable, parse_csv, parse_number
 from .sites import parse_kind
 
 COLLECTIONS_FILE = "collections.csv"
@@ -173,3 +174,30 @@ def parse_history(table: CsvTable, sites: list[Site] | tuple[Site, ...],
             seen[key] = r.row
             out.append(HistoryEntry(sid, cid, day, r.row))
     return out, problems
+
+
+def load_rotation_files(folder: Path, shown: str, files: dict[str, bytes], sites: list[Site],
+                        settings: Settings | None, problems: list[Problem]
+                        ) -> tuple[list[Collection], list[HistoryEntry]]:
+    """Read the optional files of a data folder (`shown`: the folder as the user typed it);
+    their bytes join `files` so the inputs hash changes when they do; their problems are
+    appended to `problems`."""
+    collections: list[Collection] = []
+    history: list[HistoryEntry] = []
+    for name in (COLLECTIONS_FILE, HISTORY_FILE):
+        if (folder / name).is_file():
+            files[name] = (folder / name).read_bytes()
+    if COLLECTIONS_FILE in files:
+        table = parse_csv(files[COLLECTIONS_FILE], str(Path(shown) / COLLECTIONS_FILE))
+        collections, found = parse_collections(table, sites, settings)
+        problems += found
+    if HISTORY_FILE in files:
+        label = str(Path(shown) / HISTORY_FILE)
+        if COLLECTIONS_FILE not in files:
+            problems.append(Problem(label, "there is a rotation history but no collections.csv",
+                                    f"add {COLLECTIONS_FILE} or remove the history file"))
+        else:
+            history, found = parse_history(parse_csv(files[HISTORY_FILE], label), sites,
+                                           collections)
+            problems += found
+    return collections, history

@@ -30,6 +30,7 @@ import yaml
 from ..errors import Problem
 from ..model import Instance
 from ..validate import Where, validate
+from .collections import load_rotation_files
 from .csvfile import CsvRow, CsvTable, parse_csv
 from .settings import load_yaml, read_settings_doc, settings_from_doc
 from .sites import COLUMNS, parse_sites
@@ -115,7 +116,8 @@ def _id_list(o: _Overlay, value: Any, path: str) -> list[str]:
     if isinstance(value, (str, int)):
         value = [value]
     if not isinstance(value, list):
-        o.bad(path, f"{path} should be a list of ids", f"write e.g. {path.split('.')[-1]}: [S03, S07]")
+        o.bad(path, f"{path} should be a list of ids",
+              f"write e.g. {path.split('.')[-1]}: [S03, S07]")
         return []
     return [str(v).strip() for v in value]
 
@@ -397,8 +399,9 @@ def load_scenario(path: Path, *, plausibility: bool,
                          plausibility=plausibility)
     problems = [_repoint(p, o, origin, touched, sites_file, settings_file) for p in problems]
     rotation_files: dict[str, bytes] = {}
-    collections, history = _load_rotation(folder, base_shown, rotation_files, parsed_sites.sites,
-                                          parsed_settings.settings, problems)
+    collections, history = load_rotation_files(folder, base_shown, rotation_files,
+                                               parsed_sites.sites, parsed_settings.settings,
+                                               problems)
     if parsed_settings.settings is None:
         return None, problems
     h = hashlib.sha256()
@@ -409,13 +412,6 @@ def load_scenario(path: Path, *, plausibility: bool,
                         settings=parsed_settings.settings, inputs_sha256=h.hexdigest(),
                         collections=tuple(collections), rotation_history=tuple(history))
     return instance, problems
-
-
-def _load_rotation(*args, **kwargs):
-    """The base folder's collections.csv / rotation_history.csv (io/source.py)."""
-    from .source import _load_rotation as load
-
-    return load(*args, **kwargs)
 
 
 def _repoint(p: Problem, o: _Overlay, origin: dict[tuple[int, str], str],

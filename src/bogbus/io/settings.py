@@ -9,17 +9,18 @@ with PyYAML's safe loader minus YAML 1.1's base-60 numbers, so an unquoted
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, overload
 
 import yaml
 
 from ..errors import Problem
 from ..model import BreakRule, Closure, Settings, TimeWindow, TravelSettings, Vehicle, parse_hhmm
-from .csvfile import decode, parse_number
 from ..validate import line_of
+from .csvfile import decode, parse_number
 from .sites import parse_day
 
 TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2",
@@ -49,7 +50,12 @@ _Loader.add_implicit_resolver(_INT_TAG, _INT, list("-+0123456789"))
 _Loader.add_implicit_resolver(_FLOAT_TAG, _FLOAT, list("-+0123456789."))
 # Dates stay text until `_Reader.day` reads them, so `2027-13-01` is a message, not a crash.
 _Loader.add_constructor("tag:yaml.org,2002:timestamp",
-                        lambda loader, node: loader.construct_scalar(node))
+                        lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+def _whole(value: float | None) -> int | None:
+    """A number read with integer=True (already a whole number) as the int it is."""
+    return None if value is None else int(value)
 
 
 @dataclass
@@ -124,6 +130,14 @@ class _Reader:
             return ""
         return str(value).strip()
 
+    @overload
+    def number(self, value: Any, path: str, default: float, *, integer: bool = False,
+               minimum: float | None = None, positive: bool = False,
+               example: str = "10") -> float: ...
+    @overload
+    def number(self, value: Any, path: str, default: None, *, integer: bool = False,
+               minimum: float | None = None, positive: bool = False,
+               example: str = "10") -> float | None: ...
     def number(self, value: Any, path: str, default: float | None, *, integer: bool = False,
                minimum: float | None = None, positive: bool = False,
                example: str = "10") -> float | None:
@@ -248,8 +262,8 @@ def _vehicle(r: _Reader, value: Any, path: str, index: int) -> Vehicle | None:
         break_rule=_break(r, v.get("break"), f"{path}.break"),
         max_km_per_day=r.number(v.get("max_km_per_day"), f"{path}.max_km_per_day", None,
                                 positive=True, example="150"),
-        crate_capacity=r.number(v.get("crate_capacity"), f"{path}.crate_capacity", None,
-                                integer=True, minimum=0, example="10"),
+        crate_capacity=_whole(r.number(v.get("crate_capacity"), f"{path}.crate_capacity",
+                                       None, integer=True, minimum=0, example="10")),
         litres_per_100km=r.number(energy.get("litres_per_100km"),
                                   f"{path}.energy.litres_per_100km", None, minimum=0,
                                   example="30"),
@@ -514,7 +528,8 @@ def read_settings_doc(data: bytes, file: str = "settings.yaml"
     lines: dict[str, int] = {}
     raw: dict[str, str] = {}
     dups: list[tuple[str, int]] = []
-    _index_nodes(node, "", lines, raw, dups)
+    if node is not None:  # None: an empty file, reported above
+        _index_nodes(node, "", lines, raw, dups)
     problems = [Problem(file, f"key '{path}' appears twice (the later one wins)",
                         "delete one of them", row=line, column=path) for path, line in dups]
     return {str(k): v for k, v in doc.items()}, lines, raw, problems

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from ..errors import BogbusError, InputError, Problem
 from ..model import Instance
 from ..validate import Where, validate
+from .collections import load_rotation_files
 from .csvfile import parse_csv
 from .settings import parse_settings
 from .sites import parse_sites
@@ -99,8 +100,8 @@ def _load_folder(folder: Path, source: str, *,
                   unreadable={(p.row, p.column) for p in parsed_sites.problems if p.column})
     problems += validate(parsed_sites.sites, parsed_settings.settings, where,
                          plausibility=plausibility)
-    collections, history = _load_rotation(folder, shown, files, parsed_sites.sites,
-                                          parsed_settings.settings, problems)
+    collections, history = load_rotation_files(folder, shown, files, parsed_sites.sites,
+                                               parsed_settings.settings, problems)
     if parsed_settings.settings is None:
         return None, problems
     instance = Instance(
@@ -113,32 +114,6 @@ def _load_folder(folder: Path, source: str, *,
         rotation_history=tuple(history),
     )
     return instance, problems
-
-
-def _load_rotation(folder: Path, shown: str, files: dict[str, bytes], sites, settings,
-                   problems: list[Problem]):
-    """The optional collections.csv / rotation_history.csv (see io/collections.py); their
-    bytes join `files` so the inputs hash changes when they do."""
-    from .collections import COLLECTIONS_FILE, HISTORY_FILE, parse_collections, parse_history
-
-    collections, history = [], []
-    for name in (COLLECTIONS_FILE, HISTORY_FILE):
-        if (folder / name).is_file():
-            files[name] = (folder / name).read_bytes()
-    if COLLECTIONS_FILE in files:
-        table = parse_csv(files[COLLECTIONS_FILE], _label(shown, COLLECTIONS_FILE))
-        collections, found = parse_collections(table, sites, settings)
-        problems += found
-    if HISTORY_FILE in files:
-        table = parse_csv(files[HISTORY_FILE], _label(shown, HISTORY_FILE))
-        if COLLECTIONS_FILE not in files:
-            problems.append(Problem(_label(shown, HISTORY_FILE), "there is a rotation history "
-                                    "but no collections.csv", f"add {COLLECTIONS_FILE} or "
-                                    "remove the history file"))
-        else:
-            history, found = parse_history(table, sites, collections)
-            problems += found
-    return collections, history
 
 
 def _load(path: str | os.PathLike[str], *,

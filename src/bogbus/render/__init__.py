@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import BogbusError
-from . import atomic
+from ..io import atomic
 from .csvout import read_timetable_csv, timetable_csv
 from .htmlpages import koereplan_html, posters_html
 from .icsout import timetable_ics, visit_uid

@@ -1,46 +1,5 @@
-"""Atomic file writes: a temporary file in the target folder, then `os.replace`.
+"""Old import path of the atomic writer; it lives in `bogbus.io.atomic` (one writer for all)."""
 
-A reader (a web server, a calendar subscription, a planner double-clicking) never sees
-a half-written file, and a failed render leaves the previous file in place.
-"""
+from ..io.atomic import write_bytes, write_json, write_text
 
-from __future__ import annotations
-
-import os
-import tempfile
-from pathlib import Path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_MODE = 0o666 & ~_umask()
-
-
-def write_bytes(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
-
-
-def write_text(path: Path, text: str, encoding: str = "utf-8", newline: str | None = None) -> Path:
-    if newline is not None:
-        text = text.replace("\r\n", "\n").replace("\n", newline)
-    return write_bytes(path, text.encode(encoding))
+__all__ = ["write_bytes", "write_json", "write_text"]

@@ -7,12 +7,12 @@ named "<scenario>: <weekday>", so a planner can switch two plans on and off.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import folium
 
-from . import atomic
+from ..io import atomic
 from .mapview import _leg_points, build_map, esc, route_layers
 from .planview import view
 

@@ -100,7 +100,7 @@ def _unguard(text: str) -> str:
 
 def _num(value: object) -> str:
     try:
-        return repr(float(value)) if value is not None and value != "" else ""
+        return repr(float(value))  # type: ignore[arg-type]  # anything; bad values → "" if value is not None and value != "" else ""
     except (TypeError, ValueError):
         return ""
 

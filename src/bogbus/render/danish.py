@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import WEEKDAYS, WEEKDAYS_DA
+from ..calendar import weekday_key as calendar_weekday_key
+from ..model import WEEKDAYS_DA
 
 EN_DASH = "\u2013"
 
@@ -71,7 +72,8 @@ def as_date(value: str | date) -> date:
 
 
 def weekday_key(value: str | date) -> str:
-    return WEEKDAYS[as_date(value).weekday()]
+    """`mon` … `sun` of a date or an ISO date text (calendar.weekday_key for text too)."""
+    return calendar_weekday_key(as_date(value))
 
 
 def weekday_name(key: str, capital: bool = True) -> str:

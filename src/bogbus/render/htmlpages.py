@@ -181,8 +181,9 @@ def _name_cell(v: PlanView, site_id: str) -> str:
     return cell
 
 
-def koereplan_html(v: PlanView, staff: bool = False) -> str:
-    """Public stops by weekday; `staff=True` adds the outreach visits and packing pages."""
+def koereplan_html(v: PlanView, staff: bool = False, extra_html: str = "") -> str:
+    """Public stops by weekday; `staff=True` adds the outreach visits, then `extra_html`
+    (the packing pages)."""
     quarter = quarter_text(v.quarter)
     title = "Bogbussens køreplan" + (" – personale" if staff else "")
     out = [
@@ -267,8 +268,6 @@ def koereplan_html(v: PlanView, staff: bool = False) -> str:
             for u in v.unserved
         ]
         out.append(_table(["Sted", "Dato", "Årsag"], rows))
-    from .packing import packing_pages_html
-
-    out.append(packing_pages_html(v))
+    out.append(extra_html)
     out.append("</main>")
     return _page(f"{title} {quarter}".strip(), _KOEREPLAN_CSS, "\n".join(out))

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from .. import __version__
+from .._version import __version__
+from ..model import parse_hhmm
 from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
 from .planview import PlanView, Visit
 
@@ -36,7 +37,7 @@ def visit_uid(scenario: str, site_id: str, day: str, n: int = 1) -> str:
 
 
 def _local(day: str, hhmm: str, tz: ZoneInfo) -> datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
+    h, m = divmod(parse_hhmm(hhmm), 60)
     y, mo, d = (int(x) for x in day.split("-"))
     if h == 24:  # "24:00" is the end of the day
         return datetime(y, mo, d, 23, 59, tzinfo=tz)

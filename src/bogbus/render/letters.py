@@ -21,8 +21,11 @@ from .danish import (
     weekday_key,
     weekday_name,
 )
+from .htmlpages import esc
 from .packing import collection_label, collections_of
+from .pdf import _PDF, FONT, MARGIN, PAGE_H, PAGE_W, _line, _nb, _table
 from .planview import PlanView, clean_text, is_date, safe_filename_part
+from .style import ACCENT, ACCENT_RGB
 
 LETTER_KINDS = ("daycare", "nursing_home")
 
@@ -64,7 +67,7 @@ def calendar_filename(site_id: str) -> str:
 
 def _crates_text(n: object) -> str:
     try:
-        k = int(n)  # type: ignore[arg-type]
+        k = int(str(n))
     except (TypeError, ValueError):
         return ""
     return f"{k} kasse" if k == 1 else f"{k} kasser"
@@ -164,9 +167,6 @@ footer .lib { font-weight: bold; }
 
 
 def letter_html(v: PlanView, site_id: str) -> str:
-    from .htmlpages import esc
-    from .style import ACCENT
-
     lt = build_letter(v, site_id)
     out = [f'<div class="letter" style="--accent:{ACCENT}">',
            f'<div class="band">{esc(v.library_name)}</div>',
@@ -209,9 +209,6 @@ def letter_html(v: PlanView, site_id: str) -> str:
 
 # -------------------------------------------------------------------------------- PDF
 def letter_pdf(v: PlanView, site_id: str) -> bytes:
-    from .pdf import FONT, MARGIN, PAGE_H, PAGE_W, _line, _nb, _PDF, _table
-    from .style import ACCENT_RGB
-
     lt = build_letter(v, site_id)
     pdf = _PDF(title=f"Bogbussens besøg hos {lt.name}")
     pdf.set_auto_page_break(True, margin=30)

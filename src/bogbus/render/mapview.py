@@ -28,7 +28,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from . import atomic
+from ..io import atomic
 from .danish import (
     EN_DASH,
     capitalise,
@@ -280,7 +280,7 @@ def _swatch(colour: str, dash: str | None, weight: int) -> str:
 def _leg_points(v: PlanView, leg: dict) -> list[tuple[float, float]]:
     shape = leg.get("shape")
     if isinstance(shape, list) and len(shape) >= 2:
-        pts = []
+        pts: list[tuple[float, float]] = []
         for p in shape:
             try:
                 lat, lon = float(p[0]), float(p[1])
@@ -384,7 +384,9 @@ def build_map(plan: dict) -> folium.Map:
     )
     m.default_js = []  # no CDN: Leaflet is inlined below, nothing else is needed
     m.default_css = []
-    m.get_root().header.add_child(_Raw(_inline_head(title)), name="bogbus_inline_assets")
+    root = m.get_root()  # a branca Figure, typed as Element
+    root.header.add_child(  # type: ignore[attr-defined]
+        _Raw(_inline_head(title)), name="bogbus_inline_assets")
     m.add_child(_OnlineTiles())
 
     points: list[tuple[float, float]] = []
@@ -479,7 +481,7 @@ def build_map(plan: dict) -> folium.Map:
         lons = [p[1] for p in points]
         m.add_child(_FitBounds([[min(lats), min(lons)], [max(lats), max(lons)]]))
 
-    m.get_root().html.add_child(
+    m.get_root().html.add_child(  # type: ignore[attr-defined]  # Figure, typed as Element
         _Raw(_legend(v, layers, kind_groups, bool(unserved_stops))), name="bogbus_legend"
     )
     return m
@@ -501,7 +503,7 @@ def _legend(v: PlanView, layers, kind_groups, has_unserved: bool) -> str:
             f'<span class="bb-item">{_marker_html("stop", "#ffffff", True)}'
             "<span>Ikke planlagt</span></span>"
         )
-    days = []
+    days: list[str] = []
     for _label, wd, _veh, _routes, _n in layers:
         name = weekday_name(wd)
         if any(name in d for d in days):

@@ -18,11 +18,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import BogbusError
-from . import atomic
+from ..io import atomic
 from .htmlpages import koereplan_html
 from .icsout import timetable_ics
 from .letters import calendar_filename, letter_filename, letter_html, letter_pdf, letter_sites
 from .packing import collections_of, packing_csv
+from .packingpages import packing_pages_html, packing_pages_pdf
 from .pdf import koereplan_pdf
 from .planview import PlanView, view
 
@@ -57,14 +58,16 @@ def write_outreach(plan: dict, out_dir: Path, formats: Iterable[str] = ("pdf", "
     if "pdf" in fmts:
         if site is None:
             written.append(atomic.write_bytes(out_dir / "koereplan-personale.pdf",
-                                              koereplan_pdf(v, staff=True)))
+                                              koereplan_pdf(v, staff=True, extra_pages=lambda pdf:
+                                                            packing_pages_pdf(pdf, v))))
         for sid in letters:
             written.append(atomic.write_bytes(inst_dir / letter_filename(sid, "pdf"),
                                               letter_pdf(v, sid)))
     if "html" in fmts:
         if site is None:
             written.append(atomic.write_text(out_dir / "koereplan-personale.html",
-                                             koereplan_html(v, staff=True)))
+                                             koereplan_html(v, staff=True,
+                                                            extra_html=packing_pages_html(v))))
         for sid in letters:
             written.append(atomic.write_text(inst_dir / letter_filename(sid, "html"),
                                              letter_html(v, sid)))

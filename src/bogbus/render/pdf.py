@@ -8,6 +8,7 @@ text (never interpreted as markup).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fpdf import FPDF, FontFace, XPos, YPos
@@ -104,6 +105,7 @@ def _line(
 def _lines_needed(pdf: FPDF, text: str, width: float, size: float, style: str = "") -> int:
     pdf.set_font(FONT, style, size)
     lines = pdf.multi_cell(width, 5, text, dry_run=True, output=MethodReturnValue.LINES)
+    assert isinstance(lines, list)  # output=LINES: the wrapped lines
     return max(1, len(lines))
 
 
@@ -225,11 +227,12 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
 
 def poster_pdf(v: PlanView, site_id: str) -> bytes:
     """One A4 poster for a public stop; shrinks its type until everything fits one page."""
-    pdf = None
+    pdf: FPDF | None = None
     for s in (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62, 0.57, 0.52, 0.47, 0.42, 0.38, 0.34, 0.3):
         pdf, fits = _draw_poster(v, site_id, s)
         if fits:
             break
+    assert pdf is not None  # the loop runs at least once
     return bytes(pdf.output())
 
 
@@ -262,7 +265,8 @@ def _skipped_line(skipped) -> str:
     return "\n".join(f"{_nb(date_short(d))}: {r}" if r else _nb(date_short(d)) for d, r in skipped)
 
 
-def _table(pdf: FPDF, headings: list[str], rows: list[list[str]], widths: list[float]) -> None:
+def _table(pdf: FPDF, headings: list[str], rows: list[list[str]],
+           widths: Sequence[float]) -> None:
     heading_style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT_RGB)
     pdf.set_font(FONT, "", 10)
     pdf.set_draw_color(190, 190, 190)
@@ -290,9 +294,11 @@ def _table(pdf: FPDF, headings: list[str], rows: list[list[str]], widths: list[f
     pdf.ln(5)
 
 
-def koereplan_pdf(v: PlanView, staff: bool = False) -> bytes:
-    """The køreplan: public stops by weekday. `staff=True` adds the dated outreach visits,
-    what could not be planned and a packing page per route (never shown to citizens)."""
+def koereplan_pdf(v: PlanView, staff: bool = False,
+                  extra_pages: Callable[[FPDF], None] | None = None) -> bytes:
+    """The køreplan: public stops by weekday. `staff=True` adds the dated outreach visits
+    and what could not be planned, then `extra_pages` (the packing pages) draws its pages
+    (never shown to citizens)."""
     quarter = quarter_text(v.quarter)
     title = "Bogbussens køreplan" + (" – personale" if staff else "")
     pdf = _PDF(
@@ -393,7 +399,6 @@ def koereplan_pdf(v: PlanView, staff: bool = False) -> bytes:
             for u in v.unserved
         ]
         _table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
-    from .packing import packing_pages_pdf
-
-    packing_pages_pdf(pdf, v)
+    if extra_pages is not None:
+        extra_pages(pdf)
     return bytes(pdf.output())

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 
 from ..errors import BogbusError
 from ..model import WEEKDAYS
+from ..plan.schema import SCHEMA
 from .danish import as_date, weekday_key
-
-SCHEMA = "bogbus.plan/1"
 
 
 def clean_text(value: object) -> str:

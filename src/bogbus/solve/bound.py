@@ -45,7 +45,8 @@ class TemplateBound:
     """`lower_km` ≤ the optimal km per average week of the public timetable."""
 
     lower_km: float | None  # None when unavailable
-    status: str  # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum) | "unavailable"
+    # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum) | "unavailable"
+    status: str
     cycle_weeks: int
     routes: int = 0  # week-routes enumerated (all days)
     columns: int = 0  # of which the LP needed
@@ -85,7 +86,8 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
             back, dl, ll = home_km[last], drive[last], leg[last]
             for ready, cost in labels:
                 total = cost + back
-                if ready + home_min[last] <= end and total <= limit and total < best.get(mask, 1 << 60):
+                if (ready + home_min[last] <= end and total <= limit
+                        and total < best.get(mask, 1 << 60)):
                     best[mask] = total
                 for j in range(n):
                     if mask >> j & 1:
@@ -222,13 +224,14 @@ class _MasterLP:
             assign[st.id].SetCoefficient(a, 1)
             self.obj.SetCoefficient(a, UNCOVERED_PENALTY)
             self.art.append(a)
-        for (veh, day), (cand, member, costs, _) in pools.items():
+        for (veh, day), (cand, member, _costs, _) in pools.items():
             for k in range(L):
                 key = (veh, day, k)
                 self.convex[key] = s.Constraint(1, 1, f"one_{veh}_{day}_{k}")
                 self.cols[key] = set()
                 for st in cand:
-                    self.link[(st.id, veh, day, k)] = s.Constraint(0, 0, f"in_{st.id}_{veh}_{day}_{k}")
+                    self.link[(st.id, veh, day, k)] = s.Constraint(
+                        0, 0, f"in_{st.id}_{veh}_{day}_{k}")
             for st in cand:
                 n = st.every_weeks or 1
                 for p in range(n):

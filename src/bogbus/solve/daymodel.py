@@ -132,11 +132,12 @@ def solve_day(
                 circuit.append((0 if a == "@" else pos[a], 0 if b == "@" else pos[b], lit))
         m.AddCircuit(circuit)
 
+        # both are called only within this iteration, so the loop's start/end are the right ones
         def dep_time(a: str):
-            return start if a == "@" else t[a] + nodes[a].duration
+            return start if a == "@" else t[a] + nodes[a].duration  # noqa: B023
 
         def arr_time(b: str):
-            return end if b == "@" else t[b]
+            return end if b == "@" else t[b]  # noqa: B023
 
         def idx(a: str) -> int:
             return dep if a == "@" else nodes[a].index

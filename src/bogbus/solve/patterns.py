@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, Hashable, Iterable, TypeVar
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item", bound=Hashable)
 Opt = TypeVar("Opt", bound=Hashable)

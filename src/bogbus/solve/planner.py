@@ -14,20 +14,21 @@ Decomposition (see docs/planner.md):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
+from ..io.previous import PreviousPlan, previous_plan
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
-from .daymodel import DayNode, DayProblem, solve_day
 from .bound import TemplateBound, template_lower_bound
-from .outreach import DatedDay, OutreachScheduler, OutreachResult
+from .daymodel import DayNode, DayProblem, solve_day
+from .outreach import DatedDay, OutreachResult, OutreachScheduler
 from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
-from .steady import steady_timing
 from .schedule import Timed, time_route
-from .template import Budget, TemplateResult, TemplateSearch
+from .steady import steady_timing
+from .template import Budget, Option, TemplateResult, TemplateSearch
 
 # Work budget: day solves per second of time limit for the template search. Measured
 # at ~25 ms per day solve on one core (docs/planner.md); the budget keeps plans
@@ -53,11 +54,11 @@ class PlanResult:
     def __init__(self, instance: Instance, period: Period, calendar: Calendar,
                  travel: TravelMatrix, template: TemplateResult, outreach: OutreachResult,
                  routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
-                 time_limit_s: float, previous: dict | None = None,
+                 time_limit_s: float, previous: PreviousPlan | None = None,
                  bound: TemplateBound | None = None, rotation: RotationResult | None = None):
         self.rotation = rotation  # collections delivered/collected (None: no collections.csv)
         self.bound = bound  # proven lower bound on the timetable's km per week
-        self.previous = previous  # the previous plan dict when re-planning (--previous)
+        self.previous = previous  # the previous plan when re-planning (--previous)
         self.instance = instance
         self.period = period
         self.calendar = calendar
@@ -72,12 +73,10 @@ class PlanResult:
 
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
                  seed: int | None = None, progress: Progress | None = None,
-                 previous: dict | None = None) -> PlanResult:
-    """Plan a quarter. `previous` (a plan dict) makes its public timetable a target:
+                 previous: PreviousPlan | dict | None = None) -> PlanResult:
+    """Plan a quarter. `previous` (a previous plan) makes its public timetable a target:
     each stop keeps its vehicle, weekday, week phase and arrival unless that is
     infeasible (see TemplateSearch.construct_previous and docs/scenarios.md)."""
-    from ..replan import previous_targets
-
     say = progress or (lambda msg: None)
     st = instance.settings
     time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
@@ -90,7 +89,11 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))
     # the deadline is only a safety net for slow machines; the budget normally stops first
     deadline = t0 + 1.5 * time_limit_s + 1.0
-    targets = previous_targets(previous) if previous is not None else None
+    if isinstance(previous, dict):  # a plan dict as read by plan.files.read_plan
+        previous = previous_plan(previous)
+    targets = None if previous is None else {
+        sid: (Option(p.vehicle, p.weekday, p.week_phase), p.arrival, p.every_weeks)
+        for sid, p in previous.slots.items()}
     tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget, deadline=deadline,
                           previous=targets).run()
 
@@ -124,7 +127,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     if instance.collections:
         say(f"rotating {len(instance.collections)} collections")
         rotation = assign_rotation(instance, {k: list(t.order) for k, t in routes.items()},
-                                   period.start, previous, seed)
+                                   period.start, previous.plan if previous else None, seed)
     say("proving a lower bound on the timetable's km")
     bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
                                  det_limit=max(1.0, BOUND_SHARE * time_limit_s), seed=seed)

@@ -81,7 +81,6 @@ def _rescue(search: TemplateSearch, assign: dict[str, Option], unserved: dict[st
     unserved stop, free one (else two) kept stops of a day it could use, if the freed
     stops can then be placed elsewhere (or at another time) and the unserved one fits."""
     for sid in sorted(unserved):
-        s = search.stops[sid]
         for size, o in ((k, o) for k in (1, 2) for o in opts[sid]):
             kept = sorted(x for x, (lo, _t) in search.locks.items()
                           if (lo.vehicle, lo.weekday) == (o.vehicle, o.weekday))

@@ -100,7 +100,7 @@ def start_state(instance: Instance, start: date, previous: dict | None
     data = sorted((h.date, h.row or 0, h.site_id, h.collection_id)
                   for h in instance.rotation_history if h.date < start)
     holdings: dict[str, str] = {}
-    if prev_holdings is not None:
+    if prev_holdings is not None and prev_end is not None:
         holdings = dict(prev_holdings)
         data = [e for e in data if e[0] > prev_end]
     for _, _, sid, cid in data:  # the collection moves to the site; its old one went home

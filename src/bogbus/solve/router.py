@@ -14,8 +14,8 @@ search stops at a solution count, which makes the result deterministic.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 

@@ -22,6 +22,7 @@ from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
 from .daymodel import DayNode, DayProblem, DaySolution, arrival_window, solve_day
 from .patterns import Budget, PatternSearch
+from .replan_search import construct_previous
 
 __all__ = ["Budget", "Option", "TemplateResult", "TemplateSearch", "lcm"]
 
@@ -50,7 +51,7 @@ class TemplateResult:
     cost: float  # mean km per week
     solves: int
     stopped_by: str
-    elite: list["TemplateResult"] = field(default_factory=list)  # best distinct, incl. self
+    elite: list[TemplateResult] = field(default_factory=list)  # best distinct, incl. self
     released: dict[str, str] = field(default_factory=dict)  # re-planning: stop id → why freed
 
 
@@ -216,8 +217,6 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     # -- re-planning (replan_search.py) -----------------------------------------------
     def construct_previous(self, opts: dict[str, list[Option]]) -> tuple[dict, dict]:
         """Keep the previous timetable where feasible (see replan_search.py)."""
-        from .replan_search import construct_previous
-
         return construct_previous(self, opts)
 
     # -- the run --------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class TravelMatrix:
     km: tuple[tuple[float, ...], ...]
     minutes: tuple[tuple[int, ...], ...]
     description: Mapping[str, object]
-    shapes: Mapping[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
+    shapes: Mapping[tuple[str, str], Sequence[Sequence[float]]] = field(default_factory=dict)
 
     def index(self) -> dict[str, int]:
         """Site id → row; a fresh dict the caller may keep."""

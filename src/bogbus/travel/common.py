@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal, overload
 
 from ..errors import BogbusError
 from ..model import Instance
-
 
 DATA_FOLDER_OPTION = "_data_folder"  # set by io.settings: the folder of settings.yaml
 
@@ -21,6 +21,10 @@ def data_folder(instance: Instance) -> Path:
     return p.parent if p.is_file() else p
 
 
+@overload
+def option_path(instance: Instance, key: str, required: Literal[True] = True) -> Path: ...
+@overload
+def option_path(instance: Instance, key: str, required: bool) -> Path | None: ...
 def option_path(instance: Instance, key: str, required: bool = True) -> Path | None:
     """A path option of `settings.yaml → travel`, relative paths taken from the data folder."""
     value = instance.settings.travel.options.get(key)

@@ -45,7 +45,7 @@ def _read_csv(data: bytes, label: str) -> tuple[dict, list[Problem]]:
             col[key] = found
     if len(col) < 4:
         return {}, problems
-    pairs: dict[tuple[str, str], tuple[float, int]] = {}
+    pairs: dict[tuple[str, str], tuple[float, float]] = {}
     for r in table.rows:
         a, b = r.get(col["from"]), r.get(col["to"])
         ok = True
@@ -102,7 +102,7 @@ def _read_osrm(data: bytes, label: str) -> tuple[dict, list[Problem]]:
         return {}, [Problem(label, f"durations and distances must be {len(ids)}×{len(ids)} "
                             f"(one row and column per id)",
                             "give the same coordinates as sources and destinations")]
-    pairs: dict[tuple[str, str], tuple[float, int]] = {}
+    pairs: dict[tuple[str, str], tuple[float, float]] = {}
     for i, a in enumerate(ids):
         for j, b in enumerate(ids):
             if i == j:

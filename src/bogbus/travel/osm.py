@@ -27,13 +27,14 @@ import tempfile
 import time
 import warnings
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 
-from .. import __version__
+from .._version import __version__
 from ..errors import BogbusError
 from ..geo import haversine_km
 from ..model import Instance, Site
@@ -95,14 +96,15 @@ def osm_settings(options: Mapping[str, object]) -> dict:
             try:
                 speeds[str(k).strip().lower()] = float(str(v).replace(",", "."))
             except ValueError:
-                raise BogbusError(f"settings.yaml: travel.speeds_kmh.{k} {v!r} is not a number")
+                raise BogbusError(
+                    f"settings.yaml: travel.speeds_kmh.{k} {v!r} is not a number") from None
     out: dict = {"speeds_kmh": dict(sorted(speeds.items()))}
     for key, default in DEFAULTS.items():
         value = options.get(key)
         try:
             out[key] = float(str(value).replace(",", ".")) if value is not None else default
         except ValueError:
-            raise BogbusError(f"settings.yaml: travel.{key} {value!r} is not a number")
+            raise BogbusError(f"settings.yaml: travel.{key} {value!r} is not a number") from None
     return out
 
 
@@ -112,9 +114,8 @@ def parse_maxspeed(value: str | None) -> float | None:
         return None
     text = value.strip().lower()
     if ";" in text:
-        parts = [parse_maxspeed(p) for p in text.split(";")]
-        parts = [p for p in parts if p]
-        return min(parts) if parts else None
+        known = [p for p in map(parse_maxspeed, text.split(";")) if p]
+        return min(known) if known else None
     if text in _NAMED_MAXSPEED:
         return _NAMED_MAXSPEED[text]
     m = _NUM.match(text)
@@ -151,7 +152,7 @@ def classify_way(tags: Mapping[str, str], speeds: Mapping[str, float],
     else:
         if access and access[1] not in _ALLOW:
             return None  # access=no / private / agricultural …
-        speed = speeds.get(hw, speeds.get(base))
+        speed = speeds[hw] if hw in speeds else speeds[base]  # one of them is known here
     tagged = parse_maxspeed(tags.get("maxspeed:hgv") or tags.get("maxspeed"))
     if tagged:
         speed = min(speed, tagged)
@@ -186,7 +187,7 @@ def _read_xml(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Wa
 
     node_id, node_lat, node_lon = array("q"), array("d"), array("d")
     ways: list[Way] = []
-    root = None
+    root: Any = None  # the document element, cleared as we go to keep memory flat
     try:
         for event, elem in ET.iterparse(str(path), events=("start", "end")):
             if event == "start":
@@ -228,13 +229,7 @@ def _read_xml(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Wa
 
 
 def _read_pbf(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Way]]:
-    try:
-        import osmium
-    except ImportError:
-        raise BogbusError(
-            f"{path}: reading .osm.pbf needs the Python package 'osmium' (pip install osmium); "
-            "or convert the file to XML with osmium-tool: osmium cat in.osm.pbf -o out.osm"
-        ) from None
+    import osmium  # a declared dependency; imported here only to keep start-up fast
     coords: dict[int, tuple[float, float]] = {}
     ways: list[Way] = []
 
@@ -354,12 +349,12 @@ class _Router:
         if self.csr is None:  # pragma: no cover
             weak = {n: i for i, c in enumerate(nx.weakly_connected_components(self.g))
                     for n in c}
-            sizes: dict[int, int] = {}
+            weak_sizes: dict[int, int] = {}
             for label in weak.values():
-                sizes[label] = sizes.get(label, 0) + 1
+                weak_sizes[label] = weak_sizes.get(label, 0) + 1
             strong = list(nx.strongly_connected_components(self.g))
             main = max(strong, key=lambda c: (sum(n in c for n in prefer), len(c)))
-            return main, weak, sizes
+            return main, weak, weak_sizes
         import numpy as np
         from scipy.sparse.csgraph import connected_components
 
@@ -393,12 +388,12 @@ class _Router:
         dist = {t: float(d[self.index[t]]) for t in targets if math.isfinite(d[self.index[t]])}
         si = self.index[src]
 
-        def path(dst: int) -> list[int]:
+        def path_csr(dst: int) -> list[int]:
             out = [self.index[dst]]
             while out[-1] != si:
                 out.append(int(p[out[-1]]))
             return [self.nodes[i] for i in reversed(out)]
-        return dist, path
+        return dist, path_csr
 
 
 def _snap_onto_roads(g: nx.DiGraph, coords: dict[int, tuple[float, float]], main: set[int],

@@ -11,9 +11,12 @@ collection and any shortfall.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from .model import Instance
-from .solve.rotation import RotationResult
+from ..model import Instance
+
+if TYPE_CHECKING:  # plan sits above solve; the result type is only needed for annotations
+    from ..solve.rotation import RotationResult
 
 
 def annotate_routes(routes: list[dict], rotation: RotationResult) -> None:

@@ -5,40 +5,21 @@ weekday, week phase and arrival unless that is infeasible ("clearly worse" is
 defined as infeasible: a kept slot is never given up to save kilometres). Week
 phases count continuous weeks (`calendar.week_index`), so they carry over from one
 quarter to the next. The plan records every stop that moved, and why, under
-`replan`.
+`replan`. Reading the previous plan for the planner is `io.previous`.
 """
 
 from __future__ import annotations
 
-from .errors import BogbusError
-from .model import parse_hhmm
-from .solve.template import Option
+from typing import Any
+
+from .diff import stop_slot as _slot
+from .diff import timetable_by_stop
 
 
-def previous_targets(plan: dict) -> dict[str, tuple[Option, int, int | None]]:
-    """stop id → (vehicle/weekday/phase option, arrival minutes, every_weeks)."""
-    out = {}
-    for e in plan.get("stop_timetable", []):
-        try:
-            out[e["site_id"]] = (Option(e["vehicle"], e["weekday"], int(e["week_phase"])),
-                                 parse_hhmm(e["arrival"]), e.get("every_weeks"))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise BogbusError(f"--previous: the plan's stop_timetable entry "
-                              f"{e.get('site_id', '?')} is not readable ({exc})") from None
-    return out
-
-
-def _slot(e: dict | None) -> dict | None:
-    if e is None:
-        return None
-    return {"vehicle": e["vehicle"], "weekday": e["weekday"], "arrival": e["arrival"],
-            "every_weeks": e.get("every_weeks"), "week_phase": e.get("week_phase")}
-
-
-def replan_section(previous: dict, plan: dict, released: dict[str, str]) -> dict:
+def replan_section(previous: dict[str, Any], plan: dict[str, Any],
+                   released: dict[str, str]) -> dict[str, Any]:
     """The `replan` key of plan.json: which stops moved against the previous plan, why."""
-    before = {e["site_id"]: e for e in previous.get("stop_timetable", [])}
-    after = {e["site_id"]: e for e in plan.get("stop_timetable", [])}
+    before, after = timetable_by_stop(previous), timetable_by_stop(plan)
     unserved = {u["site_id"]: u["reason"] for u in plan.get("unserved", []) if not u.get("date")}
     kinds = {s["id"]: s["kind"] for s in plan.get("sites", [])}
     changes = []

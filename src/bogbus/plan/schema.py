@@ -1,17 +1,20 @@
-"""Structural check of a plan file before anything reads it.
+"""The one schema of plan.json: its name and the structural check every reader runs.
 
 `plan.json` can be edited or damaged by hand; every consumer (check, timetables, map,
-compare) reads it through `plan.read_plan`, which runs this check so a damaged file
+compare) reads it through `plan.files.read_plan`, which runs this check so a damaged file
 gives one clear message listing JSON paths — never a traceback deep in a renderer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-from .model import WEEKDAYS
+from ..model import WEEKDAYS
+
+SCHEMA = "bogbus.plan/1"  # the one schema name; readers refuse anything else
 
 _HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 _SHIFT = re.compile(r"^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from .model import ROTATION_KINDS, Instance
+from ...model import ROTATION_KINDS, Instance
 
 ROTATION_RULE = "rotation"
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+from ..model import parse_hhmm
 
 
-def compute_kpis(plan: dict) -> dict:
+def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
     """km, hours, visits by kind, people reached, energy and CO₂ from plan["routes"]."""
     sites = {s["id"]: s for s in plan["sites"]}
-    visits = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
+    visits: dict[str, int] = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
     km = drive = service_stop = 0.0
     children = residents = visitors = 0.0
     litres = kwh = 0.0
@@ -23,7 +26,7 @@ def compute_kpis(plan: dict) -> dict:
             s = sites[v["site_id"]]
             visits[s["kind"]] = visits.get(s["kind"], 0) + 1
             if s["kind"] == "stop":
-                service_stop += _minutes(v["departure"]) - _minutes(v["arrival"])
+                service_stop += parse_hhmm(v["departure"]) - parse_hhmm(v["arrival"])
                 visitors += s.get("visitors") or 0
             elif s["kind"] == "daycare":
                 children += s.get("children") or 0
@@ -49,7 +52,7 @@ def compute_kpis(plan: dict) -> dict:
     }
 
 
-def steady_weekday(plan: dict) -> dict:
+def steady_weekday(plan: dict[str, Any]) -> dict[str, int]:
     """How many visited institutions (daycares, nursing homes, branches) got every visit
     of the quarter on one weekday — the slot they can build their week around."""
     kinds = {s["id"]: s["kind"] for s in plan["sites"]}
@@ -61,7 +64,3 @@ def steady_weekday(plan: dict) -> dict:
     return {"institutions_visited": len(days),
             "institutions_one_weekday": sum(1 for d in days.values() if len(d) == 1)}
 
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)

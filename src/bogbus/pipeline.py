@@ -1,0 +1,61 @@
+"""The one way into planning: load → plan → build plan.json → check or refuse.
+
+The CLI (`plan`, `compare`), year planning and the tests all call `plan_source`, so
+the rule "never hand out a plan the independent checker rejects" lives in one place.
+Writing and rendering are left to the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .calendar import Period, parse_quarter
+from .errors import BogbusError
+from .io import load_source
+from .io.previous import PreviousPlan, previous_plan
+from .model import Instance
+from .plan.build import build_plan
+from .plan.check import Violation, check_plan
+from .solve.planner import plan_quarter
+
+Plan = dict[str, Any]  # a plan.json document (schema bogbus.plan/1, docs/plan-json.md)
+
+
+class PlanRejected(BogbusError):
+    """The planner made a plan its own checker rejects: a bug, never written to disk."""
+
+    def __init__(self, source: str, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__(f"{source}: internal error: the plan broke {len(violations)} rule(s), "
+                         f"first: {violations[0]} — nothing written; please report this "
+                         "with the data")
+
+
+def plan_instance(instance: Instance, period: Period | str, *,
+                  time_limit_s: float | None = None, seed: int | None = None,
+                  previous: PreviousPlan | Plan | None = None,
+                  progress: Callable[[str], None] | None = None) -> Plan:
+    """Plan an already loaded instance; the checked plan dict (raises PlanRejected)."""
+    if isinstance(period, str):
+        period = parse_quarter(period)
+    if isinstance(previous, dict):
+        previous = previous_plan(previous)
+    result = plan_quarter(instance, period, time_limit_s=time_limit_s, seed=seed,
+                          progress=progress, previous=previous)
+    plan = build_plan(result)
+    violations = check_plan(plan, instance)
+    if violations:
+        raise PlanRejected(instance.source or instance.scenario, violations)
+    return plan
+
+
+def plan_source(source: str, period: Period | str, *, time_limit_s: float | None = None,
+                seed: int | None = None, previous: PreviousPlan | Plan | None = None,
+                progress: Callable[[str], None] | None = None) -> Plan:
+    """Plan `source` (a data folder or scenario file) for `period` (a Period or "2027Q1").
+
+    Input problems raise `InputError` (file, row, column, fix); the result is a plan
+    dict that `bogbus check` accepts — write it with `plan.files.write_plan`."""
+    return plan_instance(load_source(source), period, time_limit_s=time_limit_s, seed=seed,
+                         previous=previous, progress=progress)

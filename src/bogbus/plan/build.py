@@ -1,0 +1,171 @@
+"""Build the plan dict (plan.json, docs/plan-json.md) from a planner result.
+
+The file carries the sites, vehicles and calendar it was planned with, so the
+timetables, map, comparisons and `bogbus check` work from the file alone.
+"""
+
+from __future__ import annotations
+
+import platform
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .._version import __version__
+from ..calendar import rhythm_dates, weekday_key
+from ..model import Instance, hhmm
+from .entries import site_entry, vehicle_entry
+from .kpis import compute_kpis
+from .replan import replan_section
+from .rotation import annotate_routes, rotation_section
+from .schema import SCHEMA
+
+if TYPE_CHECKING:  # plan sits above solve; the result type is only needed for annotations
+    from ..solve.planner import PlanResult
+
+
+def bound_kpis(bound: Any, template_km: float) -> dict[str, Any]:
+    """The proven lower bound and gap, for the template week (see docs/lower-bound.md).
+
+    gap_pct = (template km per week − lower bound) / template km per week × 100: how
+    much shorter, at most, any timetable serving the same stops could be."""
+    if bound is None or bound.lower_km is None:
+        return {"lower_bound_km": None, "gap_pct": None, "lower_bound_scope": None,
+                "template_km_per_week": round(template_km, 1),
+                "lower_bound_note": getattr(bound, "note", None) or None}
+    km = round(template_km, 1)
+    lower = min(bound.lower_km, km)
+    return {
+        "lower_bound_km": lower,
+        "gap_pct": round((km - lower) / km * 100, 2) if km > 0 else 0.0,
+        "lower_bound_scope": "template_week",
+        "template_km_per_week": km,
+        "lower_bound_method": bound.status,
+    }
+
+
+def build_plan(result: PlanResult) -> dict[str, Any]:
+    """The plan dict per docs/plan-json.md."""
+    import ortools  # only for its version string in generated_by
+
+    inst: Instance = result.instance
+    st = inst.settings
+    cal = result.calendar
+    tm = result.travel
+    tmpl = result.template
+    routes = _routes(result)
+    stop_timetable = _stop_timetable(result)
+    unserved = [{"site_id": sid, "date": None, "reason": why}
+                for sid, why in sorted(tmpl.unserved.items())]
+    unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
+                 for sid, d, why in result.outreach.unserved]
+
+    plan: dict[str, Any] = {
+        "schema": SCHEMA,
+        "scenario": inst.scenario,
+        "quarter": result.period.quarter,
+        "period": {"start": result.period.start.isoformat(), "end": result.period.end.isoformat()},
+        "data": inst.source,
+        "inputs_sha256": inst.inputs_sha256,
+        "library": {"name": st.name, "contact": st.contact},
+        "generated_by": {"bogbus": __version__, "ortools": ortools.__version__,
+                         "python": platform.python_version()},
+        "travel_model": dict(tm.description),
+        "solver": {
+            "engine": f"bogbus template+outreach decomposition, CP-SAT day models "
+                      f"(OR-Tools {ortools.__version__})",
+            "time_limit_s": result.time_limit_s, "seed": result.seed,
+            "runtime_s": round(result.runtime_s, 2),
+            "template_day_solves": tmpl.solves, "template_stopped_by": tmpl.stopped_by,
+            "template_km_per_week": round(tmpl.cost, 1),
+        },
+        "depot": st.depot,
+        "sites": [site_entry(s) for s in inst.sites],
+        "vehicles": [vehicle_entry(v) for v in st.vehicles],
+        "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
+                     "round_to_min": st.round_to_min},
+        "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+        "calendar": {
+            "holidays": [{"date": d.isoformat(), "name": n}
+                         for d, n in sorted(cal.holidays.items())],
+            "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(),
+                          "reason": c.reason} for c in st.closures],
+        },
+        "stop_timetable": stop_timetable,
+        "routes": routes,
+        "unserved": unserved,
+    }
+    if result.rotation is not None:  # collections.csv: deliver/collect + a rotation section
+        annotate_routes(plan["routes"], result.rotation)
+        plan["rotation"] = rotation_section(inst, result.rotation)
+    plan["kpis"] = compute_kpis(plan)
+    plan["kpis"].update(bound_kpis(result.bound, tmpl.cost))
+    if result.previous is not None:
+        plan["replan"] = replan_section(result.previous.plan, plan, tmpl.released)
+    return plan
+
+
+def _routes(result: PlanResult) -> list[dict[str, Any]]:
+    """The dated routes: legs with km/min (and road shapes), visits, break, crates."""
+    st = result.instance.settings
+    tm = result.travel
+    sites = {s.id: s for s in result.instance.sites}
+    routes = []
+    for (vname, day), timed in sorted(result.routes.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        seq = [st.depot, *timed.order, st.depot]
+        legs = []
+        for a, b in zip(seq, seq[1:]):
+            km, mins = tm.leg(a, b)
+            leg: dict[str, Any] = {"from": a, "to": b, "km": km, "min": mins}
+            if (a, b) in tm.shapes:
+                leg["shape"] = tm.shapes[(a, b)]
+            legs.append(leg)
+        visits = [
+            {"site_id": sid, "kind": sites[sid].kind, "arrival": hhmm(t),
+             "departure": hhmm(t + sites[sid].duration_min)}
+            for sid, t in zip(timed.order, timed.arrivals)
+        ]
+        v = st.vehicle(vname)
+        routes.append({
+            "date": day.isoformat(), "vehicle": vname, "weekday": weekday_key(day),
+            "start": hhmm(timed.start), "end": hhmm(timed.end),
+            "km": round(sum(leg["km"] for leg in legs), 1),
+            "drive_min": sum(leg["min"] for leg in legs),
+            "legs": legs, "visits": visits,
+            "break": ({"start": hhmm(timed.break_start),
+                       "end": hhmm(timed.break_start + v.break_rule.minutes)}
+                      if v.break_rule and timed.break_start is not None else None),
+            "crates": sum(sites[s].crates for s in timed.order if sites[s].kind != "stop"),
+        })
+    return routes
+
+
+def _stop_timetable(result: PlanResult) -> list[dict[str, Any]]:
+    """Each public stop's slot and its dates in the period (days off listed as skipped)."""
+    sites = {s.id: s for s in result.instance.sites}
+    cal = result.calendar
+    tmpl = result.template
+    out = []
+    for sid, opt in sorted(tmpl.options.items()):
+        s = sites[sid]
+        t = tmpl.days[(opt.vehicle, opt.weekday)].times[sid]
+        dates: list[str] = []
+        skipped: list[dict[str, str]] = []
+        # validation requires every_weeks of a stop; `or 1` only narrows the type for now
+        for day in rhythm_dates(result.period, opt.weekday, s.every_weeks or 1, opt.phase):
+            reason = cal.off_reason(day)
+            if reason:
+                skipped.append({"date": day.isoformat(), "reason": reason})
+            else:
+                dates.append(day.isoformat())
+        parity = None
+        if s.every_weeks == 2:
+            pars = {date.fromisoformat(d).isocalendar().week % 2 for d in dates}
+            if len(pars) == 1:
+                parity = "even" if pars == {0} else "odd"
+        out.append({
+            "site_id": sid, "vehicle": opt.vehicle, "weekday": opt.weekday,
+            "arrival": hhmm(t), "departure": hhmm(t + s.duration_min),
+            "every_weeks": s.every_weeks, "week_phase": opt.phase, "week_parity": parity,
+            "dates": dates, "skipped": skipped,
+        })
+    return out

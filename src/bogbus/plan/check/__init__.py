@@ -1,0 +1,64 @@
+"""`bogbus check`: re-verify a plan against its data and every regularity rule.
+
+Deliberately independent of the solver: it reads only the plan dict, the data
+(sites, vehicles, calendar) and the travel model, and re-derives every time and
+distance. It imports nothing from `bogbus.solve` (a test walks the imports), so a
+bug in the planner cannot hide in shared code. Tests run it on every plan they make.
+
+One module per rule family: `context` (what the plan is checked against),
+`routes` (vehicle, calendar, shift, legs, km, range), `visits` (timing, windows,
+vehicles, crates), `breaks`, `rhythm` (public stops' regularity, outreach spacing,
+unserved listing), `rotation` (collections: where each one is, loads per leg, repeats)
+and `figures` (kpis re-derived from the routes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...model import Instance
+from .breaks import check_break
+from .context import Violation, Violations, context_for
+from .figures import check_figures
+from .rhythm import check_outreach_spacing, check_stop_rhythm, check_unserved_list
+from .rotation import check_rotation
+from .routes import check_route_frame
+from .visits import check_visits
+
+__all__ = ["Violation", "check_plan"]
+
+_REQUIRED = ("schema", "quarter", "period", "routes", "unserved", "kpis", "calendar")
+
+
+def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[Violation]:
+    """All rule violations found in the plan (empty list: the plan is valid)."""
+    out = Violations()
+    for key in _REQUIRED:
+        if key not in plan:
+            out.add("schema", f"missing key {key!r}")
+    if out:
+        return list(out)
+    ctx = context_for(plan, instance, out)
+    check_unserved_list(plan, ctx, out)
+    seen_route: set[tuple[str, str]] = set()
+    for r in plan["routes"]:
+        frame = check_route_frame(r, ctx, seen_route, out)
+        if frame is None:  # unknown vehicle, no shift that day or broken legs: nothing to time
+            continue
+        gaps = check_visits(r, frame, ctx, out)
+        check_break(r, frame, gaps, out)
+    for sid, s in ctx.sites.items():
+        if s["kind"] == "depot" or not s.get("every_weeks"):
+            continue
+        visits = sorted(ctx.visits_by_site.get(sid, []))
+        if not visits:
+            if sid not in ctx.unserved_sites:
+                out.add("dropped", "never visited and not listed as unserved", None, sid)
+            continue
+        if s["kind"] == "stop":
+            check_stop_rhythm(sid, s, visits, ctx, out)
+        else:
+            check_outreach_spacing(sid, s, visits, ctx, out)
+    check_rotation(plan, instance, out.add)
+    check_figures(plan, out)
+    return list(out)

@@ -1,0 +1,94 @@
+"""What a plan is checked against: its data (fresh, or the copy stored in the plan),
+the calendar of its quarter and a travel model to re-derive every leg."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ...calendar import Calendar, Period, build_calendar, parse_quarter
+from ...model import Closure, Instance, Site
+from ...travel import TravelMatrix, build_travel
+from ...travel.greatcircle import greatcircle_matrix
+from ..entries import site_entry, vehicle_entry
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule, with the date and site it concerns where there is one."""
+
+    rule: str
+    message: str
+    date: str | None = None
+    site_id: str | None = None
+
+    def __str__(self) -> str:
+        where = " ".join(x for x in (self.date, self.site_id) if x)
+        return f"[{self.rule}] {where + ': ' if where else ''}{self.message}"
+
+
+class Violations(list[Violation]):
+    """The violations found so far; `add` keeps the rule modules short."""
+
+    def add(self, rule: str, msg: str, day: str | None = None, sid: str | None = None) -> None:
+        self.append(Violation(rule, msg, day, sid))
+
+
+@dataclass
+class CheckContext:
+    """Sites and vehicles as plan.json entries, the rules' settings, calendar and travel.
+
+    `visits_by_site` is filled while the routes are checked and read by the rhythm rules."""
+
+    sites: dict[str, dict[str, Any]]
+    vehicles: dict[str, dict[str, Any]]
+    depot: str
+    tolerance_days: int
+    round_to_min: int
+    period: Period
+    calendar: Calendar
+    travel: TravelMatrix | None
+    unserved_sites: set[str]
+    visits_by_site: dict[str, list[tuple[date, int, str]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+
+def _travel_for(plan: dict[str, Any], instance: Instance | None) -> TravelMatrix | None:
+    if instance is not None:
+        return build_travel(instance)
+    tm = plan.get("travel_model", {})
+    if tm.get("model") != "greatcircle":
+        return None  # legs cannot be re-derived without the source data
+    sites = [Site(s["id"], s["kind"], s["name"], s["lat"], s["lon"]) for s in plan["sites"]]
+    return greatcircle_matrix(sites, float(tm["circuity"]), float(tm["speed_kmh"]))
+
+
+def context_for(plan: dict[str, Any], instance: Instance | None,
+                out: Violations) -> CheckContext:
+    """Check against `instance` when given (and say if its data changed), else against the
+    sites, vehicles, settings and calendar stored in the plan."""
+    period = parse_quarter(plan["quarter"])
+    if instance is not None:
+        st = instance.settings
+        sites = {s.id: site_entry(s) for s in instance.sites}
+        vehicles = {v.name: vehicle_entry(v) for v in st.vehicles}
+        depot, tol, step = st.depot, st.outreach_tolerance_days, st.round_to_min
+        cal = build_calendar(period, st.holidays, st.closures, st.optional_holidays)
+        if plan.get("inputs_sha256") and plan["inputs_sha256"] != instance.inputs_sha256:
+            out.add("data", "the data changed since this plan was made (inputs_sha256 differs)")
+    else:
+        sites = {s["id"]: s for s in plan["sites"]}
+        vehicles = {v["name"]: v for v in plan["vehicles"]}
+        depot = plan["depot"]
+        tol = plan["settings"]["outreach_tolerance_days"]
+        step = plan["settings"]["round_to_min"]
+        closures = tuple(Closure(date.fromisoformat(c["start"]), date.fromisoformat(c["end"]),
+                                 c["reason"]) for c in plan["calendar"]["closures"])
+        cal = build_calendar(period, None, closures)
+        cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
+                             for h in plan["calendar"]["holidays"]})
+    return CheckContext(sites, vehicles, depot, tol, step, period, cal,
+                        _travel_for(plan, instance),
+                        {u["site_id"] for u in plan["unserved"]})

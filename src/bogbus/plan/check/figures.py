@@ -1,0 +1,27 @@
+"""The plan's key figures must be what its routes give, and a lower bound must be one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..kpis import compute_kpis
+from .context import Violations
+
+_RECOMPUTED = ("km_total", "drive_hours", "public_service_hours", "visits",
+               "children_reached", "co2_kg", "institutions_one_weekday")
+
+
+def check_figures(plan: dict[str, Any], out: Violations) -> None:
+    """kpis re-derived from the routes; the bound not above the timetable; gap_pct exact."""
+    kp = compute_kpis(plan) if "sites" in plan else None
+    if kp:
+        for k in _RECOMPUTED:
+            if plan["kpis"].get(k) != kp[k]:
+                out.add("kpis", f"{k} is {plan['kpis'].get(k)}, routes give {kp[k]}")
+    lb, tk = plan["kpis"].get("lower_bound_km"), plan["kpis"].get("template_km_per_week")
+    if isinstance(lb, (int, float)) and isinstance(tk, (int, float)):
+        if lb > tk + 1e-9:  # a bound above a timetable that exists cannot be a bound
+            out.add("kpis", f"lower bound {lb} km/week is above the timetable's {tk} km/week")
+        elif tk > 0 and plan["kpis"].get("gap_pct") != round((tk - lb) / tk * 100, 2):
+            out.add("kpis", f"gap_pct is {plan['kpis'].get('gap_pct')}, the lower bound and "
+                            f"template km give {round((tk - lb) / tk * 100, 2)}")

@@ -1,0 +1,37 @@
+"""How a site and a vehicle are written into plan.json.
+
+Shared by `build` (writing the plan) and `check` (comparing a plan against fresh data),
+so the checker never reaches into the builder — and so never loads the solver.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import WEEKDAYS, Site, Vehicle, hhmm
+
+
+def site_entry(s: Site) -> dict[str, Any]:
+    """One `sites[]` entry of plan.json."""
+    return {
+        "id": s.id, "kind": s.kind, "name": s.name, "lat": s.lat, "lon": s.lon,
+        "address": s.address, "every_weeks": s.every_weeks, "duration_min": s.duration_min,
+        "earliest": hhmm(s.earliest) if s.earliest is not None else None,
+        "latest": hhmm(s.latest) if s.latest is not None else None,
+        "days": list(s.days), "visitors": s.visitors, "children": s.children,
+        "residents": s.residents, "crates": s.crates,
+        "vehicles": list(s.vehicles) if s.vehicles is not None else None,
+    }
+
+
+def vehicle_entry(v: Vehicle) -> dict[str, Any]:
+    """One `vehicles[]` entry of plan.json."""
+    return {
+        "name": v.name,
+        "shifts": {d: str(v.shifts[d]) for d in WEEKDAYS if d in v.shifts},
+        "break": ({"minutes": v.break_rule.minutes, "earliest": hhmm(v.break_rule.earliest),
+                   "latest": hhmm(v.break_rule.latest)} if v.break_rule else None),
+        "max_km_per_day": v.max_km_per_day,
+        "crate_capacity": v.crate_capacity,
+        "energy": {"litres_per_100km": v.litres_per_100km, "kwh_per_100km": v.kwh_per_100km},
+    }

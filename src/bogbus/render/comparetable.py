@@ -1,0 +1,132 @@
+"""`bogbus compare` output: the comparison document as a table, Markdown, CSV or JSON.
+
+Formatting only; the document itself is built by `bogbus.compare.compare_plans`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+# (key, label) in display order; values come from `compare.summarize`
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("km_total", "km per quarter"),
+    ("drive_hours", "drive hours"),
+    ("co2_kg", "CO2 kg"),
+    ("public_service_hours", "public service hours"),
+    ("public_stops_served", "public stops served"),
+    ("stop_visits", "stop visits"),
+    ("daycare_visits", "daycare visits"),
+    ("children_reached", "children reached"),
+    ("nursing_home_visits", "nursing-home exchanges"),
+    ("residents_reached", "residents reached"),
+    ("unserved_count", "unserved"),
+    ("runtime_s", "runtime s"),
+    ("gap_pct", "gap %"),
+)
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _change_text(c: dict) -> str:
+    if "dropped" in c["kinds"]:
+        return "dropped"
+    if "added" in c["kinds"]:
+        t = c["to"]
+        return f"added: {t['weekday']} {t['arrival']} every {t['every_weeks']} wk"
+    f, t = c["from"], c["to"]
+    parts = []
+    if "weekday_moved" in c["kinds"]:
+        parts.append(f"{f['weekday']}→{t['weekday']}")
+    if "time_moved" in c["kinds"]:
+        parts.append(f"{f['arrival']}→{t['arrival']} ({c['time_moved_min']:+d} min)")
+    if "frequency_changed" in c["kinds"]:
+        parts.append(f"every {f['every_weeks']}→{t['every_weeks']} wk")
+    return ", ".join(parts)
+
+
+def _kpi_rows(doc: dict) -> list[list[str]]:
+    rows = [[label] + [_fmt(s[key]) for s in doc["sources"]] for key, label in FIGURES]
+    rows.insert(3, ["CO2 factor"] + [s["co2_factor"] for s in doc["sources"]])
+    return rows
+
+
+def to_json(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def to_table(doc: dict, markdown: bool = False) -> str:
+    head = [""] + [s["source"] for s in doc["sources"]]
+    rows = _kpi_rows(doc)
+    lines: list[str] = []
+    if markdown:
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|---" + "|---:" * (len(head) - 1) + "|")
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+    else:
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        for r in [head, *rows]:
+            lines.append("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
+                                   for i, c in enumerate(r)).rstrip())
+    for s in doc["sources"]:
+        if s["unserved"]:
+            lines.append("")
+            lines.append(f"{'**' if markdown else ''}Unserved in {s['source']}"
+                         f"{'**' if markdown else ''}:")
+            lines += [f"{'- ' if markdown else '  '}{u['site_id']}"
+                      f"{' ' + u['date'] if u['date'] else ''}: {u['reason']}"
+                      for u in s["unserved"]]
+    for ch in doc["changes"]:
+        lines.append("")
+        c = ch["counts"]
+        title = (f"Stops in {ch['source']} against {ch['against']}: {c['stops_changed']} changed "
+                 f"({c['weekday_moved']} weekday, {c['time_moved']} time, "
+                 f"{c['frequency_changed']} frequency, {c['dropped']} dropped, "
+                 f"{c['added']} added)")
+        lines.append(f"**{title}**" if markdown else title)
+        if markdown and ch["stops"]:
+            lines += ["", "| stop | name | change |", "|---|---|---|"]
+        for s in ch["stops"]:
+            lines.append(f"| {s['site_id']} | {s['name']} | {_change_text(s)} |" if markdown
+                         else f"  {s['site_id']}  {s['name']}: {_change_text(s)}")
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(doc: dict) -> str:
+    """Two tables separated by a blank line: figures (one column per source), then
+    per-stop changes."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["figure"] + [s["source"] for s in doc["sources"]])
+    for key, _label in FIGURES:
+        w.writerow([key] + ["" if s[key] is None else s[key] for s in doc["sources"]])
+    w.writerow(["co2_factor"] + [s["co2_factor"] for s in doc["sources"]])
+    w.writerow([])
+    w.writerow(["source", "against", "site_id", "name", "changes", "weekday_from", "weekday_to",
+                "arrival_from", "arrival_to", "time_moved_min", "every_weeks_from",
+                "every_weeks_to"])
+    for ch in doc["changes"]:
+        for s in ch["stops"]:
+            f, t = s["from"] or {}, s["to"] or {}
+            w.writerow([ch["source"], ch["against"], s["site_id"], s["name"],
+                        "|".join(s["kinds"]), f.get("weekday", ""), t.get("weekday", ""),
+                        f.get("arrival", ""), t.get("arrival", ""),
+                        "" if s["time_moved_min"] is None else s["time_moved_min"],
+                        f.get("every_weeks", ""), t.get("every_weeks", "")])
+    return buf.getvalue()
+
+
+def render(doc: dict, fmt: str) -> str:
+    """The document in `fmt`: table (default), markdown, csv or json."""
+    if fmt == "json":
+        return to_json(doc)
+    if fmt == "csv":
+        return to_csv(doc)
+    return to_table(doc, markdown=(fmt == "markdown"))

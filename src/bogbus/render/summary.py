@@ -1,0 +1,72 @@
+"""The text summary `bogbus plan` prints: figures, bound, unserved, re-plan changes.
+
+Formatting lives here, not in the CLI, so the CLI only parses, calls and prints, and
+other front ends (a notebook, a report) can show the same summary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def plan_summary(data: dict[str, Any]) -> list[str]:
+    """The summary of a plan dict as lines of text (English: it is for the planner)."""
+    lines: list[str] = []
+    say = lines.append
+    k = data["kpis"]
+    v = k["visits"]
+    say(f"{data['scenario']} {data['quarter']} ({data['period']['start']} – "
+        f"{data['period']['end']})")
+    say(f"  km {k['km_total']:.1f}   drive {k['drive_hours']:.1f} h   "
+        f"public service {k['public_service_hours']:.1f} h   CO2 {k['co2_kg']:.0f} kg")
+    say(f"  visits: {v.get('stop', 0)} stop, {v.get('daycare', 0)} daycare, "
+        f"{v.get('nursing_home', 0)} nursing home"
+        + (f", {v['branch']} branch" if v.get("branch") else "")
+        + f"   children reached {k['children_reached']}"
+        + f"   routes {k['service_days']}")
+    if k.get("institutions_visited"):
+        say(f"  institutions on one weekday all quarter: {k['institutions_one_weekday']} "
+            f"of {k['institutions_visited']}")
+    rot = data.get("rotation")
+    if isinstance(rot, dict):
+        used = sum(1 for n in rot.get("uses", {}).values() if n)
+        say(f"  collections: {sum(rot.get('uses', {}).values())} deliveries, {used} of "
+            f"{len(rot.get('collections', []))} collections in use, no repeat within "
+            f"{rot.get('no_repeat_weeks')} weeks"
+            + ("" if not rot.get("shortfall") else " except:"))
+        for sf in rot.get("shortfall", []):
+            more = sf.get("more_needed")
+            say(f"    TOO FEW {sf['kind']} collections ({sf['collections']}): "
+                + (f"{more} more needed" if more else "more needed than tried")
+                + "; " + ", ".join(f"{x['site_id']} {x['date']} ({x['problem']})"
+                                   for x in sf.get("visits", [])))
+    if k.get("lower_bound_km") is not None:
+        scope = k.get("lower_bound_scope")
+        if scope == "template_week":
+            say(f"  timetable {k['template_km_per_week']:.1f} km/week, proven lower bound "
+                f"{k['lower_bound_km']:.1f} km/week: gap {k['gap_pct']:.2f} % "
+                "(public stops, average week)")
+        else:
+            say(f"  lower bound {k['lower_bound_km']:.1f} km, gap {k['gap_pct']:.2f} % "
+                f"({scope})")
+    elif k.get("lower_bound_note"):
+        say(f"  lower bound: not available ({k['lower_bound_note']})")
+    s = data["solver"]
+    say(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
+    if data["unserved"]:
+        say(f"  UNSERVED: {len(data['unserved'])}")
+        for u in data["unserved"]:
+            say(f"    {u['site_id']}{' ' + u['date'] if u['date'] else ''}: {u['reason']}")
+    else:
+        say("  unserved: none")
+    if "replan" in data:
+        r = data["replan"]
+        say(f"  re-plan against {r['previous']['scenario']} {r['previous']['quarter']}: "
+            f"{r['kept']} stops kept, {r['moved']} moved, {r['dropped']} dropped, "
+            f"{r['added']} added")
+        for c in r["changes"]:
+            a, b = c["from"], c["to"]
+            say(f"    {c['site_id']}: "
+                f"{a['weekday'] + ' ' + a['arrival'] if a else 'new'} → "
+                f"{b['weekday'] + ' ' + b['arrival'] if b else 'none'}: {c['reason']}")
+    return lines

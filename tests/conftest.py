@@ -1,0 +1,49 @@
+"""Shared fixtures of the test suite.
+
+`tests/` is on the import path through `pythonpath = ["tests"]` in pyproject.toml, so
+test modules import their builders with `from factories import …` on purpose, not by
+accident of pytest's rootdir handling.
+
+Markers (see pyproject.toml): `slow` — plans the Randers data or many random
+instances end to end; `browser` — needs headless Chromium. `make test-fast` leaves
+both out; `make test` runs everything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factories import small
+
+from bogbus.calendar import Period, parse_quarter
+from bogbus.model import Instance
+from bogbus.pipeline import Plan, plan_instance
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def randers_dir() -> Path:
+    """The shipped Randers data folder (read-only: copy it before changing anything)."""
+    return ROOT / "data" / "randers"
+
+
+@pytest.fixture(scope="session")
+def q1() -> Period:
+    """The quarter most tests plan: 2027Q1 (New Year and Easter fall in it)."""
+    return parse_quarter("2027Q1")
+
+
+@pytest.fixture
+def small_instance() -> Instance:
+    """A fresh copy of `factories.small()`: six stops, two daycares, one nursing home."""
+    return small()
+
+
+@pytest.fixture(scope="session")
+def small_plan() -> tuple[Instance, Plan]:
+    """`factories.small()` planned for 2027Q1 (2 s, seed 0) through the pipeline, so it
+    has already passed the independent checker. Shared: deep-copy before mutating."""
+    inst = small()
+    return inst, plan_instance(inst, "2027Q1", time_limit_s=2, seed=0)
