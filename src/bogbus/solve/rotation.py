@@ -191,7 +191,8 @@ def _extra_needed(instance, routes, visits, colls, holdings, history, kind, seed
 
     def enough(n: int) -> bool:
         extra = [Collection(f"+{kind}{i}", "", kind, crates) for i in range(n)]
-        sol = _solve(instance, routes, visits, colls + extra, holdings, history, seed)
+        sol = _solve(instance, routes, visits, colls + extra, holdings, history, seed,
+                     only_rules=True)
         return all(sol.choice[v.key] is not None and v.key not in sol.repeats
                    for v in visits if v.kind == kind)
 
@@ -219,7 +220,9 @@ def _follows(a_next: RVisit | None, b: RVisit) -> bool:
 
 def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collection],
            holdings: dict[str, str], history: list[tuple[str, str, date]],
-           seed: int) -> _Solution:
+           seed: int, only_rules: bool = False) -> _Solution:
+    """One CP-SAT solve. `only_rules`: minimise visits without a collection and repeats
+    only (the shortfall search needs no spread, and stops as soon as both are 0)."""
     sites = {s.id: s for s in instance.sites}
     crates = {c.id: c.crates for c in colls}
     window = 7 * instance.settings.no_repeat_weeks
@@ -343,8 +346,9 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
     size_terms = [abs(crates[c] - sites[v.site_id].crates) * x[v.key, c]
                   for v in visits for c in kind_colls[v.kind]
                   if (v.key, c) in x and sites[v.site_id].crates]
-    m.Minimize(W_NONE * sum(none.values()) + W_REPEAT * sum(rep.values())
-               + W_SPREAD * sum(spread_terms) + W_SIZE * sum(size_terms))
+    rules = W_NONE * sum(none.values()) + W_REPEAT * sum(rep.values())
+    m.Minimize(rules if only_rules else
+               rules + W_SPREAD * sum(spread_terms) + W_SIZE * sum(size_terms))
     # a hint that is always feasible: nothing delivered
     for v in visits:
         m.AddHint(none[v.key], 1)
