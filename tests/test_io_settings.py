@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bogbus.io.settings import parse_settings
+from bogbus.model import TravelOptions
 
 CONTRACT = """\
 name: Randers Bibliotek – Bogbussen
@@ -113,12 +114,12 @@ co2: {kg_per_kwh: 0.1}
     assert (s.round_to_min, s.co2_kg_per_kwh) == (10, 0.1)
 
 
-def test_travel_extra_keys_become_options() -> None:
+def test_travel_keys_another_model_uses_are_warnings() -> None:
     parsed = _parse(MINIMAL + "travel: {model: greatcircle, speed_bands: [30, 50]}\n")
-    assert parsed.problems == []
+    (p,) = parsed.problems
+    assert (p.column, p.severity) == ("travel.speed_bands", "warning")
     t = parsed.settings.travel
-    assert t.model == "greatcircle"
-    assert dict(t.options) == {"speed_bands": [30, 50]}
+    assert t.model == "greatcircle" and t.options == TravelOptions()
 
 
 def test_yaml_syntax_error_has_line() -> None:
@@ -208,7 +209,8 @@ def test_travel_file_is_checked_against_the_data_folder(tmp_path) -> None:
     (tmp_path / "matrix.csv").write_text("from,to,km,minutes\n", encoding="utf-8")
     parsed = _parse_in(tmp_path, MINIMAL + "travel: {model: matrix, file: matrix.csv}\n")
     assert parsed.problems == []
-    assert parsed.settings.travel.options["file"] == "matrix.csv"
+    assert parsed.settings.travel.options == TravelOptions(file="matrix.csv",
+                                                          data_folder=str(tmp_path.resolve()))
 
 
 def test_travel_osm_keys_are_checked(tmp_path) -> None:
@@ -223,6 +225,18 @@ def test_travel_osm_keys_are_checked(tmp_path) -> None:
     assert p.column == "travel" and "travel.file is missing" in p.message
     parsed = _parse_in(tmp_path, MINIMAL + "travel: {model: osm, file: roads.csv}\n")
     assert parsed.problems[0].column == "travel.file"
+
+
+def test_travel_osm_options_are_read_once_with_their_defaults(tmp_path) -> None:
+    (tmp_path / "roads.osm").write_text("<osm/>", encoding="utf-8")
+    parsed = _parse_in(tmp_path, MINIMAL + "travel:\n  model: osm\n  file: roads.osm\n"
+                       "  speeds_kmh: {' Primary ': '65,5'}\n  snap_max_m: 2000\n")
+    assert parsed.problems == []
+    o = parsed.settings.travel.options
+    assert (o.file, o.data_folder, o.cache_dir) == ("roads.osm", str(tmp_path.resolve()), "")
+    assert dict(o.speeds_kmh) == {"primary": 65.5}  # only the override; osm adds the rest
+    assert (o.max_speed_kmh, o.snap_warn_m, o.snap_max_m, o.snap_speed_kmh) == \
+        (80.0, 500.0, 2000.0, 20.0)
 
 
 def test_control_characters_are_a_problem_not_a_crash() -> None:

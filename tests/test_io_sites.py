@@ -72,8 +72,18 @@ def test_defaults_for_empty_optional_cells() -> None:
     (s,) = parsed.sites
     assert s.days == DEFAULT_DAYS
     assert (s.every_weeks, s.duration_min, s.earliest, s.crates, s.vehicles) == (
-        None, 0, None, 0, None)
+        0, 0, None, 0, None)
     assert parsed.absent_columns >= {"every_weeks", "duration_min", "days"}
+
+
+def test_every_weeks_below_one_is_refused_by_the_reader() -> None:
+    # the model's every_weeks is an int the planner divides by: 0 means "no rhythm"
+    # (an empty cell), so a typed 0 or negative value must not reach it
+    parsed = _parse("id;kind;name;lat;lon;every_weeks\nS01;stop;A;56;10;0\n"
+                    "B01;branch;B;56;10;-2\nB02;branch;C;56;10;\nDEPOT;depot;D;56;10;0\n")
+    assert [(p.row, p.column, p.message) for p in parsed.problems] == [
+        (2, "every_weeks", "every_weeks is 0"), (3, "every_weeks", "every_weeks is -2")]
+    assert [s.every_weeks for s in parsed.sites] == [0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from factories import vehicle
 
 from bogbus.errors import InputError
-from bogbus.model import Instance, Settings, Site, TravelSettings
+from bogbus.model import Instance, Settings, Site, TravelOptions, TravelSettings
 from bogbus.travel import build_travel
 
 SITES = [
@@ -22,7 +22,7 @@ IDS = [s.id for s in SITES]
 
 def make_instance(folder: Path, file: str) -> Instance:
     st = Settings(name="T", depot="DEPOT", vehicles=(vehicle(),),
-                  travel=TravelSettings(model="matrix", options={"file": file}))
+                  travel=TravelSettings(model="matrix", options=TravelOptions(file=file)))
     return Instance("t", str(folder), tuple(SITES), st)
 
 
@@ -65,7 +65,7 @@ def test_missing_pairs_fail_clearly(tmp_path):
 def test_many_missing_pairs_are_listed_first_20_and_counted(tmp_path):
     sites = [Site(f"X{i:02d}", "stop", "x", 56.0, 10.0) for i in range(6)]
     st = Settings(name="T", depot="X00", vehicles=(vehicle(),),
-                  travel=TravelSettings(model="matrix", options={"file": "m.csv"}))
+                  travel=TravelSettings(model="matrix", options=TravelOptions(file="m.csv")))
     (tmp_path / "m.csv").write_text("from,to,km,minutes\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
         build_travel(Instance("t", str(tmp_path), tuple(sites), st))

@@ -11,7 +11,7 @@ from factories import vehicle
 
 from bogbus.errors import BogbusError
 from bogbus.geo import haversine_km
-from bogbus.model import Instance, Settings, Site, TravelSettings
+from bogbus.model import Instance, Settings, Site, TravelOptions, TravelSettings
 from bogbus.travel import build_travel
 from bogbus.travel import osm as osm_mod
 from bogbus.travel.osm import TravelWarning, build_osm, classify_way, parse_maxspeed
@@ -72,7 +72,7 @@ def make_instance(folder: Path, sites=SITES, **options) -> Instance:
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "roads.osm").exists():
         write_osm(folder / "roads.osm")
-    opts = {"file": "roads.osm", **options}
+    opts = TravelOptions(**{"file": "roads.osm", **options})
     st = Settings(name="T", depot="DEPOT", vehicles=(vehicle(),),
                   travel=TravelSettings(model="osm", options=opts), time_limit_s=3)
     return Instance("t", str(folder), tuple(sites), st)
@@ -118,7 +118,7 @@ def test_one_way_street_is_respected(tm):
 
 
 def test_speed_cap_and_maxspeed_tag():
-    speeds = osm_mod.osm_settings({})["speeds_kmh"]
+    speeds = osm_mod.osm_settings(TravelOptions())["speeds_kmh"]
     assert classify_way({"highway": "motorway", "maxspeed": "130"}, speeds, 80) == \
         (True, False, 80)
     assert classify_way({"highway": "secondary", "maxspeed": "40"}, speeds, 80)[2] == 40

@@ -192,7 +192,7 @@ def vrplib_text(w: WeeklyInstance) -> str:
     lines.append("TRAVEL_TIME_SECTION")
     lines += [f"{i} " + " ".join(str(x) for x in row) for i, row in zip(n, w.minutes)]
     lines.append("FREQUENCY_SECTION")
-    lines += [f"{i} {s.every_weeks or 0}" for i, s in zip(n, w.sites)]
+    lines += [f"{i} {s.every_weeks}" for i, s in zip(n, w.sites)]
     lines.append("SITE_ID_SECTION")
     lines += [f"{i} {s.id}" for i, s in zip(n, w.sites)]
     lines.append("EOF")

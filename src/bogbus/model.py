@@ -64,7 +64,10 @@ class Site:
     lat: float
     lon: float
     address: str = ""
-    every_weeks: int | None = None
+    # weeks between visits; 0: no rhythm (the depot, a branch that is not visited). The
+    # reader refuses values below 1 and validation requires one for stops, daycares and
+    # nursing homes, so the planner can divide by it without a guard.
+    every_weeks: int = 0
     duration_min: int = 0
     earliest: int | None = None  # minutes; None: no limit beyond the shift
     latest: int | None = None
@@ -120,11 +123,32 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class TravelOptions:
+    """The keys of `settings.yaml → travel` that only the file-based models (osm, matrix)
+    use, read and checked once by `io.settings`; `travel/` takes them as they are. The
+    defaults are the documented ones (for osm they key the road cache). `speeds_kmh`
+    holds only the road classes settings.yaml overrides (lower-case keys) over
+    `travel/osm.DEFAULT_SPEEDS_KMH`."""
+
+    file: str = ""  # as written in settings.yaml; relative to data_folder
+    data_folder: str = ""  # folder of settings.yaml (also when a scenario elsewhere was loaded)
+    cache_dir: str = ""  # osm; empty: <data_folder>/.bogbus-cache
+    speeds_kmh: Mapping[str, float] = field(default_factory=dict)
+    max_speed_kmh: float = 80.0
+    snap_warn_m: float = 500.0
+    snap_max_m: float = 5000.0
+    snap_speed_kmh: float = 20.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "speeds_kmh", MappingProxyType(dict(self.speeds_kmh)))
+
+
+@dataclass(frozen=True)
 class TravelSettings:
     model: str = "greatcircle"
     circuity: float = 1.3
     speed_kmh: float = 50.0
-    options: Mapping[str, object] = field(default_factory=dict)  # model-specific keys
+    options: TravelOptions = TravelOptions()
 
 
 @dataclass(frozen=True)

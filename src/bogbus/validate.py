@@ -66,7 +66,7 @@ class _Report:
 
 
 def _visited(s: Site) -> bool:
-    return s.kind in FREQUENCY_KINDS or (s.kind == "branch" and s.every_weeks is not None)
+    return s.kind in FREQUENCY_KINDS or (s.kind == "branch" and s.every_weeks > 0)
 
 
 def _vehicles_for(s: Site, settings: Settings) -> list[Vehicle]:
@@ -161,12 +161,10 @@ def check_structure(sites: Sequence[Site], settings: Settings | None,
 # -------------------------------------------------------------- plausibility
 def _check_frequency_and_duration(rep: _Report, s: Site) -> None:
     absent = rep.where.absent_columns
-    if s.every_weeks is None and s.kind in FREQUENCY_KINDS and "every_weeks" not in absent:
+    # the reader refuses every_weeks below 1, so 0 here is an empty cell
+    if s.every_weeks == 0 and s.kind in FREQUENCY_KINDS and "every_weeks" not in absent:
         rep.site(s, "every_weeks", "every_weeks is empty",
                  "write how often the bus comes: 1 = weekly, 2 = every other week, 4, 6, 8 …")
-    elif s.every_weeks is not None and s.every_weeks <= 0 and s.kind != "depot":
-        rep.site(s, "every_weeks", f"every_weeks is {s.every_weeks}",
-                 "write 1 for weekly, 2 for every other week, 4, 6, 8 …")
     if _visited(s) and s.duration_min <= 0 and "duration_min" not in absent:
         rep.site(s, "duration_min", "duration_min is empty or 0",
                  "write the minutes the bus stays per visit, e.g. 45")

@@ -22,7 +22,7 @@ class PreviousSlot:
     weekday: str
     week_phase: int
     arrival: int  # minutes after midnight
-    every_weeks: int | None
+    every_weeks: int
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def previous_plan(plan: dict[str, Any]) -> PreviousPlan:
     for e in plan.get("stop_timetable", []):
         try:
             slots[e["site_id"]] = PreviousSlot(e["vehicle"], e["weekday"], int(e["week_phase"]),
-                                               parse_hhmm(e["arrival"]), e.get("every_weeks"))
+                                               parse_hhmm(e["arrival"]), int(e["every_weeks"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise BogbusError(f"--previous: the plan's stop_timetable entry "
                               f"{e.get('site_id', '?')} is not readable ({exc})") from None

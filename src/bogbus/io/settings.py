@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, overload
@@ -18,7 +18,16 @@ from typing import Any, overload
 import yaml
 
 from ..errors import Problem
-from ..model import BreakRule, Closure, Settings, TimeWindow, TravelSettings, Vehicle, parse_hhmm
+from ..model import (
+    BreakRule,
+    Closure,
+    Settings,
+    TimeWindow,
+    TravelOptions,
+    TravelSettings,
+    Vehicle,
+    parse_hhmm,
+)
 from ..validate import line_of
 from .csvfile import decode, parse_number
 from .sites import parse_day
@@ -352,23 +361,21 @@ def _closures(r: _Reader, value: Any) -> tuple[Closure, ...]:
 
 TRAVEL_FILE_SUFFIXES = {"osm": (".osm", ".osm.pbf", ".pbf", ".xml"), "matrix": (".csv", ".json")}
 TRAVEL_KEYS = {
+    "greatcircle": ("model", "circuity", "speed_kmh"),
     "osm": ("model", "circuity", "speed_kmh", "file", "speeds_kmh", "max_speed_kmh",
             "snap_warn_m", "snap_max_m", "snap_speed_kmh", "cache_dir"),
     "matrix": ("model", "circuity", "speed_kmh", "file"),
 }
-# The folder of settings.yaml, so relative travel paths resolve against the data folder
-# even when a scenario file elsewhere was loaded (not a settings key; never written).
-DATA_FOLDER_OPTION = "_data_folder"
 
 
-def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> dict[str, Any]:
+def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> TravelOptions:
     """Model-specific travel keys, checked: the file must exist, speeds must be numbers."""
-    options = {k: v for k, v in travel.items() if k not in ("model", "circuity", "speed_kmh")}
     if model not in TRAVEL_KEYS:
-        return options
+        return TravelOptions()
     r.unknown(travel, TRAVEL_KEYS[model], "travel")
+    if model not in TRAVEL_FILE_SUFFIXES:
+        return TravelOptions()
     folder = Path(r.file).parent
-    options[DATA_FOLDER_OPTION] = str(folder.resolve())
     example = "roads.osm.pbf" if model == "osm" else "matrix.csv"
     name = r.text(travel.get("file"), "travel.file", example)
     if not name:
@@ -385,15 +392,20 @@ def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> dict[str,
         elif not path.is_file():
             r.bad("travel.file", f"travel.file '{name}' does not exist (looked for {path})",
                   "put the file in the data folder or give its full path")
-    if model == "osm":
-        speeds = r.mapping(travel.get("speeds_kmh"), "travel.speeds_kmh")
-        for cls, value in speeds.items():
-            r.number(value, f"travel.speeds_kmh.{cls}", None, positive=True, example="50")
-        for key, example in (("max_speed_kmh", "80"), ("snap_warn_m", "500"),
-                             ("snap_max_m", "5000"), ("snap_speed_kmh", "20")):
-            r.number(travel.get(key), f"travel.{key}", None, positive=True, example=example)
-        r.text(travel.get("cache_dir"), "travel.cache_dir", ".bogbus-cache")
-    return options
+    options = TravelOptions(file=name, data_folder=str(folder.resolve()))
+    if model != "osm":
+        return options
+    speeds: dict[str, float] = {}
+    for cls, value in r.mapping(travel.get("speeds_kmh"), "travel.speeds_kmh").items():
+        kmh = r.number(value, f"travel.speeds_kmh.{cls}", None, positive=True, example="50")
+        if kmh is not None:
+            speeds[cls.strip().lower()] = kmh
+    numbers = {key: r.number(travel.get(key), f"travel.{key}", getattr(options, key),
+                             positive=True, example=example)
+               for key, example in (("max_speed_kmh", "80"), ("snap_warn_m", "500"),
+                                    ("snap_max_m", "5000"), ("snap_speed_kmh", "20"))}
+    cache_dir = r.text(travel.get("cache_dir"), "travel.cache_dir", ".bogbus-cache")
+    return replace(options, speeds_kmh=speeds, cache_dir=cache_dir, **numbers)
 
 
 def _build(r: _Reader, doc: dict[str, Any]) -> Settings:

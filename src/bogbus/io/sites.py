@@ -127,6 +127,15 @@ class _Cells:
             return None
         return int(value)
 
+    def every_weeks(self, kind: str) -> int:
+        """Weeks between visits, at least 1; 0 for an empty cell (no rhythm: validation
+        refuses it where the kind needs one) or a cell reported here as a problem."""
+        weeks = self.integer("every_weeks", "2")
+        if weeks is not None and weeks <= 0 and kind != "depot":
+            self.bad("every_weeks", f"every_weeks is {weeks}",
+                     "write 1 for weekly, 2 for every other week, 4, 6, 8 …")
+        return weeks if weeks is not None and weeks > 0 else 0
+
     def coordinate(self, column: str, example: str) -> float:
         raw = self.row.get(column)
         if not raw:
@@ -156,14 +165,15 @@ def _site(cells: _Cells) -> Site | None:
     names = cells.text("vehicles")
     vehicles = tuple(v.strip() for v in re.split(r"[|,;]", names) if v.strip()) or None
     fixed_day_text = cells.text("fixed_day")
+    kind = parse_kind(cells.text("kind"))
     return Site(
         id=site_id,
-        kind=parse_kind(cells.text("kind")),
+        kind=kind,
         name=cells.text("name"),
         lat=cells.coordinate("lat", "56,4607"),
         lon=cells.coordinate("lon", "10,0364"),
         address=cells.text("address"),
-        every_weeks=cells.integer("every_weeks", "2"),
+        every_weeks=cells.every_weeks(kind),
         duration_min=cells.integer("duration_min", "45") or 0,
         earliest=cells.time("earliest"),
         latest=cells.time("latest"),

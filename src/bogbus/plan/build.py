@@ -150,8 +150,7 @@ def _stop_timetable(result: PlanResult) -> list[dict[str, Any]]:
         t = tmpl.days[(opt.vehicle, opt.weekday)].times[sid]
         dates: list[str] = []
         skipped: list[dict[str, str]] = []
-        # validation requires every_weeks of a stop; `or 1` only narrows the type for now
-        for day in rhythm_dates(result.period, opt.weekday, s.every_weeks or 1, opt.phase):
+        for day in rhythm_dates(result.period, opt.weekday, s.every_weeks, opt.phase):
             reason = cal.off_reason(day)
             if reason:
                 skipped.append({"date": day.isoformat(), "reason": reason})

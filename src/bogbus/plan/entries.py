@@ -12,10 +12,10 @@ from ..model import WEEKDAYS, Site, Vehicle, hhmm
 
 
 def site_entry(s: Site) -> dict[str, Any]:
-    """One `sites[]` entry of plan.json."""
+    """One `sites[]` entry of plan.json (every_weeks null: a site without a rhythm)."""
     return {
         "id": s.id, "kind": s.kind, "name": s.name, "lat": s.lat, "lon": s.lon,
-        "address": s.address, "every_weeks": s.every_weeks, "duration_min": s.duration_min,
+        "address": s.address, "every_weeks": s.every_weeks or None, "duration_min": s.duration_min,
         "earliest": hhmm(s.earliest) if s.earliest is not None else None,
         "latest": hhmm(s.latest) if s.latest is not None else None,
         "days": list(s.days), "visitors": s.visitors, "children": s.children,

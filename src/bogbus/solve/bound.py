@@ -181,7 +181,7 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
     if not stops:
         return TemplateBound(0.0, "optimal", 1)
-    L = math.lcm(*(s.every_weeks or 1 for s in stops))
+    L = math.lcm(*(s.every_weeks for s in stops))
     if L > MAX_BOUND_CYCLE:
         return TemplateBound(None, "unavailable", L,
                              note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE})")
@@ -233,7 +233,7 @@ class _MasterLP:
                     self.link[(st.id, veh, day, k)] = s.Constraint(
                         0, 0, f"in_{st.id}_{veh}_{day}_{k}")
             for st in cand:
-                n = st.every_weeks or 1
+                n = st.every_weeks
                 for p in range(n):
                     x = s.NumVar(0, 1, f"x_{st.id}_{veh}_{day}_{p}")
                     assign[st.id].SetCoefficient(x, 1)
@@ -354,7 +354,7 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
         if k == 0:
             first[(veh, day)] = sum(int(col) * lam for col, lam in zip(kept, lits))
     for st in stops:
-        n = st.every_weeks or 1
+        n = st.every_weeks
         xs = []
         for (veh, day), (cand, *_) in pools.items():
             if st not in cand:

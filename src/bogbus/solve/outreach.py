@@ -123,7 +123,7 @@ class OutreachScheduler:
 
     def choose(self, site: Site, cands) -> tuple[list[int], list[date | None]]:
         """DP: indices of chosen candidates, and target dates of missed visits."""
-        P = 7 * (site.every_weeks or 1)
+        P = 7 * site.every_weeks
         start, end = self.cal.period.start, self.cal.period.end
         eff = self.cal.open_days_between
         m = len(cands)

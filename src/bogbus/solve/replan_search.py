@@ -31,7 +31,7 @@ def construct_previous(search: TemplateSearch,
         s = search.stops.get(sid)
         if s is None:
             continue  # no longer a stop in the data; reported by the plan's replan section
-        if (s.every_weeks or 1) != (every or 1):
+        if s.every_weeks != every:
             search.released[sid] = (f"its frequency changed in the data (every {every} → "
                                     f"{s.every_weeks} weeks)")
             continue
@@ -64,7 +64,7 @@ def construct_previous(search: TemplateSearch,
     unserved: dict[str, str] = {}
     rest = sorted((s for s in search.stops.values() if s.id not in assign), key=lambda s: (
         s.fixed_time is None and s.fixed_day is None, -(s.priority or 0),
-        len(opts[s.id]), -s.duration_min / (s.every_weeks or 1), s.id))
+        len(opts[s.id]), -s.duration_min / s.every_weeks, s.id))
     for s in rest:
         placed = search.try_place(assign, s.id, opts[s.id], tries=6) if opts[s.id] else None
         if placed is None:

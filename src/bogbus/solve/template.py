@@ -61,7 +61,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
 
     def __init__(self, instance: Instance, travel: TravelMatrix, seed: int = 0,
                  budget: Budget | None = None, deadline: float | None = None,
-                 previous: dict[str, tuple[Option, int, int | None]] | None = None) -> None:
+                 previous: dict[str, tuple[Option, int, int]] | None = None) -> None:
         super().__init__(seed=seed, budget=budget, deadline=deadline)
         self.instance, self.travel, self.previous = instance, travel, previous
         self.locks: dict[str, tuple[Option, int]] = {}  # kept stops: option and arrival
@@ -99,14 +99,14 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                     continue
                 if self.node(s, v.name, d) is None:
                     continue
-                for p in range(s.every_weeks or 1):
+                for p in range(s.every_weeks):
                     out.append(Option(v.name, d, p))
         return out
 
     def day_problem(self, vehicle: str, weekday: str, content: frozenset) -> DayProblem | None:
         v = self.instance.settings.vehicle(vehicle)
         shift = v.shifts[weekday]
-        L = lcm(self.stops[sid].every_weeks or 1 for sid, _ in content)
+        L = lcm(self.stops[sid].every_weeks for sid, _ in content)
         if L > MAX_CYCLE_WEEKS:
             return None
         nodes = []
@@ -116,7 +116,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                 return None
             nodes.append(n)
         scen = tuple(
-            frozenset(sid for sid, p in content if k % (self.stops[sid].every_weeks or 1) == p)
+            frozenset(sid for sid, p in content if k % self.stops[sid].every_weeks == p)
             for k in range(L)
         )
         return DayProblem(shift.start, shift.end, self.depot, tuple(nodes), scen,
@@ -172,7 +172,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         s = self.stops[item]
         i = self.idx[s.id]
         D = self.travel.km
-        N = s.every_weeks or 1
+        N = s.every_weeks
         if not content or sol is None or not sol.routes:
             return 2 * D[self.depot][i] / N
         L = len(sol.routes)
@@ -196,12 +196,12 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         else:
             order = sorted(stops, key=lambda s: (
                 s.fixed_time is None and s.fixed_day is None, -(s.priority or 0),
-                len(opts[s.id]), -s.duration_min / (s.every_weeks or 1), s.id))
+                len(opts[s.id]), -s.duration_min / s.every_weeks, s.id))
         return [s.id for s in order]
 
     def adapt(self, item: str, opt: Option) -> Option:
         """A swap partner's slot, with the phase folded onto this stop's rhythm."""
-        return Option(opt.vehicle, opt.weekday, opt.phase % (self.stops[item].every_weeks or 1))
+        return Option(opt.vehicle, opt.weekday, opt.phase % self.stops[item].every_weeks)
 
     def item_distance(self, a: str, b: str) -> float:
         return self.travel.km[self.idx[a]][self.idx[b]]

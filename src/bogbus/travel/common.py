@@ -9,14 +9,12 @@ from typing import Literal, overload
 from ..errors import BogbusError
 from ..model import Instance
 
-DATA_FOLDER_OPTION = "_data_folder"  # set by io.settings: the folder of settings.yaml
-
 
 def data_folder(instance: Instance) -> Path:
     """The data folder: where settings.yaml was read (also for scenarios), else `source`."""
-    known = instance.settings.travel.options.get(DATA_FOLDER_OPTION)
+    known = instance.settings.travel.options.data_folder
     if known:
-        return Path(str(known))
+        return Path(known)
     p = Path(instance.source or ".")
     return p.parent if p.is_file() else p
 
@@ -26,15 +24,16 @@ def option_path(instance: Instance, key: str, required: Literal[True] = True) ->
 @overload
 def option_path(instance: Instance, key: str, required: bool) -> Path | None: ...
 def option_path(instance: Instance, key: str, required: bool = True) -> Path | None:
-    """A path option of `settings.yaml → travel`, relative paths taken from the data folder."""
-    value = instance.settings.travel.options.get(key)
-    if value is None or str(value).strip() == "":
+    """A path option of `settings.yaml → travel` (`file`, `cache_dir`), relative paths taken
+    from the data folder."""
+    value: str = getattr(instance.settings.travel.options, key)
+    if not value.strip():
         if required:
             raise BogbusError(f"settings.yaml: travel.{key} is missing — add e.g. "
                               f"travel: {{model: {instance.settings.travel.model}, "
                               f"{key}: ...}}")
         return None
-    p = Path(str(value)).expanduser()
+    p = Path(value).expanduser()
     return p if p.is_absolute() else data_folder(instance) / p
 
 

@@ -120,9 +120,8 @@ def _read_osrm(data: bytes, label: str) -> tuple[dict, list[Problem]]:
 
 def matrix_travel(instance: Instance) -> TravelMatrix:
     """The matrix from the file in settings, complete for every ordered pair of sites."""
-    options = instance.settings.travel.options
     path = option_path(instance, "file")
-    shown = str(options.get("file"))
+    shown = instance.settings.travel.options.file
     try:
         data = path.read_bytes()
     except OSError as exc:

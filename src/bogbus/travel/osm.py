@@ -37,7 +37,7 @@ import networkx as nx
 from .._version import __version__
 from ..errors import BogbusError
 from ..geo import haversine_km
-from ..model import Instance, Site
+from ..model import Instance, Site, TravelOptions
 from .base import TravelMatrix
 from .common import data_folder, file_sha256, option_path
 
@@ -46,8 +46,6 @@ DEFAULT_SPEEDS_KMH: dict[str, float] = {
     "motorway": 80, "trunk": 80, "primary": 70, "secondary": 60, "tertiary": 50,
     "unclassified": 40, "residential": 30, "living_street": 10, "service": 20, "road": 30,
 }
-DEFAULTS = {"max_speed_kmh": 80.0, "snap_warn_m": 500.0, "snap_max_m": 5000.0,
-            "snap_speed_kmh": 20.0}
 # A separate road network this big is a place (an island), not a stray mapping fragment.
 ISLAND_MIN_NODES = 10
 # Never driven by the bus unless the way explicitly allows motor vehicles.
@@ -87,25 +85,13 @@ class OsmBuild:
 
 # --- settings -----------------------------------------------------------------------------
 
-def osm_settings(options: Mapping[str, object]) -> dict:
-    """Speed and snap settings with defaults filled in (these key the cache)."""
-    speeds = dict(DEFAULT_SPEEDS_KMH)
-    raw = options.get("speeds_kmh") or {}
-    if isinstance(raw, Mapping):
-        for k, v in raw.items():
-            try:
-                speeds[str(k).strip().lower()] = float(str(v).replace(",", "."))
-            except ValueError:
-                raise BogbusError(
-                    f"settings.yaml: travel.speeds_kmh.{k} {v!r} is not a number") from None
-    out: dict = {"speeds_kmh": dict(sorted(speeds.items()))}
-    for key, default in DEFAULTS.items():
-        value = options.get(key)
-        try:
-            out[key] = float(str(value).replace(",", ".")) if value is not None else default
-        except ValueError:
-            raise BogbusError(f"settings.yaml: travel.{key} {value!r} is not a number") from None
-    return out
+def osm_settings(options: TravelOptions) -> dict:
+    """Speed and snap settings as the graph and the snapping use them (they key the cache):
+    the default speed table with the road classes settings.yaml overrides."""
+    speeds = {**DEFAULT_SPEEDS_KMH, **options.speeds_kmh}
+    return {"speeds_kmh": dict(sorted(speeds.items())), "max_speed_kmh": options.max_speed_kmh,
+            "snap_warn_m": options.snap_warn_m, "snap_max_m": options.snap_max_m,
+            "snap_speed_kmh": options.snap_speed_kmh}
 
 
 def parse_maxspeed(value: str | None) -> float | None:
@@ -619,7 +605,7 @@ def build_osm(instance: Instance) -> OsmBuild:
     options = instance.settings.travel.options
     path = option_path(instance, "file")
     if not path.is_file():
-        raise BogbusError(f"settings.yaml: travel.file {options.get('file')!r} does not exist "
+        raise BogbusError(f"settings.yaml: travel.file {options.file!r} does not exist "
                           f"(looked for {path})")
     settings = osm_settings(options)
     sites = list(instance.sites)
@@ -633,7 +619,7 @@ def build_osm(instance: Instance) -> OsmBuild:
     msgs: list[str] = []
     if data is None:
         g, coords = read_roads(path, settings)
-        data, msgs = compute_matrix(g, coords, sites, settings, str(options.get("file")))
+        data, msgs = compute_matrix(g, coords, sites, settings, options.file)
         data.update({"format": CACHE_FORMAT, "key": key, "warnings": msgs})
         problem = _write_cache(cache_path, data)
         if problem:
@@ -644,7 +630,7 @@ def build_osm(instance: Instance) -> OsmBuild:
     _MEMO[f"{cache_path}|{key}"] = data
     for m in msgs:
         warnings.warn(m, TravelWarning, stacklevel=2)
-    description = {"model": "osm", "file": str(options.get("file")), "sha256": file_hash,
+    description = {"model": "osm", "file": options.file, "sha256": file_hash,
                    **settings, "snap": data["snap_summary"], "graph": data["graph"],
                    "cache_key": key}
     matrix = TravelMatrix(
