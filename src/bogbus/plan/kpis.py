@@ -58,9 +58,12 @@ def steady_weekday(plan: dict[str, Any]) -> dict[str, int]:
     kinds = {s["id"]: s["kind"] for s in plan["sites"]}
     days: dict[str, set[int]] = {}
     for r in plan["routes"]:
+        if not isinstance(r.get("date"), str):
+            continue  # a route without a date has no weekday to keep (hand-made plans)
+        wd = date.fromisoformat(r["date"]).weekday()
         for v in r["visits"]:
             if kinds.get(v["site_id"]) in ("daycare", "nursing_home", "branch"):
-                days.setdefault(v["site_id"], set()).add(date.fromisoformat(r["date"]).weekday())
+                days.setdefault(v["site_id"], set()).add(wd)
     return {"institutions_visited": len(days),
             "institutions_one_weekday": sum(1 for d in days.values() if len(d) == 1)}
 
