@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bogbus.plan", "bogbus.check", "bogbus.export", "bogbus.bench"),
     ("bogbus.render",),
     ("bogbus.pipeline", "bogbus.compare"),
-    ("bogbus.cli",),
+    ("bogbus.cli", "bogbus.cliopts"),
     ("bogbus",),  # the package itself: the public API, re-exported lazily
 )
 

@@ -79,9 +79,9 @@ def test_missing_folder_is_a_clean_error(tmp_path):
     assert "sites.csv" in res.output and "settings.yaml" in res.output
 
 
-def test_bad_quarter_is_a_clean_error():
+def test_bad_quarter_is_a_usage_error():
     res = CliRunner().invoke(main, ["plan", str(RANDERS), "--quarter", "2027Q9"])
-    assert res.exit_code == 1 and "2027Q9" in res.output
+    assert res.exit_code == 2 and "2027Q9" in res.output and "--quarter" in res.output
 
 
 @pytest.mark.slow

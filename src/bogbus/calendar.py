@@ -17,6 +17,9 @@ from .model import WEEKDAYS, Closure, Vehicle
 
 EPOCH_MONDAY = date(2001, 1, 1)  # ISO week 1 of 2001; origin of rhythm phases
 
+# The years bogbus plans: the holiday calendar knows them and every date of the
+# quarter plus its surrounding weeks stays far from date's limits (year 1 and 9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
 
@@ -39,6 +42,9 @@ def parse_quarter(text: str) -> Period:
     if not m:
         raise BogbusError(f"quarter {text!r} is not like 2027Q1 — give the year and Q1…Q4")
     year, q = int(m.group(1)), int(m.group(2))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BogbusError(f"quarter {text!r}: bogbus plans quarters of the years {FIRST_YEAR}"
+                          f"–{LAST_YEAR} — give a year in that range, e.g. 2027Q1")
     start = date(year, 3 * q - 2, 1)
     end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
     return Period(f"{year}Q{q}", start, end - timedelta(days=1))
@@ -189,3 +195,15 @@ def build_calendar(period: Period, country: str | None, closures: tuple[Closure,
                    optional: tuple[str, ...] = ()) -> Calendar:
     inside = tuple(c for c in closures if c.end >= period.start and c.start <= period.end)
     return Calendar(period, public_holidays(country, period, optional), inside)
+
+
+def no_service_problem(settings, cal: Calendar) -> str | None:
+    """Why no vehicle can run on any day of the quarter (closures and holidays cover
+    every shift day), or None. Planning such a quarter can only drop every visit, so
+    the planner says this up front instead of listing each stop as a failure."""
+    if any(cal.service_dates(v) for v in settings.vehicles):
+        return None
+    reasons = sorted({c.reason or f"{c.start}–{c.end}" for c in cal.closures
+                      if c.start <= cal.period.end and c.end >= cal.period.start})
+    return (f"no vehicle can run on any day of {cal.period.quarter}: every shift day is a "
+            f"holiday or closure ({', '.join(reasons) or 'holidays'})")

@@ -2,24 +2,53 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import warnings
 from datetime import date
 from pathlib import Path
 
 import click
 
+from .calendar import Period
+from .cliopts import QUARTER, SEED, TIME_LIMIT
 from .errors import BogbusError, InputError
 
 EXIT_OK, EXIT_INPUT, EXIT_UNSERVED = 0, 1, 3
+EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt so that every
+    `finally` and temporary-file cleanup runs before the process ends."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated()
 
 
 class _Group(click.Group):
-    """Turns user errors into a clean message and exit code 1 — never a traceback."""
+    """Turns user errors into a clean message and exit code 1 — never a traceback —
+    and Ctrl-C / SIGTERM into exit 130 / 143 after the outputs are cleaned up."""
 
     def invoke(self, ctx: click.Context):
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing half-written was left behind.", err=True)
+            ctx.exit(EXIT_SIGINT)
+        except _Terminated:
+            click.echo("Terminated: nothing half-written was left behind.", err=True)
+            ctx.exit(EXIT_SIGTERM)
+        except OSError as exc:  # a disk that is full, read-only or gone while writing
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc} — nothing was written; check "
+                       "the disk space and permissions of that place", err=True)
+            ctx.exit(EXIT_INPUT)
         except InputError as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             click.echo(f"Cannot continue: {len(errors)} problem(s) in the input.", err=True)
@@ -29,6 +58,22 @@ class _Group(click.Group):
         except BogbusError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def output_name(*parts: str) -> str:
+    """A file or folder name built from data (scenario, quarter): one plain name that
+    stays inside its output folder whatever the data says (`../../x` cannot escape)."""
+    import hashlib
+    import re
+
+    text = "-".join(str(p) for p in parts)
+    safe = re.sub(r"[^\w.-]|\.\.+", "_", text).strip("._-")[:80] or "plan"
+    if safe != text:  # a changed name gets a short hash so two names cannot collide
+        safe += "-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return safe
 
 
 def _progress(msg: str) -> None:
@@ -43,27 +88,36 @@ def main() -> None:
 
 @main.command()
 @click.argument("source", default="data/randers", type=click.Path())
-@click.option("--quarter", help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--quarter", type=QUARTER,
+              help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Folder for plan.json and timetables (default plans/<scenario>-<quarter>).")
-@click.option("--time-limit", type=float, help="Search time in seconds (default from settings).")
-@click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--time-limit", type=TIME_LIMIT,
+              help="Search time in seconds (default from settings).")
+@click.option("--seed", type=SEED, help="Random seed (default from settings).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible.")
-def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: float | None,
+def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: float | None,
          seed: int | None, no_render: bool, previous_file: str | None) -> None:
     """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
-    from .calendar import next_quarter, parse_quarter
-    from .io import load_source
+    from .calendar import next_quarter
+    from .io import load_source_warned
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
     from .pipeline import PlanRejected, plan_instance
     from .plan.files import read_plan, write_plan
     from .render.summary import plan_summary
 
     previous = read_plan(Path(previous_file)) if previous_file else None
-    instance = load_source(source)
-    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
-    out = Path(out_dir or f"plans/{instance.scenario}-{period.quarter}")
+    instance, data_warnings = load_source_warned(source)
+    for p in data_warnings:  # the same warnings `bogbus validate` prints
+        click.echo(f"warning: {p}", err=True)
+    period = quarter or next_quarter(date.today())
+    name = output_name(instance.scenario, period.quarter)
+    out = check_out_dir(out_dir or f"plans/{name}", "--out")
+    if not no_render:
+        check_out_dir("maps", "the map folder")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         try:
@@ -75,24 +129,24 @@ def plan(source: str, quarter: str | None, out_dir: str | None, time_limit: floa
             raise
     for w in caught:  # e.g. a site far from any road in the osm model
         click.echo(f"warning: {w.message}", err=True)
-    path = write_plan(data, out / "plan.json")
-    written = [path]
-    if not no_render:
-        written += _render(data, out, Path("maps") / f"{instance.scenario}-{period.quarter}.html")
+    with OutputSet() as outputs:  # all or nothing: staged, then published together
+        stage = outputs.stage_dir(out, prune=True)  # the new set replaces the old
+        write_plan(data, stage / "plan.json")
+        if not no_render:
+            from .render import LETTER_DIR, write_map, write_outreach, write_timetables
+
+            write_timetables(data, stage)
+            # staff køreplan, packing list; letters and calendars in their own folder
+            write_outreach(data, stage,
+                           letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
+            write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
+        written = outputs.publish()
+    path = out / "plan.json"
     for line in plan_summary(data):
         click.echo(line)
     click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
                                   len(written) > 1 else ""))
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
-
-
-def _render(data: dict, out: Path, map_path: Path) -> list[Path]:
-    from .render import write_map, write_outreach, write_timetables
-
-    paths = list(write_timetables(data, out))
-    paths += write_outreach(data, out)  # staff køreplan, packing list, institution letters
-    paths.append(write_map(data, map_path))
-    return paths
 
 
 @main.command()
@@ -127,8 +181,10 @@ def check(plan_file: str, source: str | None) -> None:
     from .plan.files import read_plan
 
     data = read_plan(Path(plan_file))
-    src = source or (data.get("data") if data.get("data") and Path(data["data"]).exists()
-                     else None)  # a data folder or a scenario file
+    named = data.get("data") or ""  # the SOURCE the plan was made from, as it was typed
+    looks_like_source = (Path(named).is_file() and named.endswith((".yaml", ".yml"))) or \
+        (Path(named) / "sites.csv").is_file()
+    src = source or (named if named and looks_like_source else None)
     instance = load_source(src) if src else None
     violations = check_plan(data, instance)
     against = src or "the data stored in the plan"
@@ -144,49 +200,61 @@ def check(plan_file: str, source: str | None) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
-@click.option("--quarter", help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--quarter", type=QUARTER,
+              help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
               default="table", show_default=True)
-@click.option("--time-limit", type=float, help="Search time per source in seconds.")
-@click.option("--seed", type=int, help="Random seed (default from settings).")
+@click.option("--time-limit", type=TIME_LIMIT, help="Search time per source in seconds.")
+@click.option("--seed", type=SEED, help="Random seed (default from settings).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False),
               help="Write the comparison to this file instead of the screen.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False),
               help="Also write a map with every plan's routes as layers.")
 @click.option("--save-plans", "plans_dir", type=click.Path(file_okay=False),
               help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
-def compare(sources: tuple[str, ...], quarter: str | None, fmt: str,
+def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
             time_limit: float | None, seed: int | None, out_file: str | None,
             map_file: str | None, plans_dir: str | None) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first."""
-    from .calendar import next_quarter, parse_quarter
+    from .calendar import next_quarter
     from .compare import compare_plans, plan_sources
     from .io import load_source
+    from .io.outdir import check_out_dir, check_out_file
+    from .io.outputset import OutputSet
     from .render.comparetable import render
 
     for src in sources:  # all input problems before any planning
         load_source(src)
-    period = parse_quarter(quarter) if quarter else next_quarter(date.today())
+    for option, value in (("--out", out_file), ("--map", map_file)):
+        if value:
+            check_out_file(value, option)
+    if plans_dir:
+        check_out_dir(plans_dir, "--save-plans")
+    period = quarter or next_quarter(date.today())
     plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
                          progress=_progress)
     doc = compare_plans(plans)
     labels = [s["source"] for s in doc["sources"]]
-    if plans_dir:
-        from .plan.files import write_plan
-
-        for i, p in enumerate(plans):
-            path = Path(plans_dir) / f"{i + 1}-{p['scenario']}" / "plan.json"
-            click.echo(f"wrote {write_plan(p, path)}", err=True)
-    if map_file:
-        from .render.comparemap import write_compare_map
-
-        click.echo(f"wrote {write_compare_map(plans, labels, Path(map_file))}", err=True)
     text = render(doc, fmt)
-    if out_file:
-        Path(out_file).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out_file}")
-    else:
+    with OutputSet() as outputs:  # the saved plans, map and comparison: all or none
+        if plans_dir:
+            from .plan.files import write_plan
+
+            for i, p in enumerate(plans):
+                final = Path(plans_dir) / output_name(f"{i + 1}-{p['scenario']}")
+                write_plan(p, outputs.stage_dir(final, prune=True) / "plan.json")
+        if map_file:
+            from .render.comparemap import write_compare_map
+
+            write_compare_map(plans, labels, outputs.stage_file(map_file))
+        if out_file:
+            from .io.atomic import write_text
+
+            write_text(outputs.stage_file(out_file), text)
+        for path in outputs.publish():
+            click.echo(f"wrote {path}", err=path != Path(out_file or ""))
+    if not out_file:
         click.echo(text, nl=False)
 
 
@@ -202,22 +270,30 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               out_dir: str | None) -> None:
     """Timetables from a plan: posters, køreplan (public and staff), letters and calendars
     for the institutions, CSV (timetable, packing list) and ICS."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
     from .plan.files import read_plan
-    from .render import institution_ids, write_outreach, write_timetables
+    from .render import LETTER_DIR, institution_ids, write_outreach, write_timetables
 
     data = read_plan(Path(plan_file))
-    out = Path(out_dir) if out_dir else Path(plan_file).parent
     formats = fmt or ("pdf", "html", "csv", "ics")
     stops = {s["site_id"] for s in data.get("stop_timetable", [])}
-    if stop_id and stop_id not in stops and stop_id not in institution_ids(data):
+    institutions = institution_ids(data)
+    if stop_id and stop_id not in stops and stop_id not in institutions:
         raise BogbusError(f"--site {stop_id}: not a public stop with a timetable in this plan, "
                           "nor a daycare, nursing home or branch")
-    if stop_id is not None and stop_id in institution_ids(data):
-        paths = write_outreach(data, out, formats=formats, site=stop_id)
-    else:
-        paths = write_timetables(data, out, formats=formats, stop=stop_id)
-        if stop_id is None:
-            paths += write_outreach(data, out, formats=formats)
+    out = check_out_dir(out_dir if out_dir else Path(plan_file).parent, "--out")
+    with OutputSet() as outputs:  # all files or none
+        stage = outputs.stage_dir(out)
+        if stop_id is not None and stop_id in institutions:
+            write_outreach(data, stage, formats=formats, site=stop_id,
+                           letters_dir=outputs.stage_dir(out / LETTER_DIR))
+        else:
+            write_timetables(data, stage, formats=formats, stop=stop_id)
+            if stop_id is None:
+                write_outreach(data, stage, formats=formats,
+                               letters_dir=outputs.stage_dir(out / LETTER_DIR))
+        paths = outputs.publish()
     for p in paths:
         click.echo(f"wrote {p}")
 
@@ -228,11 +304,13 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               help="HTML file (default maps/<scenario>-<quarter>.html).")
 def map_cmd(plan_file: str, out_file: str | None) -> None:
     """An offline Folium map of a plan's routes and sites."""
+    from .io.outdir import check_out_file
     from .plan.files import read_plan
     from .render import write_map
 
     data = read_plan(Path(plan_file))
-    out = Path(out_file or f"maps/{data['scenario']}-{data['quarter']}.html")
+    out = check_out_file(out_file or f"maps/{output_name(data['scenario'], data['quarter'])}"
+                         ".html", "--out")
     click.echo(f"wrote {write_map(data, out)}")
 
 
@@ -248,8 +326,10 @@ def export(source: str, fmt: str, out_file: str, include: tuple[str, ...]) -> No
     """Write SOURCE's weekly routing instance for other solvers (see docs/export.md)."""
     from .export import describe, export_vrplib
     from .io import load_source
+    from .io.outdir import check_out_file
 
     instance = load_source(source)
+    check_out_file(out_file, "--out")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         result = export_vrplib(instance, Path(out_file), include_outreach="outreach" in include)

@@ -136,8 +136,9 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
     results: dict[int, dict] = {}
     import multiprocessing
 
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"))
+    try:
         futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed): i
                    for i, src in enumerate(sources)}
         for fut in as_completed(futures):
@@ -145,4 +146,17 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
             results[i] = fut.result()
             say(f"planned {sources[i]} ({len(results)}/{len(sources)}, "
                 f"{time.perf_counter() - t0:.0f} s)")
+    except BaseException:  # an error, Ctrl-C or SIGTERM: stop the other plans now
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
     return [results[i] for i in range(len(sources))]
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued plans and end running ones: waiting for them (what `with` does)
+    would keep a Ctrl-C'd compare running for the whole time limit."""
+    running = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown
+    pool.shutdown(wait=False, cancel_futures=True)                    # forgets them
+    for proc in running:
+        proc.terminate()

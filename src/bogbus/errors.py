@@ -44,3 +44,8 @@ class InputError(BogbusError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):
+        """Pickle the problems themselves: `compare` plans in worker processes, and an
+        input error found there must reach the CLI as problems, not as a string."""
+        return (InputError, (self.problems,))

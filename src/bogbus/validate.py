@@ -23,6 +23,21 @@ from .model import KINDS, WEEKDAYS, Settings, Site, Vehicle, hhmm
 MAX_KM_FROM_DEPOT = 150.0
 FREQUENCY_KINDS = ("stop", "daycare", "nursing_home")  # must say how often they are visited
 _COUNTS = ("visitors", "children", "residents", "crates")
+# Upper bounds of the numbers in a sites.csv row (see docs/promises.md).
+MAX_EVERY_WEEKS = 13        # the bus comes at least once in a quarter
+MAX_DURATION_MIN = 12 * 60
+MAX_COUNT = 100_000         # visitors, children, residents per visit
+MAX_CRATES = 1000
+MAX_PRIORITY = 1000
+# The largest data folder the planner is measured to handle within its time limit and
+# a few hundred MB (docs/promises.md); beyond it a plan would run for hours.
+MAX_SITES = 300
+# The timetable search tries each public stop on each allowed (vehicle, weekday, week
+# phase); its first construction is not bounded by the time limit and grows with these
+# options. Measured on a 2-core machine under load: Randers 170 options ~35 s (unloaded),
+# 40 stops/1 bus 415 options 142 s, 40 stops/2 buses 950 options not done in 6 minutes.
+MAX_STOP_OPTIONS = 500
+MAX_VEHICLES = 20
 
 
 def line_of(lines: Mapping[str, int], path: str) -> int | None:
@@ -120,10 +135,38 @@ def _check_site_structure(rep: _Report, s: Site, settings: Settings | None) -> N
                          f"use one of: {', '.join(known)} (separate several with |)")
 
 
+def _check_ranges(rep: _Report, s: Site) -> None:
+    """Every number of a row inside the range a bookmobile can mean: a typo such as
+    1e308 visitors or every_weeks 1000000 must be a message, not a hang or nonsense."""
+    checks = [("every_weeks", s.every_weeks, 1, MAX_EVERY_WEEKS,
+               "write 1 for weekly, 2 for every other week … up to 13 (once a quarter)"),
+              ("duration_min", s.duration_min, 0, MAX_DURATION_MIN,
+               "write the minutes the bus stays per visit, e.g. 45"),
+              ("priority", s.priority, -MAX_PRIORITY, MAX_PRIORITY,
+               f"write a small whole number, e.g. 1 (at most {MAX_PRIORITY})")]
+    checks += [(c, getattr(s, c), 0, MAX_COUNT,
+                f"write how many per visit, e.g. 12 (at most {MAX_COUNT:,})")
+               for c in _COUNTS if c != "crates"]
+    checks.append(("crates", s.crates, 0, MAX_CRATES, "write the crates per visit, e.g. 2"))
+    for column, value, lo, hi, fix in checks:
+        # values below the range (0 or negative) have their own messages elsewhere
+        if value is None or (s.kind == "depot" and column == "every_weeks"):
+            continue
+        if value > hi or (column == "priority" and value < lo):
+            rep.site(s, column, f"{column} is {value:g}, outside {lo:g}..{hi:g}"
+                     + (" (a quarter has 13 weeks)" if column == "every_weeks" else ""), fix)
+
+
 def check_structure(sites: Sequence[Site], settings: Settings | None,
                     where: Where = Where()) -> list[Problem]:
     """Problems that make the data unusable as a whole: ids, kinds, depot, names."""
     rep = _Report(where)
+    if len(sites) > MAX_SITES:
+        rep.problems.append(Problem(
+            where.sites_file, f"the file has {len(sites):,} sites; bogbus plans at most "
+            f"{MAX_SITES} sites (depot, stops and institutions) per data folder",
+            "split the area into several data folders (one per bus or district) and plan "
+            "each on its own", row=where.header_row))
     first_row: dict[str, int | None] = {}
     for s in sites:
         if s.id in first_row:
@@ -132,6 +175,7 @@ def check_structure(sites: Sequence[Site], settings: Settings | None,
         else:
             first_row[s.id] = s.row
         _check_site_structure(rep, s, settings)
+        _check_ranges(rep, s)
     if settings is None:
         return rep.problems
     by_id = {s.id: s for s in sites}
@@ -149,6 +193,10 @@ def check_structure(sites: Sequence[Site], settings: Settings | None,
                 rep.site(s, "kind", f"'{s.id}' is a depot but settings.yaml starts the bus at "
                          f"'{settings.depot}', so this row is not used",
                          "delete the row or change its kind", "warning")
+    if len(settings.vehicles) > MAX_VEHICLES:
+        rep.setting("vehicles", f"{len(settings.vehicles)} vehicles are listed; bogbus plans "
+                    f"at most {MAX_VEHICLES}", "plan each group of buses from its own data "
+                    "folder")
     seen: set[str] = set()
     for i, v in enumerate(settings.vehicles):
         if v.name in seen:
@@ -205,6 +253,15 @@ def _check_window(rep: _Report, s: Site) -> bool:
 
 def _check_grid(rep: _Report, s: Site, settings: Settings) -> None:
     step, t = settings.round_to_min, s.fixed_time
+    lo, hi = s.earliest, s.latest
+    if s.kind == "stop" and t is None and lo is not None and hi is not None and step > 1 \
+            and hi - lo >= s.duration_min:
+        first = -(-lo // step) * step  # the first grid time at or after earliest
+        if first + s.duration_min > hi:  # public arrivals are on the grid: none fits
+            rep.site(s, "earliest", f"no arrival on the {step}-minute timetable grid fits the "
+                     f"window {_window(s)} with a {s.duration_min}-min stay",
+                     "widen the window, or set timetable.round_to_min in settings.yaml to a "
+                     "finer grid, e.g. 5")
     if t is not None and step > 1 and t % step:
         down = t - t % step
         rep.site(s, "fixed_time", f"fixed_time {hhmm(t)} is not on the {step}-minute "
@@ -348,6 +405,31 @@ def _check_vehicles(rep: _Report, settings: Settings) -> None:
                         f"{b.minutes} minutes")
 
 
+def stop_options(sites: Sequence[Site], settings: Settings) -> int:
+    """How many (stop, vehicle, weekday, week phase) slots the timetable search weighs."""
+    n = 0
+    for s in sites:
+        if s.kind != "stop":
+            continue
+        for v in _vehicles_for(s, settings):
+            days = [d for d in s.days if d in v.shifts and (not s.fixed_day or d == s.fixed_day)]
+            n += len(days) * min(max(s.every_weeks or 1, 1), MAX_EVERY_WEEKS)
+    return n
+
+
+def _check_size(rep: _Report, sites: Sequence[Site], settings: Settings) -> None:
+    n = stop_options(sites, settings)
+    if n > MAX_STOP_OPTIONS:
+        stops = sum(s.kind == "stop" for s in sites)
+        rep.problems.append(Problem(
+            rep.where.sites_file, f"{stops} public stops on {len(settings.vehicles)} "
+            f"vehicle(s) give {n:,} (stop, vehicle, weekday, week) slots to weigh; bogbus is "
+            f"measured to plan up to {MAX_STOP_OPTIONS} in minutes (Randers: 170) and would "
+            "run for a very long time", "narrow the days or vehicles columns of the stops, "
+            "or split the data into one folder per bus or district",
+            row=rep.where.header_row, column="days"))
+
+
 def check_plausibility(sites: Sequence[Site], settings: Settings | None,
                        where: Where = Where()) -> list[Problem]:
     """Problems that make a plan impossible or look like typos in otherwise readable data."""
@@ -370,6 +452,7 @@ def check_plausibility(sites: Sequence[Site], settings: Settings | None,
         _check_distance(rep, s, settings, depot)
         _check_amounts(rep, s, settings)
     if settings is not None:
+        _check_size(rep, sites, settings)
         _check_vehicles(rep, settings)
         for i, c in enumerate(settings.closures):
             if c.end < c.start:

@@ -53,5 +53,7 @@ def write_text(path: Path, text: str, encoding: str = "utf-8", newline: str | No
 
 
 def write_json(data: object, path: Path) -> Path:
-    """JSON as plan.json has always been written: UTF-8, indent 1, trailing newline."""
-    return write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    """JSON as plan.json has always been written: UTF-8, indent 1, trailing newline.
+    NaN and infinity are refused (ValueError): they are not JSON and no reader takes them."""
+    return write_text(path, json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+                      + "\n")

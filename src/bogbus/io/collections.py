@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import Problem
 from ..model import ROTATION_KINDS, Collection, HistoryEntry, Settings, Site
 from .csvfile import CsvTable, parse_csv, parse_number
+from .files import MAX_DATA_BYTES, InputFileError, read_input
 from .sites import parse_kind
 
 COLLECTIONS_FILE = "collections.csv"
@@ -185,8 +186,11 @@ def load_rotation_files(folder: Path, shown: str, files: dict[str, bytes], sites
     collections: list[Collection] = []
     history: list[HistoryEntry] = []
     for name in (COLLECTIONS_FILE, HISTORY_FILE):
-        if (folder / name).is_file():
-            files[name] = (folder / name).read_bytes()
+        if (folder / name).exists():  # optional; when there, read like sites.csv (capped)
+            try:
+                files[name] = read_input(folder / name, MAX_DATA_BYTES, name)
+            except InputFileError as exc:
+                problems.append(Problem(str(Path(shown) / name), exc.reason, exc.fix))
     if COLLECTIONS_FILE in files:
         table = parse_csv(files[COLLECTIONS_FILE], str(Path(shown) / COLLECTIONS_FILE))
         collections, found = parse_collections(table, sites, settings)

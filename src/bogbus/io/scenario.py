@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,15 @@ from ..model import Instance
 from ..validate import Where, validate
 from .collections import load_rotation_files
 from .csvfile import CsvRow, CsvTable, parse_csv
+from .files import MAX_DATA_BYTES, InputFileError, read_input
 from .settings import load_yaml, read_settings_doc, settings_from_doc
 from .sites import COLUMNS, parse_sites
+from .yamlguard import yaml_shape_problem
 
 TOP_KEYS = ("name", "base", "description", "remove", "add", "modify", "move", "modify_all",
             "vehicles", "calendar", "settings")
 SITE_FIELDS = tuple(c for c in COLUMNS if c != "id")
+_SAFE_NAME = re.compile(r"[^\W_][\w.-]{0,79}")  # one file-name part: no slash or leading dot
 
 
 class _Overlay:
@@ -332,11 +336,14 @@ def load_scenario(path: Path, *, plausibility: bool,
     """Read a scenario file, apply it to its base folder, validate the result."""
     shown = source or str(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, f"the scenario cannot be read ({exc.strerror})",
-                              "check the path")]
+        data = read_input(path, MAX_DATA_BYTES, "scenario file")
+    except InputFileError as exc:
+        return None, [Problem(shown, exc.reason, exc.fix)]
     text = data.decode("utf-8-sig", errors="replace")
+    shape = yaml_shape_problem(text)
+    if shape is not None:
+        return None, [Problem(shown, shape[0], "write the changes out plainly, as in "
+                              "docs/scenarios.md", row=shape[1])]
     try:
         doc = load_yaml(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -373,11 +380,21 @@ def load_scenario(path: Path, *, plausibility: bool,
               "e.g. ../data/randers")
         return None, o.problems
     name = str(doc.get("name") or path.stem).strip() or path.stem
+    if not _SAFE_NAME.fullmatch(name) or ".." in name:
+        # the name becomes plans/<name>-<quarter>/ and maps/<name>-….html: it must stay
+        # one plain file name inside those folders
+        o.bad("name" if "name" in doc else "base",
+              f"the scenario name {name[:60]!r} cannot be used in file names",
+              "use letters, digits, '-', '_' and '.', e.g. name: close-three-stops")
+        return None, o.problems
 
-    sites_bytes = (folder / "sites.csv").read_bytes()
-    settings_bytes = (folder / "settings.yaml").read_bytes()
     sites_file = str(Path(base_shown) / "sites.csv")
     settings_file = str(Path(base_shown) / "settings.yaml")
+    try:
+        sites_bytes = read_input(folder / "sites.csv", MAX_DATA_BYTES, "sites.csv")
+        settings_bytes = read_input(folder / "settings.yaml", MAX_DATA_BYTES, "settings.yaml")
+    except InputFileError as exc:
+        return None, [Problem(exc.path, exc.reason, exc.fix)]
 
     table = parse_csv(sites_bytes, sites_file)
     table, origin = _sites(o, doc, table)

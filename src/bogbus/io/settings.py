@@ -8,6 +8,7 @@ with PyYAML's safe loader minus YAML 1.1's base-60 numbers, so an unquoted
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -30,12 +31,28 @@ from ..model import (
 )
 from ..validate import line_of
 from .csvfile import decode, parse_number
+from .files import MAX_TRAVEL_BYTES, InputFileError, check_regular
 from .sites import parse_day
+from .yamlguard import yaml_shape_problem
 
 TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2",
             "rotation")
 VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy")
 TRAVEL_MODELS = ("greatcircle", "osm", "matrix")
+# Upper bounds of every number (far beyond any real bookmobile, low enough that a typo
+# cannot make the planner hang or overflow): see docs/promises.md.
+MAX_BREAK_MIN = 240
+MAX_KM_PER_DAY = 2000.0
+MAX_CRATES = 1000
+MAX_PER_100KM = 1000.0          # litres or kWh per 100 km
+MAX_SPEED_KMH = 200.0
+MAX_SNAP_M = 100_000.0
+MAX_TOLERANCE_DAYS = 14
+MAX_CIRCUITY = 5.0
+MAX_TIME_LIMIT_S = 24 * 3600.0
+MAX_SEED = 2**31 - 1            # OR-Tools takes a 32-bit seed
+MAX_ROUND_MIN = 60              # the timetable grid; a coarser grid leaves no arrival time
+MAX_CO2_FACTOR = 100.0
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _INT = re.compile(
     r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
@@ -142,25 +159,35 @@ class _Reader:
     @overload
     def number(self, value: Any, path: str, default: float, *, integer: bool = False,
                minimum: float | None = None, positive: bool = False,
-               example: str = "10") -> float: ...
+               maximum: float | None = None, example: str = "10") -> float: ...
     @overload
     def number(self, value: Any, path: str, default: None, *, integer: bool = False,
                minimum: float | None = None, positive: bool = False,
-               example: str = "10") -> float | None: ...
+               maximum: float | None = None, example: str = "10") -> float | None: ...
     def number(self, value: Any, path: str, default: float | None, *, integer: bool = False,
                minimum: float | None = None, positive: bool = False,
-               example: str = "10") -> float | None:
+               maximum: float | None = None, example: str = "10") -> float | None:
+        """A finite number in range; every numeric setting passes a `maximum`, because a
+        typo like 1e308 or 1000000 would otherwise make the planner hang or print
+        nonsense (and NaN/infinity are not numbers a plan file can hold)."""
         if value is None:
             return default
         number: float | None = None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an integer with hundreds of digits
+                number = math.inf
         elif isinstance(value, str):
             try:
                 number = parse_number(value)
             except ValueError:
                 number = None
         kind = "a whole number" if integer else "a number"
+        if number is not None and not math.isfinite(number):
+            self.bad(path, f"{path} is {value!r}, which is not a finite number",
+                     f"write e.g. {path}: {example}")
+            return default
         if number is None or (integer and number != int(number)):
             self.bad(path, f"{path} should be {kind}, not {value!r}",
                      f"write e.g. {path}: {example}")
@@ -171,6 +198,10 @@ class _Reader:
             return default
         if minimum is not None and number < minimum:
             self.bad(path, f"{path} is {value} but must be at least {minimum:g}",
+                     f"write e.g. {path}: {example}")
+            return default
+        if maximum is not None and number > maximum:
+            self.bad(path, f"{path} is {value} but can be at most {maximum:g}",
                      f"write e.g. {path}: {example}")
             return default
         return int(number) if integer else number
@@ -229,7 +260,7 @@ def _break(r: _Reader, value: Any, path: str) -> BreakRule | None:
     b = r.mapping(value, path)
     r.unknown(b, ("minutes", "earliest", "latest"), path)
     minutes = r.number(b.get("minutes"), f"{path}.minutes", None, integer=True, minimum=0,
-                       example="30")
+                       maximum=MAX_BREAK_MIN, example="30")
     if not minutes:
         if "minutes" not in b:
             r.bad(path, f"{path} has no minutes", f"add e.g. {path}: {{minutes: 30, "
@@ -270,14 +301,15 @@ def _vehicle(r: _Reader, value: Any, path: str, index: int) -> Vehicle | None:
         shifts=shifts,
         break_rule=_break(r, v.get("break"), f"{path}.break"),
         max_km_per_day=r.number(v.get("max_km_per_day"), f"{path}.max_km_per_day", None,
-                                positive=True, example="150"),
+                                positive=True, maximum=MAX_KM_PER_DAY, example="150"),
         crate_capacity=_whole(r.number(v.get("crate_capacity"), f"{path}.crate_capacity",
-                                       None, integer=True, minimum=0, example="10")),
+                                       None, integer=True, minimum=0, maximum=MAX_CRATES,
+                                       example="10")),
         litres_per_100km=r.number(energy.get("litres_per_100km"),
                                   f"{path}.energy.litres_per_100km", None, minimum=0,
-                                  example="30"),
+                                  maximum=MAX_PER_100KM, example="30"),
         kwh_per_100km=r.number(energy.get("kwh_per_100km"), f"{path}.energy.kwh_per_100km",
-                               None, minimum=0, example="120"),
+                               None, minimum=0, maximum=MAX_PER_100KM, example="120"),
     )
 
 
@@ -295,13 +327,13 @@ def _holidays(r: _Reader, value: Any) -> str | None:
               "write holidays: DK, or holidays: null for no public holidays")
         return None
     code = value.strip().upper()
-    try:
-        from holidays import list_supported_countries
-    except ImportError:  # the holiday library is a dependency; be lenient if absent
-        return code
-    if code.split("-")[0] not in list_supported_countries():
+    import holidays as holidays_lib
+
+    try:  # exactly what the planner will ask for, so validate and plan agree
+        holidays_lib.country_holidays(code, years=[])
+    except (NotImplementedError, KeyError, ValueError, TypeError):
         r.bad(path, f"{path} '{value}' is not a country code the holiday calendar knows",
-              "write a two-letter country code, e.g. holidays: DK")
+              "write a two-letter country code, e.g. holidays: DK, or holidays: null")
     return code
 
 
@@ -389,21 +421,29 @@ def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> TravelOpt
                   f"{' or '.join(TRAVEL_FILE_SUFFIXES[model][:2])} file",
                   "give an OpenStreetMap extract (.osm or .osm.pbf)" if model == "osm"
                   else "give a from,to,km,minutes CSV or an OSRM table .json")
-        elif not path.is_file():
+        elif not path.exists():
             r.bad("travel.file", f"travel.file '{name}' does not exist (looked for {path})",
                   "put the file in the data folder or give its full path")
+        else:
+            try:
+                check_regular(path, MAX_TRAVEL_BYTES, "travel file")
+            except InputFileError as exc:
+                r.bad("travel.file", f"travel.file '{name}': {exc.reason}", exc.fix)
     options = TravelOptions(file=name, data_folder=str(folder.resolve()))
     if model != "osm":
         return options
     speeds: dict[str, float] = {}
     for cls, value in r.mapping(travel.get("speeds_kmh"), "travel.speeds_kmh").items():
-        kmh = r.number(value, f"travel.speeds_kmh.{cls}", None, positive=True, example="50")
+        kmh = r.number(value, f"travel.speeds_kmh.{cls}", None, positive=True,
+                       maximum=MAX_SPEED_KMH, example="50")
         if kmh is not None:
             speeds[cls.strip().lower()] = kmh
     numbers = {key: r.number(travel.get(key), f"travel.{key}", getattr(options, key),
-                             positive=True, example=example)
-               for key, example in (("max_speed_kmh", "80"), ("snap_warn_m", "500"),
-                                    ("snap_max_m", "5000"), ("snap_speed_kmh", "20"))}
+                             positive=True, maximum=top, example=example)
+               for key, example, top in (("max_speed_kmh", "80", MAX_SPEED_KMH),
+                                         ("snap_warn_m", "500", MAX_SNAP_M),
+                                         ("snap_max_m", "5000", MAX_SNAP_M),
+                                         ("snap_speed_kmh", "20", MAX_SPEED_KMH))}
     cache_dir = r.text(travel.get("cache_dir"), "travel.cache_dir", ".bogbus-cache")
     return replace(options, speeds_kmh=speeds, cache_dir=cache_dir, **numbers)
 
@@ -452,24 +492,27 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
         closures=_closures(r, cal.get("closures")),
         outreach_tolerance_days=int(r.number(cal.get("outreach_tolerance_days"),
                                              "calendar.outreach_tolerance_days", 3,
-                                             integer=True, minimum=0, example="3")),
+                                             integer=True, minimum=0,
+                                             maximum=MAX_TOLERANCE_DAYS, example="3")),
         travel=TravelSettings(
             model=model,
             circuity=r.number(travel.get("circuity"), "travel.circuity", 1.3, minimum=1,
-                              example="1.3"),
+                              maximum=MAX_CIRCUITY, example="1.3"),
             speed_kmh=r.number(travel.get("speed_kmh"), "travel.speed_kmh", 50.0,
-                               positive=True, example="50"),
+                               positive=True, maximum=MAX_SPEED_KMH, example="50"),
             options=_travel_options(r, travel, model),
         ),
         time_limit_s=r.number(solver.get("time_limit_s"), "solver.time_limit_s", 30.0,
-                              positive=True, example="30"),
-        seed=int(r.number(solver.get("seed"), "solver.seed", 0, integer=True, example="0")),
+                              positive=True, maximum=MAX_TIME_LIMIT_S, example="30"),
+        seed=int(r.number(solver.get("seed"), "solver.seed", 0, integer=True, minimum=0,
+                            maximum=MAX_SEED, example="0")),
         round_to_min=int(r.number(timetable.get("round_to_min"), "timetable.round_to_min", 5,
-                                  integer=True, positive=True, example="5")),
+                                  integer=True, positive=True, maximum=MAX_ROUND_MIN,
+                                  example="5")),
         co2_kg_per_litre=r.number(co2.get("kg_per_litre"), "co2.kg_per_litre", 3.24,
-                                  minimum=0, example="3.24"),
+                                  minimum=0, maximum=MAX_CO2_FACTOR, example="3.24"),
         co2_kg_per_kwh=r.number(co2.get("kg_per_kwh"), "co2.kg_per_kwh", 0.0, minimum=0,
-                                example="0.1"),
+                                maximum=MAX_CO2_FACTOR, example="0.1"),
         contact=r.text(timetable.get("contact"), "timetable.contact", ""),
         no_repeat_weeks=int(r.number(rotation.get("no_repeat_weeks"), "rotation.no_repeat_weeks",
                                      52, integer=True, minimum=0, example="52")),
@@ -511,6 +554,10 @@ def read_settings_doc(data: bytes, file: str = "settings.yaml"
     """settings.yaml bytes → (mapping or None, line of each key path, scalar text of each
     key path, problems so far)."""
     text, _ = decode(data)
+    shape = yaml_shape_problem(text, _Loader)
+    if shape is not None:
+        return None, {}, {}, [Problem(file, shape[0], "write the values out plainly, as in "
+                                      "the example settings.yaml", row=shape[1])]
     loader = None
     try:
         loader = _Loader(text)  # rejects control characters already here

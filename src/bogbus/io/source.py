@@ -17,6 +17,7 @@ from ..model import Instance
 from ..validate import Where, validate
 from .collections import load_rotation_files
 from .csvfile import parse_csv
+from .files import MAX_DATA_BYTES, InputFileError, check_regular, read_input
 from .settings import parse_settings
 from .sites import parse_sites
 
@@ -78,16 +79,16 @@ def _load_folder(folder: Path, source: str, *,
     problems: list[Problem] = []
     files: dict[str, bytes] = {}
     for name in DATA_FILES:
-        try:
-            files[name] = (folder / name).read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(folder / name):
             hint = (f"save the sheet from Excel as CSV (semikolonsepareret) named {name}"
                     if name == SITES_FILE and any(folder.glob("sites.xls*"))
                     else f"add {name} to the folder (see the README for an example)")
             problems.append(Problem(_label(shown, name), f"{name} is missing in {shown}", hint))
-        except OSError as exc:
-            problems.append(Problem(_label(shown, name), f"{name} cannot be read "
-                                    f"({exc.strerror})", "check the file's permissions"))
+            continue
+        try:
+            files[name] = read_input(folder / name, MAX_DATA_BYTES, name)
+        except InputFileError as exc:
+            problems.append(Problem(_label(shown, name), exc.reason, exc.fix))
     if problems:
         return None, problems
 
@@ -119,6 +120,8 @@ def _load_folder(folder: Path, source: str, *,
 def _load(path: str | os.PathLike[str], *,
           plausibility: bool) -> tuple[Instance | None, list[Problem]]:
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        check_regular(p, MAX_DATA_BYTES, "source")  # a pipe or device: say so, never block
     if _is_scenario(p):
         return _load_scenario(p, strict=plausibility)
     return _load_folder(_data_folder(p), str(path), plausibility=plausibility)
@@ -132,10 +135,17 @@ def load_source(path: str | os.PathLike[str], *, strict: bool = True) -> Instanc
     re-reading data a plan was already made from, where `bogbus check` judges the
     plan itself. Warnings never raise; use `validate_source` to see them.
     """
+    return load_source_warned(path, strict=strict)[0]
+
+
+def load_source_warned(path: str | os.PathLike[str], *,
+                       strict: bool = True) -> tuple[Instance, list[Problem]]:
+    """`load_source` plus the warnings `bogbus validate` would print, so `plan` tells
+    the planner about a typo such as `max_km_per_dy` exactly as `validate` does."""
     instance, problems = _load(path, plausibility=strict)
     if instance is None or any(p.severity == "error" for p in problems):
         raise InputError(_sort(problems))
-    return instance
+    return instance, [p for p in _sort(problems) if p.severity == "warning"]
 
 
 def validate_source(path: str | os.PathLike[str]) -> tuple[Instance | None, list[Problem]]:

@@ -56,6 +56,14 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
     stop_timetable = _stop_timetable(result)
     unserved = [{"site_id": sid, "date": None, "reason": why}
                 for sid, why in sorted(tmpl.unserved.items())]
+    # a timetable whose every date falls on a holiday or closure serves no one: listed,
+    # never silently dropped
+    unserved += [{"site_id": e["site_id"], "date": None,
+                  "reason": f"every date of its timetable ({e['weekday']}, every "
+                            f"{e['every_weeks'] or 1} week(s)) in {result.period.quarter} is a "
+                            "holiday or closure: "
+                            + ", ".join(sorted({x['reason'] for x in e['skipped']}))}
+                 for e in stop_timetable if not e["dates"]]
     unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
                  for sid, d, why in result.outreach.unserved]
 

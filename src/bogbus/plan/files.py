@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import BogbusError
 from ..io.atomic import write_json
+from ..io.files import MAX_PLAN_BYTES, read_input_text
 from .schema import SCHEMA, plan_structure_problems
 
 
@@ -19,15 +21,23 @@ def write_plan(data: dict[str, Any], path: Path) -> Path:
 write_json_atomic = write_plan  # the old name, kept for callers on other branches
 
 
+def _no_constant(name: str) -> float:
+    """NaN and Infinity are not JSON; a plan holding them was not written by bogbus."""
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def read_plan(path: Path) -> dict[str, Any]:
     """Load a plan file, with a clear error when it is not one."""
     path = Path(path)
+    if not os.path.lexists(path):
+        raise BogbusError(f"{path}: no such plan file — run `bogbus plan` first")
+    text = read_input_text(path, MAX_PLAN_BYTES, "plan file")  # regular files, size cap
     try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BogbusError(f"{path}: no such plan file — run `bogbus plan` first") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        plan = json.loads(text, parse_constant=_no_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
         raise BogbusError(f"{path}: not a readable plan.json ({exc})") from None
+    except RecursionError:  # [[[[… 100,000 deep: no plan nests more than a few levels
+        raise BogbusError(f"{path}: not a plan.json (nested far too deep)") from None
     if not isinstance(plan, dict) or plan.get("schema") != SCHEMA:
         raise BogbusError(f"{path}: not a bogbus plan (expected \"schema\": \"{SCHEMA}\")")
     problems = plan_structure_problems(plan)

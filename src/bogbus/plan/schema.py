@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from ..model import WEEKDAYS
+from ..model import KINDS, WEEKDAYS
 
 SCHEMA = "bogbus.plan/1"  # the one schema name; readers refuse anything else
 
@@ -59,16 +59,20 @@ BREAK = {"start": _hhmm, "end": _hhmm}
 ROUTE = {"date": _iso, "vehicle": _str, "start": _hhmm, "end": _hhmm, "km": _num,
          "drive_min": _int, "legs": ("list", LEG), "visits": ("list", VISIT),
          "break": ("optdict", BREAK)}
-SITE = {"id": _str, "kind": _str, "name": _str, "lat": _num, "lon": _num,
+SITE = {"id": _str, "kind": lambda v: v in KINDS, "name": _str, "lat": _num, "lon": _num,
         "every_weeks": _opt(_int), "duration_min": _int, "days": ("list", _str),
-        "earliest": _opt(_hhmm), "latest": _opt(_hhmm)}
+        "earliest": _opt(_hhmm), "latest": _opt(_hhmm), "children": _opt(_num),
+        "residents": _opt(_num), "visitors": _opt(_num), "crates": _opt(_num)}
 VEHICLE = {"name": _str, "shifts": ("map", lambda v: isinstance(v, str) and bool(_SHIFT.match(v))),
-           "energy": ("dict", {}), "max_km_per_day": _opt(_num), "crate_capacity": _opt(_int)}
+           "energy": ("dict", {"litres_per_100km": _opt(_num), "kwh_per_100km": _opt(_num)}),
+           "max_km_per_day": _opt(_num), "crate_capacity": _opt(_int),
+           "break": ("optdict", {"minutes": _int, "earliest": _hhmm, "latest": _hhmm})}
 STOP_TT = {"site_id": _str, "vehicle": _str, "weekday": lambda v: v in WEEKDAYS,
            "arrival": _hhmm, "departure": _hhmm, "every_weeks": _int, "dates": ("list", _iso),
            "skipped": ("list", {"date": _iso, "reason": _str})}
 PLAN = {
-    "schema": _str, "scenario": _str, "quarter": _str,
+    "schema": _str, "scenario": _str, "quarter": _str, "data": _opt(_str),
+    "co2_factors": ("dict", {"kg_per_litre": _num, "kg_per_kwh": _num}),
     "period": ("dict", {"start": _iso, "end": _iso}),
     "library": ("dict", {}), "depot": _str, "sites": ("list", SITE),
     "vehicles": ("list", VEHICLE),
@@ -121,4 +125,24 @@ def plan_structure_problems(plan: Any, limit: int = 12) -> list[str]:
                 walk(item, sub, f"{path}[{i}]")
 
     walk(plan, PLAN, "plan")
+    if not out:
+        out += _period_problems(plan)
     return out
+
+
+def _period_problems(plan: dict) -> list[str]:
+    """The quarter must be a real quarter and the period exactly its days: every
+    renderer dates its pages from these two, so a plan saying 2027Q9 is refused by all
+    commands alike, not only by `check`."""
+    from ..calendar import parse_quarter
+    from ..errors import BogbusError
+
+    try:
+        period = parse_quarter(plan["quarter"])
+    except BogbusError as exc:
+        return [f"plan.quarter: {exc}"]
+    p = plan["period"]
+    if (p["start"], p["end"]) != (period.start.isoformat(), period.end.isoformat()):
+        return [f"plan.period: {p['start']} – {p['end']} is not the quarter {period.quarter} "
+                f"({period.start} – {period.end})"]
+    return []

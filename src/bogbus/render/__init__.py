@@ -23,7 +23,7 @@ from .csvout import read_timetable_csv, timetable_csv
 from .htmlpages import koereplan_html, posters_html
 from .icsout import timetable_ics, visit_uid
 from .mapview import write_map
-from .outreachfiles import institution_ids, write_outreach
+from .outreachfiles import LETTER_DIR, institution_ids, write_outreach
 from .pdf import koereplan_pdf, poster_pdf
 from .planview import safe_filename_part, view
 
@@ -89,6 +89,7 @@ def write_timetables(
 
 __all__ = [
     "FORMATS",
+    "LETTER_DIR",
     "institution_ids",
     "poster_filename",
     "read_timetable_csv",

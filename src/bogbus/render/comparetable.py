@@ -5,10 +5,11 @@ Formatting only; the document itself is built by `bogbus.compare.compare_plans`.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
+
+from ..io.csvfile import SafeCsvWriter
 
 # (key, label) in display order; values come from `compare.summarize`
 FIGURES: tuple[tuple[str, str], ...] = (
@@ -103,7 +104,7 @@ def to_csv(doc: dict) -> str:
     """Two tables separated by a blank line: figures (one column per source), then
     per-stop changes."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = SafeCsvWriter(buf, lineterminator="\n")  # names come from data: no formulas
     w.writerow(["figure"] + [s["source"] for s in doc["sources"]])
     for key, _label in FIGURES:
         w.writerow([key] + ["" if s[key] is None else s[key] for s in doc["sources"]])

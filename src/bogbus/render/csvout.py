@@ -49,6 +49,7 @@ import csv
 import io
 from pathlib import Path
 
+from ..io.csvfile import formula_safe, formula_unsafe
 from .danish import (
     capitalise,
     date_short,
@@ -87,15 +88,7 @@ COLUMNS = (
     "quarter",
 )
 TEXT_COLUMNS = ("site_id", "name", "address", "vehicle", "reason", "text_da", "scenario")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _guard(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _unguard(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+_guard, _unguard = formula_safe, formula_unsafe  # one rule for every CSV bogbus writes
 
 
 def _num(value: object) -> str:

@@ -9,7 +9,8 @@
 - `ics`:  `institutioner/kalender-<site_id>.ics`, each institution's own visits (the
   bogbus.ics writer limited to one site), so it can subscribe to its own calendar.
 
-`site` (an institution id) writes only that institution's letter and calendar.
+`site` (an institution id) writes only that institution's letter and calendar;
+`letters_dir` replaces `out_dir/institutioner` (the CLI stages it as its own folder).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def institution_ics(v: PlanView, site_id: str) -> bytes:
 
 def write_outreach(plan: dict, out_dir: Path, formats: Iterable[str] = ("pdf", "html", "csv",
                                                                          "ics"),
-                   site: str | None = None) -> list[Path]:
+                   site: str | None = None, letters_dir: Path | None = None) -> list[Path]:
     fmts = [f.strip().lower() for f in ([formats] if isinstance(formats, str) else formats)]
     v = view(plan)
     letters = letter_sites(v)
@@ -53,7 +54,7 @@ def write_outreach(plan: dict, out_dir: Path, formats: Iterable[str] = ("pdf", "
                               f"in the plan (ids: {', '.join(institution_ids(plan)) or 'none'})")
         letters = [site]
     out_dir = Path(out_dir)
-    inst_dir = out_dir / LETTER_DIR
+    inst_dir = Path(letters_dir) if letters_dir is not None else out_dir / LETTER_DIR
     written: list[Path] = []
     if "pdf" in fmts:
         if site is None:

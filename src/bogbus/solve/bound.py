@@ -378,6 +378,7 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     m.Minimize(total)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C stops bogbus, not one solve
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = det_limit
     solver.parameters.max_time_in_seconds = max(30.0, det_limit * 5)

@@ -169,6 +169,7 @@ def solve_day(
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C stops bogbus, not one solve
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = det_limit
     solver.parameters.max_time_in_seconds = max(10.0, det_limit * 10)

@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from ..calendar import Calendar, Period, build_calendar, week_index, weekday_key
+from ..calendar import Calendar, Period, build_calendar, no_service_problem, week_index, weekday_key
+from ..errors import InputError, Problem
 from ..io.previous import PreviousPlan, previous_plan
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
@@ -82,8 +83,13 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
     seed = st.seed if seed is None else seed
     t0 = time.perf_counter()
-    travel = build_travel(instance)
     cal = build_calendar(period, st.holidays, st.closures, st.optional_holidays)
+    closed = no_service_problem(st, cal)
+    if closed:
+        raise InputError([Problem(f"{instance.source} (settings.yaml)", closed,
+                                  "shorten calendar.closures or plan another quarter",
+                                  column="calendar.closures")])
+    travel = build_travel(instance)
 
     say(f"timetable for {len(instance.stops)} public stops")
     budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))

@@ -18,11 +18,22 @@ import math
 
 from ..errors import BogbusError, InputError, Problem
 from ..io.csvfile import parse_csv, parse_number
+from ..io.files import MAX_PLAN_BYTES, InputFileError, read_input
 from ..model import Instance
 from .base import TravelMatrix
 from .common import file_sha256, option_path
 
 MAX_LISTED = 20
+
+
+# One leg of a bookmobile's day: far above any real leg, far below what would overflow.
+MAX_LEG = {"km": 2000.0, "minutes": 24 * 60.0, "metres": 2_000_000.0, "seconds": 24 * 3600.0}
+
+
+def _leg_ok(value: object, key: str) -> bool:
+    """A finite, non-negative number within a day's drive (NaN, 1e308 and `true` are not)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and 0 <= value <= MAX_LEG[key])
 
 
 def _minutes(x: float) -> int:
@@ -59,11 +70,12 @@ def _read_csv(data: bytes, label: str) -> tuple[dict, list[Problem]]:
             text = r.get(col[key])
             try:
                 value = parse_number(text)
-                if not math.isfinite(value) or value < 0:
+                if not _leg_ok(value, key):
                     raise ValueError(text)
                 nums[key] = value
             except ValueError:
-                problems.append(Problem(label, f"{key} '{text}' is not a number of 0 or more",
+                problems.append(Problem(label, f"{key} '{text}' is not a number from 0 to "
+                                        f"{MAX_LEG[key]:g}",
                                         "write e.g. 12.5 for km and 17 for minutes",
                                         row=r.row, column=col[key]))
                 ok = False
@@ -82,6 +94,9 @@ def _read_osrm(data: bytes, label: str) -> tuple[dict, list[Problem]]:
         doc = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
         return {}, [Problem(label, f"the file is not valid JSON ({exc})",
+                            "save the OSRM table response as it came")]
+    except RecursionError:  # [[[[… thousands deep: no OSRM response nests like that
+        return {}, [Problem(label, "the JSON is nested far too deep to be an OSRM table",
                             "save the OSRM table response as it came")]
     if not isinstance(doc, dict):
         return {}, [Problem(label, "the JSON is not an OSRM table response",
@@ -110,9 +125,10 @@ def _read_osrm(data: bytes, label: str) -> tuple[dict, list[Problem]]:
             s, m = dur[i][j], dist[i][j]
             if s is None or m is None:
                 continue  # OSRM found no route: reported as a missing pair
-            if not isinstance(s, (int, float)) or not isinstance(m, (int, float)) or s < 0 or m < 0:
+            if not (_leg_ok(s, "seconds") and _leg_ok(m, "metres")):
                 problems.append(Problem(label, f"durations/distances [{i}][{j}] ({a} → {b}) "
-                                        f"is not a number of 0 or more", "re-export the table"))
+                                        "is not a finite number of 0 or more within a day's "
+                                        "drive", "re-export the table"))
                 continue
             pairs[(a, b)] = (m / 1000.0, s / 60.0)
     return pairs, problems
@@ -123,10 +139,10 @@ def matrix_travel(instance: Instance) -> TravelMatrix:
     path = option_path(instance, "file")
     shown = instance.settings.travel.options.file
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BogbusError(f"settings.yaml: travel.file {shown!r} cannot be read "
-                          f"({exc.strerror}; looked for {path})") from None
+        data = read_input(path, MAX_PLAN_BYTES, "travel matrix")
+    except InputFileError as exc:
+        raise BogbusError(f"settings.yaml: travel.file {shown!r}: {exc.reason} "
+                          f"(looked for {path})") from None
     is_json = path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{"
     pairs, problems = _read_osrm(data, shown) if is_json else _read_csv(data, shown)
     ids = [s.id for s in instance.sites]

@@ -8,8 +8,9 @@ bug in the planner cannot hide in shared code. Tests run it on every plan they m
 One module per rule family: `context` (what the plan is checked against),
 `routes` (vehicle, calendar, shift, legs, km, range), `visits` (timing, windows,
 vehicles, crates), `breaks`, `rhythm` (public stops' regularity, outreach spacing,
-unserved listing), `rotation` (collections: where each one is, loads per leg, repeats)
-and `figures` (kpis re-derived from the routes).
+unserved listing), `printed` (the stop timetable posters print, the stored data, an
+honest unserved list), `rotation` (collections: where each one is, loads per leg,
+repeats) and `figures` (kpis re-derived from the routes).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ...model import Instance
 from .breaks import check_break
 from .context import Violation, Violations, context_for
 from .figures import check_figures
+from .printed import check_stop_timetable, check_stored_data, check_unserved_honest
 from .rhythm import check_outreach_spacing, check_stop_rhythm, check_unserved_list
 from .rotation import check_rotation
 from .routes import check_route_frame
@@ -38,8 +40,11 @@ def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[V
             out.add("schema", f"missing key {key!r}")
     if out:
         return list(out)
+    if not check_stored_data(plan, instance, out):
+        return list(out)  # a plan of other data: said once, not as a hundred route errors
     ctx = context_for(plan, instance, out)
     check_unserved_list(plan, ctx, out)
+    check_unserved_honest(plan, ctx, out)
     seen_route: set[tuple[str, str]] = set()
     for r in plan["routes"]:
         frame = check_route_frame(r, ctx, seen_route, out)
@@ -60,5 +65,6 @@ def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[V
         else:
             check_outreach_spacing(sid, s, visits, ctx, out)
     check_rotation(plan, instance, out.add)
+    check_stop_timetable(plan, ctx, out)  # what posters, CSV and ICS print
     check_figures(plan, out)
     return list(out)

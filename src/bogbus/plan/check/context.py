@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from ...calendar import Calendar, Period, build_calendar, parse_quarter
+from ...errors import BogbusError
 from ...model import Closure, Instance, Site
 from ...travel import TravelMatrix, build_travel
 from ...travel.greatcircle import greatcircle_matrix
@@ -61,8 +62,14 @@ def _travel_for(plan: dict[str, Any], instance: Instance | None) -> TravelMatrix
     tm = plan.get("travel_model", {})
     if tm.get("model") != "greatcircle":
         return None  # legs cannot be re-derived without the source data
+    values = (tm.get("circuity"), tm.get("speed_kmh"))
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1e6
+               for v in values):
+        raise BogbusError("the plan is damaged: travel_model.circuity and speed_kmh must be "
+                          f"positive numbers, not {values[0]!r:.20} and {values[1]!r:.20} — "
+                          "re-run `bogbus plan`")
     sites = [Site(s["id"], s["kind"], s["name"], s["lat"], s["lon"]) for s in plan["sites"]]
-    return greatcircle_matrix(sites, float(tm["circuity"]), float(tm["speed_kmh"]))
+    return greatcircle_matrix(sites, float(values[0]), float(values[1]))
 
 
 def context_for(plan: dict[str, Any], instance: Instance | None,

@@ -13,7 +13,11 @@ _RECOMPUTED = ("km_total", "drive_hours", "public_service_hours", "visits",
 
 def check_figures(plan: dict[str, Any], out: Violations) -> None:
     """kpis re-derived from the routes; the bound not above the timetable; gap_pct exact."""
-    kp = compute_kpis(plan) if "sites" in plan else None
+    stored = {x["id"] for x in plan.get("sites", [])}
+    unknown = sorted({v["site_id"] for r in plan["routes"] for v in r["visits"]} - stored)
+    if unknown:  # the figures are sums over the stored sites: they cannot be re-derived
+        out.add("kpis", f"routes visit site(s) the plan does not store: {', '.join(unknown[:10])}")
+    kp = compute_kpis(plan) if "sites" in plan and not unknown else None
     if kp:
         for k in _RECOMPUTED:
             if plan["kpis"].get(k) != kp[k]:

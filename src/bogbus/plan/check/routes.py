@@ -66,7 +66,7 @@ def _legs_ok(r: dict[str, Any], ctx: CheckContext, out: Violations) -> bool:
         if (leg["from"], leg["to"]) != (chain[i], chain[i + 1]):
             out.add("legs", f"leg {i} is {leg['from']}→{leg['to']}, expected "
                             f"{chain[i]}→{chain[i + 1]}", day_s)
-        elif ctx.travel is not None:
+        elif ctx.travel is not None and leg["from"] in ctx.sites and leg["to"] in ctx.sites:
             km, mins = ctx.travel.leg(leg["from"], leg["to"])
             if abs(km - leg["km"]) > 0.05 or mins != leg["min"]:
                 out.add("legs", f"leg {leg['from']}→{leg['to']} says {leg['km']} km/{leg['min']} "
