@@ -95,8 +95,10 @@ def test_cli_previous_on_randers(tmp_path):
     res = runner.invoke(main, args + ["--out", str(tmp_path / "b"), "--previous", str(prev)])
     assert res.exit_code == 0, res.output
     assert "0 moved" in res.output
+    # a plan of another quarter keeps today's meaning: its timetable is the target
+    # (the same quarter would be a repair, see test_repair.py)
     res = runner.invoke(main, ["plan", str(ROOT / "scenarios" / "close-three-stops.yaml"),
-                               "--quarter", "2027Q1", "--time-limit", "3", "--no-render",
+                               "--quarter", "2027Q2", "--time-limit", "3", "--no-render",
                                "--out", str(tmp_path / "c"), "--previous", str(prev)])
     assert res.exit_code == 0, res.output
     r = json.loads((tmp_path / "c" / "plan.json").read_text(encoding="utf-8"))["replan"]

@@ -158,37 +158,43 @@ class Calendar:
     holidays: dict[date, str]
     closures: tuple[Closure, ...]
 
-    def off_reason(self, day: date) -> str | None:
-        """Danish reason the bus does not run on `day`, or None when it may run."""
+    def off_reason(self, day: date, vehicle: str | None = None,
+                   site: str | None = None) -> str | None:
+        """Danish reason the bus does not run on `day` (or, given a vehicle and/or a
+        site, why that vehicle is off or that site closed), or None when it may run.
+        Without arguments only whole-service closures count."""
         if day in self.holidays:
             return self.holidays[day]
         for c in self.closures:
-            if c.covers(day):
+            if c.applies(day, vehicle, site):
                 return c.reason
         return None
 
     def closed(self, day: date) -> bool:
-        return any(c.covers(day) for c in self.closures)
+        return any(c.whole_service and c.covers(day) for c in self.closures)
 
     def service_dates(self, vehicle: Vehicle) -> list[date]:
-        """Dates in the period the vehicle runs: its shift weekdays, not off."""
+        """Dates in the period the vehicle runs: its shift weekdays, not off (neither
+        for everyone nor for this vehicle)."""
         return [
             d
             for d in self.period.days()
-            if weekday_key(d) in vehicle.shifts and self.off_reason(d) is None
+            if weekday_key(d) in vehicle.shifts and self.off_reason(d, vehicle.name) is None
         ]
 
-    def open_days_between(self, a: date, b: date) -> int:
+    def open_days_between(self, a: date, b: date, site: str | None = None) -> int:
         """Days from a to b (b − a) not counting closure days: outreach spacing pauses
-        while the bus is closed (e.g. summer)."""
+        while the bus is closed (e.g. summer) or, for `site`, while that site is
+        closed (a daycare's closed week pauses its own rhythm only)."""
         if b < a:
-            return -self.open_days_between(b, a)
-        n = (b - a).days
+            return -self.open_days_between(b, a, site)
+        days: set[date] = set()
         for c in self.closures:
+            if not (c.whole_service or (site is not None and site in c.sites)):
+                continue
             lo, hi = max(c.start, a + timedelta(1)), min(c.end, b)
-            if lo <= hi:
-                n -= (hi - lo).days + 1
-        return n
+            days.update(lo + timedelta(k) for k in range((hi - lo).days + 1))
+        return (b - a).days - len(days)
 
 
 def build_calendar(period: Period, country: str | None, closures: tuple[Closure, ...],

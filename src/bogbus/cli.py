@@ -97,11 +97,16 @@ def main() -> None:
 @click.option("--seed", type=SEED, help="Random seed (default from settings).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
-              help="A previous plan.json: keep its stop timetable unless infeasible.")
+              help="A previous plan.json: keep its stop timetable unless infeasible; a "
+                   "published plan of the same quarter is repaired (see --from).")
+@click.option("--from", "from_text", metavar="DATE",
+              help="Repair the published --previous plan of the same quarter from DATE "
+                   "(default: the first date the data differs); see docs/replanning.md.")
 def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: float | None,
-         seed: int | None, no_render: bool, previous_file: str | None) -> None:
+         seed: int | None, no_render: bool, previous_file: str | None,
+         from_text: str | None) -> None:
     """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
-    from .calendar import next_quarter
+    from .calendar import next_quarter, parse_quarter
     from .io import load_source_warned
     from .io.outdir import check_out_dir
     from .io.outputset import OutputSet
@@ -110,10 +115,18 @@ def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: f
     from .render.summary import plan_summary
 
     previous = read_plan(Path(previous_file)) if previous_file else None
+    if from_text and previous is None:
+        raise BogbusError("--from repairs a published plan: give it with --previous PLAN")
     instance, data_warnings = load_source_warned(source)
     for p in data_warnings:  # the same warnings `bogbus validate` prints
         click.echo(f"warning: {p}", err=True)
+    if quarter is None and from_text and previous is not None:  # a repair: its quarter
+        quarter = parse_quarter(previous["quarter"])
     period = quarter or next_quarter(date.today())
+    if previous is not None and (from_text or period.quarter == previous["quarter"]):
+        # a published plan of the same quarter: repair it (docs/replanning.md)
+        _repair(instance, previous, period, from_text, out_dir, seed, no_render)
+        return
     name = output_name(instance.scenario, period.quarter)
     out = check_out_dir(out_dir or f"plans/{name}", "--out")
     if not no_render:
@@ -149,6 +162,48 @@ def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: f
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
 
 
+def _repair(instance, previous: dict, period: Period, from_text: str | None,
+            out_dir: str | None, seed: int | None, no_render: bool) -> None:
+    """`plan --previous P --from D`: repair the published plan; write the plan, the
+    change list and (unless --no-render) timetables, map and notices — all or none."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
+    from .pipeline import PlanRejected, repair_instance
+    from .plan.files import write_plan
+    from .render.changesout import write_changes
+    from .render.summary import plan_summary, repair_summary
+
+    name = output_name(instance.scenario, period.quarter, "repair")
+    out = check_out_dir(out_dir or f"plans/{name}", "--out")
+    if not no_render:
+        check_out_dir("maps", "the map folder")
+    try:
+        data, how = repair_instance(instance, previous, period, from_text,
+                                    seed=instance.settings.seed if seed is None else seed)
+    except PlanRejected as exc:  # never written: the checker rejects it
+        for v in exc.violations:
+            click.echo(f"  {v}", err=True)
+        raise
+    with OutputSet() as outputs:  # all or nothing: staged, then published together
+        stage = outputs.stage_dir(out, prune=True)
+        write_plan(data, stage / "plan.json")
+        write_changes(data, stage)
+        if not no_render:
+            from .render import write_map, write_timetables
+            from .render.notices import write_notices
+
+            write_timetables(data, stage)
+            # a folder of its own: a staged set holds files, not sub-folders
+            write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
+            write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
+        written = outputs.publish()
+    for line in plan_summary(data) + repair_summary(data, how):
+        click.echo(line)
+    click.echo(f"wrote {out / 'plan.json'} and {len(written) - 1} change/timetable/notice "
+               "files")
+    sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
+
+
 @main.command()
 @click.argument("source", default="data/randers", type=click.Path())
 def validate(source: str) -> None:
@@ -173,7 +228,10 @@ def validate(source: str) -> None:
 @main.command()
 @click.argument("plan_file", type=click.Path())
 @click.argument("source", required=False, type=click.Path())
-def check(plan_file: str, source: str | None) -> None:
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
+              help="The published plan a repaired PLAN was made from: also verify that "
+                   "the past and every untouched visit are kept.")
+def check(plan_file: str, source: str | None, previous_file: str | None) -> None:
     """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
     sites and settings stored in the plan) and every regularity rule."""
     from .io import load_source
@@ -181,12 +239,17 @@ def check(plan_file: str, source: str | None) -> None:
     from .plan.files import read_plan
 
     data = read_plan(Path(plan_file))
+    published = read_plan(Path(previous_file)) if previous_file else None
     named = data.get("data") or ""  # the SOURCE the plan was made from, as it was typed
     looks_like_source = (Path(named).is_file() and named.endswith((".yaml", ".yml"))) or \
         (Path(named) / "sites.csv").is_file()
     src = source or (named if named and looks_like_source else None)
     instance = load_source(src) if src else None
     violations = check_plan(data, instance)
+    if published is not None:
+        from .plan.check.keep import check_keep
+
+        violations += check_keep(data, published)
     against = src or "the data stored in the plan"
     if violations:
         click.echo(f"{len(violations)} violation(s) in {plan_file} (checked against {against}):",
@@ -212,18 +275,23 @@ def check(plan_file: str, source: str | None) -> None:
               help="Also write a map with every plan's routes as layers.")
 @click.option("--save-plans", "plans_dir", type=click.Path(file_okay=False),
               help="Also write each plan to DIR/<n>-<scenario>/plan.json.")
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
+              help="A published plan: plan every source against it (its stop timetable "
+                   "kept) and show each source's per-stop changes against it.")
 def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
             time_limit: float | None, seed: int | None, out_file: str | None,
-            map_file: str | None, plans_dir: str | None) -> None:
+            map_file: str | None, plans_dir: str | None, previous_file: str | None) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
-    per-stop changes against the first."""
+    per-stop changes against the first (or against --previous)."""
     from .calendar import next_quarter
     from .compare import compare_plans, plan_sources
     from .io import load_source
     from .io.outdir import check_out_dir, check_out_file
     from .io.outputset import OutputSet
+    from .plan.files import read_plan
     from .render.comparetable import render
 
+    previous = read_plan(Path(previous_file)) if previous_file else None
     for src in sources:  # all input problems before any planning
         load_source(src)
     for option, value in (("--out", out_file), ("--map", map_file)):
@@ -231,10 +299,14 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
             check_out_file(value, option)
     if plans_dir:
         check_out_dir(plans_dir, "--save-plans")
+    if quarter is None and previous is not None:
+        from .calendar import parse_quarter
+
+        quarter = parse_quarter(previous["quarter"])
     period = quarter or next_quarter(date.today())
     plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
-                         progress=_progress)
-    doc = compare_plans(plans)
+                         progress=_progress, previous=previous)
+    doc = compare_plans(plans, previous=previous)
     labels = [s["source"] for s in doc["sources"]]
     text = render(doc, fmt)
     with OutputSet() as outputs:  # the saved plans, map and comparison: all or none
@@ -296,6 +368,32 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
         paths = outputs.publish()
     for p in paths:
         click.echo(f"wrote {p}")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path())
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False), required=True,
+              help="The published plan of the same quarter the notices compare against.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Output folder (default: notices/ beside the plan).")
+def notices(plan_file: str, previous_file: str, out_dir: str | None) -> None:
+    """Danish notices for every stop with cancelled or changed dates, and a letter
+    (PDF, HTML, text for an e-mail) for every institution whose dates changed."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
+    from .plan.files import read_plan
+    from .render.notices import write_notices
+
+    data = read_plan(Path(plan_file))
+    previous = read_plan(Path(previous_file))
+    out = check_out_dir(out_dir if out_dir else Path(plan_file).parent / "notices", "--out")
+    with OutputSet() as outputs:  # all files or none
+        write_notices(data, previous, outputs.stage_dir(out, prune=True))
+        paths = outputs.publish()
+    for p in paths:
+        click.echo(f"wrote {p}")
+    if not paths:
+        click.echo("no visit changed: no notices to write")
 
 
 @main.command("map")

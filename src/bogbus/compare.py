@@ -85,21 +85,30 @@ def _stop_ids(plan: dict) -> set[str]:
     return {s["id"] for s in plan["sites"] if s["kind"] == "stop"}
 
 
-def compare_plans(plans: Sequence[dict], labels: Sequence[str] | None = None) -> dict:
+def compare_plans(plans: Sequence[dict], labels: Sequence[str] | None = None,
+                  previous: dict | None = None) -> dict:
     """The comparison document (`"schema": "bogbus.compare/1"`) of plan dicts; the first
-    plan is the reference for the per-stop changes."""
+    plan is the reference for the per-stop changes — or, given `previous` (the
+    published plan every source was planned against), every plan is compared with
+    it, so each source's changes are only what that scenario causes."""
     if not plans:
         raise ValueError("nothing to compare")
     labels = list(labels) if labels else _labels(plans)
     sources = [summarize(p, lab) for p, lab in zip(plans, labels)]
     changes = []
-    for p, lab in zip(plans[1:], labels[1:]):
-        stops = stop_changes(plans[0], p)
+    if previous is not None:
+        ref_label = f"previous {previous.get('scenario')} {previous.get('quarter')}"
+        pairs = [(previous, ref_label, p, lab) for p, lab in zip(plans, labels)]
+    else:
+        pairs = [(plans[0], labels[0], p, lab) for p, lab in zip(plans[1:], labels[1:])]
+    for ref, ref_lab, p, lab in pairs:
+        stops = stop_changes(ref, p)
         counts = {k: sum(k in c["kinds"] for c in stops) for k in CHANGE_KINDS}
         counts["stops_changed"] = len(stops)
-        changes.append({"source": lab, "against": labels[0], "counts": counts, "stops": stops})
+        changes.append({"source": lab, "against": ref_lab, "counts": counts, "stops": stops})
     return {"schema": SCHEMA, "quarter": sorted({p.get("quarter") for p in plans}),
-            "reference": labels[0], "sources": sources, "changes": changes}
+            "reference": pairs[0][1] if pairs else labels[0], "sources": sources,
+            "changes": changes}
 
 
 def _labels(plans: Sequence[dict]) -> list[str]:
@@ -113,16 +122,18 @@ def _labels(plans: Sequence[dict]) -> list[str]:
 # ---------------------------------------------------------------- planning
 
 def plan_one(source: str, quarter: str, time_limit_s: float | None,
-             seed: int | None) -> dict:
+             seed: int | None, previous: dict | None = None) -> dict:
     """Plan one source and return its checked plan dict (runs in a worker process)."""
-    return plan_source(source, quarter, time_limit_s=time_limit_s, seed=seed)
+    return plan_source(source, quarter, time_limit_s=time_limit_s, seed=seed,
+                       previous=previous)
 
 
 def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | None = None,
                  seed: int | None = None,
-                 progress: Callable[[str], None] | None = None) -> list[dict]:
+                 progress: Callable[[str], None] | None = None,
+                 previous: dict | None = None) -> list[dict]:
     """Plan every source, in parallel processes where there are cores; plans in the
-    order given."""
+    order given. `previous`: a published plan every source keeps as its target."""
     say = progress or (lambda msg: None)
     workers = max(1, min(len(sources), os.cpu_count() or 1))
     t0 = time.perf_counter()
@@ -130,7 +141,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
         plans = []
         for i, src in enumerate(sources):
             say(f"planning {src} ({i + 1}/{len(sources)})")
-            plans.append(plan_one(src, quarter, time_limit_s, seed))
+            plans.append(plan_one(src, quarter, time_limit_s, seed, previous))
         return plans
     say(f"planning {len(sources)} sources on {workers} processes")
     results: dict[int, dict] = {}
@@ -139,7 +150,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
     pool = ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"))
     try:
-        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed): i
+        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed, previous): i
                    for i, src in enumerate(sources)}
         for fut in as_completed(futures):
             i = futures[fut]

@@ -114,12 +114,30 @@ class Vehicle:
 
 @dataclass(frozen=True)
 class Closure:
+    """Days off. Without a scope the whole service stops; `sites` closes only those
+    sites (a daycare's personaledag) and `vehicles` takes only those vehicles off the
+    road (a bus in the workshop while the van still runs)."""
+
     start: date
     end: date  # inclusive
     reason: str
+    sites: tuple[str, ...] = ()
+    vehicles: tuple[str, ...] = ()
 
     def covers(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+    @property
+    def whole_service(self) -> bool:
+        return not self.sites and not self.vehicles
+
+    def applies(self, day: date, vehicle: str | None = None, site: str | None = None) -> bool:
+        """Whether this closure stops `vehicle` or closes `site` on `day` (a whole-service
+        closure stops everything)."""
+        if not self.covers(day):
+            return False
+        return (self.whole_service or (vehicle is not None and vehicle in self.vehicles)
+                or (site is not None and site in self.sites))
 
 
 @dataclass(frozen=True)

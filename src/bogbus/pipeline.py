@@ -59,3 +59,20 @@ def plan_source(source: str, period: Period | str, *, time_limit_s: float | None
     dict that `bogbus check` accepts — write it with `plan.files.write_plan`."""
     return plan_instance(load_source(source), period, time_limit_s=time_limit_s, seed=seed,
                          previous=previous, progress=progress)
+
+
+def repair_instance(instance: Instance, previous: Plan, period: Period | str,
+                    from_text: str | None, *, seed: int = 0) -> tuple[Plan, str]:
+    """Repair `previous` (a published plan of `period`) for `instance` from `from_text`
+    (default: the first date the data differs): (checked plan dict, how `from` was
+    chosen). Bad input raises BogbusError before anything is written; a repair the
+    checker rejects raises PlanRejected (docs/replanning.md)."""
+    from .plan.repair import plan_repair
+
+    if isinstance(period, str):
+        period = parse_quarter(period)
+    plan, how = plan_repair(instance, previous, period, from_text, seed=seed)
+    violations = check_plan(plan, instance)
+    if violations:
+        raise PlanRejected(instance.source or instance.scenario, violations)
+    return plan, how

@@ -203,7 +203,28 @@ def check_structure(sites: Sequence[Site], settings: Settings | None,
             rep.setting(f"vehicles[{i}].name", f"two vehicles are called '{v.name}'",
                         "give every vehicle its own name")
         seen.add(v.name)
+    _check_closure_scopes(rep, by_id, settings)
     return rep.problems
+
+
+def _check_closure_scopes(rep: _Report, by_id: dict[str, Site], settings: Settings) -> None:
+    """A scoped closure must name sites and vehicles that exist: a typo would otherwise
+    close nothing and the daycare would get a visit on its closed day."""
+    names = [v.name for v in settings.vehicles]
+    for i, c in enumerate(settings.closures):
+        for sid in c.sites:
+            s = by_id.get(sid)
+            if s is None or s.kind == "depot":
+                rep.setting(f"calendar.closures[{i}].sites",
+                            f"closure '{c.reason or i + 1}' names site '{sid}', which is "
+                            + ("the depot" if s else "not an id in sites.csv"),
+                            "use the id of a stop, daycare, nursing home or branch from "
+                            "sites.csv (or close a vehicle with vehicles: [...])")
+        for name in c.vehicles:
+            if name not in names:
+                rep.setting(f"calendar.closures[{i}].vehicles",
+                            f"closure '{c.reason or i + 1}' names vehicle '{name}', which is "
+                            "not in vehicles", f"use one of: {', '.join(names)}")
 
 
 # -------------------------------------------------------------- plausibility

@@ -7,9 +7,12 @@ new plan can report what moved against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from ..calendar import weekday_key
 from ..errors import BogbusError
 from ..model import parse_hhmm
 
@@ -27,10 +30,12 @@ class PreviousSlot:
 
 @dataclass(frozen=True)
 class PreviousPlan:
-    """The previous plan's stop slots by stop id, and the plan dict they came from."""
+    """The previous plan's stop slots by stop id, each institution's usual weekday and
+    arrival (`outreach_preferences`), and the plan dict they came from."""
 
     slots: dict[str, PreviousSlot]
     plan: dict[str, Any]
+    outreach_prefs: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def previous_plan(plan: dict[str, Any]) -> PreviousPlan:
@@ -43,4 +48,23 @@ def previous_plan(plan: dict[str, Any]) -> PreviousPlan:
         except (KeyError, TypeError, ValueError) as exc:
             raise BogbusError(f"--previous: the plan's stop_timetable entry "
                               f"{e.get('site_id', '?')} is not readable ({exc})") from None
-    return PreviousPlan(slots, plan)
+    return PreviousPlan(slots, plan, outreach_preferences(plan))
+
+
+def outreach_preferences(plan: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    """site id → (weekday, arrival) an institution is used to from a published plan:
+    its most frequent weekday, and its most frequent arrival on that weekday (ties:
+    the earliest), so the next quarter keeps "Tuesday morning" where it can."""
+    seen: dict[str, list[tuple[str, int]]] = {}
+    for r in plan.get("routes", []):
+        wd = weekday_key(date.fromisoformat(r["date"]))
+        for x in r["visits"]:
+            if x.get("kind", "stop") != "stop":
+                seen.setdefault(x["site_id"], []).append((wd, parse_hhmm(x["arrival"])))
+    out = {}
+    for sid, vs in sorted(seen.items()):
+        days = Counter(wd for wd, _ in vs)
+        wd = min(days, key=lambda d: (-days[d], d))
+        times = Counter(t for d, t in vs if d == wd)
+        out[sid] = (wd, min(times, key=lambda t: (-times[t], t)))
+    return out

@@ -380,15 +380,33 @@ def _closures(r: _Reader, value: Any) -> tuple[Closure, ...]:
     for i, item in enumerate(value):
         sub = f"{path}[{i}]"
         c = r.mapping(item, sub)
-        r.unknown(c, ("start", "end", "reason"), sub)
+        r.unknown(c, ("start", "end", "reason", "sites", "vehicles"), sub)
         if "start" not in c:
             r.bad(sub, f"closure {sub} has no start date", "add start: YYYY-MM-DD")
             continue
         start = r.day(c.get("start"), f"{sub}.start")
         end = r.day(c["end"], f"{sub}.end") if c.get("end") is not None else start
         if start and end:
-            closures.append(Closure(start, end, r.text(c.get("reason"), f"{sub}.reason", "")))
+            closures.append(Closure(start, end, r.text(c.get("reason"), f"{sub}.reason", ""),
+                                    _names(r, c.get("sites"), f"{sub}.sites", "[D03, S12]"),
+                                    _names(r, c.get("vehicles"), f"{sub}.vehicles", "[bogbus]")))
     return tuple(closures)
+
+
+def _names(r: _Reader, value: Any, path: str, example: str) -> tuple[str, ...]:
+    """A closure's scope: a list of site ids or vehicle names (one name alone is fine).
+    Whether the ids exist is checked against sites.csv in `validate`."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, (dict, list)) or str(item).strip() == "":
+            r.bad(path, f"{path} should be a list of ids, not {value!r}",
+                  f"write e.g. {path.rsplit('.', 1)[-1]}: {example}")
+            return ()
+        out.append(str(item).strip())
+    return tuple(out)
 
 
 TRAVEL_FILE_SUFFIXES = {"osm": (".osm", ".osm.pbf", ".pbf", ".xml"), "matrix": (".csv", ".json")}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..calendar import rhythm_dates, weekday_key
 from ..model import Instance, hhmm
-from .entries import site_entry, vehicle_entry
+from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
 from .replan import replan_section
 from .rotation import annotate_routes, rotation_section
@@ -21,6 +21,8 @@ from .schema import SCHEMA
 
 if TYPE_CHECKING:  # plan sits above solve; the result type is only needed for annotations
     from ..solve.planner import PlanResult
+    from ..solve.schedule import Timed
+    from ..travel import TravelMatrix
 
 
 def bound_kpis(bound: Any, template_km: float) -> dict[str, Any]:
@@ -66,6 +68,11 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
                  for e in stop_timetable if not e["dates"]]
     unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
                  for sid, d, why in result.outreach.unserved]
+    for e in stop_timetable:  # a closure that leaves a stop no date at all: say so
+        if not e["dates"] and e["skipped"]:
+            unserved.append({"site_id": e["site_id"], "date": None, "reason": (
+                "closed on every date of its timetable (" + e["skipped"][0]["reason"]
+                + ") — shorten the closure in calendar.closures")})
 
     plan: dict[str, Any] = {
         "schema": SCHEMA,
@@ -95,8 +102,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
         "calendar": {
             "holidays": [{"date": d.isoformat(), "name": n}
                          for d, n in sorted(cal.holidays.items())],
-            "closures": [{"start": c.start.isoformat(), "end": c.end.isoformat(),
-                          "reason": c.reason} for c in st.closures],
+            "closures": [closure_entry(c) for c in st.closures],
         },
         "stop_timetable": stop_timetable,
         "routes": routes,
@@ -114,37 +120,42 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
 
 def _routes(result: PlanResult) -> list[dict[str, Any]]:
     """The dated routes: legs with km/min (and road shapes), visits, break, crates."""
-    st = result.instance.settings
-    tm = result.travel
-    sites = {s.id: s for s in result.instance.sites}
-    routes = []
-    for (vname, day), timed in sorted(result.routes.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        seq = [st.depot, *timed.order, st.depot]
-        legs = []
-        for a, b in zip(seq, seq[1:]):
-            km, mins = tm.leg(a, b)
-            leg: dict[str, Any] = {"from": a, "to": b, "km": km, "min": mins}
-            if (a, b) in tm.shapes:
-                leg["shape"] = tm.shapes[(a, b)]
-            legs.append(leg)
-        visits = [
-            {"site_id": sid, "kind": sites[sid].kind, "arrival": hhmm(t),
-             "departure": hhmm(t + sites[sid].duration_min)}
-            for sid, t in zip(timed.order, timed.arrivals)
-        ]
-        v = st.vehicle(vname)
-        routes.append({
-            "date": day.isoformat(), "vehicle": vname, "weekday": weekday_key(day),
-            "start": hhmm(timed.start), "end": hhmm(timed.end),
-            "km": round(sum(leg["km"] for leg in legs), 1),
-            "drive_min": sum(leg["min"] for leg in legs),
-            "legs": legs, "visits": visits,
-            "break": ({"start": hhmm(timed.break_start),
-                       "end": hhmm(timed.break_start + v.break_rule.minutes)}
-                      if v.break_rule and timed.break_start is not None else None),
-            "crates": sum(sites[s].crates for s in timed.order if sites[s].kind != "stop"),
-        })
-    return routes
+    return [route_entry(result.instance, result.travel, vname, day, timed)
+            for (vname, day), timed
+            in sorted(result.routes.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+
+
+def route_entry(inst: Instance, tm: TravelMatrix, vname: str, day: date,
+                timed: Timed) -> dict[str, Any]:
+    """One dated route of plan.json from its timing; legs re-derived from the travel
+    model so `check` can verify them (also used by the repair, plan/repair.py)."""
+    st = inst.settings
+    sites = {s.id: s for s in inst.sites}
+    seq = [st.depot, *timed.order, st.depot]
+    legs = []
+    for a, b in zip(seq, seq[1:]):
+        km, mins = tm.leg(a, b)
+        leg: dict[str, Any] = {"from": a, "to": b, "km": km, "min": mins}
+        if (a, b) in tm.shapes:
+            leg["shape"] = tm.shapes[(a, b)]
+        legs.append(leg)
+    visits = [
+        {"site_id": sid, "kind": sites[sid].kind, "arrival": hhmm(t),
+         "departure": hhmm(t + sites[sid].duration_min)}
+        for sid, t in zip(timed.order, timed.arrivals)
+    ]
+    v = st.vehicle(vname)
+    return {
+        "date": day.isoformat(), "vehicle": vname, "weekday": weekday_key(day),
+        "start": hhmm(timed.start), "end": hhmm(timed.end),
+        "km": round(sum(leg["km"] for leg in legs), 1),
+        "drive_min": sum(leg["min"] for leg in legs),
+        "legs": legs, "visits": visits,
+        "break": ({"start": hhmm(timed.break_start),
+                   "end": hhmm(timed.break_start + v.break_rule.minutes)}
+                  if v.break_rule and timed.break_start is not None else None),
+        "crates": sum(sites[s].crates for s in timed.order if sites[s].kind != "stop"),
+    }
 
 
 def _stop_timetable(result: PlanResult) -> list[dict[str, Any]]:
@@ -159,7 +170,7 @@ def _stop_timetable(result: PlanResult) -> list[dict[str, Any]]:
         dates: list[str] = []
         skipped: list[dict[str, str]] = []
         for day in rhythm_dates(result.period, opt.weekday, s.every_weeks, opt.phase):
-            reason = cal.off_reason(day)
+            reason = cal.off_reason(day, opt.vehicle, sid)
             if reason:
                 skipped.append({"date": day.isoformat(), "reason": reason})
             else:

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import WEEKDAYS, Site, Vehicle, hhmm
+from ..model import WEEKDAYS, Closure, Site, Vehicle, hhmm
+
+
+def closure_entry(c: Closure) -> dict[str, Any]:
+    """One `calendar.closures[]` entry; the scope keys only when it has a scope, so
+    plans without scoped closures read exactly as before."""
+    out: dict[str, Any] = {"start": c.start.isoformat(), "end": c.end.isoformat(),
+                           "reason": c.reason}
+    if c.sites:
+        out["sites"] = list(c.sites)
+    if c.vehicles:
+        out["vehicles"] = list(c.vehicles)
+    return out
 
 
 def site_entry(s: Site) -> dict[str, Any]:

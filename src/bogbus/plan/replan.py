@@ -47,3 +47,4 @@ def replan_section(previous: dict[str, Any], plan: dict[str, Any],
         "added": sum(1 for c in changes if c["from"] is None),
         "changes": changes,
     }
+

@@ -4,36 +4,33 @@
   carries the matching VTIMEZONE (EU summer-time rules as RRULEs).
 - UIDs are derived from scenario + site + date (plus a counter if a site is visited
   twice the same day), so importing a re-planned quarter updates events instead of
-  duplicating them.
+  duplicating them. A repaired plan stores each visit's `uid` and `sequence` (see
+  `changes.py`): a moved visit keeps its UID with a higher `SEQUENCE`, and each visit
+  the repair cancelled or released is written once more with `STATUS:CANCELLED`, so a
+  subscribed calendar shows the change instead of a duplicate or a stale event.
 - `CATEGORIES` tells public stops (`Bogbus,Holdeplads`) from outreach visits
   (`Bogbus,Opsøgende,<Daginstitution|Plejehjem|Filial>`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from .._version import __version__
 from ..model import parse_hhmm
+from ..plan.visitid import UID_DOMAIN, visit_uid
 from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
+from .notices import danish_reason
 from .planview import PlanView, Visit
 
 TZID = "Europe/Copenhagen"
-UID_DOMAIN = "bogbus"
+__all__ = ["UID_DOMAIN", "timetable_ics", "visit_uid", "vtimezone"]
 
 
-def visit_uid(scenario: str, site_id: str, day: str, n: int = 1) -> str:
-    """Stable UID for the n-th visit of a site on a day in a scenario."""
-    key = "\x1f".join((scenario, site_id, day) + ((str(n),) if n > 1 else ()))
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    slug = re.sub(r"[^A-Za-z0-9]", "", site_id)[:16] or "site"
-    suffix = f"-{n}" if n > 1 else ""
-    return f"{day}-{slug}-{digest}{suffix}@{UID_DOMAIN}"
 
 
 def _local(day: str, hhmm: str, tz: ZoneInfo) -> datetime:
@@ -78,14 +75,19 @@ def timetable_ics(v: PlanView, now: datetime | None = None, site_ids: set[str] |
     cal.add("x-wr-timezone", TZID)
     cal.add_component(vtimezone())
 
+    stored = {(r.get("date"), r.get("vehicle"), i): x for r in v.routes
+              for i, x in enumerate(r.get("visits") or []) if isinstance(x, dict)}
     seen: dict[tuple[str, str], int] = {}
     for vis in v.visits:
         if site_ids is not None and vis.site_id not in site_ids:
             continue
         n = seen[(vis.site_id, vis.date)] = seen.get((vis.site_id, vis.date), 0) + 1
         name = v.name(vis.site_id)
+        own = stored.get((vis.date, vis.vehicle, vis.seq), {})
         ev = Event()
-        ev.add("uid", visit_uid(v.scenario, vis.site_id, vis.date, n))
+        ev.add("uid", str(own.get("uid") or visit_uid(v.scenario, vis.site_id, vis.date, n)))
+        if isinstance(own.get("sequence"), int) and own["sequence"] > 0:
+            ev.add("sequence", own["sequence"])
         ev.add("dtstamp", stamp)
         ev.add("dtstart", _local(vis.date, vis.arrival, tz))
         ev.add("dtend", _local(vis.date, vis.departure, tz))
@@ -103,7 +105,40 @@ def timetable_ics(v: PlanView, now: datetime | None = None, site_ids: set[str] |
         ev.add("description", _description(v, vis))
         ev.add("transp", "OPAQUE")
         cal.add_component(ev)
+    for c in cancelled_visits(v.plan):
+        cal.add_component(_cancelled_event(v, c, tz, stamp))
     return cal.to_ical()
+
+
+def cancelled_visits(plan: dict) -> list[dict]:
+    """Visits a repair cancelled or released (this one and earlier ones), each once."""
+    rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
+    out, seen = [], set()
+    for c in list(rep.get("changes") or []) + list(rep.get("earlier_cancellations") or []):
+        if (isinstance(c, dict) and c.get("change") in ("cancelled", "released")
+                and isinstance(c.get("old"), dict) and not c.get("new")
+                and c.get("uid") not in seen):
+            seen.add(c.get("uid"))
+            out.append(c)
+    return out
+
+
+def _cancelled_event(v: PlanView, c: dict, tz: ZoneInfo, stamp: datetime) -> Event:
+    old, sid = c["old"], str(c.get("site_id", ""))
+    name = v.name(sid)
+    ev = Event()
+    ev.add("uid", str(c["uid"]))
+    ev.add("sequence", int(c.get("sequence") or 1))
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", _local(old["date"], old["arrival"], tz))
+    ev.add("dtend", _local(old["date"], old["departure"], tz))
+    ev.add("status", "CANCELLED")
+    kind = v.kind(sid)
+    prefix = "Bogbussen" if kind == "stop" else f"Bogbus – {capitalise(kind_name(kind))}"
+    ev.add("summary", f"AFLYST: {prefix}: {name}")
+    ev.add("description", f"Besøget er aflyst. Årsag: {danish_reason(c, v.plan)}.")
+    ev.add("transp", "TRANSPARENT")
+    return ev
 
 
 def vtimezone() -> Timezone:

@@ -294,7 +294,12 @@ def view(plan: dict) -> PlanView:
         except (KeyError, TypeError, ValueError):
             continue
         if cs <= p_end and ce >= p_start:
-            closures.append((cs.isoformat(), ce.isoformat(), clean_text(c.get("reason"))))
+            why = clean_text(c.get("reason"))
+            scope = [sites[x].get("name", x) if isinstance(sites.get(x), dict) else str(x)
+                     for x in list(c.get("sites") or []) + list(c.get("vehicles") or [])]
+            if scope:  # a scoped closure is not a day off for everyone: say for whom
+                why = f"{why} (kun {', '.join(clean_text(x) for x in scope)})"
+            closures.append((cs.isoformat(), ce.isoformat(), why))
     closures.sort()
 
     vehicles = [str(v.get("name")) for v in plan.get("vehicles") or [] if isinstance(v, dict)]

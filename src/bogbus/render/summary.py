@@ -52,7 +52,8 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
     elif k.get("lower_bound_note"):
         say(f"  lower bound: not available ({k['lower_bound_note']})")
     s = data["solver"]
-    say(f"  runtime {s['runtime_s']:.1f} s (limit {s['time_limit_s']} s, seed {s['seed']})")
+    limit = f"limit {s['time_limit_s']} s, " if s.get("time_limit_s") is not None else ""
+    say(f"  runtime {s['runtime_s']:.1f} s ({limit}seed {s['seed']})")
     if data["unserved"]:
         say(f"  UNSERVED: {len(data['unserved'])}")
         for u in data["unserved"]:
@@ -69,4 +70,21 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
             say(f"    {c['site_id']}: "
                 f"{a['weekday'] + ' ' + a['arrival'] if a else 'new'} → "
                 f"{b['weekday'] + ' ' + b['arrival'] if b else 'none'}: {c['reason']}")
+    return lines
+
+
+def repair_summary(data: dict[str, Any], how: str = "") -> list[str]:
+    """The change list of a repaired plan (`plan --previous P --from D`) as lines."""
+    r = data.get("repair")
+    if not isinstance(r, dict):
+        return []
+    c = r["counts"]
+    lines = [f"  repair from {r['from']}{' (' + how + ')' if how else ''}: "
+             f"{c.get('kept', 0)} visits kept, {c['cancelled']} cancelled, {c['moved']} moved, "
+             f"{c['released']} released, {c['added']} added"]
+    for ch in r["changes"]:
+        a, b = ch["old"], ch["new"]
+        lines.append(f"    {ch['change']:9} {ch['site_id']}: "
+                     f"{a['date'] + ' ' + a['arrival'] if a else '–'} → "
+                     f"{b['date'] + ' ' + b['arrival'] if b else '–'}: {ch['reason']}")
     return lines

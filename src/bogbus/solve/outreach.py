@@ -25,6 +25,11 @@ SPACING_TIEBREAK_KM_PER_DAY = 0.01
 # many extra km: a daycare plans its week around the bus, so a steady weekday is worth a
 # short detour (measured on Randers in docs/outreach.md), never a missed visit.
 OFF_WEEKDAY_KM = 5.0
+# Planning against a published plan (`--previous`): an institution is used to its
+# weekday and time of day, so another weekday costs as much as this many km, and a
+# visit off its usual time as much as PREFER_TIME_KM. Soft: never worth a missed visit.
+PREFER_WEEKDAY_KM = 25.0
+PREFER_TIME_KM = 5.0
 
 
 @dataclass
@@ -36,6 +41,7 @@ class DatedDay:
     outreach: list[str] = field(default_factory=list)
     timed: Timed | None = None
     crates: int = 0
+    pins: dict[str, int] = field(default_factory=dict)  # outreach kept at its usual time
 
 
 @dataclass
@@ -47,7 +53,9 @@ class OutreachResult:
 
 class OutreachScheduler:
     def __init__(self, instance: Instance, travel: TravelMatrix, calendar: Calendar,
-                 days: dict[tuple[str, date], DatedDay]):
+                 days: dict[tuple[str, date], DatedDay],
+                 prefer: dict[str, tuple[str, int]] | None = None):
+        self.prefer = prefer or {}  # site id → (weekday, arrival) it is used to
         self.instance = instance
         self.travel = travel
         self.cal = calendar
@@ -66,6 +74,8 @@ class OutreachScheduler:
         if sid in day.stop_times:
             t = day.stop_times[sid]
             return t, t
+        if sid in day.pins:
+            return day.pins[sid], day.pins[sid]
         s = self.sites[sid]
         lo = s.earliest if s.earliest is not None else 0
         hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min
@@ -103,29 +113,54 @@ class OutreachScheduler:
     def candidates(self, site: Site) -> tuple[list[tuple[date, str, float, Timed]], dict]:
         """Feasible (date, vehicle, extra km, timing) — one per date, cheapest vehicle —
         and counts of why other dates failed, for explanations."""
-        why = {"capacity": 0, "time": 0, "dates": 0}
+        why = {"capacity": 0, "time": 0, "dates": 0, "closed": 0}
         best: dict[date, tuple[date, str, float, Timed]] = {}
         for (vname, day), dd in sorted(self.days.items(), key=lambda x: (x[0][1], x[0][0])):
             if not site.allows_vehicle(vname) or weekday_key(day) not in site.days:
+                continue
+            if self.cal.off_reason(day, site=site.id):  # the site itself is closed
+                why["closed"] += 1
                 continue
             why["dates"] += 1
             cap = self.instance.settings.vehicle(vname).crate_capacity
             if cap is not None and dd.crates + site.crates > cap:
                 why["capacity"] += 1
                 continue
-            ins = self.best_insertion(dd, site)
+            ins, pinned = self._preferred_insertion(dd, site)
             if ins is None:
                 why["time"] += 1
                 continue
-            if day not in best or ins[0] < best[day][2] - 1e-9:
-                best[day] = (day, vname, ins[0], ins[1])
+            extra = ins[0] + self._preference_cost(site, day, pinned)
+            if day not in best or extra < best[day][2] - 1e-9:
+                best[day] = (day, vname, extra, ins[1])
         return [best[d] for d in sorted(best)], why
+
+    def _preferred_insertion(self, dd: DatedDay, site: Site):
+        """Insertion at the site's usual time when it has one and it fits (the time is
+        then pinned for the day), else the cheapest insertion anywhere in its window."""
+        pref = self.prefer.get(site.id)
+        if pref is not None:
+            dd.pins[site.id] = pref[1]
+            ins = self.best_insertion(dd, site)
+            del dd.pins[site.id]
+            if ins is not None:
+                return ins, True
+        return self.best_insertion(dd, site), False
+
+    def _preference_cost(self, site: Site, day: date, pinned: bool) -> float:
+        pref = self.prefer.get(site.id)
+        if pref is None:
+            return 0.0
+        return ((PREFER_WEEKDAY_KM if weekday_key(day) != pref[0] else 0.0)
+                + (0.0 if pinned else PREFER_TIME_KM))
 
     def choose(self, site: Site, cands) -> tuple[list[int], list[date | None]]:
         """DP: indices of chosen candidates, and target dates of missed visits."""
         P = 7 * site.every_weeks
         start, end = self.cal.period.start, self.cal.period.end
-        eff = self.cal.open_days_between
+
+        def eff(a: date, b: date) -> int:  # the site's own closures pause its clock too
+            return self.cal.open_days_between(a, b, site.id)
         m = len(cands)
         INF = math.inf
         cost = [INF] * m
@@ -157,13 +192,15 @@ class OutreachScheduler:
             chosen.append(j)
             j = prev[j]
         chosen.reverse()
-        missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end)
+        missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end, site.id)
         if not chosen:
             missed = [None] * max(1, whole_quarter)
         return chosen, missed
 
-    def _missed_targets(self, dates: list[date], P: int, start: date, end: date) -> list[date]:
-        eff = self.cal.open_days_between
+    def _missed_targets(self, dates: list[date], P: int, start: date, end: date,
+                        site_id: str | None = None) -> list[date]:
+        def eff(a: date, b: date) -> int:
+            return self.cal.open_days_between(a, b, site_id)
         out = []
         if not dates:
             return out
@@ -200,6 +237,9 @@ class OutreachScheduler:
             dd.outreach.append(site.id)
             dd.crates += site.crates
             dd.timed = timed
+            pref = self.prefer.get(site.id)
+            if pref is not None and pref[1] in timed.arrivals[timed.order.index(site.id):][:1]:
+                dd.pins[site.id] = pref[1]  # keep its usual time when the day is re-timed
             visits.append((day, vname))
         reasons = [(t, self.explain(site, why)) for t in missed]
         return visits, reasons
@@ -208,23 +248,28 @@ class OutreachScheduler:
         for day, vname in visits:
             dd = self.days[(vname, day)]
             dd.outreach.remove(site.id)
+            dd.pins.pop(site.id, None)
             dd.crates -= site.crates
             order = [s for s in dd.timed.order if s != site.id]
             # dropping a visit only widens gaps, so the rest stays feasible
             dd.timed = self._time(dd, order)
 
     def snapshot(self) -> dict:
-        return {k: (list(d.outreach), d.crates, d.timed) for k, d in self.days.items()}
+        return {k: (list(d.outreach), d.crates, d.timed, dict(d.pins))
+                for k, d in self.days.items()}
 
     def restore(self, snap: dict) -> None:
-        for k, (outreach, crates, timed) in snap.items():
+        for k, (outreach, crates, timed, pins) in snap.items():
             d = self.days[k]
-            d.outreach, d.crates, d.timed = list(outreach), crates, timed
+            d.outreach, d.crates, d.timed, d.pins = list(outreach), crates, timed, dict(pins)
 
     def explain(self, site: Site, why: dict) -> str:
         window = (f"{hhmm(site.earliest) if site.earliest is not None else 'shift start'}–"
                   f"{hhmm(site.latest) if site.latest is not None else 'shift end'}")
         days = ",".join(site.days)
+        if why["dates"] == 0 and why.get("closed"):
+            return (f"closed on every date it could be visited ({why['closed']} dates) — "
+                    "shorten its closure in calendar.closures or widen its days")
         if why["dates"] == 0:
             return (f"no vehicle allowed to serve it runs on its days ({days}) in the quarter — "
                     "widen 'days' or the 'vehicles' column")

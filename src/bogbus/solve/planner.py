@@ -100,6 +100,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     targets = None if previous is None else {
         sid: (Option(p.vehicle, p.weekday, p.week_phase), p.arrival, p.every_weeks)
         for sid, p in previous.slots.items()}
+    prefer = None if previous is None else previous.outreach_prefs
     tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget, deadline=deadline,
                           previous=targets).run()
 
@@ -108,7 +109,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     best = None
     for cand in tmpl.elite:  # outreach cost depends on each weekday's geography
         days = dated_days(instance, cal, cand)
-        out = OutreachScheduler(instance, travel, cal, days).run()
+        out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run()
         unserved = len(cand.unserved) + len(out.unserved)
         km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
         if best is None or (unserved, km) < best[0]:
@@ -120,13 +121,15 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     for key, dd in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if dd.timed is None or not dd.timed.order:
             continue
-        if dd.outreach:  # shortest order, then a steady on-grid slot for the institutions
+        sol = tmpl.days.get((key[0], weekday_key(key[1])))
+        r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
+        if r is None or dd.outreach or set(r.order) != set(dd.stop_times):  # a closed stop
             best = improve_day(instance, travel, dd, seed)
-            routes[key] = (steady_timing(instance, travel, dd, best.order)
-                           or steady_timing(instance, travel, dd, dd.timed.order) or best)
+            # a steady on-grid slot for the institutions (solve/steady.py), km unchanged
+            routes[key] = ((steady_timing(instance, travel, dd, best.order)
+                            or steady_timing(instance, travel, dd, dd.timed.order) or best)
+                           if dd.outreach else best)
         else:  # exactly the template's week: its exact route and timing
-            sol = tmpl.days[(key[0], weekday_key(key[1]))]
-            r = sol.routes[week_index(key[1]) % len(sol.routes)]
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
     rotation = None
@@ -152,7 +155,8 @@ def dated_days(instance: Instance, cal: Calendar,
             stop_times = {}
             if sol is not None:
                 route = sol.routes[week_index(d) % len(sol.routes)]
-                stop_times = {sid: sol.times[sid] for sid in route.order}
+                stop_times = {sid: sol.times[sid] for sid in route.order
+                              if cal.off_reason(d, site=sid) is None}  # a closed stop
             shift = v.shifts[weekday_key(d)]
             days[(v.name, d)] = DatedDay(v.name, d, (shift.start, shift.end), stop_times)
     return days
@@ -171,6 +175,8 @@ def improve_day(instance: Instance, travel: TravelMatrix, dd: DatedDay, seed: in
         s = sites[sid]
         if sid in dd.stop_times:
             lo = hi = dd.stop_times[sid]
+        elif sid in dd.pins:  # an institution kept at its usual time (--previous)
+            lo = hi = dd.pins[sid]
         else:
             lo = s.earliest if s.earliest is not None else 0
             hi = (s.latest if s.latest is not None else 24 * 60) - s.duration_min

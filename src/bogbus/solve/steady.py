@@ -32,8 +32,9 @@ def steady_timing(instance: Instance, travel: TravelMatrix, dd: DatedDay,
             lo = s.earliest if s.earliest is not None else 0
             base[sid] = (lo, (s.latest if s.latest is not None else 24 * 60) - s.duration_min)
     preferred = dict(base)
+    pins = getattr(dd, "pins", {})  # --previous: the time the institution is used to
     for sid in institutions:
-        pref = sites[sid].preferred_time
+        pref = pins.get(sid, sites[sid].preferred_time)
         if pref is not None:
             lo, hi = base[sid]
             preferred[sid] = (max(lo, min(pref, hi)), hi)

@@ -54,6 +54,18 @@ class CheckContext:
     unserved_sites: set[str]
     visits_by_site: dict[str, list[tuple[date, int, str]]] = field(
         default_factory=lambda: defaultdict(list))
+    # a repaired plan (docs/replanning.md): a rhythm date listed unserved with its date
+    # is an explained gap; a stop with a new slot is regular from `valid_from`; a site
+    # new in the repair starts its rhythm at the repair's `from`; routes before `from`
+    # are the published ones, held to the published plan by `check --previous`
+    unserved_dates: set[tuple[str, str]] = field(default_factory=set)
+    valid_from: dict[str, date] = field(default_factory=dict)
+    repair_from: date | None = None
+    new_in_repair: set[str] = field(default_factory=set)
+
+    def is_fact(self, day: date) -> bool:
+        """Before a repair's `from`: a published route kept as fact."""
+        return self.repair_from is not None and day < self.repair_from
 
 
 def _travel_for(plan: dict[str, Any], instance: Instance | None) -> TravelMatrix | None:
@@ -92,10 +104,18 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
         tol = plan["settings"]["outreach_tolerance_days"]
         step = plan["settings"]["round_to_min"]
         closures = tuple(Closure(date.fromisoformat(c["start"]), date.fromisoformat(c["end"]),
-                                 c["reason"]) for c in plan["calendar"]["closures"])
+                                 c["reason"], tuple(c.get("sites") or ()),
+                                 tuple(c.get("vehicles") or ()))
+                         for c in plan["calendar"]["closures"])
         cal = build_calendar(period, None, closures)
         cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
                              for h in plan["calendar"]["holidays"]})
-    return CheckContext(sites, vehicles, depot, tol, step, period, cal,
-                        _travel_for(plan, instance),
-                        {u["site_id"] for u in plan["unserved"]})
+    rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
+    return CheckContext(
+        sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance),
+        {u["site_id"] for u in plan["unserved"]},
+        unserved_dates={(u["site_id"], u["date"]) for u in plan["unserved"] if u.get("date")},
+        valid_from={e["site_id"]: date.fromisoformat(e["valid_from"])
+                    for e in plan.get("stop_timetable", []) if e.get("valid_from")},
+        repair_from=date.fromisoformat(rep["from"]) if rep.get("from") else None,
+        new_in_repair=set(rep.get("new_sites") or []))

@@ -57,7 +57,10 @@ def check_stop_timetable(plan: dict[str, Any], ctx: CheckContext, out: Violation
             continue
         _entry_matches_site(e, s, ctx, out)
         _entry_matches_calendar(e, s, ctx, out)
-        _entry_matches_routes(e, visits.get(sid, []), out)
+        mine = visits.get(sid, [])
+        if e.get("valid_from"):  # a slot new in a repair: the visits before are the old slot's
+            mine = [v for v in mine if v[0] >= date.fromisoformat(e["valid_from"])]
+        _entry_matches_routes(e, mine, out)
     for sid in sorted(set(visits) - seen):
         out.add("timetable", f"driven {len(visits[sid])} time(s) but missing from "
                 "stop_timetable, so no poster, CSV or calendar shows it", None, sid)
@@ -96,23 +99,30 @@ def _entry_matches_site(e: dict[str, Any], s: dict[str, Any], ctx: CheckContext,
 def _entry_matches_calendar(e: dict[str, Any], s: dict[str, Any], ctx: CheckContext,
                             out: Violations) -> None:
     """dates + skipped are exactly the stop's rhythm dates; skipped ones are days off
-    with the calendar's reason, listed ones are not."""
+    with the calendar's reason (for everyone, the stop's vehicle or the stop) or dates
+    listed unserved, listed ones are not. A slot new in a repair (`valid_from`) is
+    due from that date."""
     sid, n = e["site_id"], s.get("every_weeks") or 1
+    vname = e["vehicle"]
+    start = date.fromisoformat(e["valid_from"]) if e.get("valid_from") else None
     phase = e.get("week_phase")
     listed = [date.fromisoformat(d) for d in e["dates"]]
     skipped = {date.fromisoformat(x["date"]): x["reason"] for x in e["skipped"]}
     if not isinstance(phase, int) or not 0 <= phase < n:
         known = listed or sorted(skipped)
         phase = week_index(known[0]) % n if known else 0
-    due = set(rhythm_dates(ctx.period, e["weekday"], n, phase))
+    due = {d for d in rhythm_dates(ctx.period, e["weekday"], n, phase)
+           if start is None or d >= start}
     for d in listed:
         if d not in due:
             out.add("timetable", f"listed date {d} is not a {e['weekday']} of its every-{n}-"
                     "weeks rhythm in the quarter", d.isoformat(), sid)
-        elif (off := ctx.calendar.off_reason(d)) is not None:
+        elif (off := ctx.calendar.off_reason(d, vname, sid)) is not None:
             out.add("timetable", f"listed date {d} is a day off ({off})", d.isoformat(), sid)
     for d, reason in sorted(skipped.items()):
-        off = ctx.calendar.off_reason(d)
+        off = ctx.calendar.off_reason(d, vname, sid)
+        if (sid, d.isoformat()) in ctx.unserved_dates and d in due:
+            continue  # cancelled with its reason in the unserved list (a repair)
         if d not in due:
             out.add("timetable", f"skipped date {d} is not one of its rhythm dates",
                     d.isoformat(), sid)

@@ -24,8 +24,15 @@ def check_unserved_list(plan: dict[str, Any], ctx: CheckContext, out: Violations
 
 def check_stop_rhythm(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckContext,
                       out: Violations) -> None:
-    """Same weekday and arrival on the time grid, one every-N-weeks phase, no missing date."""
+    """Same weekday and arrival on the time grid, one every-N-weeks phase, no missing date
+    (a day off for everyone, the stop's vehicle or the stop itself, or a date listed
+    unserved, excuses one). A stop with a new slot in a repair: from `valid_from` on."""
     n, step = s["every_weeks"], ctx.round_to_min
+    first_day = ctx.valid_from.get(sid)
+    if first_day is not None:
+        vs = [v for v in vs if v[0] >= first_day]
+        if not vs:
+            return
     if len({weekday_key(d) for d, _, _ in vs}) > 1:
         out.add("regular", "visited on more than one weekday", None, sid)
     if len({a for _, a, _ in vs}) > 1:
@@ -37,7 +44,10 @@ def check_stop_rhythm(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckCo
     first, vname = vs[0][0], vs[0][2]
     visited = {d for d, _, _ in vs}
     for day in rhythm_dates(ctx.period, weekday_key(first), n, week_index(first) % n):
-        if (ctx.calendar.off_reason(day) is None and day not in visited
+        if first_day is not None and day < first_day:
+            continue
+        if (ctx.calendar.off_reason(day, vname, sid) is None and day not in visited
+                and (sid, day.isoformat()) not in ctx.unserved_dates
                 and weekday_key(day) in ctx.vehicles[vname]["shifts"]):
             out.add("regular", "rhythm date without a visit (not a holiday or closure)",
                     day.isoformat(), sid)
@@ -53,7 +63,7 @@ def check_outreach_spacing(sid: str, s: dict[str, Any], vs: list[Visit], ctx: Ch
     relaxed = sid in ctx.unserved_sites
     ds = [d for d, _, _ in vs]
     for a, b in zip(ds, ds[1:]):
-        g = cal.open_days_between(a, b)
+        g = cal.open_days_between(a, b, sid)
         if relaxed:
             ok = any(abs(g - r * period_days) <= tol
                      for r in range(1, 1 + g // max(1, period_days - tol)))
@@ -64,9 +74,10 @@ def check_outreach_spacing(sid: str, s: dict[str, Any], vs: list[Visit], ctx: Ch
                                f"{period_days} ±{tol}", b.isoformat(), sid)
     if relaxed:
         return
-    if cal.open_days_between(ctx.period.start, ds[0]) > period_days - 1:
+    start = ctx.repair_from if sid in ctx.new_in_repair and ctx.repair_from else ctx.period.start
+    if cal.open_days_between(start, ds[0], sid) > period_days - 1:
         out.add("spacing", f"first visit {ds[0]} later than the first {n} weeks",
                 ds[0].isoformat(), sid)
-    if cal.open_days_between(ds[-1], ctx.period.end) > period_days - 1:
+    if cal.open_days_between(ds[-1], ctx.period.end, sid) > period_days - 1:
         out.add("spacing", f"last visit {ds[-1]} leaves more than {n} weeks uncovered",
                 ds[-1].isoformat(), sid)

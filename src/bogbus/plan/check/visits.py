@@ -14,6 +14,23 @@ from .routes import RouteFrame
 Gap = tuple[int, int, int]  # (from departure, to arrival, drive minutes) between two stops
 
 
+def _site_rules(s: dict[str, Any], x: dict[str, Any], arr: int, dep: int, wd: str,
+                vname: str, day_s: str, out: Violations) -> None:
+    """A visit against its site's rules: duration, window, weekdays, vehicles."""
+    sid = x["site_id"]
+    if dep - arr != s["duration_min"]:
+        out.add("timing", f"stays {dep - arr} min, needs {s['duration_min']}", day_s, sid)
+    if s.get("earliest") and arr < parse_hhmm(s["earliest"]):
+        out.add("window", f"arrives {x['arrival']} before earliest {s['earliest']}",
+                day_s, sid)
+    if s.get("latest") and dep > parse_hhmm(s["latest"]):
+        out.add("window", f"leaves {x['departure']} after latest {s['latest']}", day_s, sid)
+    if wd not in s["days"]:
+        out.add("window", f"visited on {wd}, allowed {','.join(s['days'])}", day_s, sid)
+    if s.get("vehicles") and vname not in s["vehicles"]:
+        out.add("vehicle", f"served by {vname}, allowed {s['vehicles']}", day_s, sid)
+
+
 def check_visits(r: dict[str, Any], frame: RouteFrame, ctx: CheckContext,
                  out: Violations) -> list[Gap]:
     """Check the visits of a route; return the gaps between them (for the break rule)."""
@@ -37,20 +54,15 @@ def check_visits(r: dict[str, Any], frame: RouteFrame, ctx: CheckContext,
         if arr < prev_dep + legs[i]["min"]:
             out.add("timing", f"arrives {x['arrival']} but cannot be there before "
                               f"{prev_dep + legs[i]['min']} min", day_s, sid)
-        if dep - arr != s["duration_min"]:
-            out.add("timing", f"stays {dep - arr} min, needs {s['duration_min']}", day_s, sid)
-        if s.get("earliest") and arr < parse_hhmm(s["earliest"]):
-            out.add("window", f"arrives {x['arrival']} before earliest {s['earliest']}",
-                    day_s, sid)
-        if s.get("latest") and dep > parse_hhmm(s["latest"]):
-            out.add("window", f"leaves {x['departure']} after latest {s['latest']}", day_s, sid)
-        if s["kind"] != "stop" and arr % ctx.round_to_min:
-            out.add("grid", f"arrives {x['arrival']}, not on the {ctx.round_to_min}-minute grid",
-                    day_s, sid)
-        if wd not in s["days"]:
-            out.add("window", f"visited on {wd}, allowed {','.join(s['days'])}", day_s, sid)
-        if s.get("vehicles") and vname not in s["vehicles"]:
-            out.add("vehicle", f"served by {vname}, allowed {s['vehicles']}", day_s, sid)
+        day = date.fromisoformat(day_s)
+        if not ctx.is_fact(day):
+            _site_rules(s, x, arr, dep, wd, vname, day_s, out)
+            if s["kind"] != "stop" and arr % ctx.round_to_min:
+                out.add("grid", f"arrives {x['arrival']}, not on the {ctx.round_to_min}-minute "
+                        "grid", day_s, sid)
+        site_off = ctx.calendar.off_reason(day, site=sid)
+        if site_off and not ctx.calendar.off_reason(day, vname):
+            out.add("calendar", f"visited while the site is closed ({site_off})", day_s, sid)
         if s["kind"] != "stop":
             crates += s.get("crates") or 0
         ctx.visits_by_site[sid].append((date.fromisoformat(day_s), arr, vname))

@@ -1,0 +1,24 @@
+"""`changes.csv` and `changes.json`: the change list of a repaired plan, beside plan.json.
+
+The CSV is for a spreadsheet (who must be told what); the JSON the same list with the
+counts, for other tools. Both come from `plan["repair"]`, built by `changes.diff_visits`.
+"""
+
+from __future__ import annotations
+
+
+def write_changes(plan: dict, out_dir) -> list:
+    """`changes.csv` and `changes.json` beside plan.json (atomic writes)."""
+    import json
+    from pathlib import Path
+
+    from ..io import atomic
+    from ..plan.changes import changes_csv
+
+    out = Path(out_dir)
+    r = plan["repair"]
+    doc = {"scenario": plan["scenario"], "quarter": plan["quarter"], "from": r["from"],
+           "previous": r["previous"], "counts": r["counts"], "changes": r["changes"]}
+    return [atomic.write_text(out / "changes.csv", changes_csv(r["changes"])),
+            atomic.write_text(out / "changes.json",
+                              json.dumps(doc, ensure_ascii=False, indent=1) + "\n")]
