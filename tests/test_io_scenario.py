@@ -21,7 +21,8 @@ def scenario(tmp_path: Path, body: str, name: str = "test.yaml") -> Path:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(folder.iterdir())}
+    return {str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.rglob("*")) if f.is_file()}
 
 
 def test_name_defaults_to_stem_and_base_is_relative_to_the_file(tmp_path):

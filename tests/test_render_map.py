@@ -89,3 +89,14 @@ def test_unserved_stop_and_second_vehicle(tmp_path):
     labels = [label for label, *_ in route_layers(view(plan))]
     assert any(label.endswith("(elbus <b>2</b>)") for label in labels)
     assert "elbus <b>2</b>" not in html and "elbus \\u003cb\\u003e2" not in html
+
+
+def test_a_branch_library_the_bus_does_not_visit_is_on_the_map():
+    plan = load_plan()
+    plan["sites"].append({"id": "B01", "kind": "branch", "name": "Filial Nord",
+                          "lat": 56.39026, "lon": 9.89486, "address": "", "every_weeks": None,
+                          "duration_min": 0, "earliest": None, "latest": None, "days": []})
+    html = render_map_html(plan)
+    assert "Filial Nord" in html and "Bogbussen kommer ikke her i perioden" in html
+    assert "Filialer" in html  # its own layer in the layer control
+    assert "Filial Nord" not in render_map_html(load_plan())

@@ -414,14 +414,30 @@ def map_cmd(plan_file: str, out_file: str | None) -> None:
 
 @main.command()
 @click.argument("source", default="data/randers", type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["vrplib"]), default="vrplib",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["vrplib", "gpkg", "geojson"]),
+              default="vrplib", show_default=True,
+              help="vrplib: SOURCE's weekly instance; gpkg/geojson: a PLAN's sites and routes.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True,
-              help="File to write, e.g. randers.vrp.")
+              help="File to write, e.g. randers.vrp or randers-2027Q1.gpkg.")
 @click.option("--include", type=click.Choice(["outreach"]), multiple=True,
-              help="Also export daycares, nursing homes and branches (default: public stops).")
-def export(source: str, fmt: str, out_file: str, include: tuple[str, ...]) -> None:
-    """Write SOURCE's weekly routing instance for other solvers (see docs/export.md)."""
+              help="vrplib: also export daycares, nursing homes and branches "
+                   "(default: public stops).")
+@click.option("--crs", type=click.Choice(["4326", "25832"]),
+              help="gpkg/geojson: EPSG code of the output (default 4326, WGS84; "
+                   "25832 = ETRS89 / UTM 32N).")
+def export(source: str, fmt: str, out_file: str, include: tuple[str, ...],
+           crs: str | None) -> None:
+    """Export for other tools: with --format vrplib, SOURCE (a data folder or scenario) as
+    a weekly routing instance for other solvers (docs/export.md); with --format gpkg or
+    geojson, SOURCE is a PLAN (plan.json, or the folder holding it) written as GIS layers
+    `sites` and `routes` for QGIS (docs/data.md)."""
+    if fmt != "vrplib":
+        if include:
+            raise click.UsageError("--include is for --format vrplib")
+        _export_gis(Path(source), fmt, Path(out_file), int(crs or 4326))
+        return
+    if crs:
+        raise click.UsageError("--crs is for --format gpkg or geojson")
     from .export import describe, export_vrplib
     from .io import load_source
     from .io.outdir import check_out_file
@@ -434,6 +450,23 @@ def export(source: str, fmt: str, out_file: str, include: tuple[str, ...]) -> No
     for w in caught:
         click.echo(f"warning: {w.message}", err=True)
     click.echo(f"wrote {out_file} ({fmt}): {describe(result)}")
+
+
+def _export_gis(plan_path: Path, fmt: str, out: Path, crs: int) -> None:
+    from .io.outdir import check_out_file
+    from .plan import read_plan
+    from .render.gisout import plan_travel, write_gis
+
+    if plan_path.is_dir():
+        if not (plan_path / "plan.json").is_file():
+            raise BogbusError(f"{plan_path} holds no plan.json: --format {fmt} exports a plan "
+                              "— give the plan.json that `bogbus plan` wrote")
+        plan_path = plan_path / "plan.json"
+    data = read_plan(plan_path)
+    check_out_file(str(out), "--out")
+    result = write_gis(data, out, fmt, crs, travel=plan_travel(data))
+    click.echo(f"wrote {result.path} ({fmt}, EPSG:{crs}): {result.sites} sites, "
+               f"{result.template_routes} template routes, {result.dated_routes} dated routes")
 
 
 @main.group("travel")

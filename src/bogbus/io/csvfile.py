@@ -43,7 +43,7 @@ class CsvTable:
     rows: tuple[CsvRow, ...]
     encoding: str
     delimiter: str
-    header_row: int = 1
+    header_row: int | None = 1  # None: a GIS layer, whose fields have no row
     problems: tuple[Problem, ...] = field(default=())
 
 

@@ -31,9 +31,12 @@ import yaml
 from ..errors import Problem
 from ..model import Instance
 from ..validate import Where, validate
+from .boundary import boundary_problems
 from .collections import load_rotation_files
-from .csvfile import CsvRow, CsvTable, parse_csv
+from .csvfile import CsvRow, CsvTable
 from .files import MAX_DATA_BYTES, InputFileError, read_input
+from .gisfile import sites_file as sites_file_in
+from .gisfile import sites_table
 from .settings import load_yaml, read_settings_doc, settings_from_doc
 from .sites import COLUMNS, parse_sites
 from .yamlguard import yaml_shape_problem
@@ -374,7 +377,10 @@ def load_scenario(path: Path, *, plausibility: bool,
         # lenient: a base written relative to the working directory (data/randers)
         folder = Path(doc["base"].strip())
         base_shown = str(folder)
-    if not (folder / "sites.csv").is_file() or not (folder / "settings.yaml").is_file():
+    sites_name, several = sites_file_in(folder, base_shown)
+    if several:
+        return None, several
+    if sites_name is None or not (folder / "settings.yaml").is_file():
         o.bad("base", f"base: {base_shown} is not a data folder with sites.csv and "
               "settings.yaml", "give the folder relative to the scenario file, "
               "e.g. ../data/randers")
@@ -388,15 +394,15 @@ def load_scenario(path: Path, *, plausibility: bool,
               "use letters, digits, '-', '_' and '.', e.g. name: close-three-stops")
         return None, o.problems
 
-    sites_file = str(Path(base_shown) / "sites.csv")
+    sites_file = str(Path(base_shown) / sites_name)
     settings_file = str(Path(base_shown) / "settings.yaml")
     try:
-        sites_bytes = read_input(folder / "sites.csv", MAX_DATA_BYTES, "sites.csv")
+        sites_bytes = read_input(folder / sites_name, MAX_DATA_BYTES, sites_name)
         settings_bytes = read_input(folder / "settings.yaml", MAX_DATA_BYTES, "settings.yaml")
     except InputFileError as exc:
         return None, [Problem(exc.path, exc.reason, exc.fix)]
 
-    table = parse_csv(sites_bytes, sites_file)
+    table = sites_table(folder / sites_name, sites_bytes, sites_file)
     table, origin = _sites(o, doc, table)
     base_doc, slines, _raw, sproblems = read_settings_doc(settings_bytes, settings_file)
     if base_doc is None:
@@ -414,6 +420,7 @@ def load_scenario(path: Path, *, plausibility: bool,
                   unreadable={(p.row, p.column) for p in parsed_sites.problems if p.column})
     problems += validate(parsed_sites.sites, parsed_settings.settings, where,
                          plausibility=plausibility)
+    problems += boundary_problems(folder, base_shown, parsed_sites.sites, sites_file)
     problems = [_repoint(p, o, origin, touched, sites_file, settings_file) for p in problems]
     rotation_files: dict[str, bytes] = {}
     collections, history = load_rotation_files(folder, base_shown, rotation_files,

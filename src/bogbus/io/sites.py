@@ -18,8 +18,8 @@ from .csvfile import CsvRow, CsvTable, parse_number
 COLUMNS: tuple[str, ...] = (
     "id", "kind", "name", "lat", "lon", "address", "every_weeks", "duration_min",
     "earliest", "latest", "days", "visitors", "children", "residents", "crates",
-    "fixed_day", "fixed_time", "priority", "vehicles", "preferred_time",
-)
+    "fixed_day", "fixed_time", "priority", "vehicles", "preferred_time", "source",
+)  # `source`: free text saying where a row's facts come from; read by people, not the planner
 REQUIRED: tuple[str, ...] = ("id", "kind", "name", "lat", "lon")
 DEFAULT_DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 
@@ -197,10 +197,12 @@ def parse_sites(table: CsvTable) -> ParsedSites:
     if not table.columns:
         return ParsedSites([], problems, frozenset(COLUMNS))
     present = set(table.columns)
+    gis = table.header_row is None  # a GIS layer (io/gisfile.py): fields, not header cells
     for column in REQUIRED:
         if column not in present:
             problems.append(Problem(table.file, f"required column '{column}' is missing",
-                                    f"add a column named {column} to the header row",
+                                    f"add a field named {column} to the layer's attribute table"
+                                    if gis else f"add a column named {column} to the header row",
                                     row=table.header_row, column=column))
     for column in table.columns:
         if column not in COLUMNS:

@@ -15,15 +15,16 @@ from pathlib import Path
 from ..errors import BogbusError, InputError, Problem
 from ..model import Instance
 from ..validate import Where, validate
+from .boundary import boundary_problems
 from .collections import load_rotation_files
-from .csvfile import parse_csv
 from .files import MAX_DATA_BYTES, InputFileError, check_regular, read_input
+from .gisfile import SITES_CSV, SITES_FILES, sites_file, sites_table
 from .settings import parse_settings
 from .sites import parse_sites
 
-SITES_FILE = "sites.csv"
+SITES_FILE = SITES_CSV
 SETTINGS_FILE = "settings.yaml"
-DATA_FILES = (SITES_FILE, SETTINGS_FILE)
+DATA_FILES = (*SITES_FILES, SETTINGS_FILE)
 
 
 def inputs_sha256(files: Mapping[str, bytes]) -> str:
@@ -76,9 +77,9 @@ def _load_folder(folder: Path, source: str, *,
         return None, [Problem(shown, f"the data folder {shown} does not exist",
                               f"give the folder that holds {SITES_FILE} and {SETTINGS_FILE}, "
                               "e.g. data/randers")]
-    problems: list[Problem] = []
+    sites_name, problems = sites_file(folder, shown)
     files: dict[str, bytes] = {}
-    for name in DATA_FILES:
+    for name in (sites_name or SITES_FILE, SETTINGS_FILE):
         if not os.path.lexists(folder / name):
             hint = (f"save the sheet from Excel as CSV (semikolonsepareret) named {name}"
                     if name == SITES_FILE and any(folder.glob("sites.xls*"))
@@ -92,15 +93,17 @@ def _load_folder(folder: Path, source: str, *,
     if problems:
         return None, problems
 
-    parsed_sites = parse_sites(parse_csv(files[SITES_FILE], _label(shown, SITES_FILE)))
+    name = sites_name or SITES_FILE
+    parsed_sites = parse_sites(sites_table(folder / name, files[name], _label(shown, name)))
     parsed_settings = parse_settings(files[SETTINGS_FILE], _label(shown, SETTINGS_FILE))
     problems = parsed_sites.problems + parsed_settings.problems
-    where = Where(sites_file=_label(shown, SITES_FILE), settings_file=_label(shown, SETTINGS_FILE),
+    where = Where(sites_file=_label(shown, name), settings_file=_label(shown, SETTINGS_FILE),
                   settings_lines=parsed_settings.lines,
                   absent_columns=parsed_sites.absent_columns,
                   unreadable={(p.row, p.column) for p in parsed_sites.problems if p.column})
     problems += validate(parsed_sites.sites, parsed_settings.settings, where,
                          plausibility=plausibility)
+    problems += boundary_problems(folder, shown, parsed_sites.sites, _label(shown, name))
     collections, history = load_rotation_files(folder, shown, files, parsed_sites.sites,
                                                parsed_settings.settings, problems)
     if parsed_settings.settings is None:

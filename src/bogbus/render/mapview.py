@@ -353,6 +353,13 @@ def _popup_outreach(v: PlanView, site_id: str) -> str:
     return '<div class="bb-pop">' + "".join(parts) + "</div>"
 
 
+def _popup_branch(v: PlanView, site_id: str) -> str:
+    """A branch library on the map that the bus does not call at (no visits planned)."""
+    parts = _popup_header(v, site_id, "branch")
+    parts.append('<div class="bb-muted">Bogbussen kommer ikke her i perioden</div>')
+    return '<div class="bb-pop">' + "".join(parts) + "</div>"
+
+
 def _popup_depot(v: PlanView, site_id: str) -> str:
     return (
         '<div class="bb-pop">'
@@ -468,6 +475,9 @@ def build_map(plan: dict) -> folium.Map:
             add_marker(sid, kind, KIND_COLOURS.get(kind, DEFAULT_COLOUR), _popup_outreach(v, sid))
     for sid in unserved_stops:
         add_marker(sid, "stop", "#ffffff", _popup_stop(v, sid), unserved=True)
+    for sid, site in v.sites.items():  # branch libraries the bus does not visit: context
+        if site.get("kind") == "branch" and sid not in visited:
+            add_marker(sid, "branch", KIND_COLOURS["branch"], _popup_branch(v, sid))
     if v.depot is not None:
         add_marker(v.depot, "depot", KIND_COLOURS["depot"], _popup_depot(v, v.depot))
 
