@@ -355,7 +355,10 @@ def _optional_holidays(r: _Reader, value: Any, country: str | None) -> tuple[str
         return ()
     from ..calendar import _key, optional_holiday_names
 
-    known = optional_holiday_names(country)
+    try:
+        known = optional_holiday_names(country)
+    except (NotImplementedError, KeyError, ValueError, TypeError):
+        return ()  # an unknown country: _holidays names that problem once, at .country
     out = []
     for i, name in enumerate(names):
         if _key(name) not in known:
