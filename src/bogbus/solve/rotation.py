@@ -380,3 +380,54 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
 
 def history_window_start(start: date, no_repeat_weeks: int) -> date:
     return start - timedelta(7 * no_repeat_weeks)
+
+
+def repair_rotation(instance: Instance, previous: dict, routes: list[dict], from_date: date,
+                    period_start: date, seed: int = 0) -> RotationResult | None:
+    """The collections of a repaired plan (`routes`: its route entries, sorted). What the
+    published plan delivered before `from_date` happened and stays as published; the
+    visits from `from_date` on are assigned again, starting from where the published
+    deliveries left every collection. The result describes the whole quarter (holdings
+    and history as at its start), so `check` replays it like any plan. A published plan
+    without a rotation section recorded nothing: then the whole quarter is assigned."""
+    if not instance.collections:
+        return None
+    published = previous.get("rotation")
+    if not isinstance(published, dict):
+        return assign_rotation(instance, _route_orders(routes), period_start, None, seed)
+    past = [r for r in routes if date.fromisoformat(r["date"]) < from_date]
+    future = [r for r in routes if date.fromisoformat(r["date"]) >= from_date]
+    before = {"rotation": {"history": published.get("history", []),
+                           "holdings_at_start": published.get("holdings_at_start", {})},
+              "routes": past, "period": {"end": (from_date - timedelta(1)).isoformat()}}
+    res = assign_rotation(instance, _route_orders(future), from_date, before, seed)
+    assert res is not None
+    uses = {c.id: 0 for c in instance.collections}
+    for r in past:
+        for v in r["visits"]:
+            for cid in v.get("deliver", []):
+                uses[cid] = uses.get(cid, 0) + 1
+    for cids in res.deliver.values():
+        for cid in cids:
+            uses[cid] += 1
+    cut = from_date.isoformat()
+    shortfall = [dict(s, visits=[v for v in s["visits"] if v["date"] < cut])
+                 for s in published.get("shortfall", [])]
+    for s in res.shortfall:
+        same = next((t for t in shortfall if t["kind"] == s["kind"]), None)
+        if same is None:
+            shortfall.append(s)
+        else:
+            same["visits"] += s["visits"]
+            same["more_needed"] = s["more_needed"]
+    return RotationResult(
+        res.deliver, res.collect, dict(published.get("holdings_at_start", {})),
+        [(h["site_id"], h["collection_id"], date.fromisoformat(h["date"]))
+         for h in published.get("history", [])],
+        uses, [s for s in shortfall if s["visits"]], res.status)
+
+
+def _route_orders(routes: list[dict]) -> dict[tuple[str, date], list[str]]:
+    """(vehicle, date) → site ids in visit order, from plan route entries."""
+    return {(r["vehicle"], date.fromisoformat(r["date"])): [v["site_id"] for v in r["visits"]]
+            for r in routes}
