@@ -40,7 +40,8 @@ W_NONE = 1_000_000  # a visit without a delivery
 W_REPEAT = 10_000  # a repeat within no_repeat_weeks
 W_SPREAD = 100  # per use between the most and the least used collection of a kind
 W_SIZE = 1  # per crate away from the site's usual size
-DET_LIMIT = 20.0  # deterministic seconds per solve (same data → same assignment)
+DET_LIMIT = 3.0  # deterministic seconds of CP-SAT work in all (same data → same assignment);
+# the planner scales it with --time-limit (planner.ROTATION_SHARE)
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,8 @@ def rotation_visits(instance: Instance, routes: dict[tuple[str, date], list[str]
 
 
 def assign_rotation(instance: Instance, routes: dict[tuple[str, date], list[str]],
-                    start: date, previous: dict | None = None, seed: int = 0
-                    ) -> RotationResult | None:
+                    start: date, previous: dict | None = None, seed: int = 0,
+                    det_limit: float = DET_LIMIT) -> RotationResult | None:
     """The collections for every institution visit of `routes` ((vehicle, date) → site
     ids in route order); None when the data has no collections.csv."""
     if not instance.collections:
@@ -140,7 +141,10 @@ def assign_rotation(instance: Instance, routes: dict[tuple[str, date], list[str]
     history = [e for e in events if (start - e[2]).days < window]
     visits = rotation_visits(instance, routes)
     colls = list(instance.collections)
-    sol = _solve(instance, routes, visits, colls, holdings, history, seed)
+    # the assignment takes most of the work budget; a shortfall search (only when a
+    # kind runs short) shares the rest, so the whole step stays within det_limit
+    sol = _solve(instance, routes, visits, colls, holdings, history, seed,
+                 det_limit=0.6 * det_limit)
     deliver: dict[tuple[str, date, str], list[str]] = {}
     collect: dict[tuple[str, date, str], list[str]] = {}
     held = dict(holdings)
@@ -162,7 +166,7 @@ def assign_rotation(instance: Instance, routes: dict[tuple[str, date], list[str]
         if not hit:
             continue
         more = _extra_needed(instance, routes, visits, colls, holdings, history, kind, seed,
-                             len(hit))
+                             len(hit), det_limit=0.2 * det_limit)
         shortfall.append({
             "kind": kind, "collections": sum(1 for c in colls if c.kind == kind),
             "more_needed": more,
@@ -182,17 +186,18 @@ class _Solution:
 
 
 def _extra_needed(instance, routes, visits, colls, holdings, history, kind, seed,
-                  hit: int) -> int | None:
+                  hit: int, det_limit: float) -> int | None:
     """Fewest extra collections of `kind` (of its smallest size) that leave no visit
     without one and no repeat: a binary search, since more never hurts; `hit` extra
     ones (one per affected visit) is the upper end. None: not even that is enough
     (the bus, not the stock, is the limit)."""
     crates = min((c.crates for c in colls if c.kind == kind), default=1)
+    solves = max(1, (max(1, hit)).bit_length() + 1)  # binary search: log2(hit) + 1 solves
 
     def enough(n: int) -> bool:
         extra = [Collection(f"+{kind}{i}", "", kind, crates) for i in range(n)]
         sol = _solve(instance, routes, visits, colls + extra, holdings, history, seed,
-                     only_rules=True)
+                     only_rules=True, det_limit=det_limit / solves)
         return all(sol.choice[v.key] is not None and v.key not in sol.repeats
                    for v in visits if v.kind == kind)
 
@@ -220,7 +225,7 @@ def _follows(a_next: RVisit | None, b: RVisit) -> bool:
 
 def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collection],
            holdings: dict[str, str], history: list[tuple[str, str, date]],
-           seed: int, only_rules: bool = False) -> _Solution:
+           seed: int, only_rules: bool = False, det_limit: float = DET_LIMIT) -> _Solution:
     """One CP-SAT solve. `only_rules`: minimise visits without a collection and repeats
     only (the shortfall search needs no spread, and stops as soon as both are 0)."""
     sites = {s.id: s for s in instance.sites}
@@ -349,13 +354,17 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
     rules = W_NONE * sum(none.values()) + W_REPEAT * sum(rep.values())
     m.Minimize(rules if only_rules else
                rules + W_SPREAD * sum(spread_terms) + W_SIZE * sum(size_terms))
-    # a hint that is always feasible: nothing delivered
+    # a warm start: the greedy assignment (solve within the work limit starts from it)
+    greedy = _greedy(visits, kind_colls, x, nxt, prv, holdings, past, before, window)
     for v in visits:
-        m.AddHint(none[v.key], 1)
+        m.AddHint(none[v.key], 0 if greedy[v.key] else 1)
+        for c in kind_colls[v.kind]:
+            if (v.key, c) in x:
+                m.AddHint(x[v.key, c], 1 if c == greedy[v.key] else 0)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = DET_LIMIT
+    solver.parameters.max_deterministic_time = det_limit
     status = solver.Solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # only the load of collections already at the sites can make it infeasible
@@ -376,6 +385,37 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
         if c:
             got[(v.site_id, c)].append(v.day)
     return _Solution(choice, repeats, solver.StatusName(status))
+
+
+def _greedy(visits: list[RVisit], kind_colls: dict[str, list[str]], x: dict,
+            nxt: dict[int, RVisit | None], prv: dict[int, RVisit | None],
+            holdings: dict[str, str], past: dict[tuple[str, str], list[date]],
+            before: dict[str, int], window: int) -> dict[int, str | None]:
+    """A fast warm start for the model: visits in date and route order, each takes the
+    least-used collection of its kind that is free by the model's one-place rule and no
+    repeat. Leg loads are not checked here; CP-SAT repairs a hint that breaks one."""
+    chosen: dict[int, str | None] = {}
+    users: dict[str, list[RVisit]] = defaultdict(list)
+    use = dict(before)
+    got = defaultdict(list, {k: list(ds) for k, ds in past.items()})
+    for v in visits:
+        best = None
+        for c in sorted(kind_colls[v.kind], key=lambda c: (use.get(c, 0), c)):
+            if (v.key, c) not in x or (holdings.get(v.site_id) == c and prv[v.key] is None):
+                continue
+            if any(0 <= (v.day - d).days < window for d in got[(v.site_id, c)]):
+                continue
+            if any(not (_follows(nxt[a.key], v) and nxt[a.key] is not None
+                        and nxt[a.key].key != v.key) for a in users[c]):
+                continue
+            best = c
+            break
+        chosen[v.key] = best
+        if best:
+            users[best].append(v)
+            use[best] = use.get(best, 0) + 1
+            got[(v.site_id, best)].append(v.day)
+    return chosen
 
 
 def history_window_start(start: date, no_repeat_weeks: int) -> date:
