@@ -43,7 +43,7 @@ def small_instance() -> Instance:
 
 @pytest.fixture(scope="session")
 def small_plan() -> tuple[Instance, Plan]:
-    """`factories.small()` planned for 2027Q1 (2 s, seed 0) through the pipeline, so it
+    """`factories.small()` planned for 2027Q1 (work 225, seed 0) through the pipeline, so it
     has already passed the independent checker. Shared: deep-copy before mutating."""
     inst = small()
-    return inst, plan_instance(inst, "2027Q1", time_limit_s=2, seed=0)
+    return inst, plan_instance(inst, "2027Q1", time_limit_s=120, seed=0, work=225)

@@ -27,8 +27,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bogbus.solve",),
     ("bogbus.plan", "bogbus.check", "bogbus.export", "bogbus.bench"),
     ("bogbus.render",),
-    ("bogbus.pipeline", "bogbus.compare"),
-    ("bogbus.cli", "bogbus.cliopts"),
+    ("bogbus.pipeline", "bogbus.compare", "bogbus.year"),
+    ("bogbus.cli", "bogbus.cliopts", "bogbus.progress"),
     ("bogbus",),  # the package itself: the public API, re-exported lazily
 )
 

@@ -163,12 +163,34 @@ def test_enumeration_respects_windows_and_km_limit():
                                                                       0b10: 100}
 
 
-def test_too_wide_windows_make_the_bound_unavailable_not_slow(monkeypatch):
+def test_too_wide_windows_fall_back_to_the_lp_over_walks(monkeypatch):
     import bogbus.solve.bound as bound
 
     monkeypatch.setattr(bound, "MAX_LABELS", 20)
     inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90), (56.40, 10.00)], [1] * 4,
                 [20] * 4, [(9 * 60, 16 * 60)] * 4)
     b = bound_of(inst)
-    assert b.lower_km is None and b.status == "unavailable"
+    assert b.status in ("walks", "neighbour") and 0 < b.lower_km <= brute_force_optimum(inst)
     assert "too many possible routes" in b.note
+
+
+def test_a_passed_deadline_still_gives_a_proven_bound():
+    inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90)], [1, 2, 1], [30] * 3,
+                [(13 * 60, 19 * 60)] * 3)
+    travel = build_travel(inst)
+    b = template_lower_bound(inst, travel, {s.id for s in inst.stops}, None, deadline=0.0)
+    assert b.status == "neighbour" and 0 < b.lower_km <= brute_force_optimum(inst)
+    assert "no time left" in b.note
+
+
+def test_reports_only_rising_proven_bounds():
+    inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90), (56.40, 10.00)], [1, 2, 2, 1],
+                [45, 30, 30, 40], [(13 * 60, 16 * 60 + 15)] * 4, days=("mon", "tue", "wed"))
+    travel = build_travel(inst)
+    seen = []
+    final = template_lower_bound(inst, travel, {s.id for s in inst.stops}, float("inf"),
+                                 det_limit=2.0, report=seen.append)
+    opt = brute_force_optimum(inst)
+    assert [b.status for b in seen[:2]] == ["neighbour", "lp"]
+    values = [b.lower_km for b in seen] + [final.lower_km]
+    assert values == sorted(values) and values[-1] <= opt + 1e-9

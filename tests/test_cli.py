@@ -18,7 +18,8 @@ RANDERS = ROOT / "data" / "randers"
 def randers_plan(tmp_path_factory):
     out = tmp_path_factory.mktemp("plan")
     res = CliRunner().invoke(main, ["plan", str(RANDERS), "--quarter", "2027Q1",
-                                    "--time-limit", "5", "--out", str(out), "--no-render"])
+                                    "--time-limit", "120", "--work", "300", "--out", str(out),
+                                    "--no-render"])
     return res, out
 
 
@@ -40,7 +41,8 @@ def test_plan_randers_serves_everything_and_passes_check(randers_plan):
 def test_plan_is_deterministic(randers_plan, tmp_path):
     res, out = randers_plan
     again = CliRunner().invoke(main, ["plan", str(RANDERS), "--quarter", "2027Q1",
-                                      "--time-limit", "5", "--out", str(tmp_path), "--no-render"])
+                                      "--time-limit", "120", "--work", "300",
+                                      "--out", str(tmp_path), "--no-render"])
     assert again.exit_code == 0
     a = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     b = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
@@ -146,7 +148,8 @@ def test_two_vehicles_ebus_range_restricted_sites_excel_dialect(tmp_path):
                            "energy": {"kwh_per_100km": 110}})
     (data / "settings.yaml").write_text(yaml.safe_dump(st, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--time-limit", "3",
+    res = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--time-limit", "120",
+                                    "--work", "340",
                                     "--out", str(out), "--no-render"])
     assert res.exit_code == 0, res.output
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))

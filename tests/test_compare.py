@@ -61,8 +61,8 @@ def test_figures_are_sums_over_the_routes():
     assert s["co2_kg"] == pytest.approx(170.5 * 0.30 * 3.0, abs=0.1)
     assert s["public_service_hours"] == pytest.approx((45 + 30 + 45) / 60, abs=0.01)
     assert (s["public_stops_served"], s["stop_visits"]) == (2, 3)
-    assert (s["daycare_visits"], s["children_reached"]) == (2, 40)
-    assert (s["nursing_home_visits"], s["residents_reached"]) == (1, 30)
+    assert (s["daycare_visits"], s["child_visits"], s["children_unique"]) == (2, 40, 20)
+    assert (s["nursing_home_visits"], s["resident_visits"], s["residents_unique"]) == (1, 30, 30)
     assert s["unserved_count"] == 0 and s["runtime_s"] == 1.5 and s["gap_pct"] is None
     b = summarize(B)
     assert b["co2_kg"] == pytest.approx(80 * 0.3 * 3.0 + 10 * 0.2 * 0.1, abs=0.1)
@@ -91,8 +91,9 @@ def test_json_schema_is_stable_and_sorted():
     for s in back["sources"]:
         assert list(s) == sorted(s)
         assert {"km_total", "drive_hours", "co2_kg", "co2_factor", "public_service_hours",
-                "public_stops_served", "stop_visits", "daycare_visits", "children_reached",
-                "nursing_home_visits", "residents_reached", "unserved_count", "unserved",
+                "public_stops_served", "stop_visits", "daycare_visits", "children_unique",
+                "child_visits", "nursing_home_visits", "residents_unique", "resident_visits",
+                "unserved_count", "unserved",
                 "runtime_s", "gap_pct"} <= set(s)
     (ch,) = back["changes"]
     assert ch["against"] == "base" and ch["source"] == "other"
@@ -107,9 +108,13 @@ def test_other_formats():
     assert "km per quarter" in table and "tue→thu" in table and "dropped" in table
     md = render(doc, "markdown")
     assert md.startswith("|  | base | other |") and "| S03 |" in md
-    csv_text = render(doc, "csv")
+    csv_text = render(doc, "csv", "plain")
     assert csv_text.splitlines()[0] == "figure,base,other"
     assert "other,base,S02,Sted S02,weekday_moved|time_moved|frequency_changed" in csv_text
+    assert "km_total,170.5,90" in csv_text
+    excel = render(doc, "csv")  # Danish Excel by default
+    assert excel.startswith("\ufefffigure;base;other\r\n")
+    assert "km_total;170,5;90\r\n" in excel
 
 
 def test_duplicate_names_get_distinct_labels():
@@ -122,7 +127,7 @@ def test_cli_compare_json_equals_sums_over_the_plans(tmp_path):
     out = tmp_path / "cmp.json"
     res = CliRunner().invoke(main, ["compare", str(ROOT / "data" / "randers"),
                                     str(ROOT / "scenarios" / "close-three-stops.yaml"),
-                                    "--quarter", "2027Q1", "--time-limit", "2",
+                                    "--quarter", "2027Q1", "--time-limit", "120", "--work", "340",
                                     "--format", "json", "--out", str(out),
                                     "--save-plans", str(tmp_path / "plans"),
                                     "--map", str(tmp_path / "cmp.html")])
@@ -147,7 +152,8 @@ def test_summary_of_a_real_plan_matches_its_kpis(small_plan):
         assert s[key] == k[key], key
     assert (s["stop_visits"], s["daycare_visits"], s["nursing_home_visits"]) == \
         (k["visits"]["stop"], k["visits"]["daycare"], k["visits"]["nursing_home"])
-    assert (s["children_reached"], s["residents_reached"]) == \
-        (k["children_reached"], k["residents_reached"])
+    for key in ("children_unique", "child_visits", "residents_unique", "resident_visits"):
+        assert s[key] == k[key]
+    assert k["children_unique"] <= k["child_visits"]
     assert s["public_stops_served"] == len(p["stop_timetable"])
     assert s["km_total"] == pytest.approx(sum(r["km"] for r in p["routes"]), abs=0.11)

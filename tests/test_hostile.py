@@ -183,6 +183,13 @@ def _many_sites(n: int) -> Callable[[Path], None]:
     return apply
 
 
+def _both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        for change in changes:
+            change(folder)
+    return apply
+
+
 # (case id, change to the data folder, texts the message must contain)
 DATA_CASES: list[tuple[str, Callable[[Path], None], tuple[str, ...]]] = [
     ("yaml-billion-laughs", _append(LAUGHS), ("settings.yaml", "row", "expand")),
@@ -245,10 +252,10 @@ DATA_CASES: list[tuple[str, Callable[[Path], None], tuple[str, ...]]] = [
     ("thousand-vehicles", _settings(lambda t: t.replace("calendar:", "".join(
         f"  - name: bus{k}\n    shifts: {{mon: \"08:30-16:30\"}}\n"
         for k in range(2, 1001)) + "calendar:", 1)), ("settings.yaml", "vehicles", "at most")),
-    ("too-many-stop-slots", _settings(lambda t: t.replace("calendar:", "".join(
-        f"  - name: bus{k}\n    shifts: {{mon: \"08:30-16:30\", tue: \"08:30-16:30\", "
-        f"wed: \"10:00-19:30\", thu: \"08:30-16:30\", fri: \"08:30-14:30\"}}\n"
-        for k in range(2, 5)) + "calendar:", 1)), ("sites.csv", "slots", "measured")),
+    ("too-many-stop-slots", _both(_many_sites(900), _settings(lambda t: t.replace(
+        "calendar:", "".join(
+            f"  - name: bus{k}\n    shifts: {{mon: \"08:30-16:30\", tue: \"08:30-16:30\"}}\n"
+            for k in range(2, 21)) + "calendar:", 1))), ("sites.csv", "slots", "measured")),
 ]
 
 

@@ -245,3 +245,31 @@ def test_control_characters_are_a_problem_not_a_crash() -> None:
     parsed = parse_settings(b"name: Bog\x02bus\ndepot: DEPOT\n", "settings.yaml")
     (p,) = parsed.problems
     assert p.file == "settings.yaml" and "character" in p.message and p.fix
+
+
+def test_goals_and_costs_for_the_report() -> None:
+    s = _parse(MINIMAL + "goals: {children_per_year: 10000}\n"
+               "costs: {per_km: '12,5', per_hour: 450}\n").settings
+    assert (s.children_per_year, s.cost_per_km, s.cost_per_hour) == (10000, 12.5, 450.0)
+    s = _parse(MINIMAL).settings
+    assert (s.children_per_year, s.cost_per_km, s.cost_per_hour) == (None, None, None)
+
+
+@pytest.mark.parametrize("text, column", [
+    ("goals: {children_per_year: 0}", "goals.children_per_year"),
+    ("goals: {children_per_year: 12.5}", "goals.children_per_year"),
+    ("goals: {children_per_year: mange}", "goals.children_per_year"),
+    ("costs: {per_km: -3}", "costs.per_km"),
+    ("costs: {per_hour: dyr}", "costs.per_hour"),
+    ("costs: 12", "costs"),
+])
+def test_goals_and_costs_type_errors(text: str, column: str) -> None:
+    parsed = _parse(MINIMAL + text + "\n")
+    (err,) = _errors(parsed)
+    assert err.column == column and err.row == 6 and err.fix
+
+
+def test_unknown_goal_is_a_warning() -> None:
+    parsed = _parse(MINIMAL + "goals: {adults_per_year: 5}\n")
+    assert [p.column for p in parsed.problems if p.severity == "warning"] == \
+        ["goals.adults_per_year"]

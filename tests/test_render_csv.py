@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from bogbus.render import read_timetable_csv, write_timetables
 from bogbus.render.csvout import COLUMNS
 
@@ -17,15 +19,19 @@ def load_plan() -> dict:
     return json.loads(PLAN.read_text(encoding="utf-8"))
 
 
-def test_csv_round_trips(tmp_path):
+@pytest.mark.parametrize("dialect", ["excel", "plain"])
+def test_csv_round_trips(tmp_path, dialect):
     plan = load_plan()
-    (path,) = write_timetables(plan, tmp_path, formats=["csv"])
+    (path,) = write_timetables(plan, tmp_path, formats=["csv"], csv_dialect=dialect)
     assert path.name == "timetable.csv"
     raw = path.read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.startswith(b"\xef\xbb\xbf") == (dialect == "excel")
     rows = read_timetable_csv(path)
-    with open(path, encoding="utf-8", newline="") as fh:
-        assert tuple(next(csv.reader(fh))) == COLUMNS
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        sep = ";" if dialect == "excel" else ","
+        assert tuple(next(csv.reader(fh, delimiter=sep))) == COLUMNS
+    lats = {s["id"]: s["lat"] for s in plan["sites"]}
+    assert all(float(r["lat"]) == lats[r["site_id"]] for r in rows)
 
     patterns = [r for r in rows if r["record"] == "pattern"]
     back = [
@@ -81,8 +87,8 @@ def test_formula_like_names_are_guarded_and_restored(tmp_path):
     plan["sites"][1]["name"] = '=HYPERLINK("http://evil","klik")'
     plan["sites"][2]["name"] = "-Torvet, Ålum"
     (path,) = write_timetables(plan, tmp_path, formats=["csv"])
-    with open(path, encoding="utf-8", newline="") as fh:
-        raw = list(csv.DictReader(fh))
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        raw = list(csv.DictReader(fh, delimiter=";"))
     assert all(not r["name"].startswith(("=", "-")) for r in raw)
     rows = read_timetable_csv(path)
     assert {r["name"] for r in rows if r["site_id"] == "S01"} == {plan["sites"][1]["name"]}
@@ -93,3 +99,18 @@ def test_columns_documented():
     doc = DOC.read_text(encoding="utf-8")
     for c in COLUMNS:
         assert f"`{c}`" in doc, c
+
+
+def test_default_is_danish_excel(tmp_path):
+    """A double-click in Danish Excel: BOM, `;`, decimal comma in lat/lon, æøå intact."""
+    plan = load_plan()
+    (path,) = write_timetables(plan, tmp_path, formats=["csv"])
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3:].decode("utf-8")
+    header, first = text.split("\r\n")[:2]
+    assert header.split(";") == list(COLUMNS)
+    cells = next(csv.reader([first], delimiter=";"))
+    lat = cells[COLUMNS.index("lat")]
+    assert "," in lat and "." not in lat
+    assert "Ærø" in text or "ø" in text

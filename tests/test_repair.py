@@ -48,7 +48,7 @@ def published(two_vehicles: bool = False, seed: int | None = None):
         sites = [dataclasses.replace(s, vehicles=("van",)) if s.id in ("S03", "D02") else s
                  for s in inst.sites[1:]]  # the van must run, so closing it matters
         inst = instance(sites, [vehicle("bogbus"), vehicle("van", late_wed=False)])
-    plan = build_plan(plan_quarter(inst, Q2, time_limit_s=2, seed=0))
+    plan = build_plan(plan_quarter(inst, Q2, time_limit_s=120, seed=0, work=225))
     assert check_plan(plan, inst) == []
     return inst, plan
 
@@ -159,10 +159,12 @@ def test_vehicle_closure_takes_only_that_vehicle_off():
 def test_changes_csv_lists_old_and_new_with_reason():
     inst, pub = published()
     plan = repair(with_closures(inst, Closure(WED, WED, "Værksted")), pub, "2027-05-05")
-    rows = changes_csv(plan["repair"]["changes"]).splitlines()
+    rows = changes_csv(plan["repair"]["changes"], "plain").splitlines()
     assert rows[0].startswith("change,site_id,name,kind,old_date,old_time")
     assert any(r.startswith("cancelled,S") and ",2027-05-12," in r and "Værksted" in r
                for r in rows[1:])
+    excel = changes_csv(plan["repair"]["changes"])  # the file's default: Danish Excel
+    assert excel.startswith("\ufeffchange;site_id;name;kind;old_date")
 
 
 @pytest.mark.parametrize("frm, message", [
@@ -254,7 +256,7 @@ def test_property_random_closures_keep_the_past_and_every_untouched_visit(spec, 
 def test_a_lifted_closure_gives_the_stops_their_date_back():
     inst, _ = published()
     closed = with_closures(inst, Closure(WED, WED, "Værksted"))
-    pub = build_plan(plan_quarter(closed, Q2, time_limit_s=2, seed=0))
+    pub = build_plan(plan_quarter(closed, Q2, time_limit_s=120, seed=0, work=225))
     plan, how = plan_repair(inst, pub, Q2, None)  # the closure is gone from the data
     assert plan["repair"]["from"] == WED.isoformat()
     assert check_plan(plan, inst) == [] and check_keep(plan, pub) == []

@@ -87,7 +87,8 @@ def test_a_locked_stop_whose_window_moved_is_freed(base):
 @pytest.mark.slow
 def test_cli_previous_on_randers(tmp_path):
     runner = CliRunner()
-    args = ["plan", str(ROOT / "data" / "randers"), "--quarter", "2027Q1", "--time-limit", "3",
+    args = ["plan", str(ROOT / "data" / "randers"), "--quarter", "2027Q1", "--time-limit", "120",
+            "--work", "340",
             "--no-render"]
     res = runner.invoke(main, args + ["--out", str(tmp_path / "a")])
     assert res.exit_code == 0, res.output
@@ -98,7 +99,8 @@ def test_cli_previous_on_randers(tmp_path):
     # a plan of another quarter keeps today's meaning: its timetable is the target
     # (the same quarter would be a repair, see test_repair.py)
     res = runner.invoke(main, ["plan", str(ROOT / "scenarios" / "close-three-stops.yaml"),
-                               "--quarter", "2027Q2", "--time-limit", "3", "--no-render",
+                               "--quarter", "2027Q2", "--time-limit", "120", "--work", "340",
+                               "--no-render",
                                "--out", str(tmp_path / "c"), "--previous", str(prev)])
     assert res.exit_code == 0, res.output
     r = json.loads((tmp_path / "c" / "plan.json").read_text(encoding="utf-8"))["replan"]

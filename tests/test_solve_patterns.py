@@ -118,7 +118,7 @@ def test_same_seed_same_result_and_budget_is_respected():
     b = LineSearch(POS, PATTERNS, cap=3, seed=5, budget=Budget(400))
     ra, rb = a.search(), b.search()
     assert [e.assign for e in ra.elite] == [e.assign for e in rb.elite]
-    assert ra.stopped_by == "budget" and a.calls == b.calls
+    assert ra.stopped_by == "work" and a.calls == b.calls
 
 
 class ScreenedLineSearch(LineSearch):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 import warnings
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -76,25 +78,35 @@ def output_name(*parts: str) -> str:
     return safe
 
 
-def _progress(msg: str) -> None:
-    click.echo(f"… {msg}", err=True)
-
-
 @click.group(cls=_Group)
 @click.version_option(package_name="bogbus")
 def main() -> None:
     """Plan a library bogbus: regular stop timetables, outreach visits, posters and maps."""
 
 
+CSV_DIALECT = click.option(
+    "--csv-dialect", type=click.Choice(["excel", "plain"]), default="excel", show_default=True,
+    help="CSV files: excel = ';', UTF-8 with BOM, decimal comma (Danish Excel); plain = ',' "
+         "for machines.")
+QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
+
+
 @main.command()
 @click.argument("source", default="data/randers", type=click.Path())
 @click.option("--quarter", type=QUARTER,
               help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
+@click.option("--year", type=click.IntRange(1900, 9999),
+              help="Plan the four quarters of this year in sequence (each kept stable against "
+                   "the one before) into plans/<scenario>-<year>/Q1…Q4 plus the year's report.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Folder for plan.json and timetables (default plans/<scenario>-<quarter>).")
+              help="Folder for plan.json and timetables (default plans/<scenario>-<quarter> "
+                   "or plans/<scenario>-<year>).")
 @click.option("--time-limit", type=TIME_LIMIT,
               help="Search time in seconds (default from settings).")
 @click.option("--seed", type=SEED, help="Random seed (default from settings).")
+@click.option("--work", type=click.IntRange(min=1),
+              help="Search work budget in day solves: the same data, seed and work give "
+                   "the same plan on any machine (unless the time limit ends it first).")
 @click.option("--no-render", is_flag=True, help="Write plan.json only: no timetables or map.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible; a "
@@ -102,24 +114,38 @@ def main() -> None:
 @click.option("--from", "from_text", metavar="DATE",
               help="Repair the published --previous plan of the same quarter from DATE "
                    "(default: the first date the data differs); see docs/replanning.md.")
-def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: float | None,
-         seed: int | None, no_render: bool, previous_file: str | None,
-         from_text: str | None) -> None:
-    """Plan a quarter for SOURCE (a data folder) and write plan.json, timetables and map."""
+@CSV_DIALECT
+@QUIET
+def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | None,
+         time_limit: float | None, seed: int | None, work: int | None, no_render: bool,
+         previous_file: str | None, from_text: str | None, csv_dialect: str,
+         quiet: bool) -> None:
+    """Plan a quarter (or with --year a whole year) for SOURCE (a data folder or scenario
+    file) and write plan.json, timetables and map."""
+    started = time.perf_counter()  # the time limit counts from here: imports and loading too
     from .calendar import next_quarter, parse_quarter
     from .io import load_source_warned
     from .io.outdir import check_out_dir
     from .io.outputset import OutputSet
-    from .pipeline import PlanRejected, plan_instance
     from .plan.files import read_plan, write_plan
+    from .progress import ProgressReporter
     from .render.summary import plan_summary
 
+    if year is not None and quarter:
+        raise click.UsageError("give either --quarter or --year, not both")
     previous = read_plan(Path(previous_file)) if previous_file else None
     if from_text and previous is None:
         raise BogbusError("--from repairs a published plan: give it with --previous PLAN")
     instance, data_warnings = load_source_warned(source)
     for p in data_warnings:  # the same warnings `bogbus validate` prints
         click.echo(f"warning: {p}", err=True)
+    limit = time_limit if time_limit is not None else instance.settings.time_limit_s
+    if year is not None:
+        if from_text:
+            raise click.UsageError("--from repairs one quarter; it does not go with --year")
+        _plan_year(instance, year, out_dir, time_limit, seed, previous, no_render, csv_dialect,
+                   quiet, limit, work)
+        return
     if quarter is None and from_text and previous is not None:  # a repair: its quarter
         quarter = parse_quarter(previous["quarter"])
     period = quarter or next_quarter(date.today())
@@ -131,24 +157,19 @@ def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: f
     out = check_out_dir(out_dir or f"plans/{name}", "--out")
     if not no_render:
         check_out_dir("maps", "the map folder")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UserWarning)
-        try:
-            data = plan_instance(instance, period, time_limit_s=time_limit, seed=seed,
-                                 progress=_progress, previous=previous)
-        except PlanRejected as exc:  # the planner never writes a plan its checker rejects
-            for v in exc.violations:
-                click.echo(f"  {v}", err=True)
-            raise
-    for w in caught:  # e.g. a site far from any road in the osm model
-        click.echo(f"warning: {w.message}", err=True)
+    with ProgressReporter(quiet=quiet) as progress:
+        task = progress.task(period.quarter, limit)
+        task.start()
+        data = _plan_checked(instance, period, time_limit, seed, previous, task,
+                             work=work, started=started)
+        task.done()
     with OutputSet() as outputs:  # all or nothing: staged, then published together
         stage = outputs.stage_dir(out, prune=True)  # the new set replaces the old
         write_plan(data, stage / "plan.json")
         if not no_render:
             from .render import LETTER_DIR, write_map, write_outreach, write_timetables
 
-            write_timetables(data, stage)
+            write_timetables(data, stage, csv_dialect=csv_dialect)
             # staff køreplan, packing list; letters and calendars in their own folder
             write_outreach(data, stage,
                            letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
@@ -160,6 +181,69 @@ def plan(source: str, quarter: Period | None, out_dir: str | None, time_limit: f
     click.echo(f"wrote {path}" + (f" and {len(written) - 1} timetable/map files" if
                                   len(written) > 1 else ""))
     sys.exit(EXIT_UNSERVED if data["unserved"] else EXIT_OK)
+
+
+def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: int | None,
+                  previous: dict | None, progress: Any, *, work: int | None = None,
+                  started: float | None = None) -> dict:
+    """One quarter through the pipeline (plan → build → check); warnings go to stderr and
+    a plan the checker rejects is an error with every violation listed (never written)."""
+    from .pipeline import PlanRejected, plan_instance
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            data = plan_instance(instance, period, time_limit_s=time_limit, seed=seed,
+                                 progress=progress, previous=previous, work=work,
+                                 started=started)
+        except PlanRejected as exc:  # the planner never writes a plan its checker rejects
+            for v in exc.violations:
+                click.echo(f"  {v}", err=True)
+            raise
+    for w in caught:  # e.g. a site far from any road in the osm model
+        click.echo(f"warning: {w.message}", err=True)
+    return data
+
+
+def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float | None,
+               seed: int | None, previous: dict | None, no_render: bool, csv_dialect: str,
+               quiet: bool, limit: float, work: int | None = None) -> None:
+    from .io.outdir import check_out_dir
+    from .plan.files import write_plan
+    from .progress import ProgressReporter
+    from .render import write_map, write_timetables
+    from .render.report import write_report
+    from .render.summary import plan_summary, year_summary
+    from .year import check_year_folder, plan_year, write_year, year_quarters
+
+    quarters = year_quarters(year)
+    out = check_out_dir(out_dir or f"plans/{output_name(instance.scenario, str(year))}",
+                        "--out")
+    check_year_folder(out)
+    with ProgressReporter(quiet=quiet) as progress:
+        tasks = [progress.task(q, limit) for q in quarters]
+        plans = plan_year(instance, year,
+                          lambda q, prev, say: _plan_checked(instance, q, time_limit, seed,
+                                                             prev, say, work=work),
+                          previous=previous, progress=tasks)
+
+    def write_quarter(data: dict, folder: Path) -> list[Path]:
+        paths = [write_plan(data, folder / "plan.json")]
+        if not no_render:
+            paths += write_timetables(data, folder, csv_dialect=csv_dialect)
+            paths.append(write_map(data, folder / "map.html"))
+        return paths
+
+    written = write_year(plans, out, write_quarter,
+                         lambda folder: write_report(plans, folder, csv_dialect=csv_dialect))
+    for data in plans:
+        for line in plan_summary(data):
+            click.echo(line)
+    for line in year_summary(plans):
+        click.echo(line)
+    click.echo(f"wrote {out}/ ({len(written)} files: Q1–Q4 plans"
+               + ("" if no_render else ", timetables, maps") + " and report.html/.pdf/.json)")
+    sys.exit(EXIT_UNSERVED if any(d["unserved"] for d in plans) else EXIT_OK)
 
 
 def _repair(instance, previous: dict, period: Period, from_text: str | None,
@@ -269,6 +353,8 @@ def check(plan_file: str, source: str | None, previous_file: str | None) -> None
               default="table", show_default=True)
 @click.option("--time-limit", type=TIME_LIMIT, help="Search time per source in seconds.")
 @click.option("--seed", type=SEED, help="Random seed (default from settings).")
+@click.option("--work", type=click.IntRange(min=1),
+              help="Search work budget per source in day solves (reproducible runs).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False),
               help="Write the comparison to this file instead of the screen.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False),
@@ -278,9 +364,12 @@ def check(plan_file: str, source: str | None, previous_file: str | None) -> None
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A published plan: plan every source against it (its stop timetable "
                    "kept) and show each source's per-stop changes against it.")
+@CSV_DIALECT
+@QUIET
 def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
-            time_limit: float | None, seed: int | None, out_file: str | None,
-            map_file: str | None, plans_dir: str | None, previous_file: str | None) -> None:
+            time_limit: float | None, seed: int | None, work: int | None, out_file: str | None,
+            map_file: str | None, plans_dir: str | None, previous_file: str | None,
+            csv_dialect: str, quiet: bool) -> None:
     """Plan each SOURCE (data folders or scenario files) and compare key figures and
     per-stop changes against the first (or against --previous)."""
     from .calendar import next_quarter
@@ -289,11 +378,11 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
     from .io.outdir import check_out_dir, check_out_file
     from .io.outputset import OutputSet
     from .plan.files import read_plan
+    from .progress import ProgressReporter
     from .render.comparetable import render
 
     previous = read_plan(Path(previous_file)) if previous_file else None
-    for src in sources:  # all input problems before any planning
-        load_source(src)
+    instances = [load_source(src) for src in sources]  # all input problems before planning
     for option, value in (("--out", out_file), ("--map", map_file)):
         if value:
             check_out_file(value, option)
@@ -304,11 +393,16 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
 
         quarter = parse_quarter(previous["quarter"])
     period = quarter or next_quarter(date.today())
-    plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit, seed=seed,
-                         progress=_progress, previous=previous)
+    with ProgressReporter(quiet=quiet) as progress:
+        tasks = [progress.task(Path(src).name, time_limit if time_limit is not None
+                               else inst.settings.time_limit_s)
+                 for src, inst in zip(sources, instances)]
+        plans = plan_sources(list(sources), period.quarter, time_limit_s=time_limit,
+                             seed=seed, tasks=tasks, previous=previous, work=work,
+                             progress=lambda msg: progress.message(f"… {msg}"))
     doc = compare_plans(plans, previous=previous)
     labels = [s["source"] for s in doc["sources"]]
-    text = render(doc, fmt)
+    text = render(doc, fmt, csv_dialect)
     with OutputSet() as outputs:  # the saved plans, map and comparison: all or none
         if plans_dir:
             from .plan.files import write_plan
@@ -323,7 +417,7 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
         if out_file:
             from .io.atomic import write_text
 
-            write_text(outputs.stage_file(out_file), text)
+            write_text(outputs.stage_file(out_file), text, newline="")  # CRLF as written
         for path in outputs.publish():
             click.echo(f"wrote {path}", err=path != Path(out_file or ""))
     if not out_file:
@@ -338,8 +432,9 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
               multiple=True, help="Formats to write (repeatable; default all).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Output folder (default: beside the plan).")
+@CSV_DIALECT
 def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
-              out_dir: str | None) -> None:
+              out_dir: str | None, csv_dialect: str) -> None:
     """Timetables from a plan: posters, køreplan (public and staff), letters and calendars
     for the institutions, CSV (timetable, packing list) and ICS."""
     from .io.outdir import check_out_dir
@@ -361,10 +456,36 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
             write_outreach(data, stage, formats=formats, site=stop_id,
                            letters_dir=outputs.stage_dir(out / LETTER_DIR))
         else:
-            write_timetables(data, stage, formats=formats, stop=stop_id)
+            write_timetables(data, stage, formats=formats, stop=stop_id,
+                             csv_dialect=csv_dialect)
             if stop_id is None:
                 write_outreach(data, stage, formats=formats,
                                letters_dir=outputs.stage_dir(out / LETTER_DIR))
+        paths = outputs.publish()
+    for p in paths:
+        click.echo(f"wrote {p}")
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for report.html/.pdf/.json/.csv (default: the folder the plans "
+                   "share, e.g. the year folder).")
+@CSV_DIALECT
+def report(plans: tuple[str, ...], out_dir: str | None, csv_dialect: str) -> None:
+    """The board's report (Danish HTML + PDF, report.json) for one or more PLANs: a
+    quarter, a year (its folder or its four plan.json files) or scenarios side by side."""
+    from .io.outdir import check_out_dir
+    from .io.outputset import OutputSet
+    from .plan.files import read_plan
+    from .render.report import default_out, plan_files, write_report
+
+    files = plan_files(plans)
+    data = [read_plan(f) for f in files]
+    out = check_out_dir(out_dir if out_dir else default_out(files), "--out")
+    with OutputSet() as outputs:  # the four files or none
+        write_report(data, outputs.stage_dir(out), labels=[str(f) for f in files],
+                     csv_dialect=csv_dialect)
         paths = outputs.publish()
     for p in paths:
         click.echo(f"wrote {p}")

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .pipeline import plan_source
 from .plan.diff import CHANGE_KINDS, stop_changes
-from .plan.kpis import compute_kpis
+from .plan.kpis import REACH_KEYS, compute_kpis
 from .render.comparetable import FIGURES, render, to_csv, to_json, to_table
 
 __all__ = ["FIGURES", "compare_plans", "plan_one", "plan_sources", "render", "stop_changes",
@@ -64,9 +64,8 @@ def summarize(plan: dict, label: str | None = None) -> dict:
         "public_stops_served": len(stops_served),
         "stop_visits": visits["stop"],
         "daycare_visits": visits["daycare"],
-        "children_reached": k["children_reached"],
+        **{key: k[key] for key in REACH_KEYS},
         "nursing_home_visits": visits["nursing_home"],
-        "residents_reached": k["residents_reached"],
         "routes": len(plan["routes"]),
         "unserved_count": len(plan.get("unserved", [])),
         "unserved": [{"site_id": u["site_id"], "date": u.get("date"), "reason": u["reason"]}
@@ -122,18 +121,49 @@ def _labels(plans: Sequence[dict]) -> list[str]:
 # ---------------------------------------------------------------- planning
 
 def plan_one(source: str, quarter: str, time_limit_s: float | None,
-             seed: int | None, previous: dict | None = None) -> dict:
+             seed: int | None, previous: dict | None = None,
+             progress: Callable[[str], None] | None = None,
+             work: int | None = None) -> dict:
     """Plan one source and return its checked plan dict (runs in a worker process)."""
+    if progress is not None:
+        progress("reading the data")
     return plan_source(source, quarter, time_limit_s=time_limit_s, seed=seed,
-                       previous=previous)
+                       previous=previous, progress=progress, work=work)
+
+
+class _Relay:
+    """A progress callback a worker process can carry: puts (source index, phase) on a
+    manager queue that the parent turns into that source's progress bar."""
+
+    def __init__(self, queue, index: int):
+        self.queue, self.index = queue, index
+
+    def __call__(self, message: str) -> None:
+        self.queue.put((self.index, message))
+
+
+def _relay_phases(queue, tasks: Sequence) -> None:
+    started: set[int] = set()
+    while (item := queue.get()) is not None:
+        i, message = item
+        if i not in started:
+            started.add(i)
+            tasks[i].start()
+        if message is None:
+            tasks[i].done()
+        else:
+            tasks[i](message)
 
 
 def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | None = None,
                  seed: int | None = None,
                  progress: Callable[[str], None] | None = None,
-                 previous: dict | None = None) -> list[dict]:
+                 previous: dict | None = None,
+                 tasks: Sequence | None = None, work: int | None = None) -> list[dict]:
     """Plan every source, in parallel processes where there are cores; plans in the
-    order given. `previous`: a published plan every source keeps as its target."""
+    order given. `previous`: a published plan every source keeps as its target.
+    `tasks[i]` (optional, a `progress.TaskProgress`) follows source i: it is started when
+    the source starts, shows its phases and is done when its plan is back."""
     say = progress or (lambda msg: None)
     workers = max(1, min(len(sources), os.cpu_count() or 1))
     t0 = time.perf_counter()
@@ -141,25 +171,46 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
         plans = []
         for i, src in enumerate(sources):
             say(f"planning {src} ({i + 1}/{len(sources)})")
-            plans.append(plan_one(src, quarter, time_limit_s, seed, previous))
+            tk = tasks[i] if tasks else None
+            if tk is not None:
+                tk.start()
+            plans.append(plan_one(src, quarter, time_limit_s, seed, previous, tk, work))
+            if tk is not None:
+                tk.done()
         return plans
     say(f"planning {len(sources)} sources on {workers} processes")
     results: dict[int, dict] = {}
     import multiprocessing
+    import threading
 
-    pool = ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"))
+    ctx = multiprocessing.get_context("spawn")
+    manager = ctx.Manager() if tasks else None
+    queue = manager.Queue() if manager is not None else None
+    listener = None
+    if queue is not None:  # phases from the workers → the tasks' bars, in this process
+        listener = threading.Thread(target=_relay_phases, args=(queue, tasks), daemon=True)
+        listener.start()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
-        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed, previous): i
+        futures = {pool.submit(plan_one, src, quarter, time_limit_s, seed, previous,
+                               _Relay(queue, i) if queue is not None else None, work): i
                    for i, src in enumerate(sources)}
         for fut in as_completed(futures):
             i = futures[fut]
             results[i] = fut.result()
+            if queue is not None:
+                queue.put((i, None))  # done, after any phase still queued
             say(f"planned {sources[i]} ({len(results)}/{len(sources)}, "
                 f"{time.perf_counter() - t0:.0f} s)")
     except BaseException:  # an error, Ctrl-C or SIGTERM: stop the other plans now
         _stop_workers(pool)
         raise
+    finally:
+        if queue is not None and listener is not None:
+            queue.put(None)
+            listener.join(timeout=5)
+        if manager is not None:
+            manager.shutdown()
     pool.shutdown()
     return [results[i] for i in range(len(sources))]
 

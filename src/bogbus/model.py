@@ -186,6 +186,10 @@ class Settings:
     contact: str = ""  # contact line printed on posters
     optional_holidays: tuple[str, ...] = ()  # extra named days off (holidays "optional" category)
     no_repeat_weeks: int = 52  # rotation: a site never gets a collection it had this recently
+    # for the board's report (`bogbus report`): the strategy's goal and optional costs (kr.)
+    children_per_year: int | None = None
+    cost_per_km: float | None = None
+    cost_per_hour: float | None = None
 
     def vehicle(self, name: str) -> Vehicle:
         for v in self.vehicles:

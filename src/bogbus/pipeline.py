@@ -35,14 +35,18 @@ class PlanRejected(BogbusError):
 def plan_instance(instance: Instance, period: Period | str, *,
                   time_limit_s: float | None = None, seed: int | None = None,
                   previous: PreviousPlan | Plan | None = None,
-                  progress: Callable[[str], None] | None = None) -> Plan:
-    """Plan an already loaded instance; the checked plan dict (raises PlanRejected)."""
+                  progress: Callable[[str], None] | None = None,
+                  work: int | None = None, started: float | None = None) -> Plan:
+    """Plan an already loaded instance; the checked plan dict (raises PlanRejected).
+    `work`: the search's work budget in day solves, for reproducible runs; `started`:
+    the perf_counter() the time limit counts from (default now), e.g. before loading
+    (docs/planner.md, "Time and work")."""
     if isinstance(period, str):
         period = parse_quarter(period)
     if isinstance(previous, dict):
         previous = previous_plan(previous)
     result = plan_quarter(instance, period, time_limit_s=time_limit_s, seed=seed,
-                          progress=progress, previous=previous)
+                          work=work, progress=progress, previous=previous, started=started)
     plan = build_plan(result)
     violations = check_plan(plan, instance)
     if violations:
@@ -52,13 +56,14 @@ def plan_instance(instance: Instance, period: Period | str, *,
 
 def plan_source(source: str, period: Period | str, *, time_limit_s: float | None = None,
                 seed: int | None = None, previous: PreviousPlan | Plan | None = None,
-                progress: Callable[[str], None] | None = None) -> Plan:
+                progress: Callable[[str], None] | None = None,
+                work: int | None = None) -> Plan:
     """Plan `source` (a data folder or scenario file) for `period` (a Period or "2027Q1").
 
     Input problems raise `InputError` (file, row, column, fix); the result is a plan
     dict that `bogbus check` accepts — write it with `plan.files.write_plan`."""
     return plan_instance(load_source(source), period, time_limit_s=time_limit_s, seed=seed,
-                         previous=previous, progress=progress)
+                         previous=previous, progress=progress, work=work)
 
 
 def repair_instance(instance: Instance, previous: Plan, period: Period | str,

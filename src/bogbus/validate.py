@@ -29,14 +29,16 @@ MAX_DURATION_MIN = 12 * 60
 MAX_COUNT = 100_000         # visitors, children, residents per visit
 MAX_CRATES = 1000
 MAX_PRIORITY = 1000
-# The largest data folder the planner is measured to handle within its time limit and
-# a few hundred MB (docs/promises.md); beyond it a plan would run for hours.
-MAX_SITES = 300
-# The timetable search tries each public stop on each allowed (vehicle, weekday, week
-# phase); its first construction is not bounded by the time limit and grows with these
-# options. Measured on a 2-core machine under load: Randers 170 options ~35 s (unloaded),
-# 40 stops/1 bus 415 options 142 s, 40 stops/2 buses 950 options not done in 6 minutes.
-MAX_STOP_OPTIONS = 500
+# The largest data folder the planner is measured on (docs/benchmarks.md, "Scaling":
+# 360 stops / 16 vehicles, 705 sites, ends within its time limit in ~330 MB, every
+# phase cut by the clock with honest reasons); far beyond it loading and the travel
+# matrix alone grow past what a laptop holds (10,000 sites measured 4.9 GB).
+MAX_SITES = 1000
+# The timetable search weighs each public stop on each allowed (vehicle, weekday, week
+# phase). Every phase stops at its share of the time limit (docs/planner.md, "Time and
+# work"), but the candidate tables grow with these options: 360 stops / 16 vehicles
+# give 44,000 and are the largest measured size.
+MAX_STOP_OPTIONS = 50_000
 MAX_VEHICLES = 20
 
 
@@ -445,8 +447,9 @@ def _check_size(rep: _Report, sites: Sequence[Site], settings: Settings) -> None
         rep.problems.append(Problem(
             rep.where.sites_file, f"{stops} public stops on {len(settings.vehicles)} "
             f"vehicle(s) give {n:,} (stop, vehicle, weekday, week) slots to weigh; bogbus is "
-            f"measured to plan up to {MAX_STOP_OPTIONS} in minutes (Randers: 170) and would "
-            "run for a very long time", "narrow the days or vehicles columns of the stops, "
+            f"measured up to {MAX_STOP_OPTIONS:,} (Randers: 170; 360 stops on 16 buses: 44,000) "
+            "and would run out of memory or time",
+            "narrow the days or vehicles columns of the stops, "
             "or split the data into one folder per bus or district",
             row=rep.where.header_row, column="days"))
 

@@ -115,7 +115,7 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
     SCREEN_MOVES = True
     EJECT_CANDIDATES = 5
     ROUTE_MOVES_PER_CALL = 30
-    CONSTRUCT_DEADLINE = True
+    FINISH_FIRST_CONSTRUCTION = True  # a partial benchmark solution is worthless
     CONSTRUCT_TRIES = 2
     MERGE_SOLUTION_LIMIT = 200
     MERGE_TIME_CAP_S = 2.0

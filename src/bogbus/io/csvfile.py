@@ -171,20 +171,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def formula_safe(text: str) -> str:
     """Text for a CSV cell that Excel shows as text: a leading `'` when it starts like a
     formula (a site named `=HYPERLINK(…)` must not become a link in the library's
-    spreadsheet). Every CSV bogbus writes goes through this or `SafeCsvWriter`."""
+    spreadsheet). Every CSV bogbus writes goes through this, via `io.csvwrite`."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def formula_unsafe(text: str) -> str:
     """Undo `formula_safe` when reading a CSV bogbus wrote."""
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
-
-
-class SafeCsvWriter:
-    """`csv.writer` whose text cells pass through `formula_safe`; numbers stay numbers."""
-
-    def __init__(self, stream, **kwargs):
-        self._w = csv.writer(stream, **kwargs)
-
-    def writerow(self, row) -> None:
-        self._w.writerow([formula_safe(c) if isinstance(c, str) else c for c in row])

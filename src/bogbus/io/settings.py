@@ -36,7 +36,7 @@ from .sites import parse_day
 from .yamlguard import yaml_shape_problem
 
 TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2",
-            "rotation")
+            "rotation", "goals", "costs")
 VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy")
 TRAVEL_MODELS = ("greatcircle", "osm", "matrix")
 # Upper bounds of every number (far beyond any real bookmobile, low enough that a typo
@@ -502,6 +502,12 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
     r.unknown(co2, ("kg_per_litre", "kg_per_kwh"), "co2")
     rotation = r.mapping(doc.get("rotation"), "rotation")
     r.unknown(rotation, ("no_repeat_weeks",), "rotation")
+    goals = r.mapping(doc.get("goals"), "goals")
+    r.unknown(goals, ("children_per_year",), "goals")
+    costs = r.mapping(doc.get("costs"), "costs")
+    r.unknown(costs, ("per_km", "per_hour"), "costs")
+    children_goal = r.number(goals.get("children_per_year"), "goals.children_per_year", None,
+                             integer=True, positive=True, example="10000")
     return Settings(
         name=r.text(doc.get("name"), "name", "Randers Bibliotek – Bogbussen", required=True),
         depot=depot,
@@ -537,6 +543,11 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
         contact=r.text(timetable.get("contact"), "timetable.contact", ""),
         no_repeat_weeks=int(r.number(rotation.get("no_repeat_weeks"), "rotation.no_repeat_weeks",
                                      52, integer=True, minimum=0, example="52")),
+        children_per_year=int(children_goal) if children_goal is not None else None,
+        cost_per_km=r.number(costs.get("per_km"), "costs.per_km", None, minimum=0,
+                             example="12.5"),
+        cost_per_hour=r.number(costs.get("per_hour"), "costs.per_hour", None, minimum=0,
+                               example="450"),
     )
 
 

@@ -91,6 +91,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
             "time_limit_s": result.time_limit_s, "seed": result.seed,
             "runtime_s": round(result.runtime_s, 2),
             "template_day_solves": tmpl.solves, "template_stopped_by": tmpl.stopped_by,
+            "work": result.work, "clock_cut": list(result.clock_cut),
             "template_km_per_week": round(tmpl.cost, 1),
         },
         "depot": st.depot,
@@ -99,6 +100,9 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
         "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
                      "round_to_min": st.round_to_min},
         "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+        "goals": {"children_per_year": st.children_per_year},
+        "costs": ({"per_km": st.cost_per_km, "per_hour": st.cost_per_hour}
+                  if st.cost_per_km is not None or st.cost_per_hour is not None else None),
         "calendar": {
             "holidays": [{"date": d.isoformat(), "name": n}
                          for d, n in sorted(cal.holidays.items())],

@@ -11,10 +11,9 @@ null), `added` (a visit the published plan did not have).
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
+from ..io.csvwrite import csv_text
 from .visitid import plan_visits, visit_uid
 
 KINDS = ("cancelled", "moved", "released", "added")
@@ -122,15 +121,14 @@ def summary(changes: list[dict], kept: int | None = None) -> dict:
     return out
 
 
-def changes_csv(changes: list[dict]) -> str:
-    """One row per changed visit; Excel-friendly UTF-8 with a header row."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+def changes_csv(changes: list[dict], dialect: str | None = None) -> str:
+    """One row per changed visit, with a header row, in the CSV `dialect` (Danish Excel
+    by default, or plain; io.csvwrite, docs/csv.md)."""
+    rows: list[list] = [list(CSV_COLUMNS)]
     for c in changes:
         a, b = c["old"] or {}, c["new"] or {}
-        w.writerow([c["change"], c["site_id"], c["name"], c["kind"], a.get("date", ""),
-                    a.get("arrival", ""), a.get("vehicle", ""), b.get("date", ""),
-                    b.get("arrival", ""), b.get("vehicle", ""), c["reason"], c["uid"],
-                    c["sequence"]])
-    return buf.getvalue()
+        rows.append([c["change"], c["site_id"], c["name"], c["kind"], a.get("date", ""),
+                     a.get("arrival", ""), a.get("vehicle", ""), b.get("date", ""),
+                     b.get("arrival", ""), b.get("vehicle", ""), c["reason"], c["uid"],
+                     c["sequence"]])
+    return csv_text(rows, dialect)

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import BogbusError
 from ..io.atomic import write_json
 from ..io.files import MAX_PLAN_BYTES, read_input_text
+from .kpis import upgrade_kpis
 from .schema import SCHEMA, plan_structure_problems
 
 
@@ -44,4 +45,4 @@ def read_plan(path: Path) -> dict[str, Any]:
     if problems:
         raise BogbusError(f"{path}: the plan file is damaged — re-run `bogbus plan`:\n  "
                           + "\n  ".join(problems))
-    return plan
+    return upgrade_kpis(plan)  # plans from before the reach split get the four figures

@@ -1,4 +1,12 @@
-"""Key figures of a plan, computed from the plan's own routes so anyone can re-derive them."""
+"""Key figures of a plan, computed from the plan's own routes so anyone can re-derive them.
+
+Reach is counted two ways because they answer different questions: `child_visits`
+sums a daycare's `children` over every visit (a child seen four times counts four
+times — the workload), `children_unique` sums it once per distinct daycare served
+(how many children the bus reached — what a board compares with its goal). The same
+for nursing-home residents. Plans written before this split carried one
+`children_reached` (= child_visits); `upgrade_kpis` adds the new figures to them.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +15,45 @@ from typing import Any
 
 from ..model import parse_hhmm
 
+REACH_KEYS = ("children_unique", "child_visits", "residents_unique", "resident_visits")
+
+
+def reach(plan: dict[str, Any]) -> dict[str, int]:
+    """Unique people and person-visits at daycares and nursing homes, from the routes."""
+    sites = {s["id"]: s for s in plan["sites"]}
+    child_visits = resident_visits = 0.0
+    daycares: set[str] = set()
+    homes: set[str] = set()
+    for r in plan["routes"]:
+        for v in r["visits"]:
+            s = sites[v["site_id"]]
+            if s["kind"] == "daycare":
+                child_visits += s.get("children") or 0
+                daycares.add(s["id"])
+            elif s["kind"] == "nursing_home":
+                resident_visits += s.get("residents") or 0
+                homes.add(s["id"])
+    return {
+        "children_unique": int(sum(sites[i].get("children") or 0 for i in daycares)),
+        "child_visits": int(child_visits),
+        "residents_unique": int(sum(sites[i].get("residents") or 0 for i in homes)),
+        "resident_visits": int(resident_visits),
+    }
+
 
 def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
     """km, hours, visits by kind, people reached, energy and CO₂ from plan["routes"]."""
     sites = {s["id"]: s for s in plan["sites"]}
     visits: dict[str, int] = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
-    km = drive = service_stop = 0.0
-    children = residents = visitors = 0.0
+    km = drive = service_stop = duty = 0.0
+    visitors = 0.0
     litres = kwh = 0.0
     vehicles = {v["name"]: v for v in plan.get("vehicles", [])}
     for r in plan["routes"]:
         km += r["km"]
         drive += r["drive_min"]
+        if r.get("start") and r.get("end"):  # always in plan.json; hand-made dicts may lack it
+            duty += parse_hhmm(r["end"]) - parse_hhmm(r["start"])
         energy = vehicles.get(r["vehicle"], {}).get("energy", {})
         litres += r["km"] * (energy.get("litres_per_100km") or 0) / 100
         kwh += r["km"] * (energy.get("kwh_per_100km") or 0) / 100
@@ -28,19 +63,15 @@ def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
             if s["kind"] == "stop":
                 service_stop += parse_hhmm(v["departure"]) - parse_hhmm(v["arrival"])
                 visitors += s.get("visitors") or 0
-            elif s["kind"] == "daycare":
-                children += s.get("children") or 0
-            elif s["kind"] == "nursing_home":
-                residents += s.get("residents") or 0
     co2 = plan.get("co2_factors", {})
     co2_kg = litres * co2.get("kg_per_litre", 0) + kwh * co2.get("kg_per_kwh", 0)
     return {
         "km_total": round(km, 1),
         "drive_hours": round(drive / 60, 2),
+        "route_hours": round(duty / 60, 2),
         "public_service_hours": round(service_stop / 60, 2),
         "visits": visits,
-        "children_reached": int(children),
-        "residents_reached": int(residents),
+        **reach(plan),
         "visitors_expected": round(visitors),
         "service_days": len(plan["routes"]),
         "energy": {"litres": round(litres, 1), "kwh": round(kwh, 1)},
@@ -67,3 +98,14 @@ def steady_weekday(plan: dict[str, Any]) -> dict[str, int]:
     return {"institutions_visited": len(days),
             "institutions_one_weekday": sum(1 for d in days.values() if len(d) == 1)}
 
+
+def upgrade_kpis(plan: dict[str, Any]) -> dict[str, Any]:
+    """Give a plan written before the reach split (only `children_reached` /
+    `residents_reached`, both per visit) the four reach figures, from its routes; the old
+    keys stay as they were. A plan that has them is returned unchanged."""
+    kpis = plan.get("kpis")
+    if isinstance(kpis, dict) and not all(k in kpis for k in REACH_KEYS):
+        for k, v in reach(plan).items():
+            kpis.setdefault(k, v)
+        kpis.setdefault("route_hours", compute_kpis(plan)["route_hours"])
+    return plan

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import BogbusError
 from ..io import atomic
+from ..io.csvwrite import get_dialect
 from .csvout import read_timetable_csv, timetable_csv
 from .htmlpages import koereplan_html, posters_html
 from .icsout import timetable_ics, visit_uid
@@ -40,6 +41,7 @@ def write_timetables(
     out_dir: Path,
     formats: Iterable[str] = FORMATS,
     stop: str | None = None,
+    csv_dialect: str | None = None,
 ) -> list[Path]:
     """Write the timetables of `plan` into `out_dir`; return the paths written, in order.
 
@@ -47,7 +49,8 @@ def write_timetables(
     - `pdf`:  `poster-<site_id>.pdf` per public stop (A4, Danish) and `koereplan.pdf`
       (public: stops only — the staff's version comes from `write_outreach`);
     - `html`: `posters.html` (all posters, one printed page each) and `koereplan.html`;
-    - `csv`:  `timetable.csv` (columns: `bogbus.render.csvout`, docs/timetable-csv.md);
+    - `csv`:  `timetable.csv` (columns: `bogbus.render.csvout`, docs/timetable-csv.md),
+      in `csv_dialect` (`excel` by default: `;`, BOM, decimal comma; or `plain`);
     - `ics`:  `bogbus.ics` (one event per visit, Europe/Copenhagen, stable UIDs).
 
     `stop` limits the posters (PDF and HTML) to that one site id.
@@ -70,6 +73,7 @@ def write_timetables(
             )
         posters = [stop]
 
+    get_dialect(csv_dialect)  # an unknown dialect is an error before anything is written
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -81,7 +85,7 @@ def write_timetables(
         written.append(atomic.write_text(out_dir / "posters.html", posters_html(v, posters)))
         written.append(atomic.write_text(out_dir / "koereplan.html", koereplan_html(v)))
     if "csv" in fmts:
-        written.append(atomic.write_text(out_dir / "timetable.csv", timetable_csv(v)))
+        written.append(atomic.write_text(out_dir / "timetable.csv", timetable_csv(v, csv_dialect)))
     if "ics" in fmts:
         written.append(atomic.write_bytes(out_dir / "bogbus.ics", timetable_ics(v)))
     return written

@@ -5,11 +5,10 @@ Formatting only; the document itself is built by `bogbus.compare.compare_plans`.
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
-from ..io.csvfile import SafeCsvWriter
+from ..io.csvwrite import Cell, csv_text
 
 # (key, label) in display order; values come from `compare.summarize`
 FIGURES: tuple[tuple[str, str], ...] = (
@@ -20,9 +19,11 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("public_stops_served", "public stops served"),
     ("stop_visits", "stop visits"),
     ("daycare_visits", "daycare visits"),
-    ("children_reached", "children reached"),
+    ("children_unique", "children reached (unique)"),
+    ("child_visits", "child-visits"),
     ("nursing_home_visits", "nursing-home exchanges"),
-    ("residents_reached", "residents reached"),
+    ("residents_unique", "residents reached (unique)"),
+    ("resident_visits", "resident-visits"),
     ("unserved_count", "unserved"),
     ("runtime_s", "runtime s"),
     ("gap_pct", "gap %"),
@@ -100,34 +101,31 @@ def to_table(doc: dict, markdown: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_csv(doc: dict) -> str:
+def to_csv(doc: dict, dialect: str | None = None) -> str:
     """Two tables separated by a blank line: figures (one column per source), then
-    per-stop changes."""
-    buf = io.StringIO()
-    w = SafeCsvWriter(buf, lineterminator="\n")  # names come from data: no formulas
-    w.writerow(["figure"] + [s["source"] for s in doc["sources"]])
+    per-stop changes; in the CSV `dialect` (excel default, or plain — io.csvwrite)."""
+    rows: list[list[Cell]] = [["figure"] + [s["source"] for s in doc["sources"]]]
     for key, _label in FIGURES:
-        w.writerow([key] + ["" if s[key] is None else s[key] for s in doc["sources"]])
-    w.writerow(["co2_factor"] + [s["co2_factor"] for s in doc["sources"]])
-    w.writerow([])
-    w.writerow(["source", "against", "site_id", "name", "changes", "weekday_from", "weekday_to",
-                "arrival_from", "arrival_to", "time_moved_min", "every_weeks_from",
-                "every_weeks_to"])
+        rows.append([key] + [s[key] for s in doc["sources"]])
+    rows.append(["co2_factor"] + [s["co2_factor"] for s in doc["sources"]])
+    rows.append([])
+    rows.append(["source", "against", "site_id", "name", "changes", "weekday_from",
+                 "weekday_to", "arrival_from", "arrival_to", "time_moved_min",
+                 "every_weeks_from", "every_weeks_to"])
     for ch in doc["changes"]:
         for s in ch["stops"]:
             f, t = s["from"] or {}, s["to"] or {}
-            w.writerow([ch["source"], ch["against"], s["site_id"], s["name"],
-                        "|".join(s["kinds"]), f.get("weekday", ""), t.get("weekday", ""),
-                        f.get("arrival", ""), t.get("arrival", ""),
-                        "" if s["time_moved_min"] is None else s["time_moved_min"],
-                        f.get("every_weeks", ""), t.get("every_weeks", "")])
-    return buf.getvalue()
+            rows.append([ch["source"], ch["against"], s["site_id"], s["name"],
+                         "|".join(s["kinds"]), f.get("weekday"), t.get("weekday"),
+                         f.get("arrival"), t.get("arrival"), s["time_moved_min"],
+                         f.get("every_weeks"), t.get("every_weeks")])
+    return csv_text(rows, dialect)
 
 
-def render(doc: dict, fmt: str) -> str:
-    """The document in `fmt`: table (default), markdown, csv or json."""
+def render(doc: dict, fmt: str, csv_dialect: str | None = None) -> str:
+    """The document in `fmt`: table (default), markdown, csv (in `csv_dialect`) or json."""
     if fmt == "json":
         return to_json(doc)
     if fmt == "csv":
-        return to_csv(doc)
+        return to_csv(doc, csv_dialect)
     return to_table(doc, markdown=(fmt == "markdown"))

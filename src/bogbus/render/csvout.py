@@ -1,7 +1,9 @@
 """`timetable.csv` for the library website: the public timetable and every dated visit.
 
-File format: UTF-8 (no BOM), comma-separated, RFC 4180 quoting, CRLF line ends, one
-header row. Full description with examples: `docs/timetable-csv.md`.
+File format (the shared writer `io.csvwrite`): `excel` dialect by default — `;`
+separated, UTF-8 with BOM, decimal comma, so a double-click opens it in Danish Excel —
+or `plain` (`,`, UTF-8 without BOM, decimal point) for machines; RFC 4180 quoting, CRLF
+line ends, one header row. Full description with examples: `docs/timetable-csv.md`.
 
 Rows (column `record`):
 
@@ -23,7 +25,7 @@ Columns, in order:
 | `kind_da` | the kind in Danish (`Holdeplads`, `Daginstitution`, `Plejehjem`, `Filial`) |
 | `public` | `1` for public stops, `0` for outreach visits (staff only) |
 | `address` | address, may be empty |
-| `lat`, `lon` | WGS84 decimal degrees, `.` as decimal mark |
+| `lat`, `lon` | WGS84 decimal degrees (decimal mark of the dialect) |
 | `vehicle` | vehicle name |
 | `weekday` | `mon` … `sun` |
 | `weekday_da` | `Mandag` … `Søndag` |
@@ -37,19 +39,16 @@ Columns, in order:
 | `text_da` | a ready Danish line, e.g. `Tirsdag kl. 14.10–14.55, lige uger` |
 | `scenario`, `quarter` | the plan's scenario and quarter |
 
-Spreadsheet safety: a free-text cell (`site_id`, `name`, `address`, `vehicle`,
-`reason`, `text_da`, `scenario`) that would start with `=`, `+`, `-`, `@`, a tab or a
+Spreadsheet safety: a text cell that would start with `=`, `+`, `-`, `@`, a tab or a
 carriage return is written with a leading `'` so spreadsheet programs show it as text
 instead of running it as a formula; `read_timetable_csv` removes that `'` again.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
-from ..io.csvfile import formula_safe, formula_unsafe
+from ..io.csvwrite import Cell, csv_text, dict_rows, read_csv
 from .danish import (
     capitalise,
     date_short,
@@ -87,18 +86,17 @@ COLUMNS = (
     "scenario",
     "quarter",
 )
-TEXT_COLUMNS = ("site_id", "name", "address", "vehicle", "reason", "text_da", "scenario")
-_guard, _unguard = formula_safe, formula_unsafe  # one rule for every CSV bogbus writes
+NUMERIC_COLUMNS = ("lat", "lon")
 
 
-def _num(value: object) -> str:
+def _num(value: object) -> float | None:
     try:
-        return repr(float(value))  # type: ignore[arg-type]  # anything; bad values → "" if value is not None and value != "" else ""
+        return float(value) if value is not None and value != "" else None  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return ""
+        return None
 
 
-def _site_cols(v: PlanView, site_id: str) -> dict[str, str]:
+def _site_cols(v: PlanView, site_id: str) -> dict[str, Cell]:
     site = v.site(site_id)
     kind = v.kind(site_id)
     return {
@@ -113,11 +111,12 @@ def _site_cols(v: PlanView, site_id: str) -> dict[str, str]:
     }
 
 
-def rows(v: PlanView) -> list[dict[str, str]]:
-    """All rows of timetable.csv as dicts keyed by COLUMNS (unguarded text)."""
+def rows(v: PlanView) -> list[dict[str, Cell]]:
+    """All rows of timetable.csv as dicts keyed by COLUMNS (unguarded text; lat/lon
+    floats, so the writer can give them the dialect's decimal mark)."""
     common = {"scenario": v.scenario, "quarter": v.quarter}
-    out: list[dict[str, str]] = []
-    skipped_rows: list[dict[str, str]] = []
+    out: list[dict[str, Cell]] = []
+    skipped_rows: list[dict[str, Cell]] = []
     for e in v.stop_entries:
         words = pattern_words(e.every_weeks, e.week_parity)
         base = {
@@ -151,7 +150,7 @@ def rows(v: PlanView) -> list[dict[str, str]]:
                     f"{reason or 'bussen kommer ikke'}",
                 }
             )
-    skipped_rows.sort(key=lambda r: (r["date"], r["arrival"], r["site_id"]))
+    skipped_rows.sort(key=lambda r: (str(r["date"]), str(r["arrival"]), str(r["site_id"])))
     out += skipped_rows
     for vis in v.visits:
         wd = weekday_key(vis.date)
@@ -173,22 +172,19 @@ def rows(v: PlanView) -> list[dict[str, str]]:
                 **common,
             }
         )
-    return [{c: clean_text(r.get(c, "")) for c in COLUMNS} for r in out]
+    return [{c: _clean(r.get(c, "")) for c in COLUMNS} for r in out]
 
 
-def timetable_csv(v: PlanView) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for r in rows(v):
-        writer.writerow({c: _guard(r[c]) if c in TEXT_COLUMNS else r[c] for c in COLUMNS})
-    return buf.getvalue()
+def _clean(value: Cell) -> Cell:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def timetable_csv(v: PlanView, dialect: str | None = None) -> str:
+    """timetable.csv as text in `dialect` (`excel` default, or `plain`)."""
+    return csv_text(dict_rows(COLUMNS, rows(v)), dialect)
 
 
 def read_timetable_csv(path: Path | str) -> list[dict[str, str]]:
-    """Read a timetable.csv back into dicts, undoing the spreadsheet guard."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [
-            {k: _unguard(val) if k in TEXT_COLUMNS else val for k, val in r.items()}
-            for r in csv.DictReader(fh)
-        ]
+    """Read a timetable.csv (either dialect) back into dicts of text, undoing the
+    spreadsheet guard; lat/lon come back with `.` as decimal mark."""
+    return read_csv(path, numeric=NUMERIC_COLUMNS)

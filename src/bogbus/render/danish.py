@@ -153,3 +153,11 @@ def kind_name(kind: str, plural: bool = False) -> str:
 
 def iso_week(value: str | date) -> int:
     return as_date(value).isocalendar()[1]
+
+
+def number_da(value: float | int | None, digits: int = 0) -> str:
+    """`12345.6, 1` → `"12.345,6"`: Danish thousands point and decimal comma; None → `–`."""
+    if value is None:
+        return EN_DASH
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

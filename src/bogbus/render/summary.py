@@ -22,8 +22,8 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
     say(f"  visits: {v.get('stop', 0)} stop, {v.get('daycare', 0)} daycare, "
         f"{v.get('nursing_home', 0)} nursing home"
         + (f", {v['branch']} branch" if v.get("branch") else "")
-        + f"   children reached {k['children_reached']}"
         + f"   routes {k['service_days']}")
+    say(_reach_line(k))
     if k.get("institutions_visited"):
         say(f"  institutions on one weekday all quarter: {k['institutions_one_weekday']} "
             f"of {k['institutions_visited']}")
@@ -54,6 +54,10 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
     s = data["solver"]
     limit = f"limit {s['time_limit_s']} s, " if s.get("time_limit_s") is not None else ""
     say(f"  runtime {s['runtime_s']:.1f} s ({limit}seed {s['seed']})")
+    if s.get("clock_cut"):
+        say(f"  the clock, not the work budget, ended: {', '.join(s['clock_cut'])} "
+            f"({s['template_day_solves']} of {s['work']} day solves; "
+            "not reproducible — see --work)")
     if data["unserved"]:
         say(f"  UNSERVED: {len(data['unserved'])}")
         for u in data["unserved"]:
@@ -71,6 +75,25 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
                 f"{a['weekday'] + ' ' + a['arrival'] if a else 'new'} → "
                 f"{b['weekday'] + ' ' + b['arrival'] if b else 'none'}: {c['reason']}")
     return lines
+
+
+def _reach_line(k: dict[str, Any]) -> str:
+    """Unique people and person-visits, both named (a board reading "children reached"
+    must not be given child-visits)."""
+    return (f"  reach: {k['children_unique']} children in the daycares served "
+            f"({k['child_visits']} child-visits), {k['residents_unique']} nursing-home "
+            f"residents ({k['resident_visits']} resident-visits)")
+
+
+def year_summary(plans: list[dict[str, Any]]) -> list[str]:
+    """The totals of a year's plans (unique reach counted once over the year)."""
+    from .reportdata import group_figures
+
+    t = group_figures(plans)["totals"]
+    return [f"{plans[0]['scenario']} {str(plans[0]['quarter'])[:4]} (year)",
+            f"  km {t['km']:.1f}   public service {t['public_service_hours']:.1f} h   "
+            f"CO2 {t['co2_kg']:.0f} kg   unserved {t['unserved']}",
+            _reach_line(t)]
 
 
 def repair_summary(data: dict[str, Any], how: str = "") -> list[str]:

@@ -25,7 +25,9 @@ MAX_CYCLE_WEEKS, previous-plan locks — and integrality (it is an LP).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -33,24 +35,22 @@ from ortools.linear_solver import pywraplp
 
 from ..model import Instance, Site
 from ..travel import TravelMatrix
+from .bound_degree import neighbour_bound
+from .bound_result import TemplateBound
 from .daymodel import arrival_window
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
-MAX_LABELS = 1_000_000  # labelling states per day before the bound gives up (~10 s; wide windows)
+# Labelling states per day before the exact bound gives up for the neighbour bound
+# (bound_degree.py): ~400k labels keep the bound under ~400 MB and ~4 s.
+MAX_LABELS = 400_000
+# Label extensions tried (labels × candidates) before giving up: with hundreds of
+# candidates a day explodes long before MAX_LABELS labels exist (Randers' late
+# Wednesday, the largest day it has, needs ~1.3 s CPU, about 7M of them).
+MAX_EXTENSIONS = 12_000_000
 UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
 
 
-@dataclass(frozen=True)
-class TemplateBound:
-    """`lower_km` ≤ the optimal km per average week of the public timetable."""
-
-    lower_km: float | None  # None when unavailable
-    # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum) | "unavailable"
-    status: str
-    cycle_weeks: int
-    routes: int = 0  # week-routes enumerated (all days)
-    columns: int = 0  # of which the LP needed
-    note: str = ""
+Report = Callable[[TemplateBound], None]
 
 
 def _km10(km: float) -> int:
@@ -59,12 +59,13 @@ def _km10(km: float) -> int:
 
 
 def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: int, end: int,
-                     km10, minutes, max_km10: int | None) -> dict[int, int] | None:
+                     km10, minutes, max_km10: int | None,
+                     deadline: float | None = None) -> dict[int, int] | None:
     """All feasible one-week routes: bitmask of `cands` → cheapest cost (0.1 km).
 
     `cands`: (matrix index, arrival lo, arrival hi, duration) per candidate stop.
     Labels (mask, last) keep the Pareto set of (ready time, cost). None when the
-    label count passes MAX_LABELS."""
+    label count passes MAX_LABELS or the `deadline` (perf_counter) passes."""
     n = len(cands)
     limit = max_km10 if max_km10 is not None else 1 << 60
     drive = [[minutes[a[0]][b[0]] for b in cands] for a in cands]
@@ -80,9 +81,13 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
         if arr <= hi:
             layer[(1 << j, j)] = [(arr + dur, km10[depot][ij])]
     count = len(layer)
+    tried = 0
     while layer:
         nxt: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for (mask, last), labels in layer.items():
+            tried += n * len(labels)
+            if count + len(nxt) > MAX_LABELS or tried > MAX_EXTENSIONS:  # a layer can be huge
+                return None
             back, dl, ll = home_km[last], drive[last], leg[last]
             for ready, cost in labels:
                 total = cost + back
@@ -108,7 +113,7 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
                     else:
                         _pareto_add(got, arr + dur, c)
         count += len(nxt)
-        if count > MAX_LABELS:
+        if deadline is not None and time.perf_counter() > deadline:
             return None
         layer = nxt
     return best
@@ -131,7 +136,8 @@ class RoutePool(NamedTuple):
     table: dict[int, int]  # mask → cost, the same routes for lookups
 
 
-def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site]
+def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
+                deadline: float | None = None
                 ) -> tuple[dict[tuple[str, str], RoutePool] | None, str]:
     """The route pool of every (vehicle, weekday) with candidates; (None, why) when a
     day has too many routes to enumerate. Days with the same shift and candidates
@@ -159,8 +165,10 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site]
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
             key = (tuple(spec), sh.start, sh.end, mk)
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
-                routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk)
+                routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk, deadline)
                 if routes is None:
+                    if deadline is not None and time.perf_counter() > deadline:
+                        return None, f"{v.name} {d}: route enumeration ran out of time"
                     return None, (f"{v.name} {d}: too many possible routes to enumerate "
                                   f"(> {MAX_LABELS:,} labels; windows too wide)")
                 member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
@@ -171,39 +179,84 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site]
     return pools, ""
 
 
+def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: int,
+                weak: TemplateBound, why: str, deadline: float | None, cpu_limit: float,
+                say: Report) -> TemplateBound:
+    """Too many routes to enumerate: the LP over walks (bound_qroute.py), never below
+    the neighbour bound."""
+    from .bound_qroute import qroute_bound
+
+    floor = weak.lower_km if weak.lower_km is not None else 0.0
+    if deadline is not None and time.perf_counter() > deadline:
+        return replace(weak, note=f"{why}; {weak.note}")  # no time to even build the LP
+
+    def lifted(v: float) -> None:
+        if v > floor:
+            say(TemplateBound(v, "walks", L, note=f"{why}; LP over walks (stopped early)"))
+
+    value, cols, converged = qroute_bound(instance, travel, stops, deadline=deadline,
+                                          cpu_limit=cpu_limit, report=lifted)
+    if value is None or value <= floor:
+        return replace(weak, note=f"{why}; {weak.note}")
+    return TemplateBound(value, "walks", L, columns=cols,
+                         note=f"{why}; LP over walks" + ("" if converged else
+                                                          " (stopped early: Lagrangian bound)"))
+
+
+def _km(value10: float) -> float:
+    """0.1 km per week → km, stepped down a hair for LP tolerances, rounded down."""
+    return max(0.0, math.floor(value10 - 1e-6 * max(1.0, value10)) / 10)
+
+
 def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[str],
                          upper_km: float | None = None, *, det_limit: float = 10.0,
-                         seed: int = 0) -> TemplateBound:
+                         seed: int = 0, deadline: float | None = None,
+                         report: Report | None = None) -> TemplateBound:
     """Lower bound on km per average week for timetables serving exactly `served`.
 
-    `upper_km`: the cost of a known timetable serving `served` (the plan's). With it,
-    the LP bound is raised by an integer stage (`integer_bound`) within `det_limit`."""
+    `upper_km`: the cost of a known timetable serving `served` (the plan's; `inf` when
+    none is known yet). With it, the LP bound is raised by an integer stage
+    (`integer_bound`) within `det_limit`. `deadline` (perf_counter) cuts the work; the
+    best bound proven so far is returned. `report` gets every improvement as it is
+    proven (bound_job.py sends them to the planner).
+
+    When the week-routes are too many to enumerate (or time runs out doing it), the
+    weaker neighbour bound (bound_degree.py) is returned instead, so a plan of any
+    size carries a proven gap."""
+    say = report or (lambda b: None)
     stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
     if not stops:
         return TemplateBound(0.0, "optimal", 1)
     L = math.lcm(*(s.every_weeks for s in stops))
+    weak = neighbour_bound(instance, travel, stops)  # instant; a floor for everything below
+    say(weak)
     if L > MAX_BOUND_CYCLE:
-        return TemplateBound(None, "unavailable", L,
-                             note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE})")
-    pools, note = route_pools(instance, travel, stops)
-    if pools is None:
-        return TemplateBound(None, "unavailable", L, note=note)
+        return replace(weak, note=f"the stops' week cycle is {L} weeks (> {MAX_BOUND_CYCLE}); "
+                                  + weak.note)
+    if deadline is not None and time.perf_counter() > deadline:
+        return replace(weak, note=f"no time left for more; {weak.note}")
+    pools, note = route_pools(instance, travel, stops, deadline)
+    if pools is None:  # CPU for the walks: as much as the probes would get
+        return _walk_bound(instance, travel, stops, L, weak, note, deadline, det_limit, say)
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
     n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())
-    if value is None:
-        return TemplateBound(None, "unavailable", L, n_routes, note="the LP did not solve")
-    if lp.uncovered > 1e-6:
-        return TemplateBound(None, "unavailable", L, n_routes,
-                             note="some served stop fits no enumerated route")
+    if value is None or lp.uncovered > 1e-6:
+        why = "the LP did not solve" if value is None else "some served stop fits no route"
+        return replace(weak, routes=n_routes, note=f"{why}; {weak.note}")
+    if weak.lower_km is not None and _km(value) < weak.lower_km:
+        return replace(weak, routes=n_routes)  # cannot happen in theory; never report less
     status = "lp"
+    say(TemplateBound(_km(value), status, L, n_routes, lp.n_columns))
     if upper_km is not None and upper_km * 10 > value + 1e-6:
+        def lifted(v10: float) -> None:
+            say(TemplateBound(_km(v10), "integer", L, n_routes, lp.n_columns))
+
         value, optimal = integer_bound(stops, pools, L, lp.reduced_costs(), value,
-                                       upper_km * 10, det_limit=det_limit, seed=seed)
+                                       upper_km * 10, det_limit=det_limit, seed=seed,
+                                       deadline=deadline, report=lifted)
         status = "optimal" if optimal else "integer"
-    # value is in 0.1 km per week; step down a hair for LP tolerances, then round down
-    lower = math.floor(value - 1e-6 * max(1.0, value)) / 10
-    return TemplateBound(max(0.0, lower), status, L, n_routes, lp.n_columns)
+    return TemplateBound(_km(value), status, L, n_routes, lp.n_columns)
 
 
 class _MasterLP:
@@ -301,7 +354,8 @@ class _MasterLP:
 
 
 def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, upper: float,
-                  *, det_limit: float, seed: int = 0) -> tuple[float, bool]:
+                  *, det_limit: float, seed: int = 0, deadline: float | None = None,
+                  report: Callable[[float], None] | None = None) -> tuple[float, bool]:
     """Raise the LP bound by integer probes: (bound, proven optimal), 0.1 km per week.
 
     Probe "is there a timetable cheaper than U?". Reduced-cost filtering makes each
@@ -312,14 +366,19 @@ def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, up
     `upper`, or the total deterministic time `det_limit` is spent."""
     bound, step, spent = lp_value, 0.005 * lp_value, 0.0
     while bound < upper - 1e-9 and spent < det_limit:
+        wall = None if deadline is None else deadline - time.perf_counter()
+        if wall is not None and wall <= 0:
+            break
         target = min(upper, bound + step)
         verdict, value, used = _probe(stops, pools, L, reduced, lp_value, target,
-                                      (det_limit - spent) / 2, seed)  # leave room to retry
+                                      (det_limit - spent) / 2, seed, wall)  # room to retry
         spent += used
         if verdict == "optimal":
             return value, True
         if verdict == "none":
             bound, step = target, step * 2
+            if report is not None:
+                report(bound)
         elif step > 0.001 * lp_value:
             step /= 4  # timed out: a smaller step is a cheaper question
         else:
@@ -328,7 +387,7 @@ def integer_bound(stops: list[Site], pools, L: int, reduced, lp_value: float, up
 
 
 def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_limit: float,
-           seed: int) -> tuple[str, float, float]:
+           seed: int, wall: float | None = None) -> tuple[str, float, float]:
     """("none" | "optimal" | "unknown", optimum if found, deterministic time used)."""
     from ortools.sat.python import cp_model
 
@@ -381,7 +440,8 @@ def _probe(stops, pools, L: int, reduced, lp_value: float, target: float, det_li
     solver.parameters.catch_sigint_signal = False  # Ctrl-C stops bogbus, not one solve
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = det_limit
-    solver.parameters.max_time_in_seconds = max(30.0, det_limit * 5)
+    solver.parameters.max_time_in_seconds = (max(30.0, det_limit * 5) if wall is None
+                                             else max(0.05, wall))
     status = solver.Solve(m)
     used = solver.ResponseProto().deterministic_time
     if status == cp_model.INFEASIBLE:

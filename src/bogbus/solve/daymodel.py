@@ -91,9 +91,11 @@ def solve_day(
     seed: int = 0,
     det_limit: float = 5.0,
     hint: dict[str, int] | None = None,
+    max_wall: float | None = None,
 ) -> DaySolution | None:
     """Optimal (or best found within `det_limit`) routes; None when infeasible or
-    nothing was found. Deterministic: one worker and a deterministic-time limit."""
+    nothing was found. Deterministic: one worker and a deterministic-time limit —
+    unless `max_wall` seconds (a caller's deadline) end it first."""
     nodes = {n.site_id: n for n in problem.nodes}
     m = cp_model.CpModel()
     horizon = problem.shift_end
@@ -173,6 +175,8 @@ def solve_day(
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = det_limit
     solver.parameters.max_time_in_seconds = max(10.0, det_limit * 10)
+    if max_wall is not None:
+        solver.parameters.max_time_in_seconds = max(0.01, min(max_wall, 10.0 * det_limit))
     status = solver.Solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

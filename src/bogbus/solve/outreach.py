@@ -11,6 +11,7 @@ a dated route keeps every stop time fixed; feasibility is checked exactly.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -49,6 +50,7 @@ class OutreachResult:
     days: dict[tuple[str, date], DatedDay]
     visits: dict[str, list[tuple[date, str]]]  # site id → [(date, vehicle)]
     unserved: list[tuple[str, date | None, str]]  # (site id, target date or None, reason)
+    cut: bool = False  # the deadline stopped placing visits (those sites are unserved)
 
 
 class OutreachScheduler:
@@ -280,18 +282,41 @@ class OutreachScheduler:
                 f"free minutes between {window} on {days} once the stops and other visits are "
                 "placed — widen its window or days, or raise outreach_tolerance_days")
 
-    def run(self, rounds: int = 2) -> OutreachResult:
+    def late(self, deadline: float | None) -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
+    def run(self, rounds: int = 2, deadline: float | None = None) -> OutreachResult:
+        """Place every site's visits, then `rounds` of remove-and-reinsert. At the
+        `deadline` (perf_counter) the sites not yet placed are reported unserved,
+        saying the time limit stopped them, and no further rounds run."""
         sites = [s for s in self.instance.outreach]
-        n_cands = {s.id: len(self.candidates(s)[0]) for s in sites}
+        n_cands = {}
+        for s in sites:  # the ordering pre-pass; past the deadline, options count as many
+            n_cands[s.id] = (len(self.candidates(s)[0]) if not self.late(deadline)
+                             else math.inf)
         order = sorted(sites, key=lambda s: (-(s.priority or 0), n_cands[s.id], -s.crates,
                                              -s.duration_min, s.id))
         visits: dict[str, list[tuple[date, str]]] = {}
         missed: dict[str, list[tuple[date | None, str]]] = {}
+        cut = False
         for s in order:
+            if self.late(deadline):
+                cut = True
+                visits[s.id] = []
+                P = 7 * (s.every_weeks or 1)
+                n = max(1, (self.cal.open_days_between(self.cal.period.start,
+                                                       self.cal.period.end) + 1) // P)
+                missed[s.id] = [(None, "the time limit ended planning before this site's "
+                                       "visits were placed (not infeasible) — raise "
+                                       "--time-limit")] * n
+                continue
             visits[s.id], missed[s.id] = self.place(s)
-        for _ in range(rounds):
+        for _ in range(rounds if not cut else 0):
             changed = False
             for s in order:
+                if self.late(deadline):
+                    cut = True
+                    break
                 old_v, old_m = visits[s.id], missed[s.id]
                 old_cost = self._site_cost(s, old_v)
                 snap = self.snapshot()
@@ -308,7 +333,7 @@ class OutreachScheduler:
             if not changed:
                 break
         unserved = [(sid, t, why) for sid in sorted(missed) for t, why in missed[sid]]
-        return OutreachResult(self.days, visits, unserved)
+        return OutreachResult(self.days, visits, unserved, cut)
 
     def _site_cost(self, site: Site, visits) -> float:
         total = 0.0

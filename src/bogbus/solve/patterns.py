@@ -53,7 +53,8 @@ class Elite(Generic[Item, Opt]):
 class SearchOutcome(Generic[Item, Opt]):
     elite: list[Elite]  # best first: fewest unserved, then cost
     opts: dict  # item → its options (re-planning may have narrowed or widened them)
-    stopped_by: str  # "converged" | "budget" | "time"
+    stopped_by: str  # "converged" | "work" (the budget) | "clock" (the deadline)
+    cut: frozenset = frozenset()  # items construction never reached: the search was stopped
 
 
 class PatternSearch(Generic[Item, Opt, Day]):
@@ -77,14 +78,23 @@ class PatternSearch(Generic[Item, Opt, Day]):
     SCREEN_MOVES = False
     SCREEN_SLACK = 0.0
     EJECT_CANDIDATES: int | None = None  # items tried per ejection target (None: all)
-    CONSTRUCT_DEADLINE = False  # restarts stop placing items at the deadline
+    # Share of the work budget the first construction may spend: with many items the
+    # options confirmed per item shrink (never below one), so a large instance still
+    # gets local search instead of spending its whole budget placing items.
+    CONSTRUCT_SHARE = 0.3
+    RETRY_TRIES = 12  # options confirmed per unserved item each time it is retried
+    # The first construction stops at the deadline too (unplaced items are reported as
+    # cut short); a subclass whose result is worthless unless complete (the benchmark)
+    # may let it finish and rely on restarts being cut instead.
+    FINISH_FIRST_CONSTRUCTION = False
 
     def __init__(self, *, seed: int = 0, budget: Budget | None = None,
                  deadline: float | None = None) -> None:
         self.seed = seed
         self.budget = budget if budget is not None else Budget(600)
-        self.deadline = deadline  # perf_counter() value; a safety net, not the normal stop
+        self.deadline = deadline  # perf_counter() value: the search ends there at the latest
         self.rng = random.Random(seed)
+        self.cut: set = set()  # items the first construction never reached (stopped early)
 
     # -- the problem (subclass hooks) -----------------------------------------------
     def items(self) -> list[Item]:
@@ -167,13 +177,25 @@ class PatternSearch(Generic[Item, Opt, Day]):
             out.append(new)
         return out
 
+    def contents(self, assign: dict[Item, Opt]) -> dict[Day, frozenset]:
+        """Every used day's content in one pass (content_of per option is O(items) each,
+        which dominated construction at 360 stops × 160 options)."""
+        by_day: dict[Day, set] = {}
+        for i, o in assign.items():
+            e = self.element(i, o)
+            for d in self.days_of(o):
+                by_day.setdefault(d, set()).add(e)
+        return {d: frozenset(c) for d, c in by_day.items()}
+
     def try_place(self, assign: dict[Item, Opt], item: Item, opts: list[Opt],
                   tries: int = 4) -> tuple[Opt, float] | None:
         """Best of the `tries` most promising feasible options: (option, delta cost)."""
         scored = []
+        by_day = self.contents(assign)
+        empty: frozenset = frozenset()
         for o in opts:
             days = self.days_of(o)
-            contents = [self.content_of(assign, d) for d in days]
+            contents = [by_day.get(d, empty) for d in days]
             bases = [self.evaluate(d, c) for d, c in zip(days, contents)]
             if any(b is None and c for b, c in zip(bases, contents)):
                 continue
@@ -185,6 +207,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
         tested = 0
         for _, o, contents, bases in scored:
             if tested >= tries and best is not None:
+                break
+            if tested and self.stopped():
                 break
             new = self._with(item, o, contents, bases)
             tested += 1
@@ -201,21 +225,41 @@ class PatternSearch(Generic[Item, Opt, Day]):
         (restarts) the order is shuffled (by the subclass) and a near-best option may win."""
         assign: dict[Item, Opt] = {}
         unserved: dict[Item, str] = {}
-        for it in self.construction_order(opts, noise):
-            if noise and self.CONSTRUCT_DEADLINE and self.out_of_time():
-                unserved[it] = ""  # a restart cut short; it will not beat the best
+        order = self.construction_order(opts, noise)
+        tries = self.construct_tries(len(order))
+        for it in order:
+            if self.stopped() and (noise or not self.FINISH_FIRST_CONSTRUCTION):
+                # the limit is a promise: stop placing, say why
+                unserved[it] = ""
+                if not noise:
+                    self.cut.add(it)
                 continue
             cand = opts[it]
             if noise and len(cand) > 1 and self.rng.random() < 0.3:
                 cand = self.rng.sample(cand, k=max(1, len(cand) // 2))
-            placed = self.try_place(assign, it, cand, tries=self.CONSTRUCT_TRIES) if cand else None
+            placed = self.try_place(assign, it, cand, tries=tries) if cand else None
             if placed is None and cand is not opts[it] and opts[it]:
-                placed = self.try_place(assign, it, opts[it], tries=self.CONSTRUCT_TRIES)
+                placed = self.try_place(assign, it, opts[it], tries=tries)
             if placed is None:
                 unserved[it] = ""
             else:
                 assign[it] = placed[0]
         return assign, unserved
+
+    def construct_tries(self, n_items: int) -> int:
+        """Options confirmed per item in construction: CONSTRUCT_TRIES, fewer when that
+        would spend more than CONSTRUCT_SHARE of the work budget (a pure function of
+        the budget and the item count, so runs stay reproducible)."""
+        if not n_items:
+            return self.CONSTRUCT_TRIES
+        # each try costs about one evaluation per day of the option (+1 for the base)
+        per_try = 1.5
+        fit = int(self.CONSTRUCT_SHARE * self.budget.limit / (n_items * per_try))
+        return max(1, min(self.CONSTRUCT_TRIES, fit))
+
+    def stopped(self) -> bool:
+        """The work budget is spent or the deadline has passed."""
+        return not self.budget.left or self.out_of_time()
 
     def descend(self, assign: dict[Item, Opt], unserved: dict[Item, str], opts) -> float:
         """Local search to a local optimum, re-trying unserved items as space opens."""
@@ -224,7 +268,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
             placed_any = False
             for it in sorted(unserved):
                 if opts[it] and self.budget.left and not self.out_of_time():
-                    placed = self.try_place(assign, it, opts[it], tries=len(opts[it]))
+                    placed = self.try_place(assign, it, opts[it],
+                                            tries=min(len(opts[it]), self.RETRY_TRIES))
                     if placed:
                         assign[it] = placed[0]
                         del unserved[it]
@@ -250,10 +295,10 @@ class PatternSearch(Generic[Item, Opt, Day]):
         stopped_by = "converged"
         while True:
             if not self.budget.left:
-                stopped_by = "budget"
+                stopped_by = "work"
                 break
             if self.out_of_time():
-                stopped_by = "time"
+                stopped_by = "clock"
                 break
             if stale >= self.MAX_STALE_ROUNDS:
                 break
@@ -271,7 +316,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
             else:
                 stale += 1
                 since_restart += 1
-        return SearchOutcome(elite, opts, stopped_by)
+        if stopped_by == "converged" and self.cut:  # construction itself was stopped
+            stopped_by = "clock" if self.out_of_time() else "work"
+        return SearchOutcome(elite, opts, stopped_by, frozenset(self.cut))
 
     def _remember(self, elite: list[Elite], assign: dict, unserved: dict, cost: float) -> None:
         """Keep the ELITE_SIZE best distinct local optima (fewest unserved, then cost)."""

@@ -23,6 +23,7 @@ from ..io.previous import PreviousPlan, previous_plan
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
 from .bound import TemplateBound, template_lower_bound
+from .bound_job import BoundJob
 from .daymodel import DayNode, DayProblem, solve_day
 from .outreach import DatedDay, OutreachResult, OutreachScheduler
 from .rotation import RotationResult, assign_rotation
@@ -31,10 +32,18 @@ from .schedule import Timed, time_route
 from .steady import steady_timing
 from .template import Budget, Option, TemplateResult, TemplateSearch
 
-# Work budget: day solves per second of time limit for the template search. Measured
-# at ~25 ms per day solve on one core (docs/planner.md); the budget keeps plans
-# deterministic — it counts solves, not seconds.
-SOLVES_PER_SECOND = 40
+# The time limit is a promise (docs/planner.md, "Time and work"): the template search
+# ends at SEARCH_SHARE of it, the outreach choice among the elite timetables at
+# OUTREACH_SHARE, and re-routing and the bound (which runs beside the search) by the
+# limit itself. Each later phase keeps a valid, simpler result when the clock runs out.
+SEARCH_SHARE = 0.75
+OUTREACH_SHARE = 0.88
+REROUTE_SHARE = 0.95  # re-routing needs a little; the rest is a margin for writing
+# The default work budget: day solves per second of the search's share, calibrated on
+# an idle machine (Randers, ~7 ms per day solve) so that the work budget, not the
+# clock, normally ends the search: the same data + seed + time limit then give the same
+# plan. `work` overrides it and makes a run reproducible on any machine.
+SOLVES_PER_SECOND = 150
 # Day router: metres as the integer cost; counts (solutions, search branches), not
 # seconds, as its limits, so dated routes stay deterministic. With stop times fixed
 # and the lunch break a dated day is tightly constrained: 1500 branches take ~0.1 s.
@@ -44,11 +53,11 @@ ROUTER_BRANCHES = 1500
 
 # Deterministic time for the lower bound's integer probes, as a share of the time limit
 # (docs/lower-bound.md); the route enumeration and LP before them take ~4 s on Randers.
-BOUND_SHARE = 0.3
-# the collections' assignment gets a small, deterministic share of the run: 3 s of
-# CP-SAT work at the default 30 s (it took 40 s unbounded on Randers Q1, breaking the
+BOUND_SHARE = 0.6
+# the collections' assignment gets a small, deterministic share of the run (1.5 s of
+# CP-SAT work at the default 30 s; unbounded it took 40 s on Randers Q1, breaking the
 # promise that a plan ends within --time-limit + 5 %); the greedy hint keeps it good
-ROTATION_SHARE = 0.1
+ROTATION_SHARE = 0.05
 
 Progress = Callable[[str], None]
 
@@ -60,9 +69,13 @@ class PlanResult:
                  travel: TravelMatrix, template: TemplateResult, outreach: OutreachResult,
                  routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
                  time_limit_s: float, previous: PreviousPlan | None = None,
-                 bound: TemplateBound | None = None, rotation: RotationResult | None = None):
+                 bound: TemplateBound | None = None, work: int | None = None,
+                 clock_cut: list[str] | None = None,
+                 rotation: RotationResult | None = None):
         self.rotation = rotation  # collections delivered/collected (None: no collections.csv)
         self.bound = bound  # proven lower bound on the timetable's km per week
+        self.work = work  # the template search's work budget (day solves)
+        self.clock_cut = clock_cut or []  # phases the clock ended (not reproducible then)
         self.previous = previous  # the previous plan when re-planning (--previous)
         self.instance = instance
         self.period = period
@@ -76,17 +89,31 @@ class PlanResult:
         self.time_limit_s = time_limit_s
 
 
+def default_work(time_limit_s: float) -> int:
+    """The work budget (day solves) a time limit buys by default."""
+    return max(40, int(SEARCH_SHARE * time_limit_s * SOLVES_PER_SECOND))
+
+
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
-                 seed: int | None = None, progress: Progress | None = None,
-                 previous: PreviousPlan | dict | None = None) -> PlanResult:
-    """Plan a quarter. `previous` (a previous plan) makes its public timetable a target:
-    each stop keeps its vehicle, weekday, week phase and arrival unless that is
-    infeasible (see TemplateSearch.construct_previous and docs/scenarios.md)."""
+                 seed: int | None = None, work: int | None = None,
+                 progress: Progress | None = None,
+                 previous: PreviousPlan | dict | None = None,
+                 started: float | None = None) -> PlanResult:
+    """Plan a quarter within `time_limit_s` (bound included), counted from `started`
+    (a perf_counter() value; default: now — the CLI passes its own start, so loading
+    the data counts too). `work`: the template
+    search's budget in day solves (default `default_work(time_limit_s)`); the same
+    data + seed + work give the same plan unless the clock ends a phase first, which
+    the result records (`clock_cut`). `previous` (a previous plan) makes its public
+    timetable a target: each stop keeps its vehicle, weekday, week phase and arrival
+    unless that is infeasible (see TemplateSearch.construct_previous and
+    docs/scenarios.md)."""
     say = progress or (lambda msg: None)
     st = instance.settings
     time_limit_s = st.time_limit_s if time_limit_s is None else time_limit_s
     seed = st.seed if seed is None else seed
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if started is None else started
+    end = t0 + time_limit_s
     cal = build_calendar(period, st.holidays, st.closures, st.optional_holidays)
     closed = no_service_problem(st, cal)
     if closed:
@@ -94,26 +121,41 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
                                   "shorten calendar.closures or plan another quarter",
                                   column="calendar.closures")])
     travel = build_travel(instance)
+    clock_cut: list[str] = []  # phases the clock, not the work budget, ended
 
     say(f"timetable for {len(instance.stops)} public stops")
-    budget = Budget(limit=max(40, int(time_limit_s * SOLVES_PER_SECOND)))
-    # the deadline is only a safety net for slow machines; the budget normally stops first
-    deadline = t0 + 1.5 * time_limit_s + 1.0
+    budget = Budget(limit=default_work(time_limit_s) if work is None else max(1, work))
     if isinstance(previous, dict):  # a plan dict as read by plan.files.read_plan
         previous = previous_plan(previous)
     targets = None if previous is None else {
         sid: (Option(p.vehicle, p.weekday, p.week_phase), p.arrival, p.every_weeks)
         for sid, p in previous.slots.items()}
+    search = TemplateSearch(instance, travel, seed=seed, budget=budget,
+                            deadline=t0 + SEARCH_SHARE * time_limit_s, previous=targets)
+    servable = {s.id for s in instance.stops if search.options_for(s)}
+    # the bound's deterministic budget follows the work budget (the time limit that
+    # would buy it by default), so a --work run gets the same bound on any machine
+    equivalent_s = min(time_limit_s, budget.limit / (SEARCH_SHARE * SOLVES_PER_SECOND))
+    job = BoundJob(instance, travel, servable, seed=seed, deadline=end,
+                   det_limit=max(1.0, BOUND_SHARE * equivalent_s))  # beside the search
+    tmpl = search.run()
+    if tmpl.stopped_by == "clock":
+        clock_cut.append("search")
     prefer = None if previous is None else previous.outreach_prefs
-    tmpl = TemplateSearch(instance, travel, seed=seed, budget=budget, deadline=deadline,
-                          previous=targets).run()
 
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
     best = None
-    for cand in tmpl.elite:  # outreach cost depends on each weekday's geography
+    for n, cand in enumerate(tmpl.elite):  # outreach cost depends on each weekday's geography
+        if n and time.perf_counter() > t0 + OUTREACH_SHARE * time_limit_s:
+            clock_cut.append("outreach")  # the best timetable's outreach is kept
+            break
         days = dated_days(instance, cal, cand)
-        out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run()
+        # the first timetable's visits may use the time up to re-routing's share
+        out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run(
+            deadline=t0 + (OUTREACH_SHARE if n else REROUTE_SHARE) * time_limit_s)
+        if out.cut and "outreach visits" not in clock_cut:
+            clock_cut.append("outreach visits")
         unserved = len(cand.unserved) + len(out.unserved)
         km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
         if best is None or (unserved, km) < best[0]:
@@ -127,12 +169,17 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             continue
         sol = tmpl.days.get((key[0], weekday_key(key[1])))
         r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
-        if r is None or dd.outreach or set(r.order) != set(dd.stop_times):  # a closed stop
+        reroute = r is None or dd.outreach or set(r.order) != set(dd.stop_times)  # closed stop
+        if reroute and time.perf_counter() < t0 + REROUTE_SHARE * time_limit_s:
             best = improve_day(instance, travel, dd, seed)
             # a steady on-grid slot for the institutions (solve/steady.py), km unchanged
             routes[key] = ((steady_timing(instance, travel, dd, best.order)
                             or steady_timing(instance, travel, dd, dd.timed.order) or best)
                            if dd.outreach else best)
+        elif reroute:  # out of time: the screened route, valid but not re-routed
+            if "re-routing" not in clock_cut:
+                clock_cut.append("re-routing")
+            routes[key] = dd.timed
         else:  # exactly the template's week: its exact route and timing
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
@@ -142,12 +189,15 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         rotation = assign_rotation(instance, {k: list(t.order) for k, t in routes.items()},
                                    period.start, previous.plan if previous else None, seed,
                                    det_limit=max(0.5, ROTATION_SHARE * time_limit_s))
-    say("proving a lower bound on the timetable's km")
-    bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
-                                 det_limit=max(1.0, BOUND_SHARE * time_limit_s), seed=seed)
+    say("collecting the lower bound on the timetable's km")
+    bound = job.result(until=end)
+    if set(tmpl.options) != servable:  # the bound was for all servable stops: recompute
+        bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
+                                     det_limit=1.0, seed=seed, deadline=end)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
-                      bound=bound, rotation=rotation)
+                      bound=bound, work=budget.limit, clock_cut=clock_cut,
+                      rotation=rotation)
 
 
 def dated_days(instance: Instance, cal: Calendar,

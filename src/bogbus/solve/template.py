@@ -14,6 +14,7 @@ give the same timetable on any machine.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import astuple, dataclass, field
 from functools import reduce
 from typing import Any
@@ -71,6 +72,10 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.stops = {s.id: s for s in self.instance.stops}
         self.step = self.instance.settings.round_to_min
         self.cache: dict[tuple, DaySolution | None] = {}
+        self._recombined = 0  # memo size at the last recombination
+        self.recombinations = 0  # how many improved the timetable
+        self.stopped_by = "converged"  # set by run(); explanations mention a cut search
+        self.explaining = False  # explanations' day solves ignore the search deadline
 
     # -- options and day problems -------------------------------------------------
     def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None:
@@ -158,7 +163,15 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             if prob is not None:
                 if sum(n.duration for n in prob.nodes) <= prob.shift_end - prob.shift_start:
                     self.budget.used += 1
-                    sol = solve_day(prob, seed=self.seed, det_limit=2.0)
+                    # while searching, one solve may not run past the deadline (a big
+                    # day can take seconds on a loaded machine); explanations afterwards
+                    # get the full deterministic limit, so their reasons stay true
+                    wall = (None if self.deadline is None or self.explaining
+                            else self.deadline - time.perf_counter())
+                    t = time.perf_counter()
+                    sol = solve_day(prob, seed=self.seed, det_limit=2.0, max_wall=wall)
+                    if sol is None and wall is not None and time.perf_counter() - t >= wall:
+                        return None  # cut by the clock, not proven infeasible: not memoised
         self.cache[key] = sol
         return sol
 
@@ -211,6 +224,28 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             return self.construct_previous(opts)
         return self.construct(opts, noise=False)
 
+    # Set-partitioning recombination (recombine.py) when local search is stuck and the
+    # memo of solved days has grown by RECOMBINE_GROWTH since the last one; it costs
+    # RECOMBINE_WORK day solves of the work budget plus its CP-SAT time (recombine.py).
+    RECOMBINE_GROWTH = 150
+    RECOMBINE_WORK = 15
+
+    def block_moves(self, assign: dict[str, Option], opts) -> bool:
+        """Recombine memoised days into a cheaper timetable (recombine.py)."""
+        from .recombine import recombine
+
+        if self.previous is not None or len(self.cache) < self._recombined + self.RECOMBINE_GROWTH:
+            return False
+        self._recombined = len(self.cache)
+        self.budget.used += self.RECOMBINE_WORK
+        better = recombine(self, assign)
+        if better is None:
+            return False
+        assign.clear()
+        assign.update({sid: Option(*slot) for sid, slot in better.items()})
+        self.recombinations += 1
+        return True
+
     def restarts_allowed(self) -> bool:
         return self.previous is None  # a fresh construction would ignore the kept slots
 
@@ -223,6 +258,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     def run(self) -> TemplateResult:
         """The pattern search (patterns.py), its elite pool as template results."""
         out = self.search()
+        self.stopped_by = out.stopped_by
+        self.explaining = True
         results = [self._result(e.assign, e.unserved, e.cost, out.opts, out.stopped_by)
                    for e in out.elite]
         results.sort(key=lambda r: (len(r.unserved), r.cost))
@@ -246,6 +283,11 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         """Why a stop got no timetable slot, in words a planner can act on."""
         window = (f"{hhmm(s.earliest) if s.earliest is not None else 'shift start'}–"
                   f"{hhmm(s.latest) if s.latest is not None else 'shift end'}")
+        if s.id in self.cut:
+            what = ("the time limit" if self.stopped_by == "clock" else "the work budget")
+            return (f"{what} ended the search before this stop was placed (the timetable is "
+                    "partial, not infeasible) — raise --time-limit"
+                    + ("" if self.stopped_by == "clock" else " or --work"))
         if not opts:
             runs = sorted({d for v in self.instance.settings.vehicles
                            if s.allows_vehicle(v.name) for d in v.shifts})
@@ -264,14 +306,29 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             return (f"its window {window} with {s.duration_min} min on site cannot be reached and "
                     f"left in time within any shift{by} on {','.join(s.days)} — widen the window "
                     "or lengthen a shift")
-        alone = [o for o in opts if self.evaluate((o.vehicle, o.weekday),
-                                                  frozenset({(s.id, o.phase)})) is not None]
+        alone = []  # one solve per distinct shift: the phase and twin days change nothing
+        tried: set = set()
+        for o in opts:
+            v = self.instance.settings.vehicle(o.vehicle)
+            sig = (v.shifts[o.weekday], v.break_rule, v.max_km_per_day,
+                   (o.vehicle, o.weekday) if s.id in self.locks else None)
+            if sig in tried:
+                continue
+            tried.add(sig)
+            if self.evaluate((o.vehicle, o.weekday), frozenset({(s.id, 0)})) is not None:
+                alone.append(o)
+                break
         if not alone:
             return (f"even alone, a {s.duration_min} min visit in {window} does not fit a shift "
                     "with the lunch break and the drive from and back to the depot"
                     " (or exceeds max_km_per_day) — widen the window or shorten the visit")
         days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
                                                                   "fri", "sat", "sun"].index(d))
+        partly = ""
+        if self.stopped_by in ("clock", "work") and len(opts) > self.RETRY_TRIES:
+            partly = (f" (the {'time limit' if self.stopped_by == 'clock' else 'work budget'} "
+                      f"ended the search before all {len(opts)} options were tried — a longer "
+                      "run may place it)")
         return (f"no weekday ({', '.join(days)}) has {s.duration_min} free minutes between "
-                f"{window} once the other stops are placed — shorten stops, widen the window, "
-                "lower a frequency or add a shift")
+                f"{window} once the other stops are placed{partly} — shorten stops, widen the "
+                "window, lower a frequency or add a shift")

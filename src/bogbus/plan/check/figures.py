@@ -8,7 +8,10 @@ from ..kpis import compute_kpis
 from .context import Violations
 
 _RECOMPUTED = ("km_total", "drive_hours", "public_service_hours", "visits",
-               "children_reached", "co2_kg", "institutions_one_weekday")
+               "children_unique", "child_visits", "residents_unique", "resident_visits",
+               "co2_kg", "institutions_one_weekday")
+# plans written before the reach split carry one per-visit figure each instead
+_OLD_REACH = (("children_reached", "child_visits"), ("residents_reached", "resident_visits"))
 
 
 def check_figures(plan: dict[str, Any], out: Violations) -> None:
@@ -19,9 +22,15 @@ def check_figures(plan: dict[str, Any], out: Violations) -> None:
         out.add("kpis", f"routes visit site(s) the plan does not store: {', '.join(unknown[:10])}")
     kp = compute_kpis(plan) if "sites" in plan and not unknown else None
     if kp:
+        old_plan = "children_reached" in plan["kpis"]
         for k in _RECOMPUTED:
+            if k not in plan["kpis"] and old_plan:
+                continue  # a plan from before the reach split: its old keys are checked below
             if plan["kpis"].get(k) != kp[k]:
                 out.add("kpis", f"{k} is {plan['kpis'].get(k)}, routes give {kp[k]}")
+        for old, new in _OLD_REACH:
+            if old in plan["kpis"] and plan["kpis"][old] != kp[new]:
+                out.add("kpis", f"{old} is {plan['kpis'][old]}, routes give {kp[new]}")
     lb, tk = plan["kpis"].get("lower_bound_km"), plan["kpis"].get("template_km_per_week")
     if isinstance(lb, (int, float)) and isinstance(tk, (int, float)):
         if lb > tk + 1e-9:  # a bound above a timetable that exists cannot be a bound

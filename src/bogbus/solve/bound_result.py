@@ -1,0 +1,26 @@
+"""What every lower bound returns (bound.py, bound_degree.py, bound_job.py).
+
+Its own module so the bound modules can all return it without importing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TemplateBound:
+    """`lower_km` ≤ the optimal km per average week of the public timetable."""
+
+    lower_km: float | None  # None when unavailable
+    # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum)
+    # | "walks" (bound_qroute.py: LP over walks, when routes are too many to enumerate)
+    # | "neighbour" (bound_degree.py, the floor of everything) | "unavailable"
+    status: str
+    cycle_weeks: int
+    routes: int = 0  # week-routes enumerated (all days)
+    columns: int = 0  # of which the LP needed
+    note: str = ""
+    cpu_s: float = 0.0  # CPU seconds spent (set by bound_job.py)
+    peak_mb: int = 0  # peak resident memory of the process that computed it
+    final: bool = False  # the computation finished (not cut at a deadline)

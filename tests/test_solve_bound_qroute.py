@@ -1,0 +1,64 @@
+"""The LP over walks (solve/bound_qroute.py) is a relaxation: never above the exact
+LP over routes (bound.py) nor above the brute-force optimum."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_bound import brute_force_optimum, tiny
+
+from bogbus.solve.bound import template_lower_bound
+from bogbus.solve.bound_qroute import DayClass, price, qroute_bound
+from bogbus.travel import build_travel
+
+coord = st.tuples(st.floats(56.35, 56.65), st.floats(9.80, 10.30))
+window = st.sampled_from([(13 * 60, 16 * 60 + 15), (14 * 60, 19 * 60), (16 * 60, 19 * 60),
+                          (9 * 60, 12 * 60)])
+
+
+def walks(inst):
+    return qroute_bound(inst, build_travel(inst), list(inst.stops))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(coord, st.sampled_from([1, 2]), st.sampled_from([20, 30, 45, 60]),
+                          window), min_size=2, max_size=4))
+def test_walk_bound_never_exceeds_the_route_lp_or_the_optimum(rows):
+    inst = tiny([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                [r[3] for r in rows])
+    opt = brute_force_optimum(inst)
+    value, _, converged = walks(inst)
+    if opt is None:
+        return
+    assert converged and value is not None
+    assert value <= opt + 1e-9
+    exact = template_lower_bound(inst, build_travel(inst), {s.id for s in inst.stops})
+    assert value <= exact.lower_km + 0.1 + 1e-9  # LP over walks ≤ LP over routes
+
+
+def test_one_weekly_day_matches_the_route_lp():
+    # three stops that can only be served in one order: a walk cannot do better
+    inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90)], [1, 1, 1], [30, 30, 30],
+                [(13 * 60, 14 * 60), (14 * 60 + 30, 15 * 60 + 30), (16 * 60, 17 * 60)],
+                days=("wed",))
+    value, _, _ = walks(inst)
+    exact = template_lower_bound(inst, build_travel(inst), {s.id for s in inst.stops})
+    assert abs(value - exact.lower_km) <= 0.2
+    assert value <= brute_force_optimum(inst)
+
+
+def test_pricing_never_returns_to_the_stop_it_came_from():
+    # stop 0 pays a huge dual; a walk 0 → 1 → 0 would collect it twice, which the
+    # 2-cycle elimination forbids, while 0 → 1 → 2 → 0 is allowed
+    cls = DayClass(0, 1000, [None] * 3, np.array([1, 2, 3]), np.array([0, 0, 0]),
+                   np.array([900, 900, 900]), np.array([10, 10, 10]), 1)
+    km10 = np.ones((4, 4)) * 10
+    minutes = np.ones((4, 4), dtype=np.int64) * 5
+    found = price(cls, 0, km10, minutes, 1, np.array([100.0, 0.0, 0.0]))
+    assert found
+    _, best, cost = found[0]
+    others = best.get(1, 0) + best.get(2, 0)
+    assert best[0] >= 2  # longer cycles are allowed (a relaxation) …
+    assert best[0] <= others // 2 + 1  # … but never straight back: two others between
+    assert cost == 10 * (sum(best.values()) + 1)  # one leg into every visit, one home
