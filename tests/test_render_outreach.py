@@ -91,7 +91,7 @@ def test_packing_list_replays_the_routes(plan):
     v = view(plan)
     cap = plan["vehicles"][0]["crate_capacity"]
     crates = {c["id"]: c["crates"] for c in plan["rotation"]["collections"]}
-    rows = list(csv.DictReader(io.StringIO(packing_csv(v))))
+    rows = list(csv.DictReader(io.StringIO(packing_csv(v, "plain"))))
     assert rows and set(rows[0]) >= {"date", "action", "collection_id", "load_after"}
     by_route: dict[str, list[dict]] = {}
     for r in rows:

@@ -171,7 +171,7 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
 
             write_timetables(data, stage, csv_dialect=csv_dialect)
             # staff køreplan, packing list; letters and calendars in their own folder
-            write_outreach(data, stage,
+            write_outreach(data, stage, csv_dialect=csv_dialect,
                            letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
             write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
         written = outputs.publish()
@@ -453,13 +453,13 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
     with OutputSet() as outputs:  # all files or none
         stage = outputs.stage_dir(out)
         if stop_id is not None and stop_id in institutions:
-            write_outreach(data, stage, formats=formats, site=stop_id,
+            write_outreach(data, stage, formats=formats, site=stop_id, csv_dialect=csv_dialect,
                            letters_dir=outputs.stage_dir(out / LETTER_DIR))
         else:
             write_timetables(data, stage, formats=formats, stop=stop_id,
                              csv_dialect=csv_dialect)
             if stop_id is None:
-                write_outreach(data, stage, formats=formats,
+                write_outreach(data, stage, formats=formats, csv_dialect=csv_dialect,
                                letters_dir=outputs.stage_dir(out / LETTER_DIR))
         paths = outputs.publish()
     for p in paths:

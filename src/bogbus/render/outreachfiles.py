@@ -44,7 +44,8 @@ def institution_ics(v: PlanView, site_id: str) -> bytes:
 
 def write_outreach(plan: dict, out_dir: Path, formats: Iterable[str] = ("pdf", "html", "csv",
                                                                          "ics"),
-                   site: str | None = None, letters_dir: Path | None = None) -> list[Path]:
+                   site: str | None = None, letters_dir: Path | None = None,
+                   csv_dialect: str | None = None) -> list[Path]:
     fmts = [f.strip().lower() for f in ([formats] if isinstance(formats, str) else formats)]
     v = view(plan)
     letters = letter_sites(v)
@@ -73,7 +74,7 @@ def write_outreach(plan: dict, out_dir: Path, formats: Iterable[str] = ("pdf", "
             written.append(atomic.write_text(inst_dir / letter_filename(sid, "html"),
                                              letter_html(v, sid)))
     if "csv" in fmts and site is None and collections_of(v):
-        written.append(atomic.write_text(out_dir / "pakkeliste.csv", packing_csv(v)))
+        written.append(atomic.write_text(out_dir / "pakkeliste.csv", packing_csv(v, csv_dialect)))
     if "ics" in fmts:
         for sid in letters:
             written.append(atomic.write_bytes(inst_dir / calendar_filename(sid),

@@ -6,7 +6,8 @@ bus, and what comes back — from the plan's `deliver`/`collect` alone.
 - `packing_csv(v)` — `pakkeliste.csv`, one row per movement (columns below);
 - the Danish pages of the staff køreplan are drawn by render/packingpages.py.
 
-CSV columns (UTF-8, comma, CRLF, like timetable.csv): `date, vehicle, step, time,
+CSV columns (written by io/csvwrite like timetable.csv: Danish Excel by default,
+`--csv-dialect plain` for machines): `date, vehicle, step, time,
 action, site_id, site_name, collection_id, collection_name, crates, load_after,
 note`. `action` is `load` (at the depot, in the order it leaves the bus),
 `collect`, `deliver` or `return` (unloaded at the depot); `load_after` is the crates
@@ -16,10 +17,9 @@ to the next (`direct from <site id>`).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
+from ..io.csvwrite import Cell, csv_text
 from .planview import PlanView, clean_text
 
 CSV_COLUMNS = ("date", "vehicle", "step", "time", "action", "site_id", "site_name",
@@ -116,15 +116,11 @@ def _crates(colls: dict[str, dict], cid: str) -> int:
         return 0
 
 
-def _guard(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def packing_csv(v: PlanView) -> str:
+def packing_csv(v: PlanView, dialect: str | None = None) -> str:
+    """`pakkeliste.csv` through the one CSV writer (io/csvwrite: Danish Excel by default,
+    the formula guard on every text cell)."""
     colls = collections_of(v)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
+    rows: list[list[Cell]] = [list(CSV_COLUMNS)]
     for pr in packing_routes(v):
         step = 0
         load = 0
@@ -133,10 +129,10 @@ def packing_csv(v: PlanView) -> str:
             nonlocal step
             step += 1
             note = f"direct from {m.handover_from}" if m.handover_from else ""
-            w.writerow([pr.date, _guard(pr.vehicle), step, time, m.action, _guard(m.site_id),
-                        _guard(v.name(m.site_id) if m.site_id else ""), _guard(m.collection_id),
-                        _guard(clean_text(colls.get(m.collection_id, {}).get("name"))),
-                        m.crates, load_after, note])
+            rows.append([pr.date, pr.vehicle, step, time, m.action, m.site_id,
+                         v.name(m.site_id) if m.site_id else "", m.collection_id,
+                         clean_text(colls.get(m.collection_id, {}).get("name")),
+                         m.crates, load_after, note])
 
         for m in pr.load:
             load += m.crates
@@ -148,4 +144,4 @@ def packing_csv(v: PlanView) -> str:
         for m in pr.back:
             load -= m.crates
             row(m, pr.end, load)
-    return buf.getvalue()
+    return csv_text(rows, dialect)
