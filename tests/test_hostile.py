@@ -112,14 +112,20 @@ def _settings(edit: Callable[[str], str]) -> Callable[[Path], None]:
 
 
 def _set(key: str, value: str) -> Callable[[Path], None]:
-    """Replace the value of the first line `  key: …` in settings.yaml."""
+    """Replace the value of the first line `  key: …` in settings.yaml (and its nested block)."""
     def edit(text: str) -> str:
         lines = text.splitlines()
         for i, line in enumerate(lines):
             stripped = line.lstrip()
             if stripped.startswith(f"{key}:"):
                 indent = line[: len(line) - len(stripped)]
-                lines[i] = f"{indent}{key}: {value}"
+                # the key's old value may be a nested block (holidays: {country, optional}
+                # written over several lines): it goes too, or the YAML would break
+                end = i + 1
+                while end < len(lines) and (not lines[end].strip() or (
+                        len(lines[end]) - len(lines[end].lstrip()) > len(indent))):
+                    end += 1
+                lines[i:end] = [f"{indent}{key}: {value}"]
                 return "\n".join(lines) + "\n"
         raise AssertionError(f"{key} not in settings.yaml")
     return _settings(edit)
@@ -219,6 +225,10 @@ DATA_CASES: list[tuple[str, Callable[[Path], None], tuple[str, ...]]] = [
      ("sites.csv", "row 3", "grid")),
     ("holidays-bad-subdivision", _set("holidays", "DK-99"), ("calendar.holidays", "DK-99")),
     ("holidays-unknown", _set("holidays", "XX"), ("calendar.holidays",)),
+    ("holidays-map-unknown-country", _set("holidays", "{country: XX, optional: [juleaftensdag]}"),
+     ("calendar.holidays", "XX")),
+    ("holidays-map-unknown-optional", _set("holidays", "{country: DK, optional: [blåmandag]}"),
+     ("calendar.holidays", "blåmandag")),
     ("settings-fifo", _replace_file("settings.yaml", "fifo"), ("settings.yaml", "named pipe")),
     ("settings-dev-zero", _replace_file("settings.yaml", "zero"), ("settings.yaml", "device")),
     ("settings-is-dir", _replace_file("settings.yaml", "dir"), ("settings.yaml", "folder")),
@@ -592,9 +602,18 @@ def test_plan_json_mode_follows_the_umask_like_the_other_outputs(tiny_work):
         assert _plan_tiny(tiny_work).exit_code == 0
     finally:
         os.umask(old)
-    modes = {p.name: p.stat().st_mode & 0o777 for p in (tiny_work / "out").iterdir()}
-    assert modes["plan.json"] == 0o644, modes
-    assert set(modes.values()) == {0o644}, modes
+    # files are created like open() would (0o666 & ~umask), folders like mkdir
+    # (0o777 & ~umask); every entry at any depth (institutioner/ and its letters too)
+    out = tiny_work / "out"
+    files = {str(p.relative_to(out)): p.stat().st_mode & 0o777
+             for p in out.rglob("*") if p.is_file()}
+    folders = {str(p.relative_to(out)): p.stat().st_mode & 0o777
+               for p in out.rglob("*") if p.is_dir()}
+    assert files["plan.json"] == 0o644, files
+    assert set(files.values()) == {0o644}, files
+    assert "institutioner" in folders and any(f.startswith("institutioner/") for f in files)
+    assert set(folders.values()) == {0o755}, folders
+    assert not [p for p in out.rglob("*") if not (p.is_file() or p.is_dir())]
 
 
 def test_plan_prints_the_settings_warnings_validate_prints(tiny_work):

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from bogbus.errors import BogbusError
-from bogbus.render import atomic, write_map, write_timetables
+from bogbus.render import atomic, write_map, write_outreach, write_timetables
 from bogbus.render.planview import view
 
 PLAN = Path(__file__).parent / "data" / "plan_small.json"
@@ -46,7 +46,10 @@ def test_html_pages(tmp_path):
     assert "Tirsdag kl. 14.10\u201314.55" in posters and "Lige uger" in posters
     assert "@page" in posters and "A4" in posters
     k = (tmp_path / "koereplan.html").read_text(encoding="utf-8")
-    assert "Til personalet" in k and "Børnehuset Æblehaven" in k
+    assert "Til personalet" not in k and "Børnehuset Æblehaven" not in k  # public: stops only
+    write_outreach(plan, tmp_path, formats=("html",))
+    staff = (tmp_path / "koereplan-personale.html").read_text(encoding="utf-8")
+    assert "Til personalet" in staff and "Børnehuset Æblehaven" in staff
     one = write_timetables(plan, tmp_path / "one", formats=["html"], stop="S01")
     assert (tmp_path / "one" / "posters.html").read_text(encoding="utf-8").count(
         'class="poster"'

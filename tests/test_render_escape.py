@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bogbus.render import write_map, write_timetables
+from bogbus.render import write_map, write_outreach, write_timetables
 
 PLAN = Path(__file__).parent / "data" / "plan_small.json"
 HOSTILE = {
@@ -79,6 +79,7 @@ def test_html_pages_escape_names(tmp_path):
 def test_pdf_shows_hostile_names_as_literal_text(tmp_path):
     plan = hostile_plan()
     write_timetables(plan, tmp_path, formats=["pdf"])
+    write_outreach(plan, tmp_path, formats=["pdf"])
 
     def squeeze(t: str) -> str:  # long words may wrap anywhere on the poster
         return re.sub(r"\s+", "", t)
@@ -88,9 +89,13 @@ def test_pdf_shows_hostile_names_as_literal_text(tmp_path):
     assert "<script>alert(5)</script>" in text
     assert squeeze("<i>Bibliotek</i> Ring <script>x()</script>") in text
     k = squeeze(
-        " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "koereplan.pdf")).pages)
+        " ".join(p.extract_text()
+                 for p in PdfReader(str(tmp_path / "koereplan-personale.pdf")).pages)
     )
     assert squeeze(HOSTILE["D01"]) in k and squeeze(HOSTILE["N01"]) in k
+    letter = squeeze(PdfReader(str(tmp_path / "institutioner" / "brev-D01.pdf")).pages[0]
+                     .extract_text())
+    assert squeeze(HOSTILE["D01"]) in letter
 
 
 def test_hostile_ids_make_safe_file_names(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bogbus.render import write_timetables
+from bogbus.render import write_outreach, write_timetables
 from bogbus.render.danish import clock, date_long, pattern_words, weekday_name
 
 PLAN = Path(__file__).parent / "data" / "plan_small.json"
@@ -85,7 +85,10 @@ def test_poster_week_patterns_in_words(rendered):
 
 def test_koereplan_lists_stops_by_weekday_and_staff_visits(rendered):
     plan, out, _ = rendered
-    text = pdf_text(out / "koereplan.pdf")
+    public = pdf_text(out / "koereplan.pdf")
+    assert "Til personalet" not in public  # the public køreplan has stops only
+    write_outreach(plan, out, formats=("pdf",))
+    text = pdf_text(out / "koereplan-personale.pdf")
     assert text.index("Tirsdag") < text.index("Torsdag")
     entries = plan["stop_timetable"]
     for e in entries:
@@ -102,6 +105,8 @@ def test_koereplan_lists_stops_by_weekday_and_staff_visits(rendered):
     expected = {clock(t) for e in entries for t in (e["arrival"], e["departure"])}
     expected |= {clock(v[k]) for _, v in outreach for k in ("arrival", "departure")}
     assert set(TIME.findall(text)) == expected
+    assert set(TIME.findall(public)) == {clock(t) for e in entries
+                                         for t in (e["arrival"], e["departure"])}
     assert "Ikke planlagt" in staff  # the unserved D02 visit is listed for staff
 
 

@@ -298,7 +298,12 @@ def test_a_new_stop_that_only_fits_where_a_daycare_is_releases_that_daycare():
                and any(x["site_id"] == "D01" for x in r["visits"])]
     assert wed_d01, "the fixture should visit D01 on a Wednesday"
     frm = wed_d01[-1]
-    s07 = stop(7, 56.45, 10.15, every=1, dur=60, window=(10 * 60 + 30, 12 * 60),
+    # the new stop must stand exactly where D01's published Wednesday slot is (its
+    # window is that hour, its duration fills it), wherever the planner put D01
+    at = next(x["arrival"] for r in pub["routes"] if r["date"] == frm
+              for x in r["visits"] if x["site_id"] == "D01")
+    start = int(at[:2]) * 60 + int(at[3:])
+    s07 = stop(7, 56.45, 10.15, every=1, dur=60, window=(start, start + 60),
                fixed_day="wed")
     grown = dataclasses.replace(inst, sites=inst.sites + (s07,))
     plan = repair(grown, pub, frm)

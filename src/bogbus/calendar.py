@@ -81,20 +81,73 @@ def rhythm_dates(period: Period, weekday: str, every_weeks: int, phase: int) -> 
     return out
 
 
-def public_holidays(country: str | None, period: Period) -> dict[date, str]:
-    """Public holidays in the period with their names in the country's language."""
-    if not country:
-        return {}
-    years = list(range(period.start.year, period.end.year + 1))
+# Names a Danish planner types for the optional days, beside the holidays package's own
+# Danish and English names (matching ignores case, dots and spaces).
+OPTIONAL_ALIASES: dict[str, str] = {
+    "nytårsaftensdag": "Nytårsaften",
+    "1maj": "Arbejdernes kampdag",
+    "førstemaj": "Arbejdernes kampdag",
+    "juleaften": "Juleaftensdag",
+}
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s.\-]+", "", name.strip().lower())
+
+
+def _country_days(country: str, years: list[int], categories: tuple[str, ...],
+                  language: str | None) -> dict[date, str]:
     try:
-        lang = "da" if country.upper() == "DK" else None
-        cal = holidays_lib.country_holidays(country.upper(), years=years, language=lang)
+        cal = holidays_lib.country_holidays(country.upper(), years=years, language=language,
+                                            categories=categories)
     except (NotImplementedError, KeyError) as exc:
         raise BogbusError(
             f"settings.yaml: calendar.holidays {country!r} is not a known country code — "
             "use a two-letter code such as DK, or null for none"
         ) from exc
-    return {d: str(n) for d, n in sorted(cal.items()) if d in period}
+    return {d: str(n) for d, n in cal.items()}
+
+
+def optional_holiday_names(country: str, year: int = 2027) -> dict[str, str]:
+    """Every accepted spelling (normalised) → the Danish (local) name of an optional day
+    of `country`, from the holidays package's `optional` category; empty when the
+    country has none."""
+    code = country.upper()
+    if "optional" not in getattr(holidays_lib.country_holidays(code), "supported_categories",
+                                 ("public",)):
+        return {}
+    lang = "da" if code == "DK" else None
+    years = [year, year + 1]
+    local = _country_days(code, years, ("optional",), lang)
+    english = _country_days(code, years, ("optional",), "en_US")
+    names: dict[str, str] = {}
+    for d, name in local.items():
+        names[_key(name)] = name
+        if d in english:
+            names[_key(english[d])] = name
+    for alias, name in OPTIONAL_ALIASES.items():
+        if _key(name) in names:
+            names[_key(alias)] = name
+    return names
+
+
+def public_holidays(country: str | None, period: Period,
+                    optional: tuple[str, ...] = ()) -> dict[date, str]:
+    """Public holidays in the period with their names in the country's language, plus
+    the optional days named in `optional` (e.g. Juleaftensdag, Grundlovsdag)."""
+    if not country:
+        return {}
+    years = list(range(period.start.year, period.end.year + 1))
+    lang = "da" if country.upper() == "DK" else None
+    days = _country_days(country, years, ("public",), lang)
+    if optional:
+        wanted = {_key(n) for n in optional}
+        accepted = optional_holiday_names(country, period.start.year)
+        wanted_names = {accepted.get(k, k) for k in wanted}
+        for d, name in _country_days(country, years, ("optional",), lang).items():
+            if name in wanted_names and d not in days:
+                days[d] = name
+    return {d: n for d, n in sorted(days.items()) if d in period}
 
 
 @dataclass(frozen=True)
@@ -144,9 +197,10 @@ class Calendar:
         return (b - a).days - len(days)
 
 
-def build_calendar(period: Period, country: str | None, closures: tuple[Closure, ...]) -> Calendar:
+def build_calendar(period: Period, country: str | None, closures: tuple[Closure, ...],
+                   optional: tuple[str, ...] = ()) -> Calendar:
     inside = tuple(c for c in closures if c.end >= period.start and c.start <= period.end)
-    return Calendar(period, public_holidays(country, period), inside)
+    return Calendar(period, public_holidays(country, period, optional), inside)
 
 
 def no_service_problem(settings, cal: Calendar) -> str | None:

@@ -167,9 +167,12 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
         stage = outputs.stage_dir(out, prune=True)  # the new set replaces the old
         write_plan(data, stage / "plan.json")
         if not no_render:
-            from .render import write_map, write_timetables
+            from .render import LETTER_DIR, write_map, write_outreach, write_timetables
 
             write_timetables(data, stage, csv_dialect=csv_dialect)
+            # staff køreplan, packing list; letters and calendars in their own folder
+            write_outreach(data, stage, csv_dialect=csv_dialect,
+                           letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
             write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
         written = outputs.publish()
     path = out / "plan.json"
@@ -423,7 +426,8 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
 
 @main.command()
 @click.argument("plan_file", type=click.Path())
-@click.option("--stop", "stop_id", help="Only this stop's poster.")
+@click.option("--site", "--stop", "stop_id",
+              help="Only this site: a stop's poster, or an institution's letter and calendar.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "csv", "ics"]),
               multiple=True, help="Formats to write (repeatable; default all).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
@@ -431,20 +435,32 @@ def compare(sources: tuple[str, ...], quarter: Period | None, fmt: str,
 @CSV_DIALECT
 def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
               out_dir: str | None, csv_dialect: str) -> None:
-    """Timetables from a plan: posters, køreplan, CSV and ICS."""
+    """Timetables from a plan: posters, køreplan (public and staff), letters and calendars
+    for the institutions, CSV (timetable, packing list) and ICS."""
     from .io.outdir import check_out_dir
     from .io.outputset import OutputSet
     from .plan.files import read_plan
-    from .render import write_timetables
+    from .render import LETTER_DIR, institution_ids, write_outreach, write_timetables
 
     data = read_plan(Path(plan_file))
-    if stop_id and stop_id not in {s["site_id"] for s in data.get("stop_timetable", [])}:
-        raise BogbusError(f"--stop {stop_id}: not a public stop with a timetable in this plan")
+    formats = fmt or ("pdf", "html", "csv", "ics")
+    stops = {s["site_id"] for s in data.get("stop_timetable", [])}
+    institutions = institution_ids(data)
+    if stop_id and stop_id not in stops and stop_id not in institutions:
+        raise BogbusError(f"--site {stop_id}: not a public stop with a timetable in this plan, "
+                          "nor a daycare, nursing home or branch")
     out = check_out_dir(out_dir if out_dir else Path(plan_file).parent, "--out")
     with OutputSet() as outputs:  # all files or none
-        write_timetables(data, outputs.stage_dir(out),
-                         formats=fmt or ("pdf", "html", "csv", "ics"), stop=stop_id,
-                         csv_dialect=csv_dialect)
+        stage = outputs.stage_dir(out)
+        if stop_id is not None and stop_id in institutions:
+            write_outreach(data, stage, formats=formats, site=stop_id, csv_dialect=csv_dialect,
+                           letters_dir=outputs.stage_dir(out / LETTER_DIR))
+        else:
+            write_timetables(data, stage, formats=formats, stop=stop_id,
+                             csv_dialect=csv_dialect)
+            if stop_id is None:
+                write_outreach(data, stage, formats=formats, csv_dialect=csv_dialect,
+                               letters_dir=outputs.stage_dir(out / LETTER_DIR))
         paths = outputs.publish()
     for p in paths:
         click.echo(f"wrote {p}")

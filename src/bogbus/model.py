@@ -81,6 +81,7 @@ class Site:
     priority: int | None = None
     vehicles: tuple[str, ...] | None = None  # None: any vehicle may serve it
     row: int | None = None  # line in sites.csv, for messages
+    preferred_time: int | None = None  # institutions: the arrival they would like (minutes)
 
     @property
     def is_outreach(self) -> bool:
@@ -183,6 +184,8 @@ class Settings:
     co2_kg_per_litre: float = 3.24
     co2_kg_per_kwh: float = 0.0
     contact: str = ""  # contact line printed on posters
+    optional_holidays: tuple[str, ...] = ()  # extra named days off (holidays "optional" category)
+    no_repeat_weeks: int = 52  # rotation: a site never gets a collection it had this recently
     # for the board's report (`bogbus report`): the strategy's goal and optional costs (kr.)
     children_per_year: int | None = None
     cost_per_km: float | None = None
@@ -195,6 +198,32 @@ class Settings:
         raise KeyError(name)
 
 
+ROTATION_KINDS: tuple[str, ...] = ("daycare", "nursing_home")
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One row of collections.csv: a set of books in crates that rotates between
+    institutions of one kind."""
+
+    id: str
+    name: str
+    kind: str  # daycare | nursing_home
+    crates: int
+    notes: str = ""
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of rotation_history.csv: `site_id` received `collection_id` on `date`."""
+
+    site_id: str
+    collection_id: str
+    date: date
+    row: int | None = None
+
+
 @dataclass(frozen=True)
 class Instance:
     """A validated data folder (or scenario): everything the planner needs."""
@@ -204,6 +233,8 @@ class Instance:
     sites: tuple[Site, ...]
     settings: Settings
     inputs_sha256: str = ""
+    collections: tuple[Collection, ...] = ()  # empty: no rotation, crates as in sites.csv
+    rotation_history: tuple[HistoryEntry, ...] = ()
 
     def site(self, site_id: str) -> Site:
         for s in self.sites:

@@ -254,6 +254,15 @@ def _check_window(rep: _Report, s: Site) -> bool:
                      f"{hhmm(e)}-{hhmm(lt)} is only {lt - e} min",
                      "shorten duration_min or widen earliest/latest")
             return False
+    p = s.preferred_time
+    if p is not None and ((e is not None and p < e)
+                          or (lt is not None and p + s.duration_min > lt)):
+        rep.site(s, "preferred_time", f"preferred_time {hhmm(p)} (+{s.duration_min} min) is "
+                 f"outside the window {_window(s)}", "move it inside the window or widen it")
+    if p is not None and not s.is_outreach:
+        rep.site(s, "preferred_time", "preferred_time is for daycares, nursing homes and "
+                 "branches; a public stop gets one fixed time anyway",
+                 "leave it empty (use fixed_time to pin a stop)")
     t = s.fixed_time
     if t is None:
         return True

@@ -32,6 +32,7 @@ from ..errors import Problem
 from ..model import Instance
 from ..validate import Where, validate
 from .boundary import boundary_problems
+from .collections import load_rotation_files
 from .csvfile import CsvRow, CsvTable
 from .files import MAX_DATA_BYTES, InputFileError, read_input
 from .gisfile import sites_file as sites_file_in
@@ -421,13 +422,19 @@ def load_scenario(path: Path, *, plausibility: bool,
                          plausibility=plausibility)
     problems += boundary_problems(folder, base_shown, parsed_sites.sites, sites_file)
     problems = [_repoint(p, o, origin, touched, sites_file, settings_file) for p in problems]
+    rotation_files: dict[str, bytes] = {}
+    collections, history = load_rotation_files(folder, base_shown, rotation_files,
+                                               parsed_sites.sites, parsed_settings.settings,
+                                               problems)
     if parsed_settings.settings is None:
         return None, problems
     h = hashlib.sha256()
-    for part in (data, settings_bytes, sites_bytes):
+    for part in (data, settings_bytes, sites_bytes, *(rotation_files[k]
+                                                      for k in sorted(rotation_files))):
         h.update(part)
     instance = Instance(scenario=name, source=shown, sites=tuple(parsed_sites.sites),
-                        settings=parsed_settings.settings, inputs_sha256=h.hexdigest())
+                        settings=parsed_settings.settings, inputs_sha256=h.hexdigest(),
+                        collections=tuple(collections), rotation_history=tuple(history))
     return instance, problems
 
 

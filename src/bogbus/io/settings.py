@@ -36,7 +36,7 @@ from .sites import parse_day
 from .yamlguard import yaml_shape_problem
 
 TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2",
-            "goals", "costs")
+            "rotation", "goals", "costs")
 VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy")
 TRAVEL_MODELS = ("greatcircle", "osm", "matrix")
 # Upper bounds of every number (far beyond any real bookmobile, low enough that a typo
@@ -314,7 +314,12 @@ def _vehicle(r: _Reader, value: Any, path: str, index: int) -> Vehicle | None:
 
 
 def _holidays(r: _Reader, value: Any) -> str | None:
+    """The country code of `calendar.holidays` (a code, or a mapping with `country`)."""
     path = "calendar.holidays"
+    if isinstance(value, dict):
+        r.unknown(value, ("country", "optional"), path)
+        value = value.get("country", "DK")
+        path = "calendar.holidays.country"
     if value is None or value is False or str(value).strip().lower() in ("", "none", "ingen"):
         return None
     if not isinstance(value, str):
@@ -330,6 +335,39 @@ def _holidays(r: _Reader, value: Any) -> str | None:
         r.bad(path, f"{path} '{value}' is not a country code the holiday calendar knows",
               "write a two-letter country code, e.g. holidays: DK, or holidays: null")
     return code
+
+
+def _optional_holidays(r: _Reader, value: Any, country: str | None) -> tuple[str, ...]:
+    """`calendar.holidays: {country: DK, optional: [juleaftensdag, …]}`: extra days off
+    by name, from the holiday library's `optional` category (see calendar.py)."""
+    if not isinstance(value, dict) or value.get("optional") in (None, []):
+        return ()
+    path = "calendar.holidays.optional"
+    names = value["optional"]
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        r.bad(path, f"{path} should be a list of day names",
+              "write e.g. optional: [juleaftensdag, nytårsaftensdag, grundlovsdag]")
+        return ()
+    if not country:
+        r.bad(path, f"{path} needs a country", "write country: DK beside optional")
+        return ()
+    from ..calendar import _key, optional_holiday_names
+
+    try:
+        known = optional_holiday_names(country)
+    except (NotImplementedError, KeyError, ValueError, TypeError):
+        return ()  # an unknown country: _holidays names that problem once, at .country
+    out = []
+    for i, name in enumerate(names):
+        if _key(name) not in known:
+            r.bad(f"{path}[{i}]", f"'{name}' is not an optional holiday of {country}",
+                  "use one of: " + (", ".join(sorted(set(known.values()))) or
+                                    f"none ({country} has no optional days)"))
+        else:
+            out.append(known[_key(name)])
+    return tuple(dict.fromkeys(out))
 
 
 def _closures(r: _Reader, value: Any) -> tuple[Closure, ...]:
@@ -462,6 +500,8 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
     r.unknown(timetable, ("round_to_min", "contact"), "timetable")
     co2 = r.mapping(doc.get("co2"), "co2")
     r.unknown(co2, ("kg_per_litre", "kg_per_kwh"), "co2")
+    rotation = r.mapping(doc.get("rotation"), "rotation")
+    r.unknown(rotation, ("no_repeat_weeks",), "rotation")
     goals = r.mapping(doc.get("goals"), "goals")
     r.unknown(goals, ("children_per_year",), "goals")
     costs = r.mapping(doc.get("costs"), "costs")
@@ -473,6 +513,9 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
         depot=depot,
         vehicles=tuple(vehicles),
         holidays=_holidays(r, cal.get("holidays", "DK")),
+        optional_holidays=_optional_holidays(r, cal.get("holidays"),
+                                             _holidays(_Reader(r.file, {}, {}),
+                                                       cal.get("holidays", "DK"))),
         closures=_closures(r, cal.get("closures")),
         outreach_tolerance_days=int(r.number(cal.get("outreach_tolerance_days"),
                                              "calendar.outreach_tolerance_days", 3,
@@ -498,6 +541,8 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Settings:
         co2_kg_per_kwh=r.number(co2.get("kg_per_kwh"), "co2.kg_per_kwh", 0.0, minimum=0,
                                 maximum=MAX_CO2_FACTOR, example="0.1"),
         contact=r.text(timetable.get("contact"), "timetable.contact", ""),
+        no_repeat_weeks=int(r.number(rotation.get("no_repeat_weeks"), "rotation.no_repeat_weeks",
+                                     52, integer=True, minimum=0, example="52")),
         children_per_year=int(children_goal) if children_goal is not None else None,
         cost_per_km=r.number(costs.get("per_km"), "costs.per_km", None, minimum=0,
                              example="12.5"),

@@ -18,7 +18,7 @@ from .csvfile import CsvRow, CsvTable, parse_number
 COLUMNS: tuple[str, ...] = (
     "id", "kind", "name", "lat", "lon", "address", "every_weeks", "duration_min",
     "earliest", "latest", "days", "visitors", "children", "residents", "crates",
-    "fixed_day", "fixed_time", "priority", "vehicles", "source",
+    "fixed_day", "fixed_time", "priority", "vehicles", "preferred_time", "source",
 )  # `source`: free text saying where a row's facts come from; read by people, not the planner
 REQUIRED: tuple[str, ...] = ("id", "kind", "name", "lat", "lon")
 DEFAULT_DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -187,6 +187,7 @@ def _site(cells: _Cells) -> Site | None:
         priority=cells.integer("priority", "1"),
         vehicles=vehicles,
         row=cells.row.row,
+        preferred_time=cells.time("preferred_time"),
     )
 
 

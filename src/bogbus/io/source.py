@@ -16,6 +16,7 @@ from ..errors import BogbusError, InputError, Problem
 from ..model import Instance
 from ..validate import Where, validate
 from .boundary import boundary_problems
+from .collections import load_rotation_files
 from .files import MAX_DATA_BYTES, InputFileError, check_regular, read_input
 from .gisfile import SITES_CSV, SITES_FILES, sites_file, sites_table
 from .settings import parse_settings
@@ -103,6 +104,8 @@ def _load_folder(folder: Path, source: str, *,
     problems += validate(parsed_sites.sites, parsed_settings.settings, where,
                          plausibility=plausibility)
     problems += boundary_problems(folder, shown, parsed_sites.sites, _label(shown, name))
+    collections, history = load_rotation_files(folder, shown, files, parsed_sites.sites,
+                                               parsed_settings.settings, problems)
     if parsed_settings.settings is None:
         return None, problems
     instance = Instance(
@@ -111,6 +114,8 @@ def _load_folder(folder: Path, source: str, *,
         sites=tuple(parsed_sites.sites),
         settings=parsed_settings.settings,
         inputs_sha256=inputs_sha256(files),
+        collections=tuple(collections),
+        rotation_history=tuple(history),
     )
     return instance, problems
 

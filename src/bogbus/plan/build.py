@@ -16,6 +16,7 @@ from ..model import Instance, hhmm
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
 from .replan import replan_section
+from .rotation import annotate_routes, rotation_section
 from .schema import SCHEMA
 
 if TYPE_CHECKING:  # plan sits above solve; the result type is only needed for annotations
@@ -111,6 +112,9 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
         "routes": routes,
         "unserved": unserved,
     }
+    if result.rotation is not None:  # collections.csv: deliver/collect + a rotation section
+        annotate_routes(plan["routes"], result.rotation)
+        plan["rotation"] = rotation_section(inst, result.rotation)
     plan["kpis"] = compute_kpis(plan)
     plan["kpis"].update(bound_kpis(result.bound, tmpl.cost))
     if result.previous is not None:

@@ -10,6 +10,7 @@ for nursing-home residents. Plans written before this split carried one
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..model import parse_hhmm
@@ -78,7 +79,24 @@ def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
         "lower_bound_km": None,
         "gap_pct": None,
         "lower_bound_scope": None,
+        **steady_weekday(plan),
     }
+
+
+def steady_weekday(plan: dict[str, Any]) -> dict[str, int]:
+    """How many visited institutions (daycares, nursing homes, branches) got every visit
+    of the quarter on one weekday — the slot they can build their week around."""
+    kinds = {s["id"]: s["kind"] for s in plan["sites"]}
+    days: dict[str, set[int]] = {}
+    for r in plan["routes"]:
+        if not isinstance(r.get("date"), str):
+            continue  # a route without a date has no weekday to keep (hand-made plans)
+        wd = date.fromisoformat(r["date"]).weekday()
+        for v in r["visits"]:
+            if kinds.get(v["site_id"]) in ("daycare", "nursing_home", "branch"):
+                days.setdefault(v["site_id"], set()).add(wd)
+    return {"institutions_visited": len(days),
+            "institutions_one_weekday": sum(1 for d in days.values() if len(d) == 1)}
 
 
 def upgrade_kpis(plan: dict[str, Any]) -> dict[str, Any]:

@@ -21,10 +21,12 @@ from ..calendar import Period, week_index
 from ..errors import BogbusError
 from ..model import WEEKDAYS, Instance, hhmm
 from ..solve.repair import RepairResult, repair_quarter
+from ..solve.rotation import repair_rotation
 from .build import route_entry
 from .changes import diff_visits, summary
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
+from .rotation import annotate_routes, rotation_section
 from .schema import SCHEMA
 from .visitid import plan_visits
 
@@ -167,6 +169,11 @@ def build_repaired_plan(res: RepairResult) -> dict:
             got = identity.get(k) or published_ids.get(k)
             if got is not None:
                 x["uid"], x["sequence"] = got
+    rotation = repair_rotation(inst, prev, plan["routes"], res.from_date, res.period.start,
+                               seed=res.seed)
+    if rotation is not None:  # collections.csv: deliveries before `from` stay as published
+        annotate_routes(plan["routes"], rotation)
+        plan["rotation"] = rotation_section(inst, rotation)
     kept = sum(1 for k, (uid, seq) in identity.items()
                if not any(c["uid"] == uid for c in changes))
     earlier = [c for c in prev.get("repair", {}).get("changes", [])

@@ -1,7 +1,10 @@
 """Outputs rendered from a plan (`plan.json` loaded as a dict) alone.
 
-- `write_timetables(plan, out_dir, formats, stop)` — posters per public stop, the
-  køreplan, `timetable.csv` and `bogbus.ics` (see that function for file names);
+- `write_timetables(plan, out_dir, formats, stop)` — what the public sees: posters per
+  public stop, the køreplan (stops only), `timetable.csv` and `bogbus.ics`;
+- `write_outreach(plan, out_dir, formats, site)` — what staff and institutions get: the
+  staff køreplan with packing pages, `pakkeliste.csv`, a letter and a calendar per
+  daycare / nursing home (render/outreachfiles.py);
 - `write_map(plan, path)` — the offline Folium map.
 
 Every file is written atomically (temporary file in the same folder + `os.replace`).
@@ -21,6 +24,7 @@ from .csvout import read_timetable_csv, timetable_csv
 from .htmlpages import koereplan_html, posters_html
 from .icsout import timetable_ics, visit_uid
 from .mapview import write_map
+from .outreachfiles import LETTER_DIR, institution_ids, write_outreach
 from .pdf import koereplan_pdf, poster_pdf
 from .planview import safe_filename_part, view
 
@@ -42,7 +46,8 @@ def write_timetables(
     """Write the timetables of `plan` into `out_dir`; return the paths written, in order.
 
     formats (any of):
-    - `pdf`:  `poster-<site_id>.pdf` per public stop (A4, Danish) and `koereplan.pdf`;
+    - `pdf`:  `poster-<site_id>.pdf` per public stop (A4, Danish) and `koereplan.pdf`
+      (public: stops only — the staff's version comes from `write_outreach`);
     - `html`: `posters.html` (all posters, one printed page each) and `koereplan.html`;
     - `csv`:  `timetable.csv` (columns: `bogbus.render.csvout`, docs/timetable-csv.md),
       in `csv_dialect` (`excel` by default: `;`, BOM, decimal comma; or `plain`);
@@ -88,9 +93,12 @@ def write_timetables(
 
 __all__ = [
     "FORMATS",
+    "LETTER_DIR",
+    "institution_ids",
     "poster_filename",
     "read_timetable_csv",
     "visit_uid",
     "write_map",
+    "write_outreach",
     "write_timetables",
 ]

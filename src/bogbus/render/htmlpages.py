@@ -181,11 +181,14 @@ def _name_cell(v: PlanView, site_id: str) -> str:
     return cell
 
 
-def koereplan_html(v: PlanView) -> str:
+def koereplan_html(v: PlanView, staff: bool = False, extra_html: str = "") -> str:
+    """Public stops by weekday; `staff=True` adds the outreach visits, then `extra_html`
+    (the packing pages)."""
     quarter = quarter_text(v.quarter)
+    title = "Bogbussens køreplan" + (" – personale" if staff else "")
     out = [
         "<main>",
-        "<h1>Bogbussens køreplan</h1>",
+        f"<h1>{esc(title)}</h1>",
         (
             f'<div class="sub">{esc(capitalise(quarter)) + ": " if quarter else ""}'
             f"{esc(period_text(v.period_start, v.period_end))}</div>"
@@ -230,6 +233,9 @@ def koereplan_html(v: PlanView) -> str:
         headings = ["Tid", "Holdeplads", "Hvornår", "Kommer ikke"] + (["Bus"] if multi else [])
         out.append(_table(headings, rows, ["time", "", "", ""] + ([""] if multi else [])))
 
+    if not staff:
+        out.append("</main>")
+        return _page(f"{title} {quarter}".strip(), _KOEREPLAN_CSS, "\n".join(out))
     out.append('<h2 class="staff">Til personalet: daginstitutioner og plejehjem</h2>')
     out.append(
         '<p class="muted">Daterede besøg i perioden (opsøgende arbejde og depotbytte). '
@@ -262,5 +268,6 @@ def koereplan_html(v: PlanView) -> str:
             for u in v.unserved
         ]
         out.append(_table(["Sted", "Dato", "Årsag"], rows))
+    out.append(extra_html)
     out.append("</main>")
-    return _page(f"Bogbussens køreplan {quarter}".strip(), _KOEREPLAN_CSS, "\n".join(out))
+    return _page(f"{title} {quarter}".strip(), _KOEREPLAN_CSS, "\n".join(out))

@@ -61,7 +61,9 @@ def _description(v: PlanView, vis: Visit) -> str:
     return "\n".join(lines)
 
 
-def timetable_ics(v: PlanView, now: datetime | None = None) -> bytes:
+def timetable_ics(v: PlanView, now: datetime | None = None, site_ids: set[str] | None = None,
+                  calname: str | None = None) -> bytes:
+    """All visits, or only those of `site_ids` (an institution's own calendar)."""
     tz = ZoneInfo(TZID)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
@@ -69,7 +71,7 @@ def timetable_ics(v: PlanView, now: datetime | None = None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{v.library_name} {quarter_text(v.quarter)}".strip())
+    cal.add("x-wr-calname", calname or f"{v.library_name} {quarter_text(v.quarter)}".strip())
     cal.add("x-wr-timezone", TZID)
     cal.add_component(vtimezone())
 
@@ -77,6 +79,8 @@ def timetable_ics(v: PlanView, now: datetime | None = None) -> bytes:
               for i, x in enumerate(r.get("visits") or []) if isinstance(x, dict)}
     seen: dict[tuple[str, str], int] = {}
     for vis in v.visits:
+        if site_ids is not None and vis.site_id not in site_ids:
+            continue
         n = seen[(vis.site_id, vis.date)] = seen.get((vis.site_id, vis.date), 0) + 1
         name = v.name(vis.site_id)
         own = stored.get((vis.date, vis.vehicle, vis.seq), {})

@@ -8,7 +8,7 @@ text (never interpreted as markup).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fpdf import FPDF, FontFace, XPos, YPos
@@ -294,18 +294,22 @@ def _table(pdf: FPDF, headings: list[str], rows: list[list[str]],
     pdf.ln(5)
 
 
-def koereplan_pdf(v: PlanView) -> bytes:
-    """The full køreplan: public stops by weekday, then the staff's dated outreach visits."""
+def koereplan_pdf(v: PlanView, staff: bool = False,
+                  extra_pages: Callable[[FPDF], None] | None = None) -> bytes:
+    """The køreplan: public stops by weekday. `staff=True` adds the dated outreach visits
+    and what could not be planned, then `extra_pages` (the packing pages) draws its pages
+    (never shown to citizens)."""
     quarter = quarter_text(v.quarter)
+    title = "Bogbussens køreplan" + (" – personale" if staff else "")
     pdf = _PDF(
-        title=f"Bogbussens køreplan {quarter}".strip(),
-        footer_text=f"Bogbussens køreplan {quarter} {EN_DASH} {v.library_name}",
+        title=f"{title} {quarter}".strip(),
+        footer_text=f"{title} {quarter} {EN_DASH} {v.library_name}",
     )
     pdf.set_auto_page_break(True, margin=16)
     pdf.alias_nb_pages()
     pdf.add_page()
 
-    _line(pdf, "Bogbussens køreplan", 26, "B")
+    _line(pdf, title, 26, "B")
     _line(
         pdf,
         f"{capitalise(quarter) + ': ' if quarter else ''}"
@@ -349,6 +353,8 @@ def koereplan_pdf(v: PlanView) -> bytes:
             rows.append(row + ([e.vehicle] if multi else []))
         _table(pdf, headings, rows, widths)
 
+    if not staff:
+        return bytes(pdf.output())
     # staff section
     pdf.add_page()
     _line(pdf, "Til personalet: daginstitutioner og plejehjem", 20, "B")
@@ -393,4 +399,6 @@ def koereplan_pdf(v: PlanView) -> bytes:
             for u in v.unserved
         ]
         _table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
+    if extra_pages is not None:
+        extra_pages(pdf)
     return bytes(pdf.output())

@@ -24,6 +24,22 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
         + (f", {v['branch']} branch" if v.get("branch") else "")
         + f"   routes {k['service_days']}")
     say(_reach_line(k))
+    if k.get("institutions_visited"):
+        say(f"  institutions on one weekday all quarter: {k['institutions_one_weekday']} "
+            f"of {k['institutions_visited']}")
+    rot = data.get("rotation")
+    if isinstance(rot, dict):
+        used = sum(1 for n in rot.get("uses", {}).values() if n)
+        say(f"  collections: {sum(rot.get('uses', {}).values())} deliveries, {used} of "
+            f"{len(rot.get('collections', []))} collections in use, no repeat within "
+            f"{rot.get('no_repeat_weeks')} weeks"
+            + ("" if not rot.get("shortfall") else " except:"))
+        for sf in rot.get("shortfall", []):
+            more = sf.get("more_needed")
+            say(f"    TOO FEW {sf['kind']} collections ({sf['collections']}): "
+                + (f"{more} more needed" if more else "more needed than tried")
+                + "; " + ", ".join(f"{x['site_id']} {x['date']} ({x['problem']})"
+                                   for x in sf.get("visits", [])))
     if k.get("lower_bound_km") is not None:
         scope = k.get("lower_bound_scope")
         if scope == "template_week":

@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..calendar import Calendar, weekday_key
-from ..model import Instance, Site, hhmm
+from ..model import WEEKDAYS, Instance, Site, hhmm
 from ..travel import TravelMatrix
 from .schedule import Timed, time_route
 
 MISSED_PENALTY_KM = 10_000.0
 SPACING_TIEBREAK_KM_PER_DAY = 0.01
+# An institution visit on another weekday than the site's usual one costs as much as this
+# many extra km: a daycare plans its week around the bus, so a steady weekday is worth a
+# short detour (measured on Randers in docs/outreach.md), never a missed visit.
+OFF_WEEKDAY_KM = 5.0
 # Planning against a published plan (`--previous`): an institution is used to its
 # weekday and time of day, so another weekday costs as much as this many km, and a
 # visit off its usual time as much as PREFER_TIME_KM. Soft: never worth a missed visit.
@@ -62,6 +66,7 @@ class OutreachScheduler:
         self.depot = self.index[instance.settings.depot]
         self.tol = instance.settings.outreach_tolerance_days
         self.sites = {s.id: s for s in instance.sites}
+        self.outreach_ids = frozenset(s.id for s in instance.sites if s.is_outreach)
         for d in days.values():
             d.crates = 0
             d.timed = self._time(d, self._order_by_time(d))
@@ -89,6 +94,7 @@ class OutreachScheduler:
             {s: self.sites[s].duration_min for s in order},
             self.index, self.depot, self.travel.km, self.travel.minutes,
             day.shift, v.break_rule, v.max_km_per_day,
+            grid=self.instance.settings.round_to_min, on_grid=self.outreach_ids,
         )
 
     def best_insertion(self, day: DatedDay, site: Site) -> tuple[float, Timed] | None:
@@ -210,9 +216,22 @@ class OutreachScheduler:
         return sorted(out)
 
     # -- placing ---------------------------------------------------------------------
+    def choose_steady(self, site: Site, cands) -> tuple[list[int], list[date | None]]:
+        """The DP once per weekday the site can have, visits on other weekdays costing
+        OFF_WEEKDAY_KM each; the cheapest wins (ties: the earlier weekday)."""
+        best = None
+        for wd in sorted({weekday_key(c[0]) for c in cands}, key=WEEKDAYS.index):
+            adjusted = [(d, v, km + (0.0 if weekday_key(d) == wd else OFF_WEEKDAY_KM), t)
+                        for d, v, km, t in cands]
+            chosen, missed = self.choose(site, adjusted)
+            key = (len(missed), sum(adjusted[i][2] for i in chosen))
+            if best is None or key < best[0]:
+                best = (key, chosen, missed)
+        return (best[1], best[2]) if best else self.choose(site, cands)
+
     def place(self, site: Site) -> tuple[list[tuple[date, str]], list[tuple[date | None, str]]]:
         cands, why = self.candidates(site)
-        chosen, missed = self.choose(site, cands)
+        chosen, missed = self.choose_steady(site, cands)
         visits = []
         for i in chosen:
             day, vname, _, timed = cands[i]
@@ -323,4 +342,14 @@ class OutreachScheduler:
             order = [s for s in dd.timed.order if s != site.id]
             without = self._time(dd, order)
             total += dd.timed.km - (without.km if without else 0.0)
-        return total
+        return total + off_weekday_penalty([day for day, _ in visits])
+
+
+def off_weekday_penalty(days: list[date]) -> float:
+    """OFF_WEEKDAY_KM for each visit not on the site's most frequent weekday."""
+    if not days:
+        return 0.0
+    counts: dict[str, int] = {}
+    for d in days:
+        counts[weekday_key(d)] = counts.get(weekday_key(d), 0) + 1
+    return OFF_WEEKDAY_KM * (len(days) - max(counts.values()))

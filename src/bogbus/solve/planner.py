@@ -26,8 +26,10 @@ from .bound import TemplateBound, template_lower_bound
 from .bound_job import BoundJob
 from .daymodel import DayNode, DayProblem, solve_day
 from .outreach import DatedDay, OutreachResult, OutreachScheduler
+from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
+from .steady import steady_timing
 from .template import Budget, Option, TemplateResult, TemplateSearch
 
 # The time limit is a promise (docs/planner.md, "Time and work"): the template search
@@ -52,6 +54,10 @@ ROUTER_BRANCHES = 1500
 # Deterministic time for the lower bound's integer probes, as a share of the time limit
 # (docs/lower-bound.md); the route enumeration and LP before them take ~4 s on Randers.
 BOUND_SHARE = 0.6
+# the collections' assignment gets a small, deterministic share of the run (1.5 s of
+# CP-SAT work at the default 30 s; unbounded it took 40 s on Randers Q1, breaking the
+# promise that a plan ends within --time-limit + 5 %); the greedy hint keeps it good
+ROTATION_SHARE = 0.05
 
 Progress = Callable[[str], None]
 
@@ -64,7 +70,9 @@ class PlanResult:
                  routes: dict[tuple[str, date], Timed], runtime_s: float, seed: int,
                  time_limit_s: float, previous: PreviousPlan | None = None,
                  bound: TemplateBound | None = None, work: int | None = None,
-                 clock_cut: list[str] | None = None):
+                 clock_cut: list[str] | None = None,
+                 rotation: RotationResult | None = None):
+        self.rotation = rotation  # collections delivered/collected (None: no collections.csv)
         self.bound = bound  # proven lower bound on the timetable's km per week
         self.work = work  # the template search's work budget (day solves)
         self.clock_cut = clock_cut or []  # phases the clock ended (not reproducible then)
@@ -106,7 +114,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     seed = st.seed if seed is None else seed
     t0 = time.perf_counter() if started is None else started
     end = t0 + time_limit_s
-    cal = build_calendar(period, st.holidays, st.closures)
+    cal = build_calendar(period, st.holidays, st.closures, st.optional_holidays)
     closed = no_service_problem(st, cal)
     if closed:
         raise InputError([Problem(f"{instance.source} (settings.yaml)", closed,
@@ -163,7 +171,11 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
         reroute = r is None or dd.outreach or set(r.order) != set(dd.stop_times)  # closed stop
         if reroute and time.perf_counter() < t0 + REROUTE_SHARE * time_limit_s:
-            routes[key] = improve_day(instance, travel, dd, seed)
+            best = improve_day(instance, travel, dd, seed)
+            # a steady on-grid slot for the institutions (solve/steady.py), km unchanged
+            routes[key] = ((steady_timing(instance, travel, dd, best.order)
+                            or steady_timing(instance, travel, dd, dd.timed.order) or best)
+                           if dd.outreach else best)
         elif reroute:  # out of time: the screened route, valid but not re-routed
             if "re-routing" not in clock_cut:
                 clock_cut.append("re-routing")
@@ -171,6 +183,12 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         else:  # exactly the template's week: its exact route and timing
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
+    rotation = None
+    if instance.collections:
+        say(f"rotating {len(instance.collections)} collections")
+        rotation = assign_rotation(instance, {k: list(t.order) for k, t in routes.items()},
+                                   period.start, previous.plan if previous else None, seed,
+                                   det_limit=max(0.5, ROTATION_SHARE * time_limit_s))
     say("collecting the lower bound on the timetable's km")
     bound = job.result(until=end)
     if set(tmpl.options) != servable:  # the bound was for all servable stops: recompute
@@ -178,7 +196,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
                                      det_limit=1.0, seed=seed, deadline=end)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
-                      bound=bound, work=budget.limit, clock_cut=clock_cut)
+                      bound=bound, work=budget.limit, clock_cut=clock_cut,
+                      rotation=rotation)
 
 
 def dated_days(instance: Instance, cal: Calendar,

@@ -34,8 +34,12 @@ def time_route(
     shift: tuple[int, int],
     break_rule: BreakRule | None,
     max_km: float | None,
+    grid: int = 1,
+    on_grid: frozenset[str] | set[str] = frozenset(),
 ) -> Timed | None:
-    """Earliest feasible timing of `order` (site ids) or None."""
+    """Earliest feasible timing of `order` (site ids) or None. Arrivals at the sites in
+    `on_grid` (institutions) are rounded up to a multiple of `grid` minutes, so their
+    letters show times like 09:35 — the earliest such time, never a drifting late one."""
     idxs = [depot] + [index[s] for s in order] + [depot]
     dist = round(sum(km[a][b] for a, b in zip(idxs, idxs[1:])), 1)
     if max_km is not None and dist > max_km + 1e-9:
@@ -59,6 +63,8 @@ def time_route(
                 break
             lo, hi = windows[order[pos]]
             at = max(arrive, lo)
+            if grid > 1 and order[pos] in on_grid:
+                at = -(-at // grid) * grid
             if at > hi:
                 ok = False
                 break
@@ -73,6 +79,8 @@ def time_route(
         else:
             start = shift[0]
         cand = Timed(tuple(order), tuple(arrivals), start, end, bstart, dist, drive)
-        if best is None or cand.end - cand.start < best.end - best.start:
+        # shortest working day; among equal ones the break where it delays no visit
+        if best is None or (cand.end - cand.start, cand.arrivals) < (best.end - best.start,
+                                                                      best.arrivals):
             best = cand
     return best

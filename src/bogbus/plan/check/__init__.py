@@ -9,7 +9,8 @@ One module per rule family: `context` (what the plan is checked against),
 `routes` (vehicle, calendar, shift, legs, km, range), `visits` (timing, windows,
 vehicles, crates), `breaks`, `rhythm` (public stops' regularity, outreach spacing,
 unserved listing), `printed` (the stop timetable posters print, the stored data, an
-honest unserved list) and `figures` (kpis re-derived from the routes).
+honest unserved list), `rotation` (collections: where each one is, loads per leg,
+repeats) and `figures` (kpis re-derived from the routes).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .context import Violation, Violations, context_for
 from .figures import check_figures
 from .printed import check_stop_timetable, check_stored_data, check_unserved_honest
 from .rhythm import check_outreach_spacing, check_stop_rhythm, check_unserved_list
+from .rotation import check_rotation
 from .routes import check_route_frame
 from .visits import check_visits
 
@@ -62,6 +64,7 @@ def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[V
             check_stop_rhythm(sid, s, visits, ctx, out)
         else:
             check_outreach_spacing(sid, s, visits, ctx, out)
+    check_rotation(plan, instance, out.add)
     check_stop_timetable(plan, ctx, out)  # what posters, CSV and ICS print
     check_figures(plan, out)
     return list(out)

@@ -94,7 +94,7 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
         sites = {s.id: site_entry(s) for s in instance.sites}
         vehicles = {v.name: vehicle_entry(v) for v in st.vehicles}
         depot, tol, step = st.depot, st.outreach_tolerance_days, st.round_to_min
-        cal = build_calendar(period, st.holidays, st.closures)
+        cal = build_calendar(period, st.holidays, st.closures, st.optional_holidays)
         if plan.get("inputs_sha256") and plan["inputs_sha256"] != instance.inputs_sha256:
             out.add("data", "the data changed since this plan was made (inputs_sha256 differs)")
     else:

@@ -9,7 +9,7 @@ from .context import Violations
 
 _RECOMPUTED = ("km_total", "drive_hours", "public_service_hours", "visits",
                "children_unique", "child_visits", "residents_unique", "resident_visits",
-               "co2_kg")
+               "co2_kg", "institutions_one_weekday")
 # plans written before the reach split carry one per-visit figure each instead
 _OLD_REACH = (("children_reached", "child_visits"), ("residents_reached", "resident_visits"))
 

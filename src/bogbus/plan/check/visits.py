@@ -1,5 +1,6 @@
 """Rules of each visit on a route: arrive after the drive, stay the full duration,
-inside the site's window, weekdays and allowed vehicles, within the crate capacity."""
+inside the site's window, weekdays and allowed vehicles, within the crate capacity;
+institutions arrive on the `round_to_min` grid."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def check_visits(r: dict[str, Any], frame: RouteFrame, ctx: CheckContext,
         day = date.fromisoformat(day_s)
         if not ctx.is_fact(day):
             _site_rules(s, x, arr, dep, wd, vname, day_s, out)
+            if s["kind"] != "stop" and arr % ctx.round_to_min:
+                out.add("grid", f"arrives {x['arrival']}, not on the {ctx.round_to_min}-minute "
+                        "grid", day_s, sid)
         site_off = ctx.calendar.off_reason(day, site=sid)
         if site_off and not ctx.calendar.off_reason(day, vname):
             out.add("calendar", f"visited while the site is closed ({site_off})", day_s, sid)

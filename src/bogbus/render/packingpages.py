@@ -1,0 +1,103 @@
+"""The packing list as Danish pages of the staff køreplan: one page per route with what to
+load at the depot (in the order it leaves the bus), what is handed in and out at each
+institution with the crates on the bus after it, and what comes back to the depot.
+
+The data is render/packing.py's; the drawing reuses the køreplan's PDF and HTML helpers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .danish import capitalise, clock, date_long, weekday_key, weekday_name
+from .htmlpages import esc
+from .packing import PackRoute, collection_label, collections_of, packing_routes
+from .pdf import _line, _table
+from .planview import PlanView
+
+ACTION_DA = {"load": "Læsses i depotet", "collect": "Hentes", "deliver": "Afleveres",
+             "return": "Tilbage i depotet"}
+
+
+def _day_title(pr: PackRoute, multi: bool) -> str:
+    title = capitalise(f"{weekday_name(weekday_key(pr.date), capital=False)} "
+                       f"{date_long(pr.date, year=True)}")
+    return f"Pakkeliste {title}" + (f" – {pr.vehicle}" if multi else "")
+
+
+def _rows(v: PlanView, pr: PackRoute) -> tuple[list[list[str]], list[list[str]], list[str]]:
+    """(load rows, route rows, back rows) as Danish table text."""
+    colls = collections_of(v)
+
+    def crates(n: int) -> str:
+        return f"{n} kasse" if n == 1 else f"{n} kasser"
+
+    load = [[str(i + 1), collection_label(colls, m.collection_id), crates(m.crates),
+             v.name(m.site_id)] for i, m in enumerate(pr.load)]
+    route = []
+    for (sid, time, moves), after in zip(pr.stops, pr.legs[1:], strict=True):
+        got = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)})"
+               for m in moves if m.action == "collect"]
+        give = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)})"
+                + (f", direkte fra {v.name(m.handover_from)}" if m.handover_from else "")
+                for m in moves if m.action == "deliver"]
+        route.append([clock(time) if time else "", v.name(sid), "\n".join(give) or "–",
+                      "\n".join(got) or "–", str(after)])
+    back = [f"{collection_label(colls, m.collection_id)} ({crates(m.crates)}) fra "
+            f"{v.name(m.site_id)}" for m in pr.back]
+    return load, route, back
+
+
+def packing_pages_pdf(pdf: Any, v: PlanView) -> None:
+    """One page per route in the staff køreplan PDF."""
+    routes = packing_routes(v)
+    multi = v.multi_vehicle
+    for pr in routes:
+        pdf.add_page()
+        load, route, back = _rows(v, pr)
+        _line(pdf, _day_title(pr, multi), 18, "B")
+        _line(pdf, f"Afgang fra depotet kl. {pr.start.replace(':', '.')}, hjemme kl. "
+                   f"{pr.end.replace(':', '.')}. Kasser på bussen undervejs: "
+                   f"{' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
+        pdf.ln(2)
+        _line(pdf, "1. Læs i depotet (i den rækkefølge de skal af bussen)", 12, "B")
+        if load:
+            _table(pdf, ["Nr.", "Samling", "Kasser", "Til"], load, [12, 80, 25, 65])
+        else:
+            _line(pdf, "Intet at læsse: alt afleveres direkte fra et andet sted.", 10)
+            pdf.ln(2)
+        _line(pdf, "2. Undervejs", 12, "B")
+        _table(pdf, ["Tid", "Sted", "Aflever", "Hent", "Kasser efter"], route,
+               [16, 44, 50, 50, 22])
+        _line(pdf, "3. Tilbage i depotet", 12, "B")
+        _line(pdf, "\n".join(back) if back else "Intet kommer tilbage.", 10)
+
+
+def packing_pages_html(v: PlanView) -> str:
+    """The same pages as HTML sections (each starts a new printed page)."""
+    multi = v.multi_vehicle
+    out = []
+    for pr in packing_routes(v):
+        load, route, back = _rows(v, pr)
+        out.append('<section class="packing">')
+        out.append(f"<h2 class=\"staff\">{esc(_day_title(pr, multi))}</h2>")
+        out.append(f'<p class="muted">Afgang fra depotet kl. {esc(pr.start.replace(":", "."))}, '
+                   f'hjemme kl. {esc(pr.end.replace(":", "."))}. Kasser på bussen undervejs: '
+                   f'{esc(" / ".join(map(str, pr.legs)))}.</p>')
+        out.append("<h3>1. Læs i depotet (i den rækkefølge de skal af bussen)</h3>")
+        out.append(_html_table(["Nr.", "Samling", "Kasser", "Til"], load) if load else
+                   "<p>Intet at læsse: alt afleveres direkte fra et andet sted.</p>")
+        out.append("<h3>2. Undervejs</h3>")
+        out.append(_html_table(["Tid", "Sted", "Aflever", "Hent", "Kasser efter"], route))
+        out.append("<h3>3. Tilbage i depotet</h3>")
+        out.append("<p>" + ("<br>".join(esc(b) for b in back) if back else
+                            "Intet kommer tilbage.") + "</p>")
+        out.append("</section>")
+    return "\n".join(out)
+
+
+def _html_table(heads: list[str], rows: list[list[str]]) -> str:
+    body = "".join("<tr>" + "".join("<td>" + "<br>".join(esc(p) for p in c.split("\n"))
+                                    + "</td>" for c in r) + "</tr>" for r in rows)
+    return ("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads)
+            + f"</tr></thead><tbody>{body}</tbody></table>")
