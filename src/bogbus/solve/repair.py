@@ -97,12 +97,17 @@ class Repair:
             w[flexible] = (lo, hi)
         return w
 
-    def _time(self, day: Day, order: list[str], windows: dict[str, tuple[int, int]]
-              ) -> Timed | None:
+    def _time(self, day: Day, order: list[str], windows: dict[str, tuple[int, int]],
+              flexible: str | None = None) -> Timed | None:
+        """Timing of `order`; a `flexible` institution's new time lands on the
+        `round_to_min` grid like every planned institution visit (kept times stay as
+        published)."""
         v = self.vehicles[day.vehicle]
+        on_grid = frozenset({flexible}) if flexible is not None else frozenset()
         return time_route(order, windows, {s: self.sites[s].duration_min for s in order},
                           self.index, self.depot, self.travel.km, self.travel.minutes,
-                          day.shift, v.break_rule, v.max_km_per_day)
+                          day.shift, v.break_rule, v.max_km_per_day,
+                          grid=self.step, on_grid=on_grid)
 
     def _crates_ok(self, day: Day, extra: Site) -> bool:
         cap = self.vehicles[day.vehicle].crate_capacity
@@ -123,7 +128,7 @@ class Repair:
         cur = day.order
         best = None
         for pos in range(len(cur) + 1):
-            t = self._time(day, cur[:pos] + [sid] + cur[pos:], w)
+            t = self._time(day, cur[:pos] + [sid] + cur[pos:], w, sid)
             if t is not None and (best is None or t.km < best.km - 1e-9):
                 best = t
         return best
