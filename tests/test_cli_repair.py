@@ -79,6 +79,11 @@ def test_repair_writes_plan_changes_notices_and_passes_check(published, tmp_path
     stops = {c["site_id"] for c in doc["changes"] if c["kind"] == "stop"}
     assert {f"notice-{s}.pdf" for s in stops} <= {p.name for p in (out / "notices").iterdir()}
     assert b"STATUS:CANCELLED" in (out / "bogbus.ics").read_bytes()
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    institutions = [s["id"] for s in plan["sites"] if s["kind"] in ("daycare", "nursing_home")]
+    assert institutions and (out / "koereplan-personale.pdf").is_file()
+    for sid in institutions:  # the repaired dates reach each institution's letter
+        assert (out / "institutioner" / f"brev-{sid}.pdf").is_file(), sid
     chk = CliRunner().invoke(main, ["check", str(out / "plan.json"), str(data),
                                     "--previous", str(pub)])
     assert chk.exit_code == 0, chk.output

@@ -119,6 +119,12 @@ def test_cli_year_plans_four_quarters_with_report(tmp_path, monkeypatch):
     assert (year / "Q1" / "map.html").is_file() and (year / "Q1" / "timetable.csv").is_file()
     assert not (year / "Q1" / "timetable.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert not (tmp_path / "maps").exists()  # the year keeps its maps inside its folder
+    for q, p in zip(("Q1", "Q2", "Q3", "Q4"), plans):  # every quarter's outreach files
+        institutions = [s["id"] for s in p["sites"] if s["kind"] in ("daycare", "nursing_home")]
+        assert institutions and (year / q / "koereplan-personale.pdf").is_file()
+        for sid in institutions:
+            assert (year / q / "institutioner" / f"brev-{sid}.pdf").is_file(), (q, sid)
+            assert (year / q / "institutioner" / f"kalender-{sid}.ics").is_file(), (q, sid)
     report = json.loads((year / "report.json").read_text(encoding="utf-8"))
     assert report["groups"][0]["totals"]["km"] == pytest.approx(
         sum(p["kpis"]["km_total"] for p in plans), abs=0.2)

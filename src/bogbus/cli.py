@@ -211,7 +211,7 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
     from .io.outdir import check_out_dir
     from .plan.files import write_plan
     from .progress import ProgressReporter
-    from .render import write_map, write_timetables
+    from .render import write_map, write_outreach, write_timetables
     from .render.report import write_report
     from .render.summary import plan_summary, year_summary
     from .year import check_year_folder, plan_year, write_year, year_quarters
@@ -231,6 +231,8 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
         paths = [write_plan(data, folder / "plan.json")]
         if not no_render:
             paths += write_timetables(data, folder, csv_dialect=csv_dialect)
+            # staff køreplan, packing list, each institution's letter and calendar
+            paths += write_outreach(data, folder, csv_dialect=csv_dialect)
             paths.append(write_map(data, folder / "map.html"))
         return paths
 
@@ -273,10 +275,13 @@ def _repair(instance, previous: dict, period: Period, from_text: str | None,
         write_plan(data, stage / "plan.json")
         write_changes(data, stage)
         if not no_render:
-            from .render import write_map, write_timetables
+            from .render import LETTER_DIR, write_map, write_outreach, write_timetables
             from .render.notices import write_notices
 
             write_timetables(data, stage)
+            # the repaired quarter's staff køreplan, packing list, letters and calendars
+            write_outreach(data, stage,
+                           letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
             # a folder of its own: a staged set holds files, not sub-folders
             write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
             write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
