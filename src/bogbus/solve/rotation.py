@@ -35,6 +35,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from ..model import ROTATION_KINDS, Collection, Instance
+from .cpsat import deterministic_solver
 
 W_NONE = 1_000_000  # a visit without a delivery
 W_REPEAT = 10_000  # a repeat within no_repeat_weeks
@@ -361,10 +362,7 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
         for c in kind_colls[v.kind]:
             if (v.key, c) in x:
                 m.AddHint(x[v.key, c], 1 if c == greedy[v.key] else 0)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = det_limit
+    solver = deterministic_solver(seed, det_limit)  # no wall limit: the result is reproducible
     status = solver.Solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # only the load of collections already at the sites can make it infeasible
