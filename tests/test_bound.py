@@ -9,7 +9,8 @@ from factories import instance, stop, vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bogbus.solve.bound import arrival_window, enumerate_routes, template_lower_bound
+from bogbus.solve.bound import enumerate_routes, template_lower_bound
+from bogbus.solve.daymodel import arrival_window
 from bogbus.solve.template import Budget, TemplateSearch
 from bogbus.travel import build_travel
 

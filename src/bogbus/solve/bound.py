@@ -38,7 +38,7 @@ from ..travel import TravelMatrix
 from .bound_degree import neighbour_bound
 from .bound_result import TemplateBound
 from .cpsat import deterministic_solver
-from .daymodel import arrival_window
+from .daymodel import day_candidates
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
 # Labelling states per day before the exact bound gives up for the neighbour bound
@@ -151,16 +151,9 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
     memo: dict[tuple, RoutePool] = {}
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
-            cand, spec = [], []
-            for s in stops:
-                if not s.allows_vehicle(v.name) or d not in s.days or (
-                        s.fixed_day and d != s.fixed_day):
-                    continue
-                i = idx[s.id]
-                w = arrival_window(s, sh.start, sh.end, T[dep][i], T[i][dep])
-                if w is not None:
-                    cand.append(s)
-                    spec.append((i, w[0], w[1], s.duration_min))
+            found = day_candidates(v, d, sh.start, sh.end, stops, idx, dep, T)
+            cand = [s for s, _, _ in found]
+            spec = [(i, w[0], w[1], s.duration_min) for s, i, w in found]
             if not cand:
                 continue
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None

@@ -34,7 +34,7 @@ import math
 from ..model import Instance, Site
 from ..travel import TravelMatrix
 from .bound_result import TemplateBound
-from .daymodel import arrival_window
+from .daymodel import day_candidates
 
 
 def _km10(km: float) -> int:
@@ -55,15 +55,8 @@ def neighbour_bound(instance: Instance, travel: TravelMatrix, stops: list[Site])
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
             longest = max(longest, sh.end - sh.start)
-            win = {}
-            for s in stops:
-                if not s.allows_vehicle(v.name) or d not in s.days or (
-                        s.fixed_day and d != s.fixed_day):
-                    continue
-                i = idx[s.id]
-                w = arrival_window(s, sh.start, sh.end, T[dep][i], T[i][dep])
-                if w is not None:
-                    win[s.id] = w
+            win = {s.id: w for s, _, w in day_candidates(v, d, sh.start, sh.end, stops, idx,
+                                                         dep, T)}
             if win:
                 days[(v.name, d)] = win
     # twin days (same shift and candidates) give the same value: one of each

@@ -41,7 +41,7 @@ from ortools.linear_solver import pywraplp
 
 from ..model import Instance, Site
 from ..travel import TravelMatrix
-from .daymodel import arrival_window
+from .daymodel import day_candidates
 
 INF = float("inf")
 UNCOVERED_PENALTY = 1e6  # 0.1 km per week: keeps the master feasible before columns exist
@@ -73,16 +73,9 @@ def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site]) -> 
     classes: dict[tuple, DayClass] = {}
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
-            cand, spec = [], []
-            for s in stops:
-                if not s.allows_vehicle(v.name) or d not in s.days or (
-                        s.fixed_day and d != s.fixed_day):
-                    continue
-                i = idx[s.id]
-                w = arrival_window(s, sh.start, sh.end, T[dep][i], T[i][dep])
-                if w is not None:
-                    cand.append(s)
-                    spec.append((i, w[0], w[1], s.duration_min))
+            found = day_candidates(v, d, sh.start, sh.end, stops, idx, dep, T)
+            cand = [s for s, _, _ in found]
+            spec = [(i, w[0], w[1], s.duration_min) for s, i, w in found]
             if not cand:
                 continue
             key = (sh.start, sh.end, tuple(spec))

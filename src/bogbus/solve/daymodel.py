@@ -13,11 +13,12 @@ after outreach visits are added.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..model import BreakRule, Site
+from ..model import BreakRule, Site, Vehicle
 from .cpsat import deterministic_solver
 
 
@@ -78,6 +79,24 @@ def arrival_window(s: Site, shift_start: int, shift_end: int, to_site: int,
     if s.fixed_time is not None:
         lo, hi = max(lo, s.fixed_time), min(hi, s.fixed_time)
     return (lo, hi) if lo <= hi else None
+
+
+def day_candidates(vehicle: Vehicle, weekday: str, shift_start: int, shift_end: int,
+                   stops: Sequence[Site], index: dict[str, int], depot: int,
+                   minutes: Sequence[Sequence[int]]) -> list[tuple[Site, int, tuple[int, int]]]:
+    """The stops `vehicle` may serve on `weekday` in that shift, each with its matrix
+    index and arrival window — the one rule the bounds and the search share, so a
+    bound never counts a stop on a day the planner could not use (or the reverse)."""
+    out = []
+    for s in stops:
+        if not s.allows_vehicle(vehicle.name) or weekday not in s.days or (
+                s.fixed_day and weekday != s.fixed_day):
+            continue
+        i = index[s.id]
+        w = arrival_window(s, shift_start, shift_end, minutes[depot][i], minutes[i][depot])
+        if w is not None:
+            out.append((s, i, w))
+    return out
 
 
 def _grid(lo: int, hi: int, step: int) -> tuple[int, int] | None:
