@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..calendar import rhythm_dates, weekday_key
+from ..calendar import Period, rhythm_dates, weekday_key
 from ..model import Instance, hhmm
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
@@ -45,6 +45,27 @@ def bound_kpis(bound: Any, template_km: float) -> dict[str, Any]:
     }
 
 
+def plan_header(inst: Instance, period: Period, tm: Any) -> dict[str, Any]:
+    """The fields every plan.json opens with — what it is, of which data, made by what —
+    shared by a planned and a repaired plan so the two never describe themselves
+    differently."""
+    import ortools  # only for its version string in generated_by
+
+    st = inst.settings
+    return {
+        "schema": SCHEMA,
+        "scenario": inst.scenario,
+        "quarter": period.quarter,
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "data": inst.source,
+        "inputs_sha256": inst.inputs_sha256,
+        "library": {"name": st.name, "contact": st.contact},
+        "generated_by": {"bogbus": __version__, "ortools": ortools.__version__,
+                         "python": platform.python_version()},
+        "travel_model": dict(tm.description),
+    }
+
+
 def build_plan(result: PlanResult) -> dict[str, Any]:
     """The plan dict per docs/plan-json.md."""
     import ortools  # only for its version string in generated_by
@@ -75,16 +96,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
                 + ") — shorten the closure in calendar.closures")})
 
     plan: dict[str, Any] = {
-        "schema": SCHEMA,
-        "scenario": inst.scenario,
-        "quarter": result.period.quarter,
-        "period": {"start": result.period.start.isoformat(), "end": result.period.end.isoformat()},
-        "data": inst.source,
-        "inputs_sha256": inst.inputs_sha256,
-        "library": {"name": st.name, "contact": st.contact},
-        "generated_by": {"bogbus": __version__, "ortools": ortools.__version__,
-                         "python": platform.python_version()},
-        "travel_model": dict(tm.description),
+        **plan_header(inst, result.period, tm),
         "solver": {
             "engine": f"bogbus template+outreach decomposition, CP-SAT day models "
                       f"(OR-Tools {ortools.__version__})",

@@ -12,22 +12,19 @@ Routes before `from` and untouched days are copied verbatim from the published p
 
 from __future__ import annotations
 
-import platform
 from datetime import date, timedelta
 from typing import Any
 
-from .._version import __version__
 from ..calendar import Period, week_index
 from ..errors import BogbusError
 from ..model import WEEKDAYS, Instance, hhmm
 from ..solve.repair import RepairResult, repair_quarter
 from ..solve.rotation import repair_rotation
-from .build import route_entry
+from .build import plan_header, route_entry
 from .changes import diff_visits, summary
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
 from .rotation import annotate_routes, rotation_section
-from .schema import SCHEMA
 from .visitid import plan_visits
 
 RULE = ("past kept exactly; untouched visits keep date, vehicle and times; a stop date "
@@ -104,7 +101,6 @@ def _stop_timetable(res: RepairResult, routes: list[dict]) -> list[dict]:
 def build_repaired_plan(res: RepairResult) -> dict:
     """The repaired plan dict: the published plan where nothing changed, the repair
     where something did, and the list of what changed and why."""
-    import ortools
 
     inst, st, tm, prev = res.instance, res.instance.settings, res.travel, res.previous
     routes = [dict(r) for r in res.past_routes]
@@ -126,16 +122,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
     unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
                  for sid, d, why in res.unserved]
     plan: dict[str, Any] = {
-        "schema": SCHEMA,
-        "scenario": inst.scenario,
-        "quarter": res.period.quarter,
-        "period": {"start": res.period.start.isoformat(), "end": res.period.end.isoformat()},
-        "data": inst.source,
-        "inputs_sha256": inst.inputs_sha256,
-        "library": {"name": st.name, "contact": st.contact},
-        "generated_by": {"bogbus": __version__, "ortools": ortools.__version__,
-                         "python": platform.python_version()},
-        "travel_model": dict(tm.description),
+        **plan_header(inst, res.period, tm),
         "solver": {"engine": "bogbus repair of a published plan (keep, cancel, move)",
                    "time_limit_s": None, "seed": res.seed,
                    "runtime_s": round(res.runtime_s, 2),
