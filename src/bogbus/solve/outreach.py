@@ -188,12 +188,7 @@ class OutreachScheduler:
             total = cost[j] + (eff(cands[j][0], end) // P) * MISSED_PENALTY_KM
             if total < best_total - 1e-9:
                 best_total, best_last = total, j
-        chosen: list[int] = []
-        j = best_last
-        while j is not None:
-            chosen.append(j)
-            j = prev[j]
-        chosen.reverse()
+        chosen = visit_chain(prev, best_last)
         missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end, site.id)
         if not chosen:
             missed = [None] * max(1, whole_quarter)
@@ -343,6 +338,18 @@ class OutreachScheduler:
             without = self._time(dd, order)
             total += dd.timed.km - (without.km if without else 0.0)
         return total + off_weekday_penalty([day for day, _ in visits])
+
+
+def visit_chain(prev: list[int | None], last: int | None) -> list[int]:
+    """The candidates the visit-sequence DP picked, first to last, read back from the
+    predecessor links of its best final candidate (none if `last` is None)."""
+    chosen: list[int] = []
+    j = last
+    while j is not None:
+        chosen.append(j)
+        j = prev[j]
+    chosen.reverse()
+    return chosen
 
 
 def off_weekday_penalty(days: list[date]) -> float:

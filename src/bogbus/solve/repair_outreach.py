@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..calendar import weekday_key
 from ..model import WEEKDAYS, Site
+from .outreach import visit_chain
 from .repairday import Day, minutes
 from .schedule import Timed
 
@@ -113,12 +114,7 @@ def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
         total = cost[j] + (eff(cands[j][0], rep.period.end) // P) * MISSED_COST
         if total < best_total - 1e-9:
             best_total, best_last = total, j
-    chosen: list[int] = []
-    j = best_last
-    while j is not None:
-        chosen.append(j)
-        j = prev[j]
-    chosen.reverse()
+    chosen = visit_chain(prev, best_last)
     picked = [cands[i] for i in chosen]
     for d, vname, _c, timed in picked:
         day = days[(vname, d)]
