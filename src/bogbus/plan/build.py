@@ -66,6 +66,21 @@ def plan_header(inst: Instance, period: Period, tm: Any) -> dict[str, Any]:
     }
 
 
+def plan_data(inst: Instance) -> dict[str, Any]:
+    """The data a plan was made from, as the renderers and the checker read it back
+    (depot, sites, vehicles, the timing settings, CO₂ factors) — one copy for a
+    planned and a repaired plan."""
+    st = inst.settings
+    return {
+        "depot": st.depot,
+        "sites": [site_entry(s) for s in inst.sites],
+        "vehicles": [vehicle_entry(v) for v in st.vehicles],
+        "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
+                     "round_to_min": st.round_to_min},
+        "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+    }
+
+
 def build_plan(result: PlanResult) -> dict[str, Any]:
     """The plan dict per docs/plan-json.md."""
     import ortools  # only for its version string in generated_by
@@ -106,12 +121,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
             "work": result.work, "clock_cut": list(result.clock_cut),
             "template_km_per_week": round(tmpl.cost, 1),
         },
-        "depot": st.depot,
-        "sites": [site_entry(s) for s in inst.sites],
-        "vehicles": [vehicle_entry(v) for v in st.vehicles],
-        "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
-                     "round_to_min": st.round_to_min},
-        "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+        **plan_data(inst),
         "goals": {"children_per_year": st.children_per_year},
         "costs": ({"per_km": st.cost_per_km, "per_hour": st.cost_per_hour}
                   if st.cost_per_km is not None or st.cost_per_hour is not None else None),

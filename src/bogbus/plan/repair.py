@@ -20,7 +20,7 @@ from ..errors import BogbusError
 from ..model import WEEKDAYS, Instance, hhmm
 from ..solve.repair import RepairResult, repair_quarter
 from ..solve.rotation import repair_rotation
-from .build import plan_header, route_entry
+from .build import plan_data, plan_header, route_entry
 from .changes import diff_visits, summary
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
@@ -127,12 +127,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
                    "time_limit_s": None, "seed": res.seed,
                    "runtime_s": round(res.runtime_s, 2),
                    "template_km_per_week": prev.get("solver", {}).get("template_km_per_week")},
-        "depot": st.depot,
-        "sites": [site_entry(s) for s in inst.sites],
-        "vehicles": [vehicle_entry(v) for v in st.vehicles],
-        "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
-                     "round_to_min": st.round_to_min},
-        "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+        **plan_data(inst),
         "calendar": {
             "holidays": [{"date": d.isoformat(), "name": n}
                          for d, n in sorted(res.calendar.holidays.items())],
