@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from factories import small
 
 from bogbus.bench.municipality import generate, write
@@ -36,11 +38,11 @@ def test_a_construction_cut_by_the_work_budget_is_a_valid_partial_plan():
 
 
 def test_a_construction_that_would_overrun_stops_at_the_deadline(tmp_path):
-    # 22 stops need ~150 day solves to construct (~1 s on an idle core); 0.4 s leave
+    # 22 stops need ~100 day solves to construct (~1 s on an idle core); 0.4 s leave
     # 0.3 s for the search, so construction must stop and say so, and end in time. The
     # work budget is made huge so that only the clock can end it: with the default
-    # (150 solves a second of limit, 30 % for construction) an idle machine would
-    # reach the work budget first and the test would depend on the machine's speed.
+    # (what an idle core does in the search's share) an idle machine would reach the
+    # work budget first and the test would depend on the machine's speed.
     write(tmp_path, *generate(22, 1, seed=1))
     inst = load_source(str(tmp_path))
     t0 = time.perf_counter()
@@ -106,3 +108,20 @@ def test_the_summary_says_when_the_clock_ended_the_search(tmp_path):
     again = CliRunner().invoke(main, ["plan", str(tmp_path / "data"), "--quarter", "2027Q1",
                                       "--work", "0"])
     assert again.exit_code != 0 and "--work" in again.output
+
+
+def test_the_default_work_budget_follows_the_limit_and_the_day_size(tmp_path):
+    from bogbus.solve.planner import SEARCH_SHARE, default_work, solve_seconds
+
+    inst = small()
+    assert default_work(60, inst) == pytest.approx(2 * default_work(30, inst), abs=1)
+    # an idle core's day solves in the search's share of the limit
+    assert default_work(30, inst) == int(SEARCH_SHARE * 30 / solve_seconds(inst))
+    # twice the stops on the same vehicle: bigger days, dearer solves, fewer of them
+    sizes = {}
+    for stops in (22, 44):
+        write(tmp_path / str(stops), *generate(stops, 1, seed=0))
+        sizes[stops] = load_source(str(tmp_path / str(stops)))
+    assert solve_seconds(sizes[44]) > 3 * solve_seconds(sizes[22])
+    assert default_work(30, sizes[44]) < default_work(30, sizes[22]) / 3
+    assert default_work(0.01, inst) == 40  # a floor, so a tiny limit still searches

@@ -114,3 +114,21 @@ def test_a_superset_of_an_infeasible_day_costs_no_solve():
     rest = next(s for s in stops if (s, 0) not in content)
     assert search.evaluate(day, content | {(rest, 0)}) is None
     assert search.budget.used == used  # decided by the memo, no day solve
+
+
+def test_construction_costs_about_one_solve_per_stop_and_is_not_cut(tmp_path):
+    # 45 stops on two buses with a budget of ~2 solves a stop: the screened placement
+    # confirms one option per stop (a fallback only on infeasibility, capped), so the
+    # budget does not cut construction and it places as many stops as a generous one
+    write(tmp_path, *generate(45, 2, seed=0))
+    inst = load_source(str(tmp_path))
+    placed = {}
+    for limit in (100, 100_000):
+        search = TemplateSearch(inst, build_travel(inst), budget=Budget(limit))
+        opts = {s: search.item_options(s) for s in search.items()}
+        assign, unserved = search.construct(opts, noise=False)
+        assert not search.cut and len(assign) + len(unserved) == 45
+        placed[limit] = len(assign)
+        if limit == 100:
+            assert search.budget.used <= 1.5 * 45
+    assert placed[100] >= placed[100_000]

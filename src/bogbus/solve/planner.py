@@ -39,11 +39,18 @@ from .template import Budget, Option, TemplateResult, TemplateSearch
 SEARCH_SHARE = 0.75
 OUTREACH_SHARE = 0.88
 REROUTE_SHARE = 0.95  # re-routing needs a little; the rest is a margin for writing
-# The default work budget: day solves per second of the search's share, calibrated on
-# an idle machine (Randers, ~7 ms per day solve) so that the work budget, not the
-# clock, normally ends the search: the same data + seed + time limit then give the same
-# plan. `work` overrides it and makes a run reproducible on any machine.
-SOLVES_PER_SECOND = 150
+# The default work budget: the day solves an idle core does in the search's share,
+# so that the work budget, not the clock, normally ends the search and the same data +
+# seed + time limit give the same plan; `work` overrides it and makes a run
+# reproducible on any machine. A day solve's cost, search overhead included, measured
+# as CPU time on this 2-core machine (seed 0, 2000 solves, docs/planner.md "Time and
+# work"): Randers 12.0 ms, synthetic 45/2 13.6, 90/4 12.9, 180/8 6.3, 360/16 4.3 —
+# the larger ones' first 2000 solves are mostly quick placements; their local search
+# costs ~10 ms a solve (360/16: 3093 solves in 30.6 s). All these have ~4.5 stops
+# per (vehicle, weekday); CP-SAT's day model grows with the square of a day's stops
+# (arcs and break arcs), so bigger days cost more per solve.
+SOLVE_MS = 13.0  # per day solve at DAY_STOPS_REF stops per (vehicle, weekday)
+DAY_STOPS_REF = 4.5
 # Day router: metres as the integer cost; counts (solutions, search branches), not
 # seconds, as its limits, so dated routes stay deterministic. With stop times fixed
 # and the lunch break a dated day is tightly constrained: 1500 branches take ~0.1 s.
@@ -89,9 +96,21 @@ class PlanResult:
         self.time_limit_s = time_limit_s
 
 
-def default_work(time_limit_s: float) -> int:
-    """The work budget (day solves) a time limit buys by default."""
-    return max(40, int(SEARCH_SHARE * time_limit_s * SOLVES_PER_SECOND))
+def solve_seconds(instance: Instance | None) -> float:
+    """Seconds of an idle core per day solve on this instance: SOLVE_MS at the
+    reference day size, growing with the square of the stops per (vehicle, weekday)
+    above it (never below: small days still pay the model-building overhead)."""
+    if instance is None:
+        return SOLVE_MS / 1000
+    days = sum(len(v.shifts) for v in instance.settings.vehicles)
+    per_day = len(instance.stops) / max(1, days)
+    return SOLVE_MS / 1000 * max(1.0, per_day / DAY_STOPS_REF) ** 2
+
+
+def default_work(time_limit_s: float, instance: Instance | None = None) -> int:
+    """The work budget (day solves) a time limit buys by default on `instance`: what an
+    idle core does in the search's share of the limit."""
+    return max(40, int(SEARCH_SHARE * time_limit_s / solve_seconds(instance)))
 
 
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
@@ -124,7 +143,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     clock_cut: list[str] = []  # phases the clock, not the work budget, ended
 
     say(f"timetable for {len(instance.stops)} public stops")
-    budget = Budget(limit=default_work(time_limit_s) if work is None else max(1, work))
+    budget = Budget(limit=default_work(time_limit_s, instance) if work is None else max(1, work))
     if isinstance(previous, dict):  # a plan dict as read by plan.files.read_plan
         previous = previous_plan(previous)
     targets = None if previous is None else {
@@ -135,7 +154,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     servable = {s.id for s in instance.stops if search.options_for(s)}
     # the bound's deterministic budget follows the work budget (the time limit that
     # would buy it by default), so a --work run gets the same bound on any machine
-    equivalent_s = min(time_limit_s, budget.limit / (SEARCH_SHARE * SOLVES_PER_SECOND))
+    equivalent_s = min(time_limit_s, budget.limit * solve_seconds(instance) / SEARCH_SHARE)
     job = BoundJob(instance, travel, servable, seed=seed, deadline=end,
                    det_limit=max(1.0, BOUND_SHARE * equivalent_s))  # beside the search
     tmpl = search.run()
