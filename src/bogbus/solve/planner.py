@@ -37,6 +37,12 @@ from .template import Budget, Option, TemplateResult, TemplateSearch
 # OUTREACH_SHARE, and re-routing and the bound (which runs beside the search) by the
 # limit itself. Each later phase keeps a valid, simpler result when the clock runs out.
 SEARCH_SHARE = 0.75
+# ... at most: the outreach placement grows with sites × dated days (a placement pass
+# took 4.3 s of CPU for 86 sites × 240 dated days, 42.1 s for 343 × 960 — ~0.13–0.2 ms
+# per pair), so on a large instance the search ends earlier to leave the outreach the
+# time it needs before REROUTE_SHARE (search_share); never below SEARCH_SHARE_MIN.
+SEARCH_SHARE_MIN = 0.3
+OUTREACH_MS_PER_SITE_DAY = 0.15
 OUTREACH_SHARE = 0.88
 REROUTE_SHARE = 0.95  # re-routing needs a little; the rest is a margin for writing
 # The default work budget: the day solves an idle core does in the search's share,
@@ -107,10 +113,24 @@ def solve_seconds(instance: Instance | None) -> float:
     return SOLVE_MS / 1000 * max(1.0, per_day / DAY_STOPS_REF) ** 2
 
 
+def search_share(time_limit_s: float, instance: Instance | None = None) -> float:
+    """The share of the limit the template search may use: SEARCH_SHARE, less where the
+    outreach placement (estimated from sites × a quarter's shift days) needs more than
+    the rest of the limit gives it before re-routing's end; at least SEARCH_SHARE_MIN.
+    A pure function of the data and the limit, so the default budget stays reproducible."""
+    if instance is None or not instance.outreach or time_limit_s <= 0:
+        return SEARCH_SHARE
+    dated = 13 * sum(len(v.shifts) for v in instance.settings.vehicles)
+    outreach_s = OUTREACH_MS_PER_SITE_DAY / 1000 * len(instance.outreach) * dated
+    room = REROUTE_SHARE - ROTATION_SHARE - outreach_s / time_limit_s
+    return min(SEARCH_SHARE, max(SEARCH_SHARE_MIN, room))
+
+
 def default_work(time_limit_s: float, instance: Instance | None = None) -> int:
     """The work budget (day solves) a time limit buys by default on `instance`: what an
     idle core does in the search's share of the limit."""
-    return max(40, int(SEARCH_SHARE * time_limit_s / solve_seconds(instance)))
+    share = search_share(time_limit_s, instance)
+    return max(40, int(share * time_limit_s / solve_seconds(instance)))
 
 
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
@@ -143,6 +163,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     clock_cut: list[str] = []  # phases the clock, not the work budget, ended
 
     say(f"timetable for {len(instance.stops)} public stops")
+    share = search_share(time_limit_s, instance)
     budget = Budget(limit=default_work(time_limit_s, instance) if work is None else max(1, work))
     if isinstance(previous, dict):  # a plan dict as read by plan.files.read_plan
         previous = previous_plan(previous)
@@ -150,11 +171,11 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         sid: (Option(p.vehicle, p.weekday, p.week_phase), p.arrival, p.every_weeks)
         for sid, p in previous.slots.items()}
     search = TemplateSearch(instance, travel, seed=seed, budget=budget,
-                            deadline=t0 + SEARCH_SHARE * time_limit_s, previous=targets)
+                            deadline=t0 + share * time_limit_s, previous=targets)
     servable = {s.id for s in instance.stops if search.options_for(s)}
     # the bound's deterministic budget follows the work budget (the time limit that
     # would buy it by default), so a --work run gets the same bound on any machine
-    equivalent_s = min(time_limit_s, budget.limit * solve_seconds(instance) / SEARCH_SHARE)
+    equivalent_s = min(time_limit_s, budget.limit * solve_seconds(instance) / share)
     job = BoundJob(instance, travel, servable, seed=seed, deadline=end,
                    det_limit=max(1.0, BOUND_SHARE * equivalent_s))  # beside the search
     tmpl = search.run()
@@ -162,6 +183,10 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         clock_cut.append("search")
     prefer = None if previous is None else previous.outreach_prefs
 
+    # the collections' rotation runs last, on a deterministic budget of ROTATION_SHARE
+    # of the limit: outreach and re-routing leave it that much (it took 2.9 s of wall
+    # after re-routing ended at 0.95 of 30 s under load 3, a 4.9 % overrun)
+    reroute_end = REROUTE_SHARE - (ROTATION_SHARE if instance.collections else 0.0)
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
     best = None
@@ -172,7 +197,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         days = dated_days(instance, cal, cand)
         # the first timetable's visits may use the time up to re-routing's share
         out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run(
-            deadline=t0 + (OUTREACH_SHARE if n else REROUTE_SHARE) * time_limit_s)
+            deadline=t0 + (min(OUTREACH_SHARE, reroute_end) if n else reroute_end)
+            * time_limit_s)
         if out.cut and "outreach visits" not in clock_cut:
             clock_cut.append("outreach visits")
         unserved = len(cand.unserved) + len(out.unserved)
@@ -189,7 +215,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         sol = tmpl.days.get((key[0], weekday_key(key[1])))
         r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
         reroute = r is None or dd.outreach or set(r.order) != set(dd.stop_times)  # closed stop
-        if reroute and time.perf_counter() < t0 + REROUTE_SHARE * time_limit_s:
+        if reroute and time.perf_counter() < t0 + reroute_end * time_limit_s:
             best = improve_day(instance, travel, dd, seed)
             # a steady on-grid slot for the institutions (solve/steady.py), km unchanged
             routes[key] = ((steady_timing(instance, travel, dd, best.order)
