@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from factories import small
 
 from bogbus.bench.municipality import generate, write

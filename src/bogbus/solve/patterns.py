@@ -324,9 +324,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
         scored = []
         for o in opts[item]:
             days = self.days_of(o)
-            cs = [by_day.get(d) for d in days]
-            if not all(cs):
+            if not all(d in by_day for d in days):
                 continue  # an empty day would have taken the item directly
+            cs = [by_day[d] for d in days]
             bases = [self.evaluate(d, c) for d, c in zip(days, cs)]
             if any(b is None for b in bases):
                 continue

@@ -21,8 +21,7 @@ from typing import Any
 
 from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
-from .daymodel import (DayNode, DayProblem, DaySolution, ScenarioRoute, arrival_window,
-                       solve_day)
+from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute, arrival_window, solve_day
 from .patterns import Budget, PatternSearch
 from .replan_search import construct_previous
 
