@@ -124,3 +124,34 @@ def test_the_default_work_budget_follows_the_limit_and_the_day_size(tmp_path):
     assert solve_seconds(sizes[44]) > 3 * solve_seconds(sizes[22])
     assert default_work(30, sizes[44]) < default_work(30, sizes[22]) / 3
     assert default_work(0.01, inst) == 40  # a floor, so a tiny limit still searches
+
+
+def test_the_search_leaves_a_large_outreach_its_time(tmp_path):
+    from bogbus.solve.planner import SEARCH_SHARE, SEARCH_SHARE_MIN, search_share
+
+    assert search_share(30, small()) == SEARCH_SHARE  # Randers-sized: the full share
+    write(tmp_path, *generate(180, 8, seed=0))
+    big = load_source(str(tmp_path))
+    # 172 sites on 8 buses' quarter: the outreach needs ~12 s of the 60
+    assert SEARCH_SHARE_MIN < search_share(60, big) < SEARCH_SHARE
+    assert search_share(10, big) == SEARCH_SHARE_MIN  # never below the floor
+    assert search_share(60, big) < search_share(600, big)
+
+
+def test_a_large_construction_cut_by_the_clock_ends_in_time_with_a_valid_plan(tmp_path):
+    # 90 stops, 86 institutions, 4 buses in 3 s: construction, outreach and re-routing
+    # are all cut; the plan must still come back in time, valid, every cut said so
+    write(tmp_path, *generate(90, 4, seed=0))
+    inst = load_source(str(tmp_path))
+    t0 = time.perf_counter()
+    result = plan_quarter(inst, Q, time_limit_s=3, work=1_000_000, started=t0)
+    wall = time.perf_counter() - t0
+    plan = build_plan(result)
+    assert plan["solver"]["template_stopped_by"] == "clock"
+    assert "search" in plan["solver"]["clock_cut"]
+    assert check_plan(plan, inst) == []
+    assert wall < 3 * 1.05 + 1.5  # the promise, with room for a loaded test machine
+    for u in plan["unserved"]:
+        assert u["reason"]  # every unserved stop and visit says why
+    cut = [u for u in plan["unserved"] if CUT in u["reason"]]
+    assert all("time limit" in u["reason"] for u in cut)
