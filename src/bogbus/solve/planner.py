@@ -67,10 +67,19 @@ ROUTER_BRANCHES = 1500
 # Deterministic time for the lower bound's integer probes, as a share of the time limit
 # (docs/lower-bound.md); the route enumeration and LP before them take ~4 s on Randers.
 BOUND_SHARE = 0.6
-# the collections' assignment gets a small, deterministic share of the run (1.5 s of
+# the collections' assignment gets a small, deterministic share of the run (0.9 s of
 # CP-SAT work at the default 30 s; unbounded it took 40 s on Randers Q1, breaking the
-# promise that a plan ends within --time-limit + 5 %); the greedy hint keeps it good
-ROTATION_SHARE = 0.05
+# promise that a plan ends within --time-limit + 5 %); the greedy hint keeps it good.
+# CP-SAT's deterministic seconds are not wall seconds: under load 3.3 the rotation's
+# 1.5 det-s (then 0.05 of the limit) took 5.2–6.5 s of wall, model building included,
+# and Randers at 30 s ran 32.0–32.3 s. So the share is 0.03, outreach and re-routing
+# end ROTATION_RESERVE of the limit early when there are collections, and if even that
+# leaves less wall than ROTATION_WALL_PER_DET seconds per deterministic second before
+# the limit (+ 3 %), the rotation's budget is cut to fit and the plan records
+# "rotation" among the phases the clock cut.
+ROTATION_SHARE = 0.03
+ROTATION_RESERVE = 0.15
+ROTATION_WALL_PER_DET = 4.5
 
 Progress = Callable[[str], None]
 
@@ -122,7 +131,8 @@ def search_share(time_limit_s: float, instance: Instance | None = None) -> float
         return SEARCH_SHARE
     dated = 13 * sum(len(v.shifts) for v in instance.settings.vehicles)
     outreach_s = OUTREACH_MS_PER_SITE_DAY / 1000 * len(instance.outreach) * dated
-    room = REROUTE_SHARE - ROTATION_SHARE - outreach_s / time_limit_s
+    reserve = ROTATION_RESERVE if instance.collections else 0.0
+    room = REROUTE_SHARE - reserve - outreach_s / time_limit_s
     return min(SEARCH_SHARE, max(SEARCH_SHARE_MIN, room))
 
 
@@ -184,9 +194,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     prefer = None if previous is None else previous.outreach_prefs
 
     # the collections' rotation runs last, on a deterministic budget of ROTATION_SHARE
-    # of the limit: outreach and re-routing leave it that much (it took 2.9 s of wall
-    # after re-routing ended at 0.95 of 30 s under load 3, a 4.9 % overrun)
-    reroute_end = REROUTE_SHARE - (ROTATION_SHARE if instance.collections else 0.0)
+    # of the limit: outreach and re-routing leave it room (ROTATION_RESERVE)
+    reroute_end = REROUTE_SHARE - (ROTATION_RESERVE if instance.collections else 0.0)
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
     best = None
@@ -231,9 +240,14 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     rotation = None
     if instance.collections:
         say(f"rotating {len(instance.collections)} collections")
+        det = max(0.5, ROTATION_SHARE * time_limit_s)
+        left = t0 + 1.03 * time_limit_s - time.perf_counter()
+        if det * ROTATION_WALL_PER_DET > left:  # late: a smaller budget, said so
+            det = max(0.1, left / ROTATION_WALL_PER_DET)
+            clock_cut.append("rotation")
         rotation = assign_rotation(instance, {k: list(t.order) for k, t in routes.items()},
                                    period.start, previous.plan if previous else None, seed,
-                                   det_limit=max(0.5, ROTATION_SHARE * time_limit_s))
+                                   det_limit=det)
     say("collecting the lower bound on the timetable's km")
     bound = job.result(until=end)
     if set(tmpl.options) != servable:  # the bound was for all servable stops: recompute
