@@ -44,6 +44,11 @@ SEARCH_SHARE = 0.75
 SEARCH_SHARE_MIN = 0.3
 OUTREACH_MS_PER_SITE_DAY = 0.15
 OUTREACH_SHARE = 0.88
+# When stops are left unserved the bound is recomputed for the served ones; its route
+# enumeration and LP are not interruptible everywhere (45 / 2 started it at 57 s of 60
+# and ended at 64.0 s), so it gets until RECOMPUTE_END only — past it, the instant
+# neighbour bound for the served stops.
+RECOMPUTE_END = 0.9
 REROUTE_SHARE = 0.95  # re-routing needs a little; the rest is a margin for writing
 # The default work budget: the day solves an idle core does in the search's share,
 # so that the work budget, not the clock, normally ends the search and the same data +
@@ -252,7 +257,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     bound = job.result(until=end)
     if set(tmpl.options) != servable:  # the bound was for all servable stops: recompute
         bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
-                                     det_limit=1.0, seed=seed, deadline=end)
+                                     det_limit=1.0, seed=seed,
+                                     deadline=t0 + RECOMPUTE_END * time_limit_s)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
                       bound=bound, work=budget.limit, clock_cut=clock_cut,
