@@ -238,7 +238,7 @@ class FastDay:
             self.work += 1
             bb = {s: list(v) for s, v in bounds.items()}
             extra: list[Constraint] = []
-            for leg, raises, lowers, cons in pick:
+            for _leg, raises, lowers, cons in pick:
                 for s, v in raises:
                     _raise(bb, s, v)
                 for s, v in lowers:
