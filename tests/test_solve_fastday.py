@@ -179,3 +179,12 @@ def test_enumeration_agrees_with_the_cpsat_day_model(p):
         assert exact.status == "optimal"
         assert total_km(fast) == total_km(exact)
         assert_valid(p, fast)
+
+
+def test_the_memo_is_emptied_past_its_cap_and_answers_stay_the_same(monkeypatch):
+    monkeypatch.setattr(fastday, "MAX_MEMO_ORDERS", 5)
+    solver = FastDay()
+    days = [problem([node(s) for s in ids], [ids]) for ids in ("ABC", "ABD", "ABE", "ABC")]
+    answers = [solver.solve(p) for p in days]
+    assert len(solver._orders) < len(days)  # emptied on the way
+    assert [total_km(a) for a in answers] == [total_km(fast_day(p)) for p in days]  # type: ignore[arg-type]

@@ -47,6 +47,10 @@ MAX_ORDERS = 4000  # feasible orders of one week
 MAX_NODES = 30000  # depth-first steps over all weeks of one day
 MAX_COMBOS = 400  # order combinations checked for a shared timing
 MAX_BREAK_CHOICES = 400  # break-leg choices tried for one combination
+# The memo of week order lists is emptied when it holds more orders than this (~100
+# bytes each): Randers at 3,375 units of work stores ~50,000, so this only guards a
+# very long run on big data against unbounded memory. A count, so still deterministic.
+MAX_MEMO_ORDERS = 1_000_000
 
 
 class _Undecided:
@@ -77,6 +81,7 @@ class FastDay:
     def __init__(self) -> None:
         self.work = 0
         self._orders: dict[tuple, list[tuple[int, tuple[str, ...]]] | None] = {}
+        self._stored = 0  # orders held by the memo
 
     def solve(self, p: DayProblem) -> DaySolution | None | _Undecided:
         """The optimum of `p` (as `solve_day` defines it, up to the timing), None when
@@ -127,6 +132,11 @@ class FastDay:
         if key in self._orders:
             return self._orders[key]
         out = self._enumerate(p, nodes, sorted(scen), g)
+        if out is not None:
+            self._stored += len(out)
+            if self._stored > MAX_MEMO_ORDERS:
+                self._orders.clear()
+                self._stored = len(out)
         self._orders[key] = out
         return out
 
