@@ -96,6 +96,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.fast = FastDay()  # exact enumeration for small days (fastday.py)
         self._enum_work = 0.0  # enumeration work not yet charged as whole day solves
 
+    # ~2.5 µs per bookkeeping step, ~12 ms of CPU per unit of work (planner.SOLVE_MS)
+    OVERHEAD_STEPS_PER_UNIT = 12000
+
     # -- options and day problems -------------------------------------------------
     def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None:
         """The stop's node on that day: its arrival window there, or its kept arrival
