@@ -76,6 +76,14 @@ class OutreachScheduler:
             d.crates = 0
             d.timed = self._time(d, self._order_by_time(d))
         self.near = self._nearest_vehicles()
+        # insertion answers per (site, vehicle, date), valid while that day is unchanged
+        # (its version): placing one site changes a handful of days, so the next site's
+        # candidates — and the ordering pre-pass's — are mostly already known
+        self.version: dict[tuple[str, date], int] = {k: 0 for k in days}
+        self._insertions: dict[tuple[str, str, date], tuple[int, tuple]] = {}
+
+    def _changed(self, key: tuple[str, date]) -> None:
+        self.version[key] += 1
 
     def _nearest_vehicles(self) -> dict[str, frozenset[str]]:
         """Site id → the NEAREST_VEHICLES vehicles whose stops lie nearest to it
@@ -200,7 +208,13 @@ class OutreachScheduler:
             if cap is not None and dd.crates + site.crates > cap:
                 why["capacity"] += 1
                 continue
-            ins, pinned = self._preferred_insertion(dd, site)
+            memo = self._insertions.get((site.id, vname, day))
+            if memo is not None and memo[0] == self.version[(vname, day)]:
+                ins, pinned = memo[1]
+            else:
+                ins, pinned = self._preferred_insertion(dd, site)
+                self._insertions[(site.id, vname, day)] = (self.version[(vname, day)],
+                                                           (ins, pinned))
             if ins is None:
                 why["time"] += 1
                 continue
@@ -310,6 +324,7 @@ class OutreachScheduler:
             dd.outreach.append(site.id)
             dd.crates += site.crates
             dd.timed = timed
+            self._changed((vname, day))
             pref = self.prefer.get(site.id)
             if pref is not None and pref[1] in timed.arrivals[timed.order.index(site.id):][:1]:
                 dd.pins[site.id] = pref[1]  # keep its usual time when the day is re-timed
@@ -323,6 +338,7 @@ class OutreachScheduler:
             dd.outreach.remove(site.id)
             dd.pins.pop(site.id, None)
             dd.crates -= site.crates
+            self._changed((vname, day))
             order = [s for s in dd.timed.order if s != site.id]
             # dropping a visit only widens gaps, so the rest stays feasible
             dd.timed = self._time(dd, order)
@@ -334,6 +350,8 @@ class OutreachScheduler:
     def restore(self, snap: dict) -> None:
         for k, (outreach, crates, timed, pins) in snap.items():
             d = self.days[k]
+            if (d.outreach, d.crates, d.timed, d.pins) != (outreach, crates, timed, pins):
+                self._changed(k)
             d.outreach, d.crates, d.timed, d.pins = list(outreach), crates, timed, dict(pins)
 
     def explain(self, site: Site, why: dict) -> str:
