@@ -38,12 +38,13 @@ from .template import Budget, Option, TemplateResult, TemplateSearch
 # OUTREACH_SHARE, and re-routing and the bound (which runs beside the search) by the
 # limit itself. Each later phase keeps a valid, simpler result when the clock runs out.
 SEARCH_SHARE = 0.75
-# ... at most: the outreach placement grows with sites × dated days (a placement pass
-# took 4.3 s of CPU for 86 sites × 240 dated days, 42.1 s for 343 × 960 — ~0.13–0.2 ms
-# per pair), so on a large instance the search ends earlier to leave the outreach the
-# time it needs before REROUTE_SHARE (search_share); never below SEARCH_SHARE_MIN.
+# ... at most: the outreach placement grows with sites × dated days, so on a large
+# instance the search ends earlier to leave the outreach the time it needs before
+# REROUTE_SHARE (search_share); never below SEARCH_SHARE_MIN. A placement pass took
+# 1.6 s of CPU for 86 sites × 240 dated days and 5.5 s for 343 × 960 with main's
+# outreach of 18:40 (before it: 4.3 and 42.1 s); 0.04 ms a pair is a cautious figure.
 SEARCH_SHARE_MIN = 0.3
-OUTREACH_MS_PER_SITE_DAY = 0.15
+OUTREACH_MS_PER_SITE_DAY = 0.04
 OUTREACH_SHARE = 0.88
 # When stops are left unserved the bound is recomputed for the served ones; its route
 # enumeration and LP are not interruptible everywhere (45 / 2 started it at 57 s of 60
