@@ -141,3 +141,63 @@ def test_block_move_hook_is_used_when_single_moves_are_stuck():
     s = Blocky(POS, PATTERNS, cap=3, seed=0, budget=Budget(500))
     s.search()
     assert s.blocks > 0
+
+
+def test_an_unserved_item_is_served_by_moving_one_out_of_its_way():
+    # a's only day is full with b; b has another day: the ejection serves both
+    pos = {"a": 1, "b": 2}
+    pats = {"a": [(0,)], "b": [(0,), (1,)]}
+    s = LineSearch(pos, pats, cap=1, budget=Budget(100))
+    opts = {k: s.item_options(k) for k in s.items()}
+    assign = {"b": (0,)}
+    assert s.try_place(assign, "a", opts["a"]) is None
+    assert s.insert_by_ejection(assign, "a", opts)
+    assert assign == {"a": (0,), "b": (1,)}
+
+
+def test_no_ejection_when_the_blocking_item_has_nowhere_to_go():
+    pos = {"a": 1, "b": 2}
+    pats = {"a": [(0,)], "b": [(0,)]}
+    s = LineSearch(pos, pats, cap=1, budget=Budget(100))
+    opts = {k: s.item_options(k) for k in s.items()}
+    assign = {"b": (0,)}
+    assert not s.insert_by_ejection(assign, "a", opts)
+    assert assign == {"b": (0,)}
+
+
+def test_the_descent_serves_items_the_greedy_order_left_out():
+    # construction places b (listed first) on the day a needs; retrying with
+    # ejection must end with everyone served, as brute force says is possible
+    pos = {"a": 1, "b": 2, "c": 3}
+    pats = {"a": [(0,)], "b": [(0,), (1,)], "c": [(1,), (2,)]}
+
+    class BFirst(LineSearch):
+        def construction_order(self, opts, noise):
+            return ["b", "c", "a"]
+
+    best = BFirst(pos, pats, cap=1, budget=Budget(200)).search().elite[0]
+    assert not best.unserved and len(best.assign) == 3
+
+
+class FitsNothing(LineSearch):
+    """`fits` says no to every option: placement must still find the feasible one,
+    but tries at most max(tries, UNFIT_TRIES) of them."""
+
+    def fits(self, item, opt, day, sol, content):
+        return False
+
+
+def test_unfit_options_are_tried_but_capped():
+    pos = {f"x{i}": i + 1 for i in range(8)}
+    pats = {k: [(d,) for d in range(8)] for k in pos}
+    s = FitsNothing(pos, pats, cap=1, budget=Budget(10_000))
+    assign = {f"x{i}": (i,) for i in range(7)}  # seven of the eight days are full
+    used = s.budget.used
+    placed = s.try_place({k: v for k, v in assign.items()}, "x7", pats["x7"], tries=1)
+    # the free day has the worst estimate (a new trip out to x7): it is not reached
+    # within UNFIT_TRIES exact tries, so x7 waits for a retry — after one base
+    # evaluation per option and UNFIT_TRIES tries, not one try per option
+    assert placed is None
+    assert s.budget.used - used == len(pats["x7"]) + FitsNothing.UNFIT_TRIES
+    # a retry (RETRY_TRIES = 12 >= 8 options) reaches it
+    assert s.try_place(assign, "x7", pats["x7"], tries=s.RETRY_TRIES) == ((7,), 16)

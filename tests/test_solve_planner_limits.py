@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from factories import small
 
 from bogbus.bench.municipality import generate, write
@@ -22,8 +23,9 @@ CUT = "ended the search before this stop was placed"
 
 
 def test_a_construction_cut_by_the_work_budget_is_a_valid_partial_plan(tmp_path):
-    # 22 stops cost several day solves of work to construct, even with enumerated days
-    write(tmp_path, *generate(22, 1, seed=1))
+    # 60 stops cost several units of work to construct, even with enumerated days and
+    # about one evaluation per placed stop (the bookkeeping is charged too)
+    write(tmp_path, *generate(60, 3, seed=1))
     inst = load_source(str(tmp_path))
     result = plan_quarter(inst, Q, time_limit_s=60, work=1)
     plan = build_plan(result)
@@ -107,3 +109,51 @@ def test_the_summary_says_when_the_clock_ended_the_search(tmp_path):
     again = CliRunner().invoke(main, ["plan", str(tmp_path / "data"), "--quarter", "2027Q1",
                                       "--work", "0"])
     assert again.exit_code != 0 and "--work" in again.output
+
+
+def test_the_default_work_budget_follows_the_limit_and_the_day_size(tmp_path):
+    from bogbus.solve.planner import SEARCH_SHARE, default_work, solve_seconds
+
+    inst = small()
+    assert default_work(60, inst) == pytest.approx(2 * default_work(30, inst), abs=1)
+    # an idle core's day solves in the search's share of the limit
+    assert default_work(30, inst) == int(SEARCH_SHARE * 30 / solve_seconds(inst))
+    # twice the stops on the same vehicle: bigger days, dearer solves, fewer of them
+    sizes = {}
+    for stops in (22, 44):
+        write(tmp_path / str(stops), *generate(stops, 1, seed=0))
+        sizes[stops] = load_source(str(tmp_path / str(stops)))
+    assert solve_seconds(sizes[44]) > 3 * solve_seconds(sizes[22])
+    assert default_work(30, sizes[44]) < default_work(30, sizes[22]) / 3
+    assert default_work(0.01, inst) == 40  # a floor, so a tiny limit still searches
+
+
+def test_the_search_leaves_a_large_outreach_its_time(tmp_path):
+    from bogbus.solve.planner import SEARCH_SHARE, SEARCH_SHARE_MIN, search_share
+
+    assert search_share(30, small()) == SEARCH_SHARE  # Randers-sized: the full share
+    write(tmp_path, *generate(180, 8, seed=0))
+    big = load_source(str(tmp_path))
+    # 172 sites on 8 buses' quarter: the outreach needs ~3 s, a lot of a short limit
+    assert search_share(600, big) == SEARCH_SHARE
+    assert SEARCH_SHARE_MIN < search_share(10, big) < SEARCH_SHARE
+    assert search_share(4, big) == SEARCH_SHARE_MIN  # never below the floor
+
+
+def test_a_large_construction_cut_by_the_clock_ends_in_time_with_a_valid_plan(tmp_path):
+    # 90 stops, 86 institutions, 4 buses in 3 s: construction, outreach and re-routing
+    # are all cut; the plan must still come back in time, valid, every cut said so
+    write(tmp_path, *generate(90, 4, seed=0))
+    inst = load_source(str(tmp_path))
+    t0 = time.perf_counter()
+    result = plan_quarter(inst, Q, time_limit_s=3, work=1_000_000, started=t0)
+    wall = time.perf_counter() - t0
+    plan = build_plan(result)
+    assert plan["solver"]["template_stopped_by"] == "clock"
+    assert "search" in plan["solver"]["clock_cut"]
+    assert check_plan(plan, inst) == []
+    assert wall < 3 * 1.05 + 1.5  # the promise, with room for a loaded test machine
+    for u in plan["unserved"]:
+        assert u["reason"]  # every unserved stop and visit says why
+    cut = [u for u in plan["unserved"] if CUT in u["reason"]]
+    assert all("time limit" in u["reason"] for u in cut)

@@ -1,5 +1,7 @@
 from factories import instance, small, stop, vehicle
 
+from bogbus.bench.municipality import generate, write
+from bogbus.io import load_source
 from bogbus.solve.template import Budget, TemplateSearch
 from bogbus.travel import build_travel
 
@@ -50,3 +52,83 @@ def test_vehicle_restriction_respected():
     s = stop(1, 56.44, 10.15, vehicles=("van",))
     res = run(instance([s, stop(2, 56.54, 10.04)], [v1, v2]))
     assert res.options["S01"].vehicle == "van"
+
+
+def _options_with_days(search, assign):
+    """Every (stop, option) not taken, with the day's content and solution now."""
+    by_day = search.contents(assign)
+    for sid in search.stops:
+        for o in search.options_for(search.stops[sid]):
+            if assign.get(sid) == o:
+                continue
+            day = (o.vehicle, o.weekday)
+            c = by_day.get(day, frozenset())
+            if sid in {x for x, _ in c}:
+                continue
+            yield sid, o, day, search.evaluate(day, c), c
+
+
+def test_fits_is_sufficient_the_exact_day_model_agrees_every_time():
+    # `fits` orders construction: an option it passes must be feasible for the exact
+    # model (it keeps every other stop, the depot trips and the break as they are)
+    search = TemplateSearch(inst_small := small(), build_travel(inst_small),
+                            budget=Budget(10_000))
+    opts = {s: search.item_options(s) for s in search.items()}
+    assign, _ = search.construct(opts, noise=False)
+    fitting = [x for x in _options_with_days(search, assign) if search.fits(*x)]
+    for sid, o, day, _sol, c in fitting:
+        assert search.evaluate(day, c | {(sid, o.phase)}) is not None, (sid, o)
+    assert len(fitting) > 10
+
+
+def test_fits_is_sufficient_on_crowded_days_too(tmp_path):
+    # 30 stops for one bus: days fill up, breaks and late windows matter
+    write(tmp_path, *generate(30, 1, seed=3))
+    inst = load_source(str(tmp_path))
+    search = TemplateSearch(inst, build_travel(inst), budget=Budget(10_000))
+    opts = {s: search.item_options(s) for s in search.items()}
+    full, unserved = search.construct(opts, noise=False)
+    assert unserved  # crowded: some stops found no room
+    # a third of the stops taken out again: gaps of every size on full days
+    assign = {sid: o for k, (sid, o) in enumerate(sorted(full.items())) if k % 3}
+    fitting = [x for x in _options_with_days(search, assign) if search.fits(*x)]
+    for sid, o, day, _sol, c in fitting:
+        assert search.evaluate(day, c | {(sid, o.phase)}) is not None, (sid, o)
+    assert len(fitting) > 10
+
+
+def test_a_superset_of_an_infeasible_day_costs_no_solve():
+    inst = small()
+    search = TemplateSearch(inst, build_travel(inst), budget=Budget(10_000))
+    stops = [s.id for s in inst.stops]
+    day = ("bogbus", "mon")
+    # pile stops on one day until it is infeasible
+    content: frozenset = frozenset()
+    for sid in stops:
+        content = content | {(sid, 0)}
+        if search.evaluate(day, content) is None:
+            break
+    else:
+        raise AssertionError("the small instance should not fit on one day")
+    used = search.budget.used
+    rest = next(s for s in stops if (s, 0) not in content)
+    assert search.evaluate(day, content | {(rest, 0)}) is None
+    assert search.budget.used == used  # decided by the memo, no day solve
+
+
+def test_construction_costs_about_one_solve_per_stop_and_is_not_cut(tmp_path):
+    # 45 stops on two buses with a budget of ~2 solves a stop: the screened placement
+    # confirms one option per stop (a fallback only on infeasibility, capped), so the
+    # budget does not cut construction and it places as many stops as a generous one
+    write(tmp_path, *generate(45, 2, seed=0))
+    inst = load_source(str(tmp_path))
+    placed = {}
+    for limit in (100, 100_000):
+        search = TemplateSearch(inst, build_travel(inst), budget=Budget(limit))
+        opts = {s: search.item_options(s) for s in search.items()}
+        assign, unserved = search.construct(opts, noise=False)
+        assert not search.cut and len(assign) + len(unserved) == 45
+        placed[limit] = len(assign)
+        if limit == 100:
+            assert search.budget.used <= 1.5 * 45
+    assert placed[100] >= placed[100_000]

@@ -83,10 +83,24 @@ class PatternSearch(Generic[Item, Opt, Day]):
     # gets local search instead of spending its whole budget placing items.
     CONSTRUCT_SHARE = 0.3
     RETRY_TRIES = 12  # options confirmed per unserved item each time it is retried
+    # Options that fail `fits` are only worth an exact evaluation when none that passes
+    # was feasible (a day re-timed may still take the item): at most UNFIT_TRIES of
+    # them per placement, so an item that no day has room for costs a few evaluations,
+    # not one per option (that was 90 % of the solves at 360 stops); it stays unserved
+    # for now and is retried as local search opens room.
+    UNFIT_TRIES = 4
     # The first construction stops at the deadline too (unplaced items are reported as
     # cut short); a subclass whose result is worthless unless complete (the benchmark)
     # may let it finish and rely on restarts being cut instead.
     FINISH_FIRST_CONSTRUCTION = False
+    # The search's own bookkeeping charged to the work budget: one unit per this many
+    # steps (an item scanned for a day's content, ~OPTION_STEPS per option scored or
+    # move screened). With cheap day answers (enumerated days) the bookkeeping, not the
+    # oracle, is most of the CPU on a large instance — at 180 stops a unit of work cost
+    # 143 ms of CPU instead of ~12 — so without this a default budget calibrated in
+    # CPU per unit would not hold at scale. None: only the oracle counts (the bench).
+    OVERHEAD_STEPS_PER_UNIT: int | None = None
+    OPTION_STEPS = 10
 
     def __init__(self, *, seed: int = 0, budget: Budget | None = None,
                  deadline: float | None = None) -> None:
@@ -95,6 +109,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
         self.deadline = deadline  # perf_counter() value: the search ends there at the latest
         self.rng = random.Random(seed)
         self.cut: set = set()  # items the first construction never reached (stopped early)
+        self._steps = 0  # bookkeeping steps not yet charged (OVERHEAD_STEPS_PER_UNIT)
 
     # -- the problem (subclass hooks) -----------------------------------------------
     def items(self) -> list[Item]:
@@ -128,6 +143,14 @@ class PatternSearch(Generic[Item, Opt, Day]):
         """Cheap estimate of the cost the item adds to one day of `opt`."""
         raise NotImplementedError
 
+    def fits(self, item: Item, opt: Opt, day: Day, sol: Any | None,
+             content: frozenset) -> bool:
+        """A cheap *sufficient* check that the item fits one day of `opt` as the day is
+        solved now (nothing else moves). Options that pass are confirmed first, so
+        placing an item usually costs one exact evaluation instead of a string of
+        infeasible ones; the default (True for all) keeps the estimate order."""
+        return True
+
     def removal_estimate(self, item: Item, opt: Opt, day: Day, sol: Any,
                          content: frozenset) -> float:
         """Cheap estimate of the cost saved by taking the item out of a day it is in
@@ -158,7 +181,18 @@ class PatternSearch(Generic[Item, Opt, Day]):
         return True
 
     # -- state helpers --------------------------------------------------------------
+    def charge(self, steps: int) -> None:
+        """Count bookkeeping steps; every OVERHEAD_STEPS_PER_UNIT of them cost one unit
+        of the work budget (deterministic: counts, not seconds)."""
+        if self.OVERHEAD_STEPS_PER_UNIT is None:
+            return
+        self._steps += steps
+        if self._steps >= self.OVERHEAD_STEPS_PER_UNIT:
+            units, self._steps = divmod(self._steps, self.OVERHEAD_STEPS_PER_UNIT)
+            self.budget.used += units
+
     def content_of(self, assign: dict[Item, Opt], day: Day) -> frozenset:
+        self.charge(len(assign))
         return frozenset(self.element(i, o) for i, o in assign.items() if day in self.days_of(o))
 
     def total(self, assign: dict[Item, Opt]) -> float:
@@ -180,6 +214,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
     def contents(self, assign: dict[Item, Opt]) -> dict[Day, frozenset]:
         """Every used day's content in one pass (content_of per option is O(items) each,
         which dominated construction at 360 stops × 160 options)."""
+        self.charge(len(assign))
         by_day: dict[Day, set] = {}
         for i, o in assign.items():
             e = self.element(i, o)
@@ -193,6 +228,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
         scored = []
         by_day = self.contents(assign)
         empty: frozenset = frozenset()
+        self.charge(self.OPTION_STEPS * len(opts))
         for o in opts:
             days = self.days_of(o)
             contents = [by_day.get(d, empty) for d in days]
@@ -201,17 +237,21 @@ class PatternSearch(Generic[Item, Opt, Day]):
                 continue
             est = sum(self.insertion_estimate(item, o, d, b, c)
                       for d, b, c in zip(days, bases, contents))
-            scored.append((est, o, contents, bases))
-        scored.sort(key=lambda x: (x[0], self.option_key(x[1])))
+            fit = all(self.fits(item, o, d, b, c) for d, b, c in zip(days, bases, contents))
+            scored.append((not fit, est, o, contents, bases))
+        scored.sort(key=lambda x: (x[0], x[1], self.option_key(x[2])))
         best = None
-        tested = 0
-        for _, o, contents, bases in scored:
+        tested = unfit = 0
+        for unfits, _, o, contents, bases in scored:
             if tested >= tries and best is not None:
                 break
+            if unfits and unfit >= max(tries, self.UNFIT_TRIES):
+                break  # the rest rarely fit at all: leave the item to later retries
             if tested and self.stopped():
                 break
             new = self._with(item, o, contents, bases)
             tested += 1
+            unfit += unfits
             if new is None:
                 continue
             delta = sum(self.day_cost(n) - self.day_cost(b) for n, b in zip(new, bases))
@@ -262,20 +302,82 @@ class PatternSearch(Generic[Item, Opt, Day]):
         return not self.budget.left or self.out_of_time()
 
     def descend(self, assign: dict[Item, Opt], unserved: dict[Item, str], opts) -> float:
-        """Local search to a local optimum, re-trying unserved items as space opens."""
+        """Local search to a local optimum, re-trying unserved items as space opens.
+        Unserved items are retried before the first local search too: serving one more
+        item outranks any saving, and on a large instance the first local search may
+        spend the rest of the budget."""
+        self.retry_unserved(assign, unserved, opts)
         while True:
             self.local_search(assign, opts)
-            placed_any = False
-            for it in sorted(unserved):
-                if opts[it] and self.budget.left and not self.out_of_time():
-                    placed = self.try_place(assign, it, opts[it],
-                                            tries=min(len(opts[it]), self.RETRY_TRIES))
-                    if placed:
-                        assign[it] = placed[0]
-                        del unserved[it]
-                        placed_any = True
+            placed_any = self.retry_unserved(assign, unserved, opts)
             if not placed_any or not self.budget.left or self.out_of_time():
                 return self.total(assign)
+
+    def retry_unserved(self, assign: dict[Item, Opt], unserved: dict[Item, str],
+                       opts) -> bool:
+        """Place unserved items where they fit now, or where one placed item makes room
+        by moving to another of its options; True if any was placed."""
+        placed_any = False
+        for it in sorted(unserved):
+            if not opts[it] or not self.budget.left or self.out_of_time():
+                continue
+            placed = self.try_place(assign, it, opts[it],
+                                    tries=min(len(opts[it]), self.RETRY_TRIES))
+            if placed:
+                assign[it] = placed[0]
+            elif not self.insert_by_ejection(assign, it, opts):
+                continue
+            del unserved[it]
+            placed_any = True
+        return placed_any
+
+    # Ejection insertion of an unserved item: the options tried (best insertion estimate
+    # first) and, per option, the items on its days tried as the one that makes room
+    # (nearest first); each try costs one or two exact evaluations plus a placement.
+    EJECT_INSERT_OPTIONS = 3
+    EJECT_INSERT_ITEMS = 3
+
+    def insert_by_ejection(self, assign: dict[Item, Opt], item: Item, opts) -> bool:
+        """Serve `item` on an option whose days only take it once one placed item `x`
+        leaves them for another of its own options (x stays served): the number of
+        served items grows by one. The classic remedy for a full day, where every
+        insertion alone fails. True (and `assign` updated) if it worked."""
+        by_day = self.contents(assign)
+        scored = []
+        for o in opts[item]:
+            days = self.days_of(o)
+            if not all(d in by_day for d in days):
+                continue  # an empty day would have taken the item directly
+            cs = [by_day[d] for d in days]
+            bases = [self.evaluate(d, c) for d, c in zip(days, cs)]
+            if any(b is None for b in bases):
+                continue
+            est = sum(self.insertion_estimate(item, o, d, b, c)
+                      for d, b, c in zip(days, bases, cs))
+            scored.append((est, self.option_key(o), o, cs, bases))
+        scored.sort(key=lambda x: (x[0], x[1]))
+        for _, _, o, cs, bases in scored[: self.EJECT_INSERT_OPTIONS]:
+            days = self.days_of(o)
+            mine = self.element(item, o)
+            there = sorted({self.item_of(el) for c in cs for el in c},
+                           key=lambda x: (self.item_distance(item, x), x))
+            for x in there[: self.EJECT_INSERT_ITEMS]:
+                if self.stopped():
+                    return False
+                xe = self.element(x, assign[x])
+                if any(self.evaluate(d, c - {xe} | {mine}, near=b) is None
+                       for d, c, b in zip(days, cs, bases)):
+                    continue
+                xo = assign.pop(x)
+                assign[item] = o
+                away = [q for q in opts[x] if not set(self.days_of(q)) & set(days)]
+                placed = self.try_place(assign, x, away, tries=1) if away else None
+                if placed is not None:
+                    assign[x] = placed[0]
+                    return True
+                del assign[item]
+                assign[x] = xo
+        return False
 
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.perf_counter() > self.deadline
@@ -424,18 +526,24 @@ class PatternSearch(Generic[Item, Opt, Day]):
         assign[item] = o
         return False
 
-    def change_estimate(self, assign: dict[Item, Opt], item: Item, new: Opt) -> float:
+    def change_estimate(self, assign: dict[Item, Opt], item: Item, new: Opt,
+                        by_day: dict[Day, frozenset] | None = None) -> float:
         """Estimated cost change of moving `item` to `new`, from the current day
-        solutions only: inserted on the days it joins, removed from those it leaves."""
+        solutions only: inserted on the days it joins, removed from those it leaves.
+        `by_day`: `contents(assign)` when the caller has it (one pass instead of one
+        per day, which dominated the screened search at 360 stops)."""
+        by_day = self.contents(assign) if by_day is None else by_day
+        empty: frozenset = frozenset()
+        self.charge(self.OPTION_STEPS)
         old = assign[item]
         est = 0.0
         for d in self.days_of(new):
             if d not in self.days_of(old):
-                c = self.content_of(assign, d)
+                c = by_day.get(d, empty)
                 est += self.insertion_estimate(item, new, d, self.evaluate(d, c), c)
         for d in self.days_of(old):
             if d not in self.days_of(new):
-                c = self.content_of(assign, d)
+                c = by_day.get(d, empty)
                 est -= self.removal_estimate(item, old, d, self.evaluate(d, c), c)
         return est
 
@@ -443,8 +551,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
         o = assign[item]
         others = [x for x in opts if x != o]
         if self.SCREEN_MOVES:
+            by_day = self.contents(assign)
             others = [x for x in others
-                      if self.change_estimate(assign, item, x) < self.SCREEN_SLACK]
+                      if self.change_estimate(assign, item, x, by_day) < self.SCREEN_SLACK]
             if not others:
                 return False
         gain = self.removal_gain(assign, item)
@@ -473,9 +582,11 @@ class PatternSearch(Generic[Item, Opt, Day]):
         na, nb = self.adapt(a, ob), self.adapt(b, oa)
         if na is None or nb is None or na not in opts[a] or nb not in opts[b]:
             return False
-        if self.SCREEN_MOVES and (self.change_estimate(assign, a, na)
-                                  + self.change_estimate(assign, b, nb)) >= self.SCREEN_SLACK:
-            return False
+        if self.SCREEN_MOVES:
+            by_day = self.contents(assign)
+            if (self.change_estimate(assign, a, na, by_day)
+                    + self.change_estimate(assign, b, nb, by_day)) >= self.SCREEN_SLACK:
+                return False
         days = sorted(set(self.days_of(oa)) | set(self.days_of(ob)))
         before = sum(self.day_cost(self.evaluate(d, self.content_of(assign, d))) for d in days)
         assign[a], assign[b] = na, nb

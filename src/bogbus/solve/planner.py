@@ -38,13 +38,32 @@ from .template import Budget, Option, TemplateResult, TemplateSearch
 # OUTREACH_SHARE, and re-routing and the bound (which runs beside the search) by the
 # limit itself. Each later phase keeps a valid, simpler result when the clock runs out.
 SEARCH_SHARE = 0.75
+# ... at most: the outreach placement grows with sites × dated days, so on a large
+# instance the search ends earlier to leave the outreach the time it needs before
+# REROUTE_SHARE (search_share); never below SEARCH_SHARE_MIN. A placement pass took
+# 1.6 s of CPU for 86 sites × 240 dated days and 5.5 s for 343 × 960 with main's
+# outreach of 18:40 (before it: 4.3 and 42.1 s); 0.04 ms a pair is a cautious figure.
+SEARCH_SHARE_MIN = 0.3
+OUTREACH_MS_PER_SITE_DAY = 0.04
 OUTREACH_SHARE = 0.88
+# When stops are left unserved the bound is recomputed for the served ones; its route
+# enumeration and LP are not interruptible everywhere (45 / 2 started it at 57 s of 60
+# and ended at 64.0 s), so it gets until RECOMPUTE_END only — past it, the instant
+# neighbour bound for the served stops.
+RECOMPUTE_END = 0.9
 REROUTE_SHARE = 0.95  # re-routing needs a little; the rest is a margin for writing
-# The default work budget: day solves per second of the search's share, calibrated on
-# an idle machine (Randers, ~7 ms per day solve) so that the work budget, not the
-# clock, normally ends the search: the same data + seed + time limit then give the same
-# plan. `work` overrides it and makes a run reproducible on any machine.
-SOLVES_PER_SECOND = 150
+# The default work budget: the day solves an idle core does in the search's share,
+# so that the work budget, not the clock, normally ends the search and the same data +
+# seed + time limit give the same plan; `work` overrides it and makes a run
+# reproducible on any machine. A day solve's cost, search overhead included, measured
+# as CPU time on this 2-core machine (seed 0, 2000 solves, docs/planner.md "Time and
+# work"): Randers 12.0 ms, synthetic 45/2 13.6, 90/4 12.9, 180/8 6.3, 360/16 4.3 —
+# the larger ones' first 2000 solves are mostly quick placements; their local search
+# costs ~10 ms a solve (360/16: 3093 solves in 30.6 s). All these have ~4.5 stops
+# per (vehicle, weekday); CP-SAT's day model grows with the square of a day's stops
+# (arcs and break arcs), so bigger days cost more per solve.
+SOLVE_MS = 13.0  # per day solve at DAY_STOPS_REF stops per (vehicle, weekday)
+DAY_STOPS_REF = 4.5
 # Day router: metres as the integer cost; counts (solutions, search branches), not
 # seconds, as its limits, so dated routes stay deterministic. With stop times fixed
 # and the lunch break a dated day is tightly constrained: 1500 branches take ~0.1 s.
@@ -55,10 +74,19 @@ ROUTER_BRANCHES = 1500
 # Deterministic time for the lower bound's integer probes, as a share of the time limit
 # (docs/lower-bound.md); the route enumeration and LP before them take ~4 s on Randers.
 BOUND_SHARE = 0.6
-# the collections' assignment gets a small, deterministic share of the run (1.5 s of
+# the collections' assignment gets a small, deterministic share of the run (0.9 s of
 # CP-SAT work at the default 30 s; unbounded it took 40 s on Randers Q1, breaking the
-# promise that a plan ends within --time-limit + 5 %); the greedy hint keeps it good
-ROTATION_SHARE = 0.05
+# promise that a plan ends within --time-limit + 5 %); the greedy hint keeps it good.
+# CP-SAT's deterministic seconds are not wall seconds: under load 3.3 the rotation's
+# 1.5 det-s (then 0.05 of the limit) took 5.2–6.5 s of wall, model building included,
+# and Randers at 30 s ran 32.0–32.3 s. So the share is 0.03, outreach and re-routing
+# end ROTATION_RESERVE of the limit early when there are collections, and if even that
+# leaves less wall than ROTATION_WALL_PER_DET seconds per deterministic second before
+# the limit (+ 3 %), the rotation's budget is cut to fit and the plan records
+# "rotation" among the phases the clock cut.
+ROTATION_SHARE = 0.03
+ROTATION_RESERVE = 0.15
+ROTATION_WALL_PER_DET = 4.5
 
 Progress = Callable[[str], None]
 
@@ -90,9 +118,36 @@ class PlanResult:
         self.time_limit_s = time_limit_s
 
 
-def default_work(time_limit_s: float) -> int:
-    """The work budget (day solves) a time limit buys by default."""
-    return max(40, int(SEARCH_SHARE * time_limit_s * SOLVES_PER_SECOND))
+def solve_seconds(instance: Instance | None) -> float:
+    """Seconds of an idle core per day solve on this instance: SOLVE_MS at the
+    reference day size, growing with the square of the stops per (vehicle, weekday)
+    above it (never below: small days still pay the model-building overhead)."""
+    if instance is None:
+        return SOLVE_MS / 1000
+    days = sum(len(v.shifts) for v in instance.settings.vehicles)
+    per_day = len(instance.stops) / max(1, days)
+    return SOLVE_MS / 1000 * max(1.0, per_day / DAY_STOPS_REF) ** 2
+
+
+def search_share(time_limit_s: float, instance: Instance | None = None) -> float:
+    """The share of the limit the template search may use: SEARCH_SHARE, less where the
+    outreach placement (estimated from sites × a quarter's shift days) needs more than
+    the rest of the limit gives it before re-routing's end; at least SEARCH_SHARE_MIN.
+    A pure function of the data and the limit, so the default budget stays reproducible."""
+    if instance is None or not instance.outreach or time_limit_s <= 0:
+        return SEARCH_SHARE
+    dated = 13 * sum(len(v.shifts) for v in instance.settings.vehicles)
+    outreach_s = OUTREACH_MS_PER_SITE_DAY / 1000 * len(instance.outreach) * dated
+    reserve = ROTATION_RESERVE if instance.collections else 0.0
+    room = REROUTE_SHARE - reserve - outreach_s / time_limit_s
+    return min(SEARCH_SHARE, max(SEARCH_SHARE_MIN, room))
+
+
+def default_work(time_limit_s: float, instance: Instance | None = None) -> int:
+    """The work budget (day solves) a time limit buys by default on `instance`: what an
+    idle core does in the search's share of the limit."""
+    share = search_share(time_limit_s, instance)
+    return max(40, int(share * time_limit_s / solve_seconds(instance)))
 
 
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
@@ -125,18 +180,19 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     clock_cut: list[str] = []  # phases the clock, not the work budget, ended
 
     say(f"timetable for {len(instance.stops)} public stops")
-    budget = Budget(limit=default_work(time_limit_s) if work is None else max(1, work))
+    share = search_share(time_limit_s, instance)
+    budget = Budget(limit=default_work(time_limit_s, instance) if work is None else max(1, work))
     if isinstance(previous, dict):  # a plan dict as read by plan.files.read_plan
         previous = previous_plan(previous)
     targets = None if previous is None else {
         sid: (Option(p.vehicle, p.weekday, p.week_phase), p.arrival, p.every_weeks)
         for sid, p in previous.slots.items()}
     search = TemplateSearch(instance, travel, seed=seed, budget=budget,
-                            deadline=t0 + SEARCH_SHARE * time_limit_s, previous=targets)
+                            deadline=t0 + share * time_limit_s, previous=targets)
     servable = {s.id for s in instance.stops if search.options_for(s)}
     # the bound's deterministic budget follows the work budget (the time limit that
     # would buy it by default), so a --work run gets the same bound on any machine
-    equivalent_s = min(time_limit_s, budget.limit / (SEARCH_SHARE * SOLVES_PER_SECOND))
+    equivalent_s = min(time_limit_s, budget.limit * solve_seconds(instance) / share)
     job = BoundJob(instance, travel, servable, seed=seed, deadline=end,
                    det_limit=max(1.0, BOUND_SHARE * equivalent_s))  # beside the search
     tmpl = search.run()
@@ -144,6 +200,9 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         clock_cut.append("search")
     prefer = None if previous is None else previous.outreach_prefs
 
+    # the collections' rotation runs last, on a deterministic budget of ROTATION_SHARE
+    # of the limit: outreach and re-routing leave it room (ROTATION_RESERVE)
+    reroute_end = REROUTE_SHARE - (ROTATION_RESERVE if instance.collections else 0.0)
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
     best = None
@@ -154,7 +213,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         days = dated_days(instance, cal, cand)
         # the first timetable's visits may use the time up to re-routing's share
         out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run(
-            deadline=t0 + (OUTREACH_SHARE if n else REROUTE_SHARE) * time_limit_s)
+            deadline=t0 + (min(OUTREACH_SHARE, reroute_end) if n else reroute_end)
+            * time_limit_s)
         if out.cut and "outreach visits" not in clock_cut:
             clock_cut.append("outreach visits")
         unserved = len(cand.unserved) + len(out.unserved)
@@ -171,7 +231,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         sol = tmpl.days.get((key[0], weekday_key(key[1])))
         r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
         reroute = r is None or dd.outreach or set(r.order) != set(dd.stop_times)  # closed stop
-        if reroute and time.perf_counter() < t0 + REROUTE_SHARE * time_limit_s:
+        if reroute and time.perf_counter() < t0 + reroute_end * time_limit_s:
             best = improve_day(instance, travel, dd, seed)
             # a steady on-grid slot for the institutions (solve/steady.py), km unchanged
             routes[key] = ((steady_timing(instance, travel, dd, best.order)
@@ -187,14 +247,20 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     rotation = None
     if instance.collections:
         say(f"rotating {len(instance.collections)} collections")
+        det = max(0.5, ROTATION_SHARE * time_limit_s)
+        left = t0 + 1.03 * time_limit_s - time.perf_counter()
+        if det * ROTATION_WALL_PER_DET > left:  # late: a smaller budget, said so
+            det = max(0.1, left / ROTATION_WALL_PER_DET)
+            clock_cut.append("rotation")
         rotation = assign_rotation(instance, {k: list(t.order) for k, t in routes.items()},
                                    period.start, previous.plan if previous else None, seed,
-                                   det_limit=max(0.5, ROTATION_SHARE * time_limit_s))
+                                   det_limit=det)
     say("collecting the lower bound on the timetable's km")
     bound = job.result(until=end)
     if set(tmpl.options) != servable:  # the bound was for all servable stops: recompute
         bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
-                                     det_limit=1.0, seed=seed, deadline=end)
+                                     det_limit=1.0, seed=seed,
+                                     deadline=t0 + RECOMPUTE_END * time_limit_s)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
                       bound=bound, work=budget.limit, clock_cut=clock_cut,

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
-from .daymodel import DayNode, DayProblem, DaySolution, arrival_window, solve_day
+from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute, arrival_window, solve_day
 from .fastday import ENUMERATED, UNDECIDED, FastDay
 from .patterns import Budget, PatternSearch
 from .replan_search import construct_previous
@@ -30,6 +30,9 @@ __all__ = ["Budget", "Option", "TemplateResult", "TemplateSearch", "lcm"]
 
 MAX_CYCLE_WEEKS = 12
 ELITE_SIZE = PatternSearch.ELITE_SIZE  # distinct good templates handed to the outreach phase
+# From this many stops on, relocates and swaps are screened by estimates (SCREEN_MOVES);
+# Randers (22) keeps exact confirmation of every move.
+SCREEN_FROM_STOPS = 60
 
 Day = tuple[str, str]  # (vehicle, weekday)
 
@@ -43,6 +46,11 @@ class Option:
 
 def lcm(values) -> int:
     return reduce(lambda a, b: a * b // math.gcd(a, b), values, 1)
+
+
+def _intersect(xs: list[tuple[int, int]], ys: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The intersection of two unions of closed intervals."""
+    return [(max(a, c), min(b, d)) for a, b in xs for c, d in ys if max(a, c) <= min(b, d)]
 
 
 @dataclass
@@ -73,6 +81,13 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.stops = {s.id: s for s in self.instance.stops}
         self.step = self.instance.settings.round_to_min
         self.cache: dict[tuple, DaySolution | None] = {}
+        # day contents proven infeasible, per (vehicle, weekday, locks): a superset of
+        # one is infeasible too (one more stop never makes a day fit), so it needs no solve
+        self.infeasible: dict[tuple, list[frozenset]] = {}
+        # local search screened by estimates on large instances (docs/planner.md, "Time
+        # and work"): exact confirmation of every relocate and swap would spend a whole
+        # descent's budget at 360 stops before the first improvement
+        self.SCREEN_MOVES = len(self.stops) >= SCREEN_FROM_STOPS
         self._recombined = 0  # memo size at the last recombination
         self.recombinations = 0  # how many improved the timetable
         self.stopped_by = "converged"  # set by run(); explanations mention a cut search
@@ -80,6 +95,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self._nodes: dict[tuple, DayNode | None] = {}  # node() memo
         self.fast = FastDay()  # exact enumeration for small days (fastday.py)
         self._enum_work = 0.0  # enumeration work not yet charged as whole day solves
+
+    # ~2.5 µs per bookkeeping step, ~12 ms of CPU per unit of work (planner.SOLVE_MS)
+    OVERHEAD_STEPS_PER_UNIT = 12000
 
     # -- options and day problems -------------------------------------------------
     def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None:
@@ -165,6 +183,10 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         key = self._key(day, content)
         if key in self.cache:
             return self.cache[key]
+        known_bad = self.infeasible.setdefault((vehicle, weekday, key[3]), [])
+        if any(bad <= content for bad in known_bad):
+            self.cache[key] = None
+            return None
         if not content:
             sol = DaySolution({}, [], "optimal")
         else:
@@ -172,21 +194,30 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             sol = None
             if prob is not None:
                 if sum(n.duration for n in prob.nodes) <= prob.shift_end - prob.shift_start:
-                    quick = self._enumerated(prob)
-                    if quick is not UNDECIDED:
-                        self.cache[key] = quick
-                        return quick
-                    self.budget.used += 1
-                    # while searching, one solve may not run past the deadline (a big
-                    # day can take seconds on a loaded machine); explanations afterwards
-                    # get the full deterministic limit, so their reasons stay true
-                    wall = (None if self.deadline is None or self.explaining
-                            else self.deadline - time.perf_counter())
-                    t = time.perf_counter()
-                    sol = solve_day(prob, seed=self.seed, det_limit=2.0, max_wall=wall)
-                    if sol is None and wall is not None and time.perf_counter() - t >= wall:
-                        return None  # cut by the clock, not proven infeasible: not memoised
+                    got = self._enumerated(prob)
+                    if got is UNDECIDED:
+                        got = self._solved(prob)
+                        if got is UNDECIDED:
+                            return None  # cut by the clock, not proven infeasible: not memoised
+                    assert got is None or isinstance(got, DaySolution)
+                    sol = got
         self.cache[key] = sol
+        if sol is None:
+            known_bad.append(content)
+        return sol
+
+    def _solved(self, prob: DayProblem) -> DaySolution | None | object:
+        """The exact CP-SAT day model; UNDECIDED when the search's deadline cut it."""
+        self.budget.used += 1
+        # while searching, one solve may not run past the deadline (a big day can take
+        # seconds on a loaded machine); explanations afterwards get the full
+        # deterministic limit, so their reasons stay true
+        wall = (None if self.deadline is None or self.explaining
+                else self.deadline - time.perf_counter())
+        t = time.perf_counter()
+        sol = solve_day(prob, seed=self.seed, det_limit=2.0, max_wall=wall)
+        if sol is None and wall is not None and time.perf_counter() - t >= wall:
+            return UNDECIDED
         return sol
 
     def _key(self, day: Day, content: frozenset) -> tuple:
@@ -251,18 +282,104 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             total += min(D[a][i] + D[i][b] - D[a][b] for a, b in zip(order, order[1:]))
         return total / L2
 
+    def removal_estimate(self, item: str, opt: Option, day: Day, sol: DaySolution,
+                         content: frozenset) -> float:
+        """Mean km per week saved by cutting the stop out of the day's current routes."""
+        D = self.travel.km
+        if sol is None or not sol.routes:
+            return 0.0
+        i = self.idx[item]
+        saved = 0.0
+        for r in sol.routes:
+            if item in r.order:
+                k = r.order.index(item)
+                a = self.depot if k == 0 else self.idx[r.order[k - 1]]
+                b = self.depot if k == len(r.order) - 1 else self.idx[r.order[k + 1]]
+                saved += D[a][i] + D[i][b] - D[a][b]
+        return saved / len(sol.routes)
+
+    def fits(self, item: str, opt: Option, day: Day, sol: DaySolution | None,
+             content: frozenset) -> bool:
+        """Whether the stop can join the day's current routes at one arrival time
+        shared by its weeks, every other stop, the depot trips' ends within the shift and
+        the lunch break (on its arc, which may slide) left as they are. Sufficient, not
+        necessary: a re-timed day may still take the stop, which the exact model decides."""
+        s = self.stops[item]
+        n = self.node(s, opt.vehicle, opt.weekday)
+        if n is None or (content and (sol is None or not sol.routes)):
+            return False
+        routes = sol.routes if content and sol is not None else [ScenarioRoute((), 0, 0, None,
+                                                                               0.0, 0)]
+        times = sol.times if content and sol is not None else {}
+        L = len(routes)
+        L2 = lcm([L, s.every_weeks])
+        if L2 > MAX_CYCLE_WEEKS:
+            return False
+        window = [(n.lo, n.hi)]
+        for k in range(opt.phase, L2, s.every_weeks):
+            window = _intersect(window, self._slots(n, opt, routes[k % L], times))
+            if not window:
+                return False
+        return any(math.ceil(lo / n.step) * n.step <= hi for lo, hi in window)
+
+    def _slots(self, n: DayNode, opt: Option, r: ScenarioRoute,
+               times: dict[str, int]) -> list[tuple[int, int]]:
+        """Arrival intervals at which node `n` fits into route `r` (one week of the day)
+        between two consecutive visits without moving them, the depot trips inside the
+        shift, the lunch break on its own arc (it may slide there) and max_km kept."""
+        v = self.instance.settings.vehicle(opt.vehicle)
+        shift = v.shifts[opt.weekday]
+        br = v.break_rule
+        T, D, i = self.travel.minutes, self.travel.km, n.index
+        seq = ["@", *r.order, "@"]
+        out = []
+        for a, b in zip(seq, seq[1:]):
+            ia = self.depot if a == "@" else self.idx[a]
+            ib = self.depot if b == "@" else self.idx[b]
+            if v.max_km_per_day is not None and (
+                    r.km + D[ia][i] + D[i][ib] - D[ia][ib] > v.max_km_per_day):
+                continue
+            dep = shift.start if a == "@" else times[a] + self.stops[a].duration_min
+            arr = shift.end if b == "@" else times[b]
+            lo, hi = dep + T[ia][i], arr - n.duration - T[i][ib]
+            holds_break = br is not None and (
+                (not r.order) or (r.break_start is not None
+                                  and dep <= r.break_start and r.break_start + br.minutes <= arr))
+            if not holds_break:
+                if lo <= hi:
+                    out.append((lo, hi))
+                continue
+            assert br is not None
+            first, last = br.earliest, br.latest - br.minutes  # the break's start
+            # the break before the stop: it starts once the bus has left `a`
+            if max(dep, first) <= last:
+                b_lo = max(dep, first) + br.minutes + T[ia][i]
+                if b_lo <= hi:
+                    out.append((b_lo, hi))
+            # the break after the stop: it ends in time to drive on to `b`
+            latest_b = min(last, arr - br.minutes - T[i][ib])
+            if first <= latest_b and lo <= latest_b - n.duration:
+                out.append((lo, latest_b - n.duration))
+        return out
+
     def construction_order(self, opts: dict[str, list[Option]], noise: bool) -> list[str]:
-        """Locked first, then priority, fewest options, most minutes per week. With
-        noise the order is shuffled within priority."""
+        """Locked first, then priority, fewest (vehicle, weekday) days, farthest from
+        the depot, most minutes per week. Far stops go early because the drive out and
+        back leaves them few places in a shift: placed last, they found every day
+        already full (at 180 stops far-first placed 150 stops where fewest-options-
+        first placed 112). With noise the order is shuffled within priority."""
         stops = list(self.stops.values())
         if noise:
             self.rng.shuffle(stops)
             order = sorted(stops, key=lambda s: (s.fixed_time is None and s.fixed_day is None,
                                                  -(s.priority or 0), not opts[s.id]))
         else:
+            T = self.travel.minutes
             order = sorted(stops, key=lambda s: (
                 s.fixed_time is None and s.fixed_day is None, -(s.priority or 0),
-                len(opts[s.id]), -s.duration_min / s.every_weeks, s.id))
+                len({o.vehicle + o.weekday for o in opts[s.id]}),
+                -(T[self.depot][self.idx[s.id]] + T[self.idx[s.id]][self.depot]),
+                -s.duration_min / s.every_weeks, s.id))
         return [s.id for s in order]
 
     def adapt(self, item: str, opt: Option) -> Option:
