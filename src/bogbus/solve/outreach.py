@@ -80,6 +80,9 @@ class OutreachScheduler:
         # (its version): placing one site changes a handful of days, so the next site's
         # candidates — and the ordering pre-pass's — are mostly already known
         self.version: dict[tuple[str, date], int] = {k: 0 for k in days}
+        # the days by date, then vehicle, with their weekday: sorted once, not per site
+        self._dated = [(v, d, weekday_key(d), dd)
+                       for (v, d), dd in sorted(days.items(), key=lambda x: (x[0][1], x[0][0]))]
         self._insertions: dict[tuple[str, str, date], tuple[int, tuple]] = {}
 
     def _changed(self, key: tuple[str, date]) -> None:
@@ -195,10 +198,10 @@ class OutreachScheduler:
         explanations."""
         why = {"capacity": 0, "time": 0, "dates": 0, "closed": 0}
         best: dict[date, tuple[date, str, float, Timed]] = {}
-        for (vname, day), dd in sorted(self.days.items(), key=lambda x: (x[0][1], x[0][0])):
-            if not site.allows_vehicle(vname) or weekday_key(day) not in site.days:
-                continue
+        for vname, day, wd, dd in self._dated:
             if only is not None and vname not in only:
+                continue
+            if not site.allows_vehicle(vname) or wd not in site.days:
                 continue
             if self.cal.off_reason(day, site=site.id):  # the site itself is closed
                 why["closed"] += 1
