@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 import math
 
-from factories import instance, stop, vehicle
+from factories import LUNCH, instance, stop, vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bogbus.model import BreakRule
 from bogbus.solve.bound import enumerate_routes, template_lower_bound
 from bogbus.solve.daymodel import arrival_window
 from bogbus.solve.template import Budget, TemplateSearch
@@ -159,12 +160,15 @@ window = st.sampled_from([(13 * 60, 16 * 60 + 15), (14 * 60, 19 * 60), (16 * 60,
                           (9 * 60, 12 * 60)])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(coord, st.sampled_from([1, 2]), st.sampled_from([20, 30, 45, 60]),
-                          window), min_size=2, max_size=4))
-def test_bound_never_exceeds_brute_force_optimum(rows):
+                          window), min_size=2, max_size=4),
+       st.sampled_from([None, LUNCH, BreakRule(45, 12 * 60, 13 * 60 + 15)]))
+def test_bound_never_exceeds_brute_force_optimum(rows, brk):
+    # with a lunch break too: the bound keeps it (week-routes and day contents), and so
+    # does the brute force
     inst = tiny([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                [r[3] for r in rows])
+                [r[3] for r in rows], brk=brk)
     opt = brute_force_optimum(inst)
     b = bound_of(inst, upper=opt)
     if opt is None:

@@ -78,6 +78,13 @@ class DayClass:
     def count(self) -> int:
         return len(self.days)
 
+    def route_cost(self, mask: int) -> float | None:
+        """The cheapest week-route over exactly `mask` (0.1 km), None if none is feasible."""
+        if not self.where:
+            self.where.update((int(m), i) for i, m in enumerate(self.masks))
+        row = self.where.get(mask)
+        return None if row is None else float(self.costs[row])
+
 
 def _canonical(masks: Masks, every: np.ndarray) -> Masks:
     """The content over its own cycle, rotated to the least week order: rotations of
@@ -132,7 +139,7 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
         return cls.exact[key], 0.0
     own = len(key)
     scen = [frozenset(cls.cand[j].id for j in range(len(cls.cand)) if m >> j & 1) for m in key]
-    relaxed = sum(float(cls.costs[_route_index(cls, m) or 0]) for m in key) / own
+    relaxed = sum(cls.route_cost(m) or 0.0 for m in key) / own  # every week is a route
     dm = build_day_model(cls.problem(scen), floor_km=True)
     if dm is None:
         cls.exact[key] = None
@@ -149,13 +156,6 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
         value = max(relaxed, lb / own)
     cls.exact[key] = value  # an unfinished solve keeps its proven bound
     return value, used
-
-
-def _route_index(cls: DayClass, mask: int) -> int | None:
-    """The pool row of a week-route (None: not a feasible route)."""
-    if not cls.where:
-        cls.where.update((int(m), i) for i, m in enumerate(cls.masks))
-    return cls.where.get(mask)
 
 
 def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int
