@@ -250,7 +250,15 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     When the week-routes are too many to enumerate (or time runs out doing it), the
     weaker neighbour bound (bound_degree.py) is returned instead, so a plan of any
     size carries a proven gap."""
-    say = report or (lambda b: None)
+    heard = report or (lambda b: None)
+    proven = [-1.0]
+
+    def say(b: TemplateBound) -> None:
+        """Pass on only what raises the bound: a listener keeps the last report."""
+        if b.lower_km is not None and b.lower_km > proven[0]:
+            proven[0] = b.lower_km
+            heard(b)
+
     stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
     if not stops:
         return TemplateBound(0.0, "optimal", 1)
@@ -300,8 +308,8 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                                     upper_km * 10, det_limit=left, seed=seed,
                                     deadline=deadline, report=lifted)
     if probed >= best:
-        return TemplateBound(_km(probed), "optimal" if optimal else "integer", L, n_routes,
-                             lp.n_columns)
+        how = "optimal" if optimal else "integer" if probed > value else "lp"
+        return TemplateBound(_km(probed), how, L, n_routes, lp.n_columns)
     return TemplateBound(_km(best), shared.status, L, n_routes, shared.columns)
 
 

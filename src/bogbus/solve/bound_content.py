@@ -147,6 +147,7 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
     dm.model.Minimize(sum(dm.km))
     solver = deterministic_solver(seed, det_limit, None if wall is None
                                   else max(0.05, min(wall, 10 * det_limit)))
+    solver.parameters.cp_model_presolve = False  # tiny models: presolve cost 30 % of the CPU
     status = solver.Solve(dm.model)
     used = solver.ResponseProto().deterministic_time
     if status == cp_model.INFEASIBLE:
@@ -224,6 +225,8 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int
         lo = int(np.searchsorted(gg, g0, side="left"))  # later weeks cost ≥ week 0
         rest = (L - k - 1) * g0
         if k == L - 1:  # the last week, vectorised
+            if lo >= len(gg) or partial + float(gg[lo]) >= threshold():
+                return  # the common case, without the array work below
             hi = int(np.searchsorted(gg, threshold() - partial, side="left"))
             sel = np.flatnonzero((mm[lo:hi] & banned) == 0) + lo
             for i in sel:
