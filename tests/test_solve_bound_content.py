@@ -6,15 +6,20 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import test_bound
 from factories import LUNCH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bound import _shared_times_feasible, bound_of, brute_force_optimum, tiny
 
-import test_bound
 from bogbus.solve.bound import route_pools, template_lower_bound
-from bogbus.solve.bound_content import (DayClass, content_bound, day_classes, exact_cost,
-                                        list_contents)
+from bogbus.solve.bound_content import (
+    DayClass,
+    content_bound,
+    day_classes,
+    exact_cost,
+    list_contents,
+)
 from bogbus.solve.template import TemplateSearch
 from bogbus.travel import build_travel
 

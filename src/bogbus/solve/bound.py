@@ -3,23 +3,28 @@
 Why: the template search (`template.py`) is a heuristic and cannot say how far its
 timetable is from the best one. A planner comparing scenarios needs that figure.
 
-Method (docs/lower-bound.md): a *relaxation* of the timetable problem, solved to LP
-optimality by column generation.
+Method (docs/lower-bound.md): a *relaxation* of the timetable problem.
 
 1. **Week-routes.** For every (vehicle, weekday) all feasible one-week routes over the
    stops that may use that day are enumerated by a labelling algorithm: depot start
-   at the shift start, each stop reached inside its arrival window (window ∩ reachable
-   within the shift), back by the shift end, within `max_km_per_day`. A route's cost
-   is its cheapest order, with every leg rounded DOWN to 0.1 km.
-2. **Master LP.** Each (vehicle, weekday, week of the cycle) takes one route (convex
-   combination), each served stop takes one option (vehicle, weekday, phase), and a
-   stop is in week k's route of a day exactly when its option puts it there. The
-   objective is km per average week. Columns with negative reduced cost are added
-   from the enumerated pool until none is left, so the LP optimum is over ALL routes.
+   at the shift start, each stop reached inside its arrival window on the
+   `round_to_min` grid, the lunch break between two legs, back by the shift end,
+   within `max_km_per_day`. A route's cost is its cheapest order, with every leg
+   rounded DOWN to 0.1 km.
+2. **Week-route LP.** Each (vehicle, weekday, week of the cycle) takes one route
+   (convex combination), each served stop takes one option (vehicle, weekday, phase),
+   and a stop is in week k's route of a day exactly when its option puts it there.
+   Columns with negative reduced cost are added from the enumerated pool until none
+   is left, so the LP optimum is over ALL routes. This LP times every week on its
+   own (it drops the one arrival time shared by all weeks of a cycle).
+3. **Day contents** (bound_content.py): the same routes priced into whole days with
+   one arrival time per stop for all weeks, costed by the exact day model, then
+   set-partitioning probes. When that cannot finish, the week-route LP is raised by
+   integer probes (`integer_bound`).
 
-Dropped, so the optimum here can only be lower than the real one: the one arrival
-time shared by all weeks of a cycle, the lunch break, the `round_to_min` grid,
-MAX_CYCLE_WEEKS, previous-plan locks — and integrality (it is an LP).
+Dropped, so the optimum here can only be lower than the real one: MAX_CYCLE_WEEKS,
+previous-plan locks, the rounding of legs (down) — and, before the probes,
+integrality.
 """
 
 from __future__ import annotations
@@ -242,8 +247,9 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     """Lower bound on km per average week for timetables serving exactly `served`.
 
     `upper_km`: the cost of a known timetable serving `served` (the plan's; `inf` when
-    none is known yet). With it, the LP bound is raised by an integer stage
-    (`integer_bound`) within `det_limit`. `deadline` (perf_counter) cuts the work; the
+    none is known yet). With it, the week-route LP bound is raised by the shared-time
+    stage (bound_content.py) and, if that cannot finish, by integer probes
+    (`integer_bound`), within `det_limit`. `deadline` (perf_counter) cuts the work; the
     best bound proven so far is returned. `report` gets every improvement as it is
     proven (bound_job.py sends them to the planner).
 
