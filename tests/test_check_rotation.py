@@ -34,7 +34,7 @@ def rotating_instance():
 @pytest.fixture(scope="module")
 def planned():
     inst = rotating_instance()
-    return inst, build_plan(plan_quarter(inst, parse_quarter("2027Q1"), time_limit_s=1))
+    return inst, build_plan(plan_quarter(inst, parse_quarter("2027Q1"), time_limit_s=60, work=300))
 
 
 def institution_visits(plan):

@@ -19,6 +19,9 @@ COLUMNS = ("id", "kind", "name", "lat", "lon", "address", "every_weeks", "durati
            "vehicles")
 
 
+# only the work budget ends these plans, never the clock of a loaded test machine
+PLAN = ["plan", "--work", "300"]
+
 def write_folder(inst, folder: Path, closures: list[dict] | None = None) -> Path:
     """The factory instance as a data folder a planner would keep."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -42,7 +45,7 @@ def write_folder(inst, folder: Path, closures: list[dict] | None = None) -> Path
                          "crate_capacity": v.crate_capacity}],
            "calendar": {"holidays": "DK", "closures": closures or [],
                         "outreach_tolerance_days": st.outreach_tolerance_days},
-           "solver": {"time_limit_s": 2, "seed": 0},
+           "solver": {"time_limit_s": 60, "seed": 0},  # with --work below: only work ends it
            "timetable": {"round_to_min": 5, "contact": "Bogbussen · tlf. 1234 5678"}}
     (folder / "settings.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
                                           encoding="utf-8")
@@ -53,7 +56,7 @@ def write_folder(inst, folder: Path, closures: list[dict] | None = None) -> Path
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("pub")
     data = write_folder(small(), root / "data")
-    res = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q2",
+    res = CliRunner().invoke(main, [*PLAN, str(data), "--quarter", "2027Q2",
                                     "--out", str(root / "pub"), "--no-render"])
     assert res.exit_code == 0, res.output
     return root, root / "pub" / "plan.json"
@@ -68,7 +71,7 @@ def test_repair_writes_plan_changes_notices_and_passes_check(published, tmp_path
     data = closed_folder(root, [{"start": "2027-05-12", "end": "2027-05-12",
                                  "reason": "Bussen er på værksted"}])
     out = tmp_path / "rep"
-    res = CliRunner().invoke(main, ["plan", str(data), "--previous", str(pub),
+    res = CliRunner().invoke(main, [*PLAN, str(data), "--previous", str(pub),
                                     "--from", "2027-05-05", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "repair from 2027-05-05 (given)" in res.output and "cancelled" in res.output
@@ -96,7 +99,7 @@ def test_check_previous_rejects_a_plan_that_rewrote_the_past(published, tmp_path
     root, pub = published
     data = closed_folder(root, [{"start": "2027-05-12", "reason": "Værksted"}])
     out = tmp_path / "rep"
-    CliRunner().invoke(main, ["plan", str(data), "--previous", str(pub), "--from", "2027-05-05",
+    CliRunner().invoke(main, [*PLAN, str(data), "--previous", str(pub), "--from", "2027-05-05",
                               "--out", str(out), "--no-render"])
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     plan["repair"]["from"] = "2027-06-01"  # now the cancelled Wednesday lies in "the past"
@@ -113,7 +116,7 @@ def test_check_previous_rejects_a_plan_that_rewrote_the_past(published, tmp_path
 def test_bad_repair_input_exit_1_nothing_written(published, tmp_path, args, message):
     root, pub = published
     out = tmp_path / "o"
-    res = CliRunner().invoke(main, ["plan", str(root / "data"), "--previous", str(pub),
+    res = CliRunner().invoke(main, [*PLAN, str(root / "data"), "--previous", str(pub),
                                     "--out", str(out), *args])
     assert res.exit_code == 1 and message in res.output
     assert not out.exists()
@@ -121,11 +124,11 @@ def test_bad_repair_input_exit_1_nothing_written(published, tmp_path, args, mess
 
 def test_from_without_previous_and_unknown_schema(published, tmp_path):
     root, pub = published
-    res = CliRunner().invoke(main, ["plan", str(root / "data"), "--from", "2027-05-05"])
+    res = CliRunner().invoke(main, [*PLAN, str(root / "data"), "--from", "2027-05-05"])
     assert res.exit_code == 1 and "--previous" in res.output
     odd = tmp_path / "odd.json"
     odd.write_text(json.dumps({"schema": "bogbus.plan/9"}), encoding="utf-8")
-    res = CliRunner().invoke(main, ["plan", str(root / "data"), "--previous", str(odd),
+    res = CliRunner().invoke(main, [*PLAN, str(root / "data"), "--previous", str(odd),
                                     "--from", "2027-05-05", "--out", str(tmp_path / "o")])
     assert res.exit_code == 1 and "not a bogbus plan" in res.output
     assert not (tmp_path / "o").exists()
@@ -134,7 +137,7 @@ def test_from_without_previous_and_unknown_schema(published, tmp_path):
 def test_closure_naming_an_unknown_site_is_exit_1(published, tmp_path):
     root, pub = published
     data = closed_folder(root, [{"start": "2027-05-12", "reason": "x", "sites": ["D99"]}])
-    res = CliRunner().invoke(main, ["plan", str(data), "--previous", str(pub),
+    res = CliRunner().invoke(main, [*PLAN, str(data), "--previous", str(pub),
                                     "--from", "2027-05-05", "--out", str(tmp_path / "o")])
     assert res.exit_code == 1
     assert "D99" in res.output and "calendar.closures[0].sites" in res.output
@@ -145,7 +148,7 @@ def test_closure_leaving_a_site_no_date_is_exit_3_with_reason(published, tmp_pat
     root, pub = published
     data = closed_folder(root, [{"start": "2027-04-01", "end": "2027-06-30",
                                  "reason": "Ombygning", "sites": ["N01"]}])
-    res = CliRunner().invoke(main, ["plan", str(data), "--previous", str(pub), "--quarter",
+    res = CliRunner().invoke(main, [*PLAN, str(data), "--previous", str(pub), "--quarter",
                                     "2027Q2", "--out", str(tmp_path / "o"), "--no-render"])
     assert res.exit_code == 3, res.output
     assert "repair from 2027-04-01 (first date the data differs" in res.output
@@ -159,6 +162,6 @@ def test_data_change_without_a_date_needs_from(published, tmp_path):
     grown = dataclasses.replace(inst, sites=tuple(
         dataclasses.replace(s, duration_min=40) if s.id == "S02" else s for s in inst.sites))
     data = write_folder(grown, tmp_path / "grown")
-    res = CliRunner().invoke(main, ["plan", str(data), "--previous", str(pub),
+    res = CliRunner().invoke(main, [*PLAN, str(data), "--previous", str(pub),
                                     "--quarter", "2027Q2", "--out", str(tmp_path / "o")])
     assert res.exit_code == 1 and "give the first date" in res.output

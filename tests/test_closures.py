@@ -105,7 +105,7 @@ def test_planner_keeps_a_closed_daycare_and_stop_away_and_check_agrees():
     closures = (Closure(*WEEK, "Personaledage", sites=("D01", "S02")),)
     closed = dataclasses.replace(inst, settings=dataclasses.replace(inst.settings,
                                                                     closures=closures))
-    plan = build_plan(plan_quarter(closed, Q2, time_limit_s=2, seed=0))
+    plan = build_plan(plan_quarter(closed, Q2, time_limit_s=60, work=300, seed=0))
     assert check_plan(plan, closed) == []
     lo, hi = (d.isoformat() for d in WEEK)
     for r in plan["routes"]:

@@ -46,7 +46,7 @@ def fresh():
 
     from bogbus.pipeline import plan_instance
 
-    return plan_instance(small(), "2027Q1", time_limit_s=2)
+    return plan_instance(small(), "2027Q1", time_limit_s=60, work=300)
 
 
 def test_check_verifies_the_reach_figures(fresh):

@@ -12,7 +12,7 @@ from bogbus.solve import plan_quarter
 
 @pytest.fixture(scope="module")
 def plan():
-    return build_plan(plan_quarter(small(), parse_quarter("2027Q1"), time_limit_s=1))
+    return build_plan(plan_quarter(small(), parse_quarter("2027Q1"), time_limit_s=60, work=300))
 
 
 def test_built_plan_has_contract_keys_and_valid_structure(plan):

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def plan_file(tmp_path_factory) -> Path:
     """A real plan of the small factory instance (6 stops, 2 daycares, 1 nursing home)."""
-    data = build_plan(plan_quarter(small(), parse_quarter("2027Q1"), time_limit_s=2))
+    data = build_plan(plan_quarter(small(), parse_quarter("2027Q1"), time_limit_s=60, work=300))
     return write_json_atomic(data, tmp_path_factory.mktemp("plan") / "plan.json")
 
 

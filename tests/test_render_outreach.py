@@ -25,7 +25,7 @@ from bogbus.solve import plan_quarter
 @pytest.fixture(scope="module")
 def plan():
     return build_plan(plan_quarter(rotating_instance(), parse_quarter("2027Q1"),
-                                   time_limit_s=1))
+                                   time_limit_s=60, work=300))
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ def year_plans():
     inst = small()
 
     def one(quarter, previous, progress):
-        return plan_instance(inst, quarter, time_limit_s=1, previous=previous,
+        return plan_instance(inst, quarter, time_limit_s=60, work=300, previous=previous,
                              progress=progress)
 
     plans = plan_year(inst, 2027, one)

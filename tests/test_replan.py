@@ -17,7 +17,7 @@ Q1 = parse_quarter("2027Q1")
 
 def plan(instance, previous=None, quarter=Q1, seed=0):
     """A plan through the pipeline, which refuses any plan its checker rejects."""
-    return plan_instance(instance, quarter, time_limit_s=2, seed=seed, previous=previous)
+    return plan_instance(instance, quarter, time_limit_s=60, work=300, seed=seed, previous=previous)
 
 
 def slots(p):

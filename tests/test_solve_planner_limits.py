@@ -21,11 +21,13 @@ Q = parse_quarter("2027Q1")
 CUT = "ended the search before this stop was placed"
 
 
-def test_a_construction_cut_by_the_work_budget_is_a_valid_partial_plan():
-    inst = small()
-    result = plan_quarter(inst, Q, time_limit_s=60, work=3)
+def test_a_construction_cut_by_the_work_budget_is_a_valid_partial_plan(tmp_path):
+    # 22 stops cost several day solves of work to construct, even with enumerated days
+    write(tmp_path, *generate(22, 1, seed=1))
+    inst = load_source(str(tmp_path))
+    result = plan_quarter(inst, Q, time_limit_s=60, work=1)
     plan = build_plan(result)
-    assert plan["solver"]["template_stopped_by"] == "work" and plan["solver"]["work"] == 3
+    assert plan["solver"]["template_stopped_by"] == "work" and plan["solver"]["work"] == 1
     cut = [u for u in plan["unserved"] if CUT in u["reason"]]
     assert cut, plan["unserved"]
     assert all("work budget" in u["reason"] and "--work" in u["reason"] for u in cut)
@@ -36,12 +38,11 @@ def test_a_construction_cut_by_the_work_budget_is_a_valid_partial_plan():
 
 
 def test_a_construction_that_would_overrun_stops_at_the_deadline(tmp_path):
-    # 22 stops need ~150 day solves to construct (~1 s on an idle core); 0.4 s leave
-    # 0.3 s for the search, so construction must stop and say so, and end in time. The
-    # work budget is made huge so that only the clock can end it: with the default
-    # (150 solves a second of limit, 30 % for construction) an idle machine would
-    # reach the work budget first and the test would depend on the machine's speed.
-    write(tmp_path, *generate(22, 1, seed=1))
+    # 120 stops on 5 buses need ~1,000 day evaluations to construct (seconds, even
+    # with enumerated days); 0.4 s leave 0.3 s for the search, so construction must
+    # stop and say so, and end in time. The work budget is made huge so that only
+    # the clock can end it (else the test would depend on the machine's speed).
+    write(tmp_path, *generate(120, 5, seed=1))
     inst = load_source(str(tmp_path))
     t0 = time.perf_counter()
     result = plan_quarter(inst, Q, time_limit_s=0.4, work=1_000_000)

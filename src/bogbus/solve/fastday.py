@@ -1,0 +1,360 @@
+"""An exact, fast answer to the day model for the small days a timetable is made of.
+
+Why: the template search is limited by how many day contents it can cost — on
+Randers 3,375 exact CP-SAT day solves give 231.5 km/week, 12,000 give 217.2
+(docs/planner.md). A CP-SAT solve costs ~10 ms however small the day; most days hold
+two to six stops a week, where complete enumeration is far cheaper. This module
+answers the *same* question as `daymodel.solve_day` — the fewest km (every leg
+rounded to 0.1 km as there) over the weeks of the cycle, one arrival time per stop
+shared by all weeks, on the `step` grid, inside windows and shift, with the lunch
+break parked on one leg of each week and `max_km` per week — by enumeration:
+
+1. Each distinct week of the cycle gets all its feasible visiting orders (a depth-
+   first search with earliest-arrival pruning; weeks with the same stops share
+   routes, so identical weeks are solved once and counted as often as they occur).
+2. Order combinations are visited cheapest first (a best-first walk over the sorted
+   lists), and each is checked *exactly* for a shared timing: with the grid, the
+   precedences, the windows and the chosen break leg, all constraints are difference
+   constraints on integer grid indices, so a longest-path relaxation decides them.
+   The first combination with a timing is the optimum; exhausting all proves the day
+   infeasible.
+
+It gives up (returns `UNDECIDED`, the caller then runs CP-SAT) when a day is too big
+for enumeration — more orders, combinations or break choices than fixed caps — or
+uses several grids. The caps are counts, not seconds, so the answer is deterministic.
+The timing it returns is the earliest feasible one; the search only needs the km,
+and the final timetable's days are re-timed by CP-SAT (least working span) with this
+solution as the hint (`template.TemplateSearch._result`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import product
+
+from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute
+
+__all__ = ["ENUMERATED", "UNDECIDED", "FastDay", "fast_day"]
+
+ENUMERATED = "enumerated"  # DaySolution.status: optimal km, earliest timing (not re-timed)
+
+# Caps that keep one answer well below the cost of a CP-SAT solve (~10 ms); beyond
+# them the day goes to CP-SAT. Counted work, so the cut-off is deterministic.
+MAX_ORDERS = 4000  # feasible orders of one week
+MAX_NODES = 30000  # depth-first steps over all weeks of one day
+MAX_COMBOS = 400  # order combinations checked for a shared timing
+MAX_BREAK_CHOICES = 400  # break-leg choices tried for one combination
+# The memo of week order lists is emptied when it holds more orders than this (~100
+# bytes each): Randers at 3,375 units of work stores ~50,000, so this only guards a
+# very long run on big data against unbounded memory. A count, so still deterministic.
+MAX_MEMO_ORDERS = 1_000_000
+
+
+class _Undecided:
+    """Marker: the day is too big for enumeration; ask CP-SAT."""
+
+    def __repr__(self) -> str:
+        return "UNDECIDED"
+
+
+UNDECIDED = _Undecided()
+
+
+@dataclass
+class _Week:
+    stops: tuple[str, ...]  # sorted site ids active that week
+    count: int  # how many weeks of the cycle have exactly these stops
+    orders: list[tuple[int, tuple[str, ...]]]  # (km10, order), cheapest first
+
+
+Constraint = tuple[str, str, int]  # (a, b, w): u_b − u_a ≥ w ("" is the zero node)
+
+
+class FastDay:
+    """Enumeration-based day solver with a per-search memo of week order lists
+    (the same week's stops recur in many day contents). `work` counts the steps
+    done, the unit the caller converts into its work budget."""
+
+    def __init__(self) -> None:
+        self.work = 0
+        self._orders: dict[tuple, list[tuple[int, tuple[str, ...]]] | None] = {}
+        self._stored = 0  # orders held by the memo
+
+    def solve(self, p: DayProblem) -> DaySolution | None | _Undecided:
+        """The optimum of `p` (as `solve_day` defines it, up to the timing), None when
+        `p` is infeasible, UNDECIDED when the day is too big for enumeration."""
+        nodes = {n.site_id: n for n in p.nodes}
+        steps = {n.step for n in p.nodes}
+        if len(steps) > 1:
+            return UNDECIDED
+        g = steps.pop() if steps else 1
+        br = p.break_rule
+        if br is not None and br.latest - br.minutes < br.earliest:
+            return None  # no break start exists: the model has no solution
+        counts: dict[frozenset[str], int] = {}
+        for scen in p.scenarios:
+            counts[scen] = counts.get(scen, 0) + 1
+        weeks: list[_Week] = []
+        for scen in sorted(counts, key=lambda s: sorted(s)):
+            if not scen:
+                continue
+            orders = self._week_orders(p, nodes, scen, g)
+            if orders is None:
+                return UNDECIDED
+            if not orders:
+                return None  # one week alone cannot be served: the day is infeasible
+            weeks.append(_Week(tuple(sorted(scen)), counts[scen], orders))
+        if not weeks:
+            return DaySolution({}, [_empty() for _ in p.scenarios], "optimal")
+        found = self._best_combination(p, nodes, weeks, g)
+        if found is None or found is UNDECIDED:
+            return found
+        combo, times, breaks = found
+        by_stops = {w.stops: (w.orders[i][1], breaks[k])
+                    for k, (w, i) in enumerate(zip(weeks, combo))}
+        routes = []
+        for scen in p.scenarios:
+            if not scen:
+                routes.append(_empty())
+                continue
+            order, leg = by_stops[tuple(sorted(scen))]
+            routes.append(_route(p, nodes, order, times, leg))
+        return DaySolution({s: g * u for s, u in times.items()}, routes, ENUMERATED)
+
+    # -- one week: every feasible order ----------------------------------------------
+    def _week_orders(self, p: DayProblem, nodes: dict[str, DayNode], scen: frozenset[str],
+                     g: int) -> list[tuple[int, tuple[str, ...]]] | None:
+        key = (p.shift_start, p.shift_end, p.depot_index, p.max_km, g,
+               tuple(nodes[s] for s in sorted(scen)), id(p.km), id(p.minutes))
+        if key in self._orders:
+            return self._orders[key]
+        out = self._enumerate(p, nodes, sorted(scen), g)
+        if out is not None:
+            self._stored += len(out)
+            if self._stored > MAX_MEMO_ORDERS:
+                self._orders.clear()
+                self._stored = len(out)
+        self._orders[key] = out
+        return out
+
+    def _enumerate(self, p: DayProblem, nodes: dict[str, DayNode], ids: list[str],
+                   g: int) -> list[tuple[int, tuple[str, ...]]] | None:
+        """All orders with a feasible timing for this week alone (no break: that is
+        decided with the shared times), with their km in 0.1 km units."""
+        D, T, dep = p.km, p.minutes, p.depot_index
+        limit = (None if p.max_km is None else int(math.floor(p.max_km * 10 + 1e-9)))
+        lo = {s: math.ceil(nodes[s].lo / g) * g for s in ids}
+        hi = {s: (nodes[s].hi // g) * g for s in ids}
+        out: list[tuple[int, tuple[str, ...]]] = []
+        steps = 0
+        n = len(ids)
+        stack: list[tuple[tuple[str, ...], int, int, int]] = [((), dep, p.shift_start, 0)]
+        while stack:
+            order, at, ready, km10 = stack.pop()
+            steps += 1
+            if steps > MAX_NODES:
+                self.work += steps
+                return None
+            if len(order) == n:
+                back = ready + T[at][dep]
+                total = km10 + round(D[at][dep] * 10)
+                if back <= p.shift_end and (limit is None or total <= limit):
+                    out.append((total, order))
+                    if len(out) > MAX_ORDERS:
+                        self.work += steps
+                        return None
+                continue
+            for s in reversed(ids):
+                if s in order:
+                    continue
+                nd = nodes[s]
+                i = nd.index
+                arrive = ready + T[at][i]
+                t = max(lo[s], -(-arrive // g) * g)
+                if t > hi[s]:
+                    continue
+                leg = km10 + round(D[at][i] * 10)
+                if limit is not None and leg > limit:
+                    continue
+                stack.append((order + (s,), i, t + nd.duration, leg))
+        self.work += steps
+        out.sort()
+        return out
+
+    # -- the weeks together: cheapest combination with a shared timing --------------
+    def _best_combination(self, p: DayProblem, nodes: dict[str, DayNode],
+                          weeks: list[_Week], g: int):
+        """Best-first over order combinations (km weighted by how often each week
+        occurs); the first one with a shared timing is optimal."""
+        start = tuple(0 for _ in weeks)
+        heap = [(self._cost(weeks, start), start)]
+        seen = {start}
+        checked = 0
+        while heap:
+            _, combo = heapq.heappop(heap)
+            checked += 1
+            self.work += 1
+            if checked > MAX_COMBOS:
+                return UNDECIDED
+            timing = self._timing(p, nodes, [w.orders[i][1] for w, i in zip(weeks, combo)], g)
+            if timing is UNDECIDED:
+                return UNDECIDED
+            if timing is not None:
+                return combo, timing[0], timing[1]
+            for k in range(len(weeks)):
+                if combo[k] + 1 < len(weeks[k].orders):
+                    nxt = combo[:k] + (combo[k] + 1,) + combo[k + 1:]
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        heapq.heappush(heap, (self._cost(weeks, nxt), nxt))
+        return None
+
+    @staticmethod
+    def _cost(weeks: list[_Week], combo: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+        return (sum(w.count * w.orders[i][0] for w, i in zip(weeks, combo)), combo)
+
+    def _timing(self, p: DayProblem, nodes: dict[str, DayNode],
+                orders: Sequence[tuple[str, ...]], g: int):
+        """Earliest shared grid times for these orders (one per distinct week) and the
+        leg that carries each week's break; None if no timing exists."""
+        T, dep = p.minutes, p.depot_index
+        stops = sorted({s for o in orders for s in o})
+        bounds = {s: [math.ceil(nodes[s].lo / g), nodes[s].hi // g] for s in stops}
+        base: list[Constraint] = []
+        for o in orders:
+            first, last = o[0], o[-1]
+            _raise(bounds, first, _up(p.shift_start + T[dep][nodes[first].index], g))
+            _lower(bounds, last, (p.shift_end - T[nodes[last].index][dep]
+                                  - nodes[last].duration) // g)
+            for a, b in zip(o, o[1:]):
+                base.append((a, b, _up(nodes[a].duration + T[nodes[a].index][nodes[b].index], g)))
+        if p.break_rule is None:
+            u = _solve(bounds, base)
+            return None if u is None else (u, [None] * len(orders))
+        choices = [self._break_legs(p, nodes, o, g) for o in orders]
+        if any(not c for c in choices):
+            return None
+        n_choices = 1
+        for c in choices:
+            n_choices *= len(c)
+        if n_choices > MAX_BREAK_CHOICES:
+            return UNDECIDED
+        if _solve(bounds, base) is None:  # infeasible whatever the break
+            return None
+        for pick in product(*choices):
+            self.work += 1
+            bb = {s: list(v) for s, v in bounds.items()}
+            extra: list[Constraint] = []
+            for _leg, raises, lowers, cons in pick:
+                for s, v in raises:
+                    _raise(bb, s, v)
+                for s, v in lowers:
+                    _lower(bb, s, v)
+                extra.extend(cons)
+            u = _solve(bb, base + extra)
+            if u is not None:
+                return u, [leg for leg, *_ in pick]
+        return None
+
+    @staticmethod
+    def _break_legs(p: DayProblem, nodes: dict[str, DayNode], o: tuple[str, ...], g: int):
+        """Each leg of the week's route that can carry the break, with the bounds and
+        difference constraints it adds (the break start eliminated):
+        break on leg a→b: t_a + dur_a ≤ b₀ ≤ latest − minutes, b₀ ≥ earliest,
+        b₀ + minutes + drive(a, b) ≤ t_b; the depot legs use the shift's ends."""
+        br = p.break_rule
+        assert br is not None
+        T, dep = p.minutes, p.depot_index
+        b_lo, b_hi, m = br.earliest, br.latest - br.minutes, br.minutes
+        legs = []
+        first = o[0]
+        go = T[dep][nodes[first].index]
+        if max(p.shift_start, b_lo) <= b_hi:  # leave the depot, park, drive on
+            legs.append((0, [(first, _up(max(p.shift_start, b_lo) + m + go, g))], [], []))
+        for k, (a, b) in enumerate(zip(o, o[1:]), start=1):
+            na, nb = nodes[a], nodes[b]
+            drive = T[na.index][nb.index]
+            legs.append((k, [(b, _up(b_lo + m + drive, g))],
+                         [(a, (b_hi - na.duration) // g)],
+                         [(a, b, _up(na.duration + m + drive, g))]))
+        last = nodes[o[-1]]
+        home = T[last.index][dep]
+        if b_lo + m + home <= p.shift_end:  # park after the last stop, then drive home
+            cap = min(b_hi, p.shift_end - m - home) - last.duration
+            legs.append((len(o), [], [(o[-1], cap // g)], []))
+        return legs
+
+
+def _up(minutes: int, g: int) -> int:
+    """The smallest grid index k with g·k ≥ minutes."""
+    return -(-minutes // g)
+
+
+def _raise(bounds: dict[str, list[int]], s: str, v: int) -> None:
+    if v > bounds[s][0]:
+        bounds[s][0] = v
+
+
+def _lower(bounds: dict[str, list[int]], s: str, v: int) -> None:
+    if v < bounds[s][1]:
+        bounds[s][1] = v
+
+
+def _solve(bounds: dict[str, list[int]], cons: list[Constraint]) -> dict[str, int] | None:
+    """The least integer solution of lo ≤ u ≤ hi and u_b − u_a ≥ w (a longest-path
+    relaxation from the lower bounds); None if it passes an upper bound, which is
+    also how a positive cycle shows (the bounds are finite)."""
+    u = {s: lo for s, (lo, _hi) in bounds.items()}
+    if any(lo > hi for lo, hi in bounds.values()):
+        return None
+    for _ in range(len(u) + 1):
+        changed = False
+        for a, b, w in cons:
+            if u[b] < u[a] + w:
+                u[b] = u[a] + w
+                if u[b] > bounds[b][1]:
+                    return None
+                changed = True
+        if not changed:
+            return u
+    return None  # still rising after |V| rounds: a positive cycle
+
+
+def _empty() -> ScenarioRoute:
+    return ScenarioRoute((), 0, 0, None, 0.0, 0)
+
+
+def _route(p: DayProblem, nodes: dict[str, DayNode], order: tuple[str, ...],
+           times: dict[str, int], leg: int | None) -> ScenarioRoute:
+    """The week's route with the shared times: depot departure as late and return as
+    early as the times allow, the break where its leg permits (earliest start)."""
+    D, T, dep = p.km, p.minutes, p.depot_index
+    g = nodes[order[0]].step
+    t = {s: g * times[s] for s in order}
+    first, last = nodes[order[0]], nodes[order[-1]]
+    start = t[order[0]] - T[dep][first.index]
+    end = t[order[-1]] + last.duration + T[last.index][dep]
+    b0 = None
+    br = p.break_rule
+    if br is not None and leg is not None:
+        if leg == 0:
+            b0 = min(br.latest - br.minutes, t[order[0]] - br.minutes - T[dep][first.index])
+            start = max(p.shift_start, min(start, b0))
+        elif leg == len(order):
+            b0 = max(br.earliest, t[order[-1]] + last.duration)
+            end = b0 + br.minutes + T[last.index][dep]
+        else:
+            a = nodes[order[leg - 1]]
+            b0 = max(br.earliest, t[order[leg - 1]] + a.duration)
+    idxs = [dep] + [nodes[s].index for s in order] + [dep]
+    km = round(sum(D[i][j] for i, j in zip(idxs, idxs[1:])), 1)
+    drive = sum(T[i][j] for i, j in zip(idxs, idxs[1:]))
+    return ScenarioRoute(order, start, end, b0, km, drive)
+
+
+def fast_day(p: DayProblem) -> DaySolution | None | _Undecided:
+    """One-off use of FastDay (tests; the search keeps one FastDay for its memo)."""
+    return FastDay().solve(p)
