@@ -20,6 +20,7 @@ from bogbus.solve.bound_content import (
     exact_cost,
     list_contents,
 )
+from bogbus.solve.fastday import UNDECIDED
 from bogbus.solve.template import TemplateSearch
 from bogbus.travel import build_travel
 
@@ -159,3 +160,27 @@ def test_brute_force_counts_the_break_and_the_grid():
     # ... but a 150-minute visit from 11:00 covers the whole break window: infeasible
     assert not _shared_times_feasible(late, build_travel(late), late.settings.vehicles[0],
                                       "mon", [("S01",)])
+
+
+def test_enumerated_and_cp_sat_costs_agree():
+    # contents are costed by fastday's enumeration when small, by CP-SAT otherwise:
+    # on every content of a day the two must give the same floored-km optimum
+    inst = tiny([(56.46, 9.90), (56.46, 10.17), (56.50, 9.85), (56.50, 10.22),
+                 (56.42, 10.05)], [1, 1, 2, 2, 2], [30, 20, 30, 30, 45],
+                EVERY_DAY + EARLY + [(12 * 60, 16 * 60)], days=("mon",), brk=LUNCH)
+    travel = build_travel(inst)
+    stops = sorted(inst.stops, key=lambda s: s.id)
+    pools, _ = route_pools(inst, travel, stops)
+    (cls,) = day_classes(inst, travel, stops, pools)
+    listed, _ = list_contents(cls, np.zeros(len(cls.masks)), 2, 1.0, 10_000)
+    assert len(listed) > 20
+
+    class Undecided:
+        def solve(self, problem):
+            return UNDECIDED
+
+    slow = DayClass(cls.days, cls.cand, cls.problem, cls.masks, cls.costs, cls.member,
+                    cls.every, fast=Undecided())
+    for _, weeks in listed:
+        assert exact_cost(cls, weeks, 2, 0, 5.0, None)[0] == exact_cost(
+            slow, weeks, 2, 0, 5.0, None)[0]

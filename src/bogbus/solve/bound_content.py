@@ -48,7 +48,8 @@ from ortools.sat.python import cp_model
 from ..model import Instance, Site
 from ..travel import TravelMatrix
 from .cpsat import deterministic_solver
-from .daymodel import DayNode, DayProblem, build_day_model, day_candidates
+from .daymodel import DayNode, DayProblem, DaySolution, build_day_model, day_candidates
+from .fastday import UNDECIDED, FastDay
 
 UNCOVERED_PENALTY = 1e6  # 0.1 km per week: keeps the master feasible before columns exist
 FIRST_LISTED = 16  # contents listed (and costed exactly) per class and round, at first
@@ -73,6 +74,7 @@ class DayClass:
     every: np.ndarray  # candidate → every_weeks
     exact: dict[Masks, float | None] = field(default_factory=dict)  # 0.1 km per week
     where: dict[int, int] = field(default_factory=dict)  # route bitmask → pool row
+    fast: FastDay = field(default_factory=FastDay)  # its memo of week orders
 
     @property
     def count(self) -> int:
@@ -104,6 +106,9 @@ def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site],
     idx = travel.index()
     dep = idx[instance.settings.depot]
     step = instance.settings.round_to_min
+    # legs rounded DOWN to 0.1 km once, so both exact solvers (which round each leg to
+    # the nearest 0.1 km) count exactly the floored legs
+    floored = tuple(tuple(math.floor(x * 10 + 1e-9) / 10 for x in row) for row in travel.km)
     by_pool: dict[int, list[tuple[str, str]]] = {}
     for vd, pool in pools.items():
         by_pool.setdefault(id(pool), []).append(vd)
@@ -121,7 +126,7 @@ def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site],
         def problem(scen: list[frozenset[str]], v=v, sh=sh, nodes=nodes) -> DayProblem:
             used = sorted(set().union(*scen))
             return DayProblem(sh.start, sh.end, dep, tuple(nodes[s] for s in used),
-                              tuple(scen), travel.km, travel.minutes, v.break_rule,
+                              tuple(scen), floored, travel.minutes, v.break_rule,
                               v.max_km_per_day)
 
         masks = np.array(list(pool.table.keys()), dtype=np.int64)
@@ -140,7 +145,17 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
     own = len(key)
     scen = [frozenset(cls.cand[j].id for j in range(len(cls.cand)) if m >> j & 1) for m in key]
     relaxed = sum(cls.route_cost(m) or 0.0 for m in key) / own  # every week is a route
-    dm = build_day_model(cls.problem(scen), floor_km=True)
+    problem = cls.problem(scen)
+    fast = cls.fast.solve(problem)  # complete enumeration for small days (fastday.py)
+    if fast is None:
+        cls.exact[key] = None
+        return None, 0.0
+    if fast is not UNDECIDED:
+        assert isinstance(fast, DaySolution)
+        value = max(relaxed, round(sum(r.km for r in fast.routes) * 10) / own)
+        cls.exact[key] = value
+        return value, 0.0
+    dm = build_day_model(problem, floor_km=True)
     if dm is None:
         cls.exact[key] = None
         return None, 0.0
@@ -255,6 +270,10 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int
     return [(t, m) for t, _, m in items], rest_value
 
 
+def _costed(classes: list[DayClass]) -> int:
+    return sum(len(c.exact) for c in classes)
+
+
 @dataclass
 class ContentResult:
     value: float | None  # 0.1 km per average week, proven; None when none yet
@@ -292,7 +311,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     keep = [FIRST_LISTED] * len(classes)
     best: float | None = None
     spent = 0.0
-    columns = costed = 0
+    columns = 0
 
     def late() -> bool:
         return spent >= det_limit or (deadline is not None and time.perf_counter() > deadline)
@@ -309,7 +328,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
         complete = True
         for c, cls in enumerate(classes):
             if late():
-                return ContentResult(best, False, columns, costed, spent)
+                return ContentResult(best, False, columns, _costed(classes), spent)
             mu = mus[c]
             pis = np.array([pi[s.id] for s in cls.cand]) * cls.every / L
             g = cls.costs / L - cls.member @ pis
@@ -323,7 +342,6 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
                 wall = None if deadline is None else deadline - time.perf_counter()
                 value, used = exact_cost(cls, masks, L, seed, EVAL_DET, wall)
                 spent += used
-                costed += used > 0
                 if value is None:
                     continue
                 key = _canonical(masks, cls.every)
@@ -354,8 +372,8 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             if report is not None:
                 report(best)
         if not new and complete:
-            return ContentResult(best, True, columns, costed, spent, z, pi, mus)
-    return ContentResult(best, False, columns, costed, spent)
+            return ContentResult(best, True, columns, _costed(classes), spent, z, pi, mus)
+    return ContentResult(best, False, columns, _costed(classes), spent)
 
 
 def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: ContentResult,
