@@ -136,16 +136,22 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
                     c = cost + ll[j]
                     if c + home_km[j] > limit:
                         continue
-                    for took in ((False, True) if not flag else (False,)):
-                        arr = arrive(ready, j, dl[j], took)
-                        if arr is None:
-                            continue
-                        key = (mask | 1 << j, j)
+                    _, lo, hi, dur = cands[j]
+                    arr = ready + dl[j]  # straight on, inline: the hot path
+                    if arr < lo:
+                        arr = lo
+                    arr = -(-arr // step) * step
+                    key = (mask | 1 << j, j)
+                    if arr <= hi:
                         got = nxt.get(key)
                         if got is None:
-                            nxt[key] = [(arr + cands[j][3], c, 1 if took else flag)]
+                            nxt[key] = [(arr + dur, c, flag)]
                         else:
-                            _pareto_add(got, arr + cands[j][3], c, 1 if took else flag)
+                            _pareto_add(got, arr + dur, c, flag)
+                    if not flag:  # or the break first
+                        b_arr = arrive(ready, j, dl[j], True)
+                        if b_arr is not None:
+                            _pareto_add(nxt.setdefault(key, []), b_arr + dur, c, 1)
         count += len(nxt)
         if deadline is not None and time.perf_counter() > deadline:
             return None
