@@ -152,9 +152,9 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
         return None, 0.0
     if fast is not UNDECIDED:
         assert isinstance(fast, DaySolution)
-        value = max(relaxed, round(sum(r.km for r in fast.routes) * 10) / own)
-        cls.exact[key] = value
-        return value, 0.0
+        optimum = max(relaxed, round(sum(r.km for r in fast.routes) * 10) / own)
+        cls.exact[key] = optimum
+        return optimum, 0.0
     dm = build_day_model(problem, floor_km=True)
     if dm is None:
         cls.exact[key] = None
