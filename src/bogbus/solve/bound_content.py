@@ -53,9 +53,11 @@ from .fastday import UNDECIDED, FastDay
 
 UNCOVERED_PENALTY = 1e6  # 0.1 km per week: keeps the master feasible before columns exist
 FIRST_LISTED = 16  # contents listed (and costed exactly) per class and round, at first
-MAX_LISTED = 200_000  # never list more per class and round (memory)
+MAX_LISTED = 200_000  # never list more per class and round or probe (memory)
 EVAL_DET = 0.5  # deterministic seconds for one content's exact cost
 TOL = 1e-6  # reduced costs above -TOL count as non-negative (0.1 km per week)
+MAX_STALLS = 6  # rounds in a row without a new column (each lists 4× more) before giving up
+MAX_STEPS = 300_000  # search steps of one listing (~1 s); a cut listing stays valid
 MAX_MASK_BITS = 62  # candidates per day: a route is an int64 bitmask
 
 Masks = tuple[int, ...]  # one bitmask of candidates per week of the content's cycle
@@ -174,10 +176,16 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
     return value, used
 
 
-def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int
-                  ) -> tuple[list[tuple[float, Masks]], float]:
+class _Cut(Exception):
+    """The listing ran out of steps."""
+
+
+def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
+                  max_steps: int | None = MAX_STEPS) -> tuple[list[tuple[float, Masks]], float]:
     """The contents with Σ_k g(M_k) < `limit`, cheapest first, at most `keep` of them;
-    and a value every content NOT listed reaches (`limit` when all were listed).
+    and a value every content NOT listed reaches (`limit` when all were listed). After
+    `max_steps` steps of the search it stops; then that value is only L × the least g
+    (every week is a route), still true, and below `limit`.
 
     Week k's route must agree with the earlier weeks: a stop that comes every e ≤ k
     weeks is in M_k exactly when it is in M_{k−e}; one that comes less often and was
@@ -205,6 +213,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int
         groups.append(grp)
     heap: list[tuple[float, int, Masks]] = []  # max-heap by total (negated)
     serial = [0]
+    steps = [0]
 
     def threshold() -> float:
         return limit if len(heap) < keep else -heap[0][0]
@@ -232,6 +241,9 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int
         if k == L:
             push(partial, tuple(chosen))
             return
+        steps[0] += 1
+        if max_steps is not None and steps[0] > max_steps:
+            raise _Cut
         forced, banned = forced_of(chosen, k)
         got = groups[k].get(forced)
         if got is None:
@@ -251,22 +263,29 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int
                 push(t, (*chosen, int(mm[i])))
             return
         for i in range(lo, len(gg)):
+            steps[0] += 1  # every candidate tried is a step, so a cut comes in time
             if partial + float(gg[i]) + rest >= threshold():
                 break
             if int(mm[i]) & banned:
                 continue
             rec([*chosen, int(mm[i])], partial + float(gg[i]), g0)
 
-    for i in range(len(gs)):
-        g0 = float(gs[i])
-        if g0 * L >= threshold():
-            break
-        if L == 1:
-            push(g0, (int(ms[i]),))
-        else:
-            rec([int(ms[i])], g0, g0)
+    cut = False
+    try:
+        for i in range(len(gs)):
+            g0 = float(gs[i])
+            if g0 * L >= threshold():
+                break
+            if L == 1:
+                push(g0, (int(ms[i]),))
+            else:
+                rec([int(ms[i])], g0, g0)
+    except _Cut:
+        cut = True
     items = sorted((-t, s, m) for t, s, m in heap)
     rest_value = limit if len(heap) < keep else -heap[0][0]
+    if cut:
+        rest_value = min(rest_value, L * float(gs[0]))
     return [(t, m) for t, _, m in items], rest_value
 
 
@@ -311,7 +330,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     keep = [FIRST_LISTED] * len(classes)
     best: float | None = None
     spent = 0.0
-    columns = 0
+    columns = stalls = 0
 
     def late() -> bool:
         return spent >= det_limit or (deadline is not None and time.perf_counter() > deadline)
@@ -363,7 +382,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
                     columns += 1
             lagrange += cls.count * min(0.0, least)
             new += found
-            if len(listed) >= keep[c]:
+            if rest < mu - TOL:  # some content may still price out: not converged
                 complete = False
                 if not found:  # all listed were costed and none prices out: list more
                     keep[c] = min(MAX_LISTED, keep[c] * 4)
@@ -373,6 +392,9 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
                 report(best)
         if not new and complete:
             return ContentResult(best, True, columns, _costed(classes), spent, z, pi, mus)
+        stalls = stalls + 1 if not new else 0
+        if stalls > MAX_STALLS:  # listings cut or too long: leave the time to bound.py
+            break
     return ContentResult(best, False, columns, _costed(classes), spent)
 
 
@@ -400,7 +422,9 @@ def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: Conte
         mu = res.mu[c]
         pis = np.array([res.pi[s.id] for s in cls.cand]) * cls.every / L
         g = cls.costs / L - cls.member @ pis
-        listed, _ = list_contents(cls, g, L, mu + slack, MAX_LISTED * 10)
+        listed, rest = list_contents(cls, g, L, mu + slack, MAX_LISTED)
+        if rest < mu + slack:  # maybe not all of them: the probe would not be exact
+            return "unknown", 0.0, spent
         lits = []
         seen: set[Masks] = set()
         for _, masks in listed:
