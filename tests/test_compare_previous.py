@@ -20,11 +20,12 @@ def test_compare_previous_shows_only_what_each_scenario_causes(tmp_path):
         inst, sites=tuple(s for s in inst.sites if s.id != "S03")), tmp_path / "fewer")
     pub = tmp_path / "pub"
     res = CliRunner().invoke(main, ["plan", str(base), "--quarter", "2027Q2", "--out", str(pub),
-                                    "--no-render", "--time-limit", "2"])
+                                    "--no-render", "--time-limit", "60", "--work", "300"])
     assert res.exit_code == 0, res.output
     res = CliRunner().invoke(main, ["compare", str(base), str(fewer), "--previous",
                                     str(pub / "plan.json"), "--format", "json",
-                                    "--time-limit", "2", "--save-plans", str(tmp_path / "s")])
+                                    "--time-limit", "60", "--work", "300",
+                                    "--save-plans", str(tmp_path / "s")])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output[res.output.index("{"):])
     assert doc["quarter"] == ["2027Q2"]  # the published plan's quarter by default

@@ -53,3 +53,16 @@ def test_improve_day_never_worse_than_the_screened_route():
     out = improve_day(inst, travel, dd, seed=0)
     assert out.km <= dd.timed.km
     assert sorted(out.order) == sorted(dd.timed.order)
+
+
+def test_improve_day_with_outreach_reaches_the_fewest_km_order():
+    # the sites' own windows (what improve_day uses): the enumerated re-routing must
+    # find the cheapest feasible order of all 120, from the dearest one
+    inst, travel, idx, depot, v, windows, durations, feasible, dd = setup_day(
+        lambda s: (s.earliest, s.latest - s.duration_min))
+    best = min(t.km for t in feasible)
+    assert dd.timed.km > best + 1
+    out = improve_day(inst, travel, dd, seed=0)
+    assert out.km == best
+    assert sorted(out.order) == sorted(dd.timed.order)
+    assert improve_day(inst, travel, dd, seed=0) == out  # deterministic

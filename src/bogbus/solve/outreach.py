@@ -31,6 +31,11 @@ OFF_WEEKDAY_KM = 5.0
 # visit off its usual time as much as PREFER_TIME_KM. Soft: never worth a missed visit.
 PREFER_WEEKDAY_KM = 25.0
 PREFER_TIME_KM = 5.0
+# With many vehicles a site's visits are first sought on the NEAREST_VEHICLES whose
+# public routes pass closest to it (all of them when that leaves a visit missed): the
+# cheap insertions are there, and every insertion tried costs time — at 360 stops on
+# 16 buses the outreach tried 1.2M insertions, far more than the time limit allows.
+NEAREST_VEHICLES = 4
 
 
 @dataclass
@@ -70,6 +75,34 @@ class OutreachScheduler:
         for d in days.values():
             d.crates = 0
             d.timed = self._time(d, self._order_by_time(d))
+        self.near = self._nearest_vehicles()
+        # insertion answers per (site, vehicle, date), valid while that day is unchanged
+        # (its version): placing one site changes a handful of days, so the next site's
+        # candidates — and the ordering pre-pass's — are mostly already known
+        self.version: dict[tuple[str, date], int] = {k: 0 for k in days}
+        self._insertions: dict[tuple[str, str, date], tuple[int, tuple]] = {}
+
+    def _changed(self, key: tuple[str, date]) -> None:
+        self.version[key] += 1
+
+    def _nearest_vehicles(self) -> dict[str, frozenset[str]]:
+        """Site id → the NEAREST_VEHICLES vehicles whose stops lie nearest to it
+        (empty when there are no more vehicles than that: all are tried)."""
+        names = sorted({d.vehicle for d in self.days.values()})
+        if len(names) <= NEAREST_VEHICLES:
+            return {}
+        rows: dict[str, set[int]] = {v: set() for v in names}
+        for d in self.days.values():
+            rows[d.vehicle].update(self.index[s] for s in d.stop_times)
+        km = self.travel.km
+        out = {}
+        for site in self.instance.outreach:
+            i = self.index[site.id]
+            reach = {v: min((min(km[i][r], km[r][i]) for r in rows[v]),
+                            default=km[i][self.depot]) for v in names}
+            out[site.id] = frozenset(sorted(names, key=lambda v: (reach[v], v))
+                                     [:NEAREST_VEHICLES])
+        return out
 
     # -- timing --------------------------------------------------------------------
     def _window(self, day: DatedDay, sid: str) -> tuple[int, int]:
@@ -104,21 +137,68 @@ class OutreachScheduler:
             return None
         cur = list(day.timed.order) if day.timed else []
         base_km = day.timed.km if day.timed and cur else 0.0
-        best = None
+        # A route's km depend only on its order (schedule.time_route sums the legs and
+        # rounds to 0.1 km), so the positions are timed cheapest first and the first
+        # feasible one is the answer — the same one (fewest km, then the earliest
+        # position) as timing every position, at a fraction of the timings.
+        km, depot = self.travel.km, self.depot
+        rows = [depot] + [self.index[x] for x in cur] + [depot]
+        i = self.index[site.id]
+        fits = self._gaps_that_fit(day, cur, rows, site)
+        ranked = []
         for pos in range(len(cur) + 1):
+            if not fits[pos]:
+                continue
+            seq = rows[:pos + 1] + [i] + rows[pos + 1:]
+            ranked.append((round(sum(km[a][b] for a, b in zip(seq, seq[1:])), 1), pos))
+        for _, pos in sorted(ranked):
             timed = self._time(day, cur[:pos] + [site.id] + cur[pos:])
-            if timed is not None and (best is None or timed.km < best[1].km):
-                best = (timed.km - base_km, timed)
-        return best
+            if timed is not None:
+                return (timed.km - base_km, timed)
+        return None
+
+    def _gaps_that_fit(self, day: DatedDay, cur: list[str], rows: list[int],
+                       site: Site) -> list[bool]:
+        """Per position, whether the site can fit there at all: the earliest departure
+        before it (a forward pass without the break) plus the drives and its visit must
+        meet its window and the latest arrival after it that keeps the rest of the day
+        feasible (a backward pass). Both passes relax the break and the grid, so a
+        position they rule out is infeasible for time_route too; it is skipped."""
+        T = self.travel.minutes
+        wins = [self._window(day, x) for x in cur]
+        durs = [self.sites[x].duration_min for x in cur]
+        n = len(cur)
+        dep = [day.shift[0]] + [0] * n  # earliest departure from rows[k]
+        t = day.shift[0]
+        for k in range(n):
+            t = max(t + T[rows[k]][rows[k + 1]], wins[k][0]) + durs[k]
+            dep[k + 1] = t
+        latest = [0] * (n + 2)  # latest arrival at rows[k] keeping the rest feasible
+        latest[n + 1] = day.shift[1]
+        for k in range(n, 0, -1):
+            latest[k] = min(wins[k - 1][1], latest[k + 1] - T[rows[k]][rows[k + 1]]
+                            - durs[k - 1])
+        lo, hi = self._window(day, site.id)
+        i = self.index[site.id]
+        out = []
+        for pos in range(n + 1):
+            at = max(dep[pos] + T[rows[pos]][i], lo)
+            out.append(at <= hi and at + site.duration_min + T[i][rows[pos + 1]]
+                       <= latest[pos + 1])
+        return out
 
     # -- candidates and the DP -------------------------------------------------------
-    def candidates(self, site: Site) -> tuple[list[tuple[date, str, float, Timed]], dict]:
-        """Feasible (date, vehicle, extra km, timing) — one per date, cheapest vehicle —
-        and counts of why other dates failed, for explanations."""
+    def candidates(self, site: Site, only: frozenset[str] | None = None
+                   ) -> tuple[list[tuple[date, str, float, Timed]], dict]:
+        """Feasible (date, vehicle, extra km, timing) — one per date, cheapest vehicle
+        (among `only` when given) — and counts of why other dates failed, for
+        explanations."""
         why = {"capacity": 0, "time": 0, "dates": 0, "closed": 0}
         best: dict[date, tuple[date, str, float, Timed]] = {}
         for (vname, day), dd in sorted(self.days.items(), key=lambda x: (x[0][1], x[0][0])):
             if not site.allows_vehicle(vname) or weekday_key(day) not in site.days:
+                continue
+            if only is not None and vname not in only:
                 continue
             if self.cal.off_reason(day, site=site.id):  # the site itself is closed
                 why["closed"] += 1
@@ -128,7 +208,13 @@ class OutreachScheduler:
             if cap is not None and dd.crates + site.crates > cap:
                 why["capacity"] += 1
                 continue
-            ins, pinned = self._preferred_insertion(dd, site)
+            memo = self._insertions.get((site.id, vname, day))
+            if memo is not None and memo[0] == self.version[(vname, day)]:
+                ins, pinned = memo[1]
+            else:
+                ins, pinned = self._preferred_insertion(dd, site)
+                self._insertions[(site.id, vname, day)] = (self.version[(vname, day)],
+                                                           (ins, pinned))
             if ins is None:
                 why["time"] += 1
                 continue
@@ -225,8 +311,12 @@ class OutreachScheduler:
         return (best[1], best[2]) if best else self.choose(site, cands)
 
     def place(self, site: Site) -> tuple[list[tuple[date, str]], list[tuple[date | None, str]]]:
-        cands, why = self.candidates(site)
+        near = self.near.get(site.id)
+        cands, why = self.candidates(site, near)
         chosen, missed = self.choose_steady(site, cands)
+        if missed and near is not None:  # the nearest vehicles are not enough: all of them
+            cands, why = self.candidates(site)
+            chosen, missed = self.choose_steady(site, cands)
         visits = []
         for i in chosen:
             day, vname, _, timed = cands[i]
@@ -234,6 +324,7 @@ class OutreachScheduler:
             dd.outreach.append(site.id)
             dd.crates += site.crates
             dd.timed = timed
+            self._changed((vname, day))
             pref = self.prefer.get(site.id)
             if pref is not None and pref[1] in timed.arrivals[timed.order.index(site.id):][:1]:
                 dd.pins[site.id] = pref[1]  # keep its usual time when the day is re-timed
@@ -247,6 +338,7 @@ class OutreachScheduler:
             dd.outreach.remove(site.id)
             dd.pins.pop(site.id, None)
             dd.crates -= site.crates
+            self._changed((vname, day))
             order = [s for s in dd.timed.order if s != site.id]
             # dropping a visit only widens gaps, so the rest stays feasible
             dd.timed = self._time(dd, order)
@@ -258,6 +350,8 @@ class OutreachScheduler:
     def restore(self, snap: dict) -> None:
         for k, (outreach, crates, timed, pins) in snap.items():
             d = self.days[k]
+            if (d.outreach, d.crates, d.timed, d.pins) != (outreach, crates, timed, pins):
+                self._changed(k)
             d.outreach, d.crates, d.timed, d.pins = list(outreach), crates, timed, dict(pins)
 
     def explain(self, site: Site, why: dict) -> str:
@@ -287,7 +381,8 @@ class OutreachScheduler:
         sites = [s for s in self.instance.outreach]
         n_cands = {}
         for s in sites:  # the ordering pre-pass; past the deadline, options count as many
-            n_cands[s.id] = (len(self.candidates(s)[0]) if not self.late(deadline)
+            n_cands[s.id] = (len(self.candidates(s, self.near.get(s.id))[0])
+                             if not self.late(deadline)
                              else math.inf)
         order = sorted(sites, key=lambda s: (-(s.priority or 0), n_cands[s.id], -s.crates,
                                              -s.duration_min, s.id))

@@ -82,7 +82,7 @@ def recombine(search: TemplateSearch, assign: dict[str, Option],
     now = sum(search.day_cost(search.evaluate(d, c)) for d, c in current.items())
     m = cp_model.CpModel()
     by_day: dict[tuple[str, str], list] = {}
-    by_stop: dict[str, list] = {sid: [] for sid in served}
+    by_stop: dict[str, list] = {sid: [] for sid in sorted(served)}  # not set order: hash-seeded
     chosen = []
     for (day, content), cost in sorted(columns.items(),
                                        key=lambda kv: (kv[0][0], sorted(kv[0][1]))):
