@@ -3,23 +3,28 @@
 Why: the template search (`template.py`) is a heuristic and cannot say how far its
 timetable is from the best one. A planner comparing scenarios needs that figure.
 
-Method (docs/lower-bound.md): a *relaxation* of the timetable problem, solved to LP
-optimality by column generation.
+Method (docs/lower-bound.md): a *relaxation* of the timetable problem.
 
 1. **Week-routes.** For every (vehicle, weekday) all feasible one-week routes over the
    stops that may use that day are enumerated by a labelling algorithm: depot start
-   at the shift start, each stop reached inside its arrival window (window ∩ reachable
-   within the shift), back by the shift end, within `max_km_per_day`. A route's cost
-   is its cheapest order, with every leg rounded DOWN to 0.1 km.
-2. **Master LP.** Each (vehicle, weekday, week of the cycle) takes one route (convex
-   combination), each served stop takes one option (vehicle, weekday, phase), and a
-   stop is in week k's route of a day exactly when its option puts it there. The
-   objective is km per average week. Columns with negative reduced cost are added
-   from the enumerated pool until none is left, so the LP optimum is over ALL routes.
+   at the shift start, each stop reached inside its arrival window on the
+   `round_to_min` grid, the lunch break between two legs, back by the shift end,
+   within `max_km_per_day`. A route's cost is its cheapest order, with every leg
+   rounded DOWN to 0.1 km.
+2. **Week-route LP.** Each (vehicle, weekday, week of the cycle) takes one route
+   (convex combination), each served stop takes one option (vehicle, weekday, phase),
+   and a stop is in week k's route of a day exactly when its option puts it there.
+   Columns with negative reduced cost are added from the enumerated pool until none
+   is left, so the LP optimum is over ALL routes. This LP times every week on its
+   own (it drops the one arrival time shared by all weeks of a cycle).
+3. **Day contents** (bound_content.py): the same routes priced into whole days with
+   one arrival time per stop for all weeks, costed by the exact day model, then
+   set-partitioning probes. When that cannot finish, the week-route LP is raised by
+   integer probes (`integer_bound`).
 
-Dropped, so the optimum here can only be lower than the real one: the one arrival
-time shared by all weeks of a cycle, the lunch break, the `round_to_min` grid,
-MAX_CYCLE_WEEKS, previous-plan locks — and integrality (it is an LP).
+Dropped, so the optimum here can only be lower than the real one: MAX_CYCLE_WEEKS,
+previous-plan locks, the rounding of legs (down) — and, before the probes,
+integrality.
 """
 
 from __future__ import annotations
@@ -59,60 +64,94 @@ def _km10(km: float) -> int:
     return int(math.floor(km * 10 + 1e-9))
 
 
+def _on_grid(t: int, step: int) -> int:
+    """The first minute ≥ t on the `round_to_min` grid (arrivals are printed on it)."""
+    return -(-t // step) * step
+
+
 def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: int, end: int,
                      km10, minutes, max_km10: int | None,
-                     deadline: float | None = None) -> dict[int, int] | None:
+                     deadline: float | None = None, step: int = 1,
+                     brk: tuple[int, int, int] | None = None) -> dict[int, int] | None:
     """All feasible one-week routes: bitmask of `cands` → cheapest cost (0.1 km).
 
     `cands`: (matrix index, arrival lo, arrival hi, duration) per candidate stop.
-    Labels (mask, last) keep the Pareto set of (ready time, cost). None when the
-    label count passes MAX_LABELS or the `deadline` (perf_counter) passes."""
+    Arrivals lie on the `step` grid. `brk`: (earliest start, latest start, minutes) of
+    the lunch break every non-empty route takes between two legs (or before the first
+    or after the last), as the day model (daymodel.py) requires. Labels (mask, last,
+    break taken) keep the Pareto set of (ready time, cost). None when the label count
+    passes MAX_LABELS or the `deadline` (perf_counter) passes."""
     n = len(cands)
     limit = max_km10 if max_km10 is not None else 1 << 60
     drive = [[minutes[a[0]][b[0]] for b in cands] for a in cands]
     leg = [[km10[a[0]][b[0]] for b in cands] for a in cands]
     home_km = [km10[c[0]][depot] for c in cands]
     home_min = [minutes[c[0]][depot] for c in cands]
+    b_lo, b_hi, b_min = brk if brk is not None else (0, 0, 0)
+    done = 1 if brk is None else 0  # the flag of a label that needs no more break
+
+    def arrive(ready: int, j: int, travel: int, took: bool) -> int | None:
+        """Arrival at candidate j leaving at `ready` (after the break when `took`)."""
+        if took:
+            b = max(ready, b_lo)
+            if b > b_hi:
+                return None
+            ready = b + b_min
+        arr = _on_grid(max(ready + travel, cands[j][1]), step)
+        return arr if arr <= cands[j][2] else None
+
+    def home(ready: int, last: int, flag: int) -> bool:
+        if flag:
+            return ready + home_min[last] <= end
+        b = max(ready, b_lo)
+        return b <= b_hi and b + b_min + home_min[last] <= end
+
     best: dict[int, int] = {0: 0}
-    layer: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for j, (ij, lo, hi, dur) in enumerate(cands):
-        arr = start + minutes[depot][ij]
-        if arr < lo:
-            arr = lo
-        if arr <= hi:
-            layer[(1 << j, j)] = [(arr + dur, km10[depot][ij])]
+    # (mask, last) → Pareto set of (ready, cost, flag): a label that has had its break
+    # dominates one that has not, if it is also ready no later and no dearer
+    layer: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+    for j, (ij, _, _, dur) in enumerate(cands):
+        for flag in ((0, 1) if brk is not None else (1,)):
+            arr = arrive(start, j, minutes[depot][ij], flag > done)
+            if arr is not None:
+                _pareto_add(layer.setdefault((1 << j, j), []), arr + dur, km10[depot][ij],
+                            flag)
     count = len(layer)
     tried = 0
     while layer:
-        nxt: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        nxt: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         for (mask, last), labels in layer.items():
             tried += n * len(labels)
             if count + len(nxt) > MAX_LABELS or tried > MAX_EXTENSIONS:  # a layer can be huge
                 return None
             back, dl, ll = home_km[last], drive[last], leg[last]
-            for ready, cost in labels:
+            for ready, cost, flag in labels:
                 total = cost + back
-                if (ready + home_min[last] <= end and total <= limit
-                        and total < best.get(mask, 1 << 60)):
+                if (total <= limit and total < best.get(mask, 1 << 60)
+                        and home(ready, last, flag)):
                     best[mask] = total
                 for j in range(n):
                     if mask >> j & 1:
                         continue
-                    _, lo, hi, dur = cands[j]
-                    arr = ready + dl[j]
-                    if arr < lo:
-                        arr = lo
-                    if arr > hi:
-                        continue
                     c = cost + ll[j]
                     if c + home_km[j] > limit:
                         continue
+                    _, lo, hi, dur = cands[j]
+                    arr = ready + dl[j]  # straight on, inline: the hot path
+                    if arr < lo:
+                        arr = lo
+                    arr = -(-arr // step) * step
                     key = (mask | 1 << j, j)
-                    got = nxt.get(key)
-                    if got is None:
-                        nxt[key] = [(arr + dur, c)]
-                    else:
-                        _pareto_add(got, arr + dur, c)
+                    if arr <= hi:
+                        got = nxt.get(key)
+                        if got is None:
+                            nxt[key] = [(arr + dur, c, flag)]
+                        else:
+                            _pareto_add(got, arr + dur, c, flag)
+                    if not flag:  # or the break first
+                        b_arr = arrive(ready, j, dl[j], True)
+                        if b_arr is not None:
+                            _pareto_add(nxt.setdefault(key, []), b_arr + dur, c, 1)
         count += len(nxt)
         if deadline is not None and time.perf_counter() > deadline:
             return None
@@ -120,12 +159,13 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
     return best
 
 
-def _pareto_add(labels: list[tuple[int, int]], ready: int, cost: int) -> None:
-    for r, c in labels:
-        if r <= ready and c <= cost:
+def _pareto_add(labels: list[tuple[int, int, int]], ready: int, cost: int, flag: int) -> None:
+    for r, c, f in labels:
+        if r <= ready and c <= cost and f >= flag:
             return
-    labels[:] = [(r, c) for r, c in labels if not (ready <= r and cost <= c)]
-    labels.append((ready, cost))
+    labels[:] = [(r, c, f) for r, c, f in labels
+                 if not (ready <= r and cost <= c and flag >= f)]
+    labels.append((ready, cost, flag))
 
 
 class RoutePool(NamedTuple):
@@ -147,6 +187,7 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
     dep = idx[instance.settings.depot]
     km10 = [[_km10(x) for x in row] for row in travel.km]
     T = travel.minutes
+    step = instance.settings.round_to_min
     pools: dict[tuple[str, str], RoutePool] = {}
     memo: dict[tuple, RoutePool] = {}
     for v in instance.settings.vehicles:
@@ -157,9 +198,12 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
             if not cand:
                 continue
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
-            key = (tuple(spec), sh.start, sh.end, mk)
+            br = v.break_rule
+            brk = None if br is None else (br.earliest, br.latest - br.minutes, br.minutes)
+            key = (tuple(spec), sh.start, sh.end, mk, brk)
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
-                routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk, deadline)
+                routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk, deadline,
+                                          step, brk)
                 if routes is None:
                     if deadline is not None and time.perf_counter() > deadline:
                         return None, f"{v.name} {d}: route enumeration ran out of time"
@@ -209,15 +253,24 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     """Lower bound on km per average week for timetables serving exactly `served`.
 
     `upper_km`: the cost of a known timetable serving `served` (the plan's; `inf` when
-    none is known yet). With it, the LP bound is raised by an integer stage
-    (`integer_bound`) within `det_limit`. `deadline` (perf_counter) cuts the work; the
+    none is known yet). With it, the week-route LP bound is raised by the shared-time
+    stage (bound_content.py) and, if that cannot finish, by integer probes
+    (`integer_bound`), within `det_limit`. `deadline` (perf_counter) cuts the work; the
     best bound proven so far is returned. `report` gets every improvement as it is
     proven (bound_job.py sends them to the planner).
 
     When the week-routes are too many to enumerate (or time runs out doing it), the
     weaker neighbour bound (bound_degree.py) is returned instead, so a plan of any
     size carries a proven gap."""
-    say = report or (lambda b: None)
+    heard = report or (lambda b: None)
+    proven = [-1.0]
+
+    def say(b: TemplateBound) -> None:
+        """Pass on only what raises the bound: a listener keeps the last report."""
+        if b.lower_km is not None and b.lower_km > proven[0]:
+            proven[0] = b.lower_km
+            heard(b)
+
     stops = sorted((s for s in instance.stops if s.id in served), key=lambda s: s.id)
     if not stops:
         return TemplateBound(0.0, "optimal", 1)
@@ -242,15 +295,34 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
         return replace(weak, routes=n_routes)  # cannot happen in theory; never report less
     status = "lp"
     say(TemplateBound(_km(value), status, L, n_routes, lp.n_columns))
-    if upper_km is not None and upper_km * 10 > value + 1e-6:
-        def lifted(v10: float) -> None:
+    if upper_km is None or upper_km * 10 <= value + 1e-6:
+        return TemplateBound(_km(value), status, L, n_routes, lp.n_columns)
+    from .bound_content import shared_time_bound
+
+    shared = shared_time_bound(instance, travel, stops, pools, L, upper_km * 10,
+                               det_limit=det_limit, seed=seed, deadline=deadline,
+                               report=lambda v10, how, cols: say(
+                                   TemplateBound(_km(v10), how, L, n_routes, cols)))
+    if shared.finished:  # converged: never below the week-route probes' relaxation
+        v10 = max(value, shared.value or 0.0)
+        # an optimum found by the probe is a sum of integers (no LP tolerance to allow)
+        km = math.floor(v10 + 1e-9) / 10 if shared.status == "optimal" else _km(v10)
+        return TemplateBound(km, shared.status, L, n_routes, shared.columns,
+                             witness=shared.witness)
+    best = max(value, shared.value or 0.0)
+
+    def lifted(v10: float) -> None:
+        if v10 > best:
             say(TemplateBound(_km(v10), "integer", L, n_routes, lp.n_columns))
 
-        value, optimal = integer_bound(stops, pools, L, lp.reduced_costs(), value,
-                                       upper_km * 10, det_limit=det_limit, seed=seed,
-                                       deadline=deadline, report=lifted)
-        status = "optimal" if optimal else "integer"
-    return TemplateBound(_km(value), status, L, n_routes, lp.n_columns)
+    left = max(0.0, det_limit - shared.det_used)  # the week-route probes with the rest
+    probed, optimal = integer_bound(stops, pools, L, lp.reduced_costs(), value,
+                                    upper_km * 10, det_limit=left, seed=seed,
+                                    deadline=deadline, report=lifted)
+    if probed >= best:
+        how = "optimal" if optimal else "integer" if probed > value else "lp"
+        return TemplateBound(_km(probed), how, L, n_routes, lp.n_columns)
+    return TemplateBound(_km(best), shared.status, L, n_routes, shared.columns)
 
 
 class _MasterLP:

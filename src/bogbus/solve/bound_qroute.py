@@ -26,8 +26,9 @@ predecessor stop. Start times are processed in increasing order (every step take
 least a visit's duration), a label is extended only when it beats every earlier
 start at j with a different predecessor, and the two best labels with different
 predecessors are kept per (j, t) so a walk never returns to the stop it came from.
-Legs are rounded down to 0.1 km; the lunch break, max_km_per_day and the shared
-arrival times are relaxed as in bound.py.
+Legs are rounded down to 0.1 km; the lunch break, the `round_to_min` grid,
+max_km_per_day and the shared arrival times are relaxed (bound.py keeps all four
+where routes can be enumerated).
 """
 
 from __future__ import annotations

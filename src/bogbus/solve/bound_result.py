@@ -14,6 +14,8 @@ class TemplateBound:
 
     lower_km: float | None  # None when unavailable
     # "lp" | "integer" (LP raised by CP-SAT) | "optimal" (= relaxation optimum)
+    # | "shared" (bound_content.py: day contents with shared arrival times, LP)
+    # | "shared-integer" (that LP raised by set-partitioning probes)
     # | "walks" (bound_qroute.py: LP over walks, when routes are too many to enumerate)
     # | "neighbour" (bound_degree.py, the floor of everything) | "unavailable"
     status: str
@@ -24,3 +26,7 @@ class TemplateBound:
     cpu_s: float = 0.0  # CPU seconds spent (set by bound_job.py)
     peak_mb: int = 0  # peak resident memory of the process that computed it
     final: bool = False  # the computation finished (not cut at a deadline)
+    # status "optimal" from bound_content.py: the relaxation's optimum, which is a real
+    # timetable (vehicle, weekday, ((stop id, phase), …)) per used day — the search may
+    # take it up
+    witness: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = ()

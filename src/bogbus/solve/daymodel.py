@@ -105,17 +105,23 @@ def _grid(lo: int, hi: int, step: int) -> tuple[int, int] | None:
     return (first, last) if first <= last else None
 
 
-def solve_day(
-    problem: DayProblem,
-    *,
-    seed: int = 0,
-    det_limit: float = 5.0,
-    hint: dict[str, int] | None = None,
-    max_wall: float | None = None,
-) -> DaySolution | None:
-    """Optimal (or best found within `det_limit`) routes; None when infeasible or
-    nothing was found. Deterministic: one worker and a deterministic-time limit —
-    unless `max_wall` seconds (a caller's deadline) end it first."""
+@dataclass
+class DayModel:
+    """The CP-SAT model of one DayProblem before its objective is set: `solve_day`
+    minimises km then spans; the lower bound (bound_content.py) minimises km alone."""
+
+    model: cp_model.CpModel
+    times: dict[str, cp_model.LinearExprT]  # arrival per site id
+    built: list[tuple[list, dict, object, object, object]]  # per scenario: ids, arcs, ...
+    km: list  # per scenario: its km in 0.1 km (legs rounded)
+    spans: list  # per non-empty scenario: end - start
+
+
+def build_day_model(problem: DayProblem, hint: dict[str, int] | None = None, *,
+                    floor_km: bool = False) -> DayModel | None:
+    """Shared arrival times, one circuit per scenario, the break and the km limit; None
+    when a site has no grid minute in its window. Legs count in 0.1 km, rounded to the
+    nearest — or down with `floor_km`, so that a lower bound never over-counts a leg."""
     nodes = {n.site_id: n for n in problem.nodes}
     m = cp_model.CpModel()
     horizon = problem.shift_end
@@ -166,7 +172,8 @@ def solve_day(
 
         for (a, b), lit in arcs.items():
             m.Add(arr_time(b) >= dep_time(a) + T[idx(a)][idx(b)]).OnlyEnforceIf(lit)
-        km_terms = [(round(D[idx(a)][idx(b)] * 10), lit) for (a, b), lit in arcs.items()]
+        km_terms = [(math.floor(D[idx(a)][idx(b)] * 10 + 1e-9) if floor_km
+                     else round(D[idx(a)][idx(b)] * 10), lit) for (a, b), lit in arcs.items()]
         km_expr = sum(c * lit for c, lit in km_terms)
         if problem.max_km is not None:
             m.Add(km_expr <= int(math.floor(problem.max_km * 10 + 1e-9)))
@@ -185,9 +192,29 @@ def solve_day(
             m.AddExactlyOne(ys)
         built.append((ids, arcs, start, end, bstart))
 
+    return DayModel(m, t, built, objective_km, durations)
+
+
+def solve_day(
+    problem: DayProblem,
+    *,
+    seed: int = 0,
+    det_limit: float = 5.0,
+    hint: dict[str, int] | None = None,
+    max_wall: float | None = None,
+) -> DaySolution | None:
+    """Optimal (or best found within `det_limit`) routes; None when infeasible or
+    nothing was found. Deterministic: one worker and a deterministic-time limit —
+    unless `max_wall` seconds (a caller's deadline) end it first."""
+    dm = build_day_model(problem, hint)
+    if dm is None:
+        return None
+    m, t, built = dm.model, dm.times, dm.built
+    nodes = {n.site_id: n for n in problem.nodes}
+    D, T, dep = problem.km, problem.minutes, problem.depot_index
     n_scen = len(problem.scenarios)
     weight = 600 * n_scen + 1  # 0.1 km always outweighs all waiting time
-    m.Minimize(weight * sum(objective_km) + sum(durations))
+    m.Minimize(weight * sum(dm.km) + sum(dm.spans))
 
     solver = deterministic_solver(seed, det_limit, max(10.0, det_limit * 10) if max_wall is None
                                   else min(max_wall, 10.0 * det_limit))

@@ -1,0 +1,187 @@
+"""The shared-arrival-time bound (bound_content.py): complete pricing, valid costs, and
+a case where the coupling it adds is what lifts the bound to the optimum."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import test_bound
+from factories import LUNCH
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_bound import _shared_times_feasible, bound_of, brute_force_optimum, tiny
+
+from bogbus.solve.bound import route_pools, template_lower_bound
+from bogbus.solve.bound_content import (
+    DayClass,
+    content_bound,
+    day_classes,
+    exact_cost,
+    list_contents,
+)
+from bogbus.solve.fastday import UNDECIDED
+from bogbus.solve.template import TemplateSearch
+from bogbus.travel import build_travel
+
+EVERY_DAY = [(9 * 60, 16 * 60)] * 2
+EARLY = [(9 * 60, 9 * 60 + 45)] * 2  # 30-minute visits: arrive 09:00–09:15
+
+
+def crossing():
+    """Two weekly stops A (west) and B (east), and two fortnightly stops that must be
+    served first thing in the morning, one beyond A and one beyond B. Each week alone
+    would run F→A→B or F→B→A along the line; with one arrival time for A and B in both
+    weeks, one of the weeks has to cross over."""
+    pts = [(56.46, 9.90), (56.46, 10.17), (56.50, 9.85), (56.50, 10.22)]
+    return tiny(pts, [1, 1, 2, 2], [30] * 4, EVERY_DAY + EARLY, days=("mon",), brk=None)
+
+
+def uncoupled_optimum(inst) -> float | None:
+    """The brute force with each week timed on its own (the week-route relaxation)."""
+    orig = test_bound._shared_times_feasible
+    test_bound._shared_times_feasible = lambda i, tr, v, d, weeks: all(
+        orig(i, tr, v, d, [w]) for w in weeks)
+    try:
+        return brute_force_optimum(inst)
+    finally:
+        test_bound._shared_times_feasible = orig
+
+
+def test_the_shared_times_lift_the_bound_to_the_optimum():
+    inst = crossing()
+    opt, loose = brute_force_optimum(inst), uncoupled_optimum(inst)
+    assert opt - loose > 5  # the coupling matters here: one week must cross over
+    b = bound_of(inst, upper=opt)
+    assert b.status in ("shared", "shared-integer", "optimal")
+    assert loose + 5 < b.lower_km <= opt  # far above the old relaxation's optimum
+    assert opt - b.lower_km <= 0.1 * 10  # and tight up to the downward rounding of legs
+
+
+def test_the_optimum_found_is_a_real_timetable():
+    # no known upper bound: the probes climb until one finds the relaxation's optimum,
+    # which serves every stop on days the planner's own day model can drive
+    inst = crossing()
+    travel = build_travel(inst)
+    b = template_lower_bound(inst, travel, {s.id for s in inst.stops}, float("inf"),
+                             det_limit=5.0)
+    assert b.status == "optimal" and b.witness
+    search = TemplateSearch(inst, travel)
+    served = [sid for _, _, content in b.witness for sid, _ in content]
+    assert sorted(served) == sorted(s.id for s in inst.stops)
+    km = sum(search.evaluate((veh, day), frozenset(content)).mean_km
+             for veh, day, content in b.witness)
+    assert b.lower_km <= km + 1e-9 and km - b.lower_km <= 0.1 * 10
+    assert abs(km - brute_force_optimum(inst)) < 1e-6
+
+
+def test_exact_cost_lies_between_the_week_routes_and_the_planner():
+    inst = crossing()
+    travel = build_travel(inst)
+    stops = sorted(inst.stops, key=lambda s: s.id)
+    pools, _ = route_pools(inst, travel, stops)
+    (cls,) = day_classes(inst, travel, stops, pools)
+    ids = [s.id for s in cls.cand]
+    bit = {sid: 1 << j for j, sid in enumerate(ids)}
+    weeks = (bit["S01"] | bit["S02"] | bit["S03"], bit["S01"] | bit["S02"] | bit["S04"])
+    value, _ = exact_cost(cls, weeks, 2, 0, 5.0, None)
+    relaxed = sum(cls.route_cost(m) for m in weeks) / 2
+    real = TemplateSearch(inst, travel).evaluate(
+        ("bogbus", "mon"), frozenset({("S01", 0), ("S02", 0), ("S03", 0), ("S04", 1)}))
+    assert relaxed < value <= real.mean_km * 10 + 1e-9  # 0.1 km; legs floored
+
+
+def test_a_cut_column_generation_still_gives_a_proven_bound():
+    inst = crossing()
+    travel = build_travel(inst)
+    stops = sorted(inst.stops, key=lambda s: s.id)
+    pools, _ = route_pools(inst, travel, stops)
+    full = content_bound(stops, day_classes(inst, travel, stops, pools), 2, det_limit=10.0)
+    assert full.converged
+    for rounds in (1, 2, 3):
+        cut = content_bound(stops, day_classes(inst, travel, stops, pools), 2,
+                            det_limit=10.0, max_rounds=rounds)
+        assert cut.value is None or cut.value <= full.value + 1e-6
+
+
+# -- the listing behind the pricing: complete, for every pool and every dual ---------
+
+def _consistent(weeks: tuple[int, ...], every: list[int]) -> bool:
+    """Each candidate lies in no week, or in exactly the weeks k ≡ p (mod its rhythm)."""
+    L = len(weeks)
+    for j, e in enumerate(every):
+        inside = {k for k in range(L) if weeks[k] >> j & 1}
+        if inside and not any(inside == set(range(p, L, e)) for p in range(e)):
+            return False
+    return True
+
+
+def _rotations(weeks: tuple[int, ...]) -> set[tuple[int, ...]]:
+    return {weeks[s:] + weeks[:s] for s in range(len(weeks))}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([([1, 2, 2], 2), ([1, 1, 2, 2], 2), ([1, 2, 4], 4), ([2, 4, 4], 4)]),
+       st.data())
+def test_listing_misses_no_content_below_what_it_reports(shape, data):
+    every, L = shape
+    n = len(every)
+    masks = sorted({0, *data.draw(st.lists(st.integers(1, 2 ** n - 1), max_size=8))})
+    g = np.array([data.draw(st.floats(-5, 5)) for _ in masks])
+    limit = data.draw(st.floats(-10, 10))
+    keep = data.draw(st.integers(1, 6))
+    steps = data.draw(st.sampled_from([None, 1, 3, 10]))  # a cut listing must stay true
+    cls = DayClass([("bogbus", "mon")], [], lambda scen: None, np.array(masks, dtype=np.int64),
+                   np.zeros(len(masks)), np.zeros((len(masks), n)), np.array(every))
+    listed, rest = list_contents(cls, g, L, limit, keep, steps)
+    value = dict(zip(masks, g))
+    assert len(listed) <= keep and rest <= limit
+    totals = [t for t, _ in listed]
+    assert totals == sorted(totals)
+    seen = set()
+    for total, weeks in listed:
+        assert _consistent(weeks, every) and total < limit
+        assert abs(total - sum(value[m] for m in weeks)) < 1e-9
+        seen |= _rotations(weeks)
+    for weeks in itertools.product(masks, repeat=L):
+        if _consistent(weeks, every) and weeks not in seen:
+            assert sum(value[m] for m in weeks) >= rest - 1e-9
+
+
+def test_brute_force_counts_the_break_and_the_grid():
+    # the brute force that checks the bound must itself keep the rules the bound keeps:
+    # a 30-minute stop at 11:00-11:40 leaves no room for a lunch break before 11:30 ...
+    inst = tiny([(56.46, 10.00)], [1], [30], [(11 * 60, 11 * 60 + 40)], days=("mon",),
+                brk=LUNCH)
+    travel = build_travel(inst)
+    v = inst.settings.vehicles[0]
+    assert _shared_times_feasible(inst, travel, v, "mon", [("S01",)])  # break after it
+    late = tiny([(56.46, 10.00)], [1], [150], [(11 * 60, 13 * 60 + 40)], days=("mon",),
+                brk=LUNCH)
+    # ... but a 150-minute visit from 11:00 covers the whole break window: infeasible
+    assert not _shared_times_feasible(late, build_travel(late), late.settings.vehicles[0],
+                                      "mon", [("S01",)])
+
+
+def test_enumerated_and_cp_sat_costs_agree():
+    # contents are costed by fastday's enumeration when small, by CP-SAT otherwise:
+    # on every content of a day the two must give the same floored-km optimum
+    inst = tiny([(56.46, 9.90), (56.46, 10.17), (56.50, 9.85), (56.50, 10.22),
+                 (56.42, 10.05)], [1, 1, 2, 2, 2], [30, 20, 30, 30, 45],
+                EVERY_DAY + EARLY + [(12 * 60, 16 * 60)], days=("mon",), brk=LUNCH)
+    travel = build_travel(inst)
+    stops = sorted(inst.stops, key=lambda s: s.id)
+    pools, _ = route_pools(inst, travel, stops)
+    (cls,) = day_classes(inst, travel, stops, pools)
+    listed, _ = list_contents(cls, np.zeros(len(cls.masks)), 2, 1.0, 10_000)
+    assert len(listed) > 20
+
+    class Undecided:
+        def solve(self, problem):
+            return UNDECIDED
+
+    slow = DayClass(cls.days, cls.cand, cls.problem, cls.masks, cls.costs, cls.member,
+                    cls.every, fast=Undecided())
+    for _, weeks in listed:
+        assert exact_cost(cls, weeks, 2, 0, 5.0, None)[0] == exact_cost(
+            slow, weeks, 2, 0, 5.0, None)[0]
