@@ -72,6 +72,11 @@ def _child(conn, instance: Instance, travel: TravelMatrix, served: frozenset[str
         conn.close()
 
 
+# bound methods after which no optimal timetable will follow (bound.py: the days were
+# too big for the shared-time stage, docs/lower-bound.md)
+NO_WITNESS = frozenset({"walks", "unavailable"})  # ("neighbour" comes first, always)
+
+
 class BoundJob:
     """The bound for `served` stops, started now, collected by `result`."""
 
@@ -80,12 +85,33 @@ class BoundJob:
         self.served = frozenset(served)
         self.args = (instance, travel, self.served, det_limit, seed, deadline)
         self.proc = None
+        self._latest: TemplateBound | None = None  # the last report read
+        self._closed = False  # the child's end of the pipe is closed
         if "fork" in mp.get_all_start_methods():
             ctx = mp.get_context("fork")  # the child shares the loaded data, no pickling
             self.conn, send = ctx.Pipe(duplex=False)
             self.proc = ctx.Process(target=_child, args=(send, *self.args), daemon=True)
             self.proc.start()
             send.close()
+
+    def witness(self, until: float) -> TemplateBound | None:
+        """Wait until `until` at most for a report that settles whether the bound
+        will offer a timetable: one with an optimal timetable (`witness`), the final
+        one, or one of a method that never offers one (NO_WITNESS: days too big for
+        the shared-time stage); the child keeps running. That report, or None if none
+        came in time or there is no child."""
+        if self.proc is None:
+            return None
+        while self._latest is None or not (self._latest.final or self._latest.witness
+                                           or self._latest.status in NO_WITNESS):
+            if not self.conn.poll(max(0.0, until - time.perf_counter())):
+                return None
+            try:
+                self._latest = self.conn.recv()
+            except EOFError:
+                self._closed = True
+                return None
+        return self._latest
 
     def result(self, until: float) -> TemplateBound | None:
         """The best bound proven by `until` (perf_counter), or None if none yet. Runs
@@ -94,9 +120,9 @@ class BoundJob:
             instance, travel, served, det_limit, seed, _ = self.args
             return template_lower_bound(instance, travel, set(served), float("inf"),
                                         det_limit=det_limit, seed=seed, deadline=until)
-        latest = None
+        latest = self._latest  # what witness() has read already
         try:
-            while True:
+            while not self._closed and not (latest is not None and latest.final):
                 left = until - time.perf_counter()
                 if not self.conn.poll(max(0.0, left)):
                     break  # the deadline: keep what is proven so far

@@ -444,6 +444,36 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         main.elite = results
         return main
 
+    def adopt(self, days, current: TemplateResult) -> TemplateResult | None:
+        """The lower bound's optimal timetable (`TemplateBound.witness`: (vehicle,
+        weekday, ((stop, phase), …)) per day) as this search's result when it serves
+        the same stops, every day is feasible in the exact day model and it is cheaper
+        than `current` by MIN_GAIN; it then heads the elite. None otherwise."""
+        assign: dict[str, Option] = {}
+        for vehicle, weekday, content in days:
+            for sid, phase in content:
+                if sid not in self.stops or sid in assign:
+                    return None
+                assign[sid] = Option(vehicle, weekday, phase)
+        if set(assign) != set(current.options):
+            return None
+        opts = {sid: self.options_for(self.stops[sid]) for sid in self.stops}
+        if any(o not in opts[sid] for sid, o in assign.items()):
+            return None
+        self.explaining = True  # exact answers, whatever the search's deadline
+        cost = 0.0
+        for day in sorted({(o.vehicle, o.weekday) for o in assign.values()}):
+            sol = self.evaluate(day, self.content_of(assign, day))
+            if sol is None:
+                return None
+            cost += sol.mean_km
+        if cost >= current.cost - self.MIN_GAIN:
+            return None
+        best = self._result(assign, {}, cost, opts, current.stopped_by)
+        best.elite = [best] + [e for e in current.elite if e.options != assign][
+            : ELITE_SIZE - 1]
+        return best
+
     def _result(self, assign, unserved, cost, opts, stopped_by) -> TemplateResult:
         unserved = {sid: self.explain(self.stops[sid], opts[sid], assign) for sid in unserved}
         days = {}
