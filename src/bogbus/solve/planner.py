@@ -212,10 +212,12 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         clock_cut.append("search")
     if previous is None and set(tmpl.options) == servable and tmpl.unserved == {}:
         # the bound beside the search may have proven the optimum with a real timetable
-        # (docs/lower-bound.md); it is awaited for at most WITNESS_WAIT of the limit, so
-        # a run reproduces unless the clock ended that wait, which the plan then says
-        settled = job.witness(until=min(end, time.perf_counter()
-                                        + WITNESS_WAIT * time_limit_s))
+        # (docs/lower-bound.md); it is awaited until WITNESS_WAIT of the limit past the
+        # search's deadline — not past the search's end, which comes early when the work
+        # budget ends it: then the wait, and so the plan, would depend on the machine's
+        # speed. A run reproduces unless the clock ended the wait, which the plan says.
+        assert search.deadline is not None
+        settled = job.witness(until=min(end, search.deadline + WITNESS_WAIT * time_limit_s))
         if settled is None:
             clock_cut.append("bound witness")
         elif settled.witness:
