@@ -41,6 +41,7 @@ from ortools.linear_solver import pywraplp
 from ..model import Instance, Site
 from ..travel import TravelMatrix
 from .bound_degree import neighbour_bound
+from .bound_master import stop_rows
 from .bound_result import TemplateBound
 from .cpsat import deterministic_solver
 from .daymodel import day_candidates
@@ -53,7 +54,6 @@ MAX_LABELS = 400_000
 # candidates a day explodes long before MAX_LABELS labels exist (Randers' late
 # Wednesday, the largest day it has, needs ~1.3 s CPU, about 7M of them).
 MAX_EXTENSIONS = 12_000_000
-UNCOVERED_PENALTY = 1e6  # 0.1 km; LP penalty that keeps the master feasible before columns exist
 
 
 Report = Callable[[TemplateBound], None]
@@ -335,14 +335,8 @@ class _MasterLP:
         self.obj = s.Objective()
         self.convex: dict[tuple[str, str, int], pywraplp.Constraint] = {}
         self.link: dict[tuple[str, str, str, int], pywraplp.Constraint] = {}
-        self.art = []
         self.cols: dict[tuple[str, str, int], set[int]] = {}
-        assign = {st.id: s.Constraint(1, 1, f"assign_{st.id}") for st in stops}
-        for st in stops:
-            a = s.NumVar(0, 1, f"uncovered_{st.id}")  # keeps the LP feasible from the start
-            assign[st.id].SetCoefficient(a, 1)
-            self.obj.SetCoefficient(a, UNCOVERED_PENALTY)
-            self.art.append(a)
+        assign, self.art = stop_rows(s, stops)
         for (veh, day), (cand, member, _costs, _) in pools.items():
             for k in range(L):
                 key = (veh, day, k)

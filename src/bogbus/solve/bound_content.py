@@ -47,11 +47,11 @@ from ortools.sat.python import cp_model
 
 from ..model import Instance, Site
 from ..travel import TravelMatrix
+from .bound_master import stop_rows
 from .cpsat import deterministic_solver
 from .daymodel import DayNode, DayProblem, DaySolution, build_day_model, day_candidates
 from .fastday import UNDECIDED, FastDay
 
-UNCOVERED_PENALTY = 1e6  # 0.1 km per week: keeps the master feasible before columns exist
 FIRST_LISTED = 16  # contents listed (and costed exactly) per class and round, at first
 MAX_LISTED = 200_000  # never list more per class and round or probe (memory)
 EVAL_DET = 0.5  # deterministic seconds for one content's exact cost
@@ -312,13 +312,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     """Column generation over day contents; the Lagrangian bound after every round."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     obj = solver.Objective()
-    assign = {s.id: solver.Constraint(1, 1) for s in stops}
-    art = []
-    for s in stops:
-        a = solver.NumVar(0, 1, "")
-        assign[s.id].SetCoefficient(a, 1)
-        obj.SetCoefficient(a, UNCOVERED_PENALTY)
-        art.append(a)
+    assign, art = stop_rows(solver, stops)
     conv = []
     for cls in classes:
         row = solver.Constraint(cls.count, cls.count)

@@ -42,10 +42,10 @@ from ortools.linear_solver import pywraplp
 
 from ..model import Instance, Site
 from ..travel import TravelMatrix
+from .bound_master import stop_rows
 from .daymodel import day_candidates
 
 INF = float("inf")
-UNCOVERED_PENALTY = 1e6  # 0.1 km per week: keeps the master feasible before columns exist
 COLUMNS_PER_PRICING = 8
 
 
@@ -202,13 +202,7 @@ def qroute_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], *,
     classes = day_classes(instance, travel, stops)
     solver = pywraplp.Solver.CreateSolver("GLOP")
     obj = solver.Objective()
-    assign = {s.id: solver.Constraint(1, 1) for s in stops}
-    art = []
-    for s in stops:
-        a = solver.NumVar(0, 1, "")
-        assign[s.id].SetCoefficient(a, 1)
-        obj.SetCoefficient(a, UNCOVERED_PENALTY)
-        art.append(a)
+    assign, art = stop_rows(solver, stops)
     conv: dict[tuple[int, int], pywraplp.Constraint] = {}
     link: dict[tuple[int, int], list] = {}
     for c, cls in enumerate(classes):
