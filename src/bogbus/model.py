@@ -107,6 +107,13 @@ class Vehicle:
     crate_capacity: int | None = None  # None: unlimited
     litres_per_100km: float | None = None
     kwh_per_100km: float | None = None
+    # Size, for crossings that limit it (a ferry that takes cars only): None = not given,
+    # and then a crossing with a limit is not used by this vehicle.
+    length_m: float | None = None
+    weight_t: float | None = None
+    # Ferries this vehicle may use by name, whatever their limits say (None: decide by
+    # size); an empty tuple forbids every ferry.
+    ferries: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shifts", MappingProxyType(dict(self.shifts)))

@@ -37,13 +37,16 @@ from .yamlguard import yaml_shape_problem
 
 TOP_KEYS = ("name", "depot", "vehicles", "calendar", "travel", "solver", "timetable", "co2",
             "rotation", "goals", "costs")
-VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy")
+VEHICLE_KEYS = ("name", "shifts", "break", "max_km_per_day", "crate_capacity", "energy",
+                "length_m", "weight_t", "ferries")
 TRAVEL_MODELS = ("greatcircle", "osm", "matrix")
 # Upper bounds of every number (far beyond any real bookmobile, low enough that a typo
 # cannot make the planner hang or overflow): see docs/promises.md.
 MAX_BREAK_MIN = 240
 MAX_KM_PER_DAY = 2000.0
 MAX_CRATES = 1000
+MAX_VEHICLE_LENGTH_M = 30.0
+MAX_VEHICLE_WEIGHT_T = 60.0
 MAX_PER_100KM = 1000.0          # litres or kWh per 100 km
 MAX_SPEED_KMH = 200.0
 MAX_SNAP_M = 100_000.0
@@ -310,7 +313,28 @@ def _vehicle(r: _Reader, value: Any, path: str, index: int) -> Vehicle | None:
                                   maximum=MAX_PER_100KM, example="30"),
         kwh_per_100km=r.number(energy.get("kwh_per_100km"), f"{path}.energy.kwh_per_100km",
                                None, minimum=0, maximum=MAX_PER_100KM, example="120"),
+        length_m=r.number(v.get("length_m"), f"{path}.length_m", None, positive=True,
+                          maximum=MAX_VEHICLE_LENGTH_M, example="12"),
+        weight_t=r.number(v.get("weight_t"), f"{path}.weight_t", None, positive=True,
+                          maximum=MAX_VEHICLE_WEIGHT_T, example="18"),
+        ferries=_ferries(r, v.get("ferries"), f"{path}.ferries"),
     )
+
+
+def _ferries(r: _Reader, value: Any, path: str) -> tuple[str, ...] | None:
+    """A vehicle's explicit list of ferry names (None when not given)."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        r.bad(path, f"{path} should be a list of ferry names, not {value!r}",
+              f"write e.g. {path}: [Udbyhøj], or {path}: [] for no ferry")
+        return None
+    names: list[str] = []
+    for i, item in enumerate(value):
+        name = r.text(item, f"{path}[{i}]", "Udbyhøj", required=True)
+        if name:
+            names.append(name)
+    return tuple(names)
 
 
 def _holidays(r: _Reader, value: Any) -> str | None:
