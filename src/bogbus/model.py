@@ -163,6 +163,9 @@ class TravelOptions:
     snap_warn_m: float = 500.0
     snap_max_m: float = 5000.0
     snap_speed_kmh: float = 20.0
+    # greatcircle: a GeoJSON file of water barriers and crossings (travel/water.py);
+    # as written in settings.yaml, relative to data_folder; empty: no water
+    water: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "speeds_kmh", MappingProxyType(dict(self.speeds_kmh)))

@@ -438,11 +438,30 @@ def _names(r: _Reader, value: Any, path: str, example: str) -> tuple[str, ...]:
 
 TRAVEL_FILE_SUFFIXES = {"osm": (".osm", ".osm.pbf", ".pbf", ".xml"), "matrix": (".csv", ".json")}
 TRAVEL_KEYS = {
-    "greatcircle": ("model", "circuity", "speed_kmh"),
+    "greatcircle": ("model", "circuity", "speed_kmh", "water"),
     "osm": ("model", "circuity", "speed_kmh", "file", "speeds_kmh", "max_speed_kmh",
             "snap_warn_m", "snap_max_m", "snap_speed_kmh", "cache_dir"),
     "matrix": ("model", "circuity", "speed_kmh", "file"),
 }
+
+
+def _water_option(r: _Reader, travel: dict[str, Any], folder: Path) -> TravelOptions:
+    """`travel.water` (greatcircle): the water file must exist; its content is checked by
+    travel/water.py when the matrix is built."""
+    name = r.text(travel.get("water"), "travel.water", "water.geojson")
+    if not name:
+        return TravelOptions()
+    path = Path(name).expanduser()
+    path = path if path.is_absolute() else folder / path
+    if not path.exists():
+        r.bad("travel.water", f"travel.water '{name}' does not exist (looked for {path})",
+              "put the GeoJSON water file in the data folder or remove travel.water")
+    else:
+        try:
+            check_regular(path, MAX_TRAVEL_BYTES, "water file")
+        except InputFileError as exc:
+            r.bad("travel.water", f"travel.water '{name}': {exc.reason}", exc.fix)
+    return TravelOptions(water=name, data_folder=str(folder.resolve()))
 
 
 def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> TravelOptions:
@@ -450,9 +469,11 @@ def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> TravelOpt
     if model not in TRAVEL_KEYS:
         return TravelOptions()
     r.unknown(travel, TRAVEL_KEYS[model], "travel")
+    folder = Path(r.file).parent
+    if model == "greatcircle":
+        return _water_option(r, travel, folder)
     if model not in TRAVEL_FILE_SUFFIXES:
         return TravelOptions()
-    folder = Path(r.file).parent
     example = "roads.osm.pbf" if model == "osm" else "matrix.csv"
     name = r.text(travel.get("file"), "travel.file", example)
     if not name:

@@ -164,6 +164,8 @@ def route_entry(inst: Instance, tm: TravelMatrix, vname: str, day: date,
         leg: dict[str, Any] = {"from": a, "to": b, "km": km, "min": mins}
         if (a, b) in tm.shapes:
             leg["shape"] = tm.shapes[(a, b)]
+        if (a, b) in tm.via:  # the bridges/ferries a leg round the water takes
+            leg["via"] = list(tm.via[(a, b)])
         legs.append(leg)
     visits = [
         {"site_id": sid, "kind": sites[sid].kind, "arrival": hhmm(t),

@@ -88,7 +88,7 @@ def plan_travel(plan: dict) -> TravelLookup:
             except BogbusError:
                 pass
         tm = plan.get("travel_model", {})
-        if tm.get("model") == "greatcircle":
+        if tm.get("model") == "greatcircle" and not tm.get("water"):
             sites = [Site(s["id"], s["kind"], s["name"], s["lat"], s["lon"])
                      for s in plan["sites"]]
             return greatcircle_matrix(sites, float(tm["circuity"]), float(tm["speed_kmh"]))

@@ -1,6 +1,7 @@
 """Travel models behind one interface: a matrix of km and whole minutes between sites.
 
-`greatcircle` (embedded, offline) is the default; road-network (`osm`) and imported
+`greatcircle` (embedded, offline) is the default, round the water of an optional water file
+(travel/water.py); road-network (`osm`) and imported
 (`matrix`) models plug in here by returning the same `TravelMatrix`.
 """
 
@@ -12,6 +13,7 @@ from .base import TravelMatrix
 from .greatcircle import greatcircle_matrix
 from .matrix import matrix_travel
 from .osm import osm_matrix
+from .water import water_matrix
 
 __all__ = ["TravelMatrix", "build_travel"]
 
@@ -19,6 +21,8 @@ __all__ = ["TravelMatrix", "build_travel"]
 def build_travel(instance: Instance) -> TravelMatrix:
     """The travel matrix for every site of the instance, by the model in settings."""
     ts = instance.settings.travel
+    if ts.model == "greatcircle" and ts.options.water:
+        return water_matrix(instance)
     if ts.model == "greatcircle":
         return greatcircle_matrix(instance.sites, ts.circuity, ts.speed_kmh)
     if ts.model == "osm":

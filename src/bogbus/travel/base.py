@@ -12,7 +12,8 @@ class TravelMatrix:
     """km and whole driving minutes between sites, indexed by site id.
 
     Minutes are integers (rounded up) so every time in a plan is a whole minute and
-    anyone can re-add legs exactly. `shapes` optionally holds road geometry per leg.
+    anyone can re-add legs exactly. `shapes` optionally holds road geometry (osm) or the
+    waypoints round the water (water) per leg, `via` the crossings such a leg takes.
     """
 
     ids: tuple[str, ...]
@@ -20,6 +21,8 @@ class TravelMatrix:
     minutes: tuple[tuple[int, ...], ...]
     description: Mapping[str, object]
     shapes: Mapping[tuple[str, str], Sequence[Sequence[float]]] = field(default_factory=dict)
+    # the crossings (bridge/ferry names, in driving order) of a leg that goes round water
+    via: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def index(self) -> dict[str, int]:
         """Site id → row; a fresh dict the caller may keep."""

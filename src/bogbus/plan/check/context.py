@@ -72,8 +72,8 @@ def _travel_for(plan: dict[str, Any], instance: Instance | None) -> TravelMatrix
     if instance is not None:
         return build_travel(instance)
     tm = plan.get("travel_model", {})
-    if tm.get("model") != "greatcircle":
-        return None  # legs cannot be re-derived without the source data
+    if tm.get("model") != "greatcircle" or tm.get("water"):
+        return None  # legs cannot be re-derived without the source data (road, water file)
     values = (tm.get("circuity"), tm.get("speed_kmh"))
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1e6
                for v in values):
