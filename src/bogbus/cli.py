@@ -307,6 +307,10 @@ def validate(source: str) -> None:
         click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
         sys.exit(EXIT_INPUT)
     assert instance is not None
+    from .travel.report import travel_report
+
+    for w in travel_report(instance).warnings:  # the water model's (bad water file: exit 1)
+        click.echo(f"warning: {w}")
     kinds: dict[str, int] = {}
     for s in instance.sites:
         kinds[s.kind] = kinds.get(s.kind, 0) + 1
@@ -635,6 +639,42 @@ def travel_build(source: str) -> None:
                    f"mean {sum(snaps) / len(snaps):.0f} m")
         click.echo(f"cache: {build.cache_path} ({'hit' if build.cache_hit else 'written'})")
     click.echo(f"matrix: {n} × {n} sites ({n * (n - 1)} legs); time taken {seconds:.2f} s")
+
+
+@travel_group.command("check")
+@click.argument("source", default="data/randers", type=click.Path())
+@click.option("--all", "show_all", is_flag=True,
+              help="List every pair split by water (default: the 20 largest detours).")
+def travel_check(source: str, show_all: bool) -> None:
+    """How the water changes the legs of SOURCE, and what a planner should look at."""
+    from .io import load_source
+    from .travel.report import travel_report
+
+    instance = load_source(source)
+    rep = travel_report(instance)
+    names = {s.id: s.name for s in instance.sites}
+    click.echo(f"travel model: {rep.model}" + (f", water {rep.water}" if rep.water else ""))
+    if rep.water:
+        click.echo(f"crossings used: {', '.join(rep.used) or 'none'}")
+        for name, why in rep.unused:
+            click.echo(f"crossing not used: {name} ({why})")
+        click.echo(f"pairs split by water: {len(rep.split)} of {rep.pairs}; matrix built in "
+                   f"{rep.seconds:.2f} s")
+        shown = rep.split if show_all else rep.split[:20]
+        if shown:
+            click.echo("pair: straight km → modelled km (ratio) via")
+        for p in shown:
+            via = ", ".join(p.via) or "no crossing (round the end of the water)"
+            click.echo(f"  {p.a} {names[p.a]} – {p.b} {names[p.b]}: {p.straight_km} → "
+                       f"{p.modelled_km} km (×{p.ratio:.2f}) via {via}")
+        if len(shown) < len(rep.split):
+            click.echo(f"  … {len(rep.split) - len(shown)} more (--all)")
+    elif rep.longest:
+        click.echo("longest straight legs (no water file):")
+        for a, b, km in rep.longest:
+            click.echo(f"  {a} {names[a]} – {b} {names[b]}: {km} km")
+    for w in rep.warnings:
+        click.echo(f"warning: {w}")
 
 
 if __name__ == "__main__":  # pragma: no cover

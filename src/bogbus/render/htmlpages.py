@@ -23,6 +23,7 @@ from .danish import (
 )
 from .planview import PlanView, clean_text, is_date
 from .style import ACCENT, WEEKDAY_COLOURS
+from .waterview import WATER_HEADING, WATER_NOTE, water_legs
 
 
 def esc(text: object) -> str:
@@ -257,6 +258,13 @@ def koereplan_html(v: PlanView, staff: bool = False, extra_html: str = "") -> st
         out.append(_table(headings, rows, ["time", "time", "", "", ""] + ([""] if multi else [])))
     else:
         out.append("<p>Ingen besøg i daginstitutioner eller plejehjem i perioden.</p>")
+    crossings = water_legs(v)
+    if crossings:
+        out.append(f"<h3>{esc(WATER_HEADING)}</h3>")
+        out.append(f'<p class="muted">{esc(WATER_NOTE)}</p>')
+        rows = [[esc(w.start), esc(w.end), esc(w.via), esc(f"{w.km} km, {w.minutes} min"),
+                 esc(w.days)] for w in crossings]
+        out.append(_table(["Fra", "Til", "Vej", "Kørsel", "Dage"], rows))
     if v.unserved:
         out.append("<h3>Ikke planlagt</h3>")
         rows = [

@@ -43,6 +43,9 @@ from .danish import (
 )
 from .planview import PlanView, StopEntry, clean_text, route_weekday, view
 from .style import DEFAULT_COLOUR, KIND_COLOURS, MARKER_KINDS, WEEKDAY_COLOURS
+from .waterview import leg_via_text, plan_water
+
+WATER_COLOUR = "#2f7fc1"
 
 ASSETS = Path(__file__).parent / "assets"
 TILE_URL_PREFIX = "https://tile.openstreetmap.org/"
@@ -397,6 +400,7 @@ def build_map(plan: dict) -> folium.Map:
     m.add_child(_OnlineTiles())
 
     points: list[tuple[float, float]] = []
+    _water_layer(m, plan)
 
     # routes: one layer per weekday / week pattern
     layers = route_layers(v)
@@ -419,7 +423,8 @@ def build_map(plan: dict) -> folium.Map:
                 f"<b>{esc(label)}</b><br>{i + 1}. {esc(v.name(str(leg.get('from'))))} → "
                 f"{esc(v.name(str(leg.get('to'))))}"
                 f"<br>{esc(leg.get('km', ''))} km, {esc(leg.get('min', ''))} min"
-                f'<br><span class="bb-muted">Vist: {esc(date_short(rep["date"], weekday=True))}'
+                + (f"<br>{esc(via)}" if (via := leg_via_text(plan, leg)) else "")
+                + f'<br><span class="bb-muted">Vist: {esc(date_short(rep["date"], weekday=True))}'
                 f" (samme mønster: {esc(dates)})</span>"
             )
             line.add_child(_TooltipOnly(tip))
@@ -495,6 +500,43 @@ def build_map(plan: dict) -> folium.Map:
         _Raw(_legend(v, layers, kind_groups, bool(unserved_stops))), name="bogbus_legend"
     )
     return m
+
+
+def _water_layer(m: folium.Map, plan: dict) -> None:
+    """The water the plan was made with (rivers, fjord, lakes) and its bridges and ferries,
+    named; a crossing the bus may not use is drawn grey and says so."""
+    water = plan_water(plan)
+    if water is None:
+        return
+    used = (plan.get("travel_model") or {}).get("crossings") or {}
+    fg = folium.FeatureGroup(
+        name=f"{_swatch(WATER_COLOUR, None, 3)} Vand, broer og færger", show=True).add_to(m)
+    for b in water.barriers:
+        for line in b.lines:
+            pl = folium.PolyLine([(lat, lon) for lon, lat in line], color=WATER_COLOUR,
+                                 weight=3, opacity=0.6)
+            pl.add_child(_TooltipOnly(esc(b.name)))
+            pl.add_to(fg)
+        for rings in b.polygons:
+            pg = folium.Polygon([[(lat, lon) for lon, lat in r] for r in rings],
+                                color=WATER_COLOUR, weight=1, fill=True, fill_opacity=0.3)
+            pg.add_child(_TooltipOnly(esc(b.name)))
+            pg.add_to(fg)
+    for c in water.crossings:
+        ok = c.name in used
+        what = "Færge" if c.mode == "ferry" else "Bro"
+        tip = f"<b>{what}: {esc(c.name)}</b>" + ("" if ok else "<br>bruges ikke af bussen")
+        colour = "#16324f" if ok else "#8a8a8a"
+        mark: folium.CircleMarker | folium.PolyLine
+        if len(c.ends) == 1:
+            mark = folium.CircleMarker((c.ends[0][1], c.ends[0][0]), radius=6, color=colour,
+                                       weight=2, fill=True, fill_color="#ffffff",
+                                       fill_opacity=1)
+        else:
+            mark = folium.PolyLine([(lat, lon) for lon, lat in c.ends], color=colour,
+                                   weight=4, dash_array="4 4")
+        mark.add_child(_TooltipOnly(tip))
+        mark.add_to(fg)
 
 
 def _legend(v: PlanView, layers, kind_groups, has_unserved: bool) -> str:

@@ -29,6 +29,7 @@ from .danish import (
 )
 from .planview import PlanView, StopEntry, clean_text, is_date
 from .style import ACCENT_RGB, WEEKDAY_COLOURS, hex_rgb
+from .waterview import WATER_HEADING, WATER_NOTE, water_legs
 
 FONT_DIR = Path(__file__).parent / "assets" / "fonts"
 FONT = "DejaVu"
@@ -387,6 +388,13 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
         _table(pdf, headings, rows, widths)
     else:
         _line(pdf, "Ingen besøg i daginstitutioner eller plejehjem i perioden.", 11)
+    crossings = water_legs(v)
+    if crossings:
+        _heading(pdf, WATER_HEADING, 14)
+        _line(pdf, WATER_NOTE, 9, colour=(90, 90, 90))
+        _table(pdf, ["Fra", "Til", "Vej", "Kørsel", "Dage"],
+               [[w.start, w.end, w.via, f"{w.km} km, {w.minutes} min", w.days]
+                for w in crossings], [40, 40, 42, 28, 32])
 
     if v.unserved:
         _heading(pdf, "Ikke planlagt", 14)

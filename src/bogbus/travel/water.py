@@ -446,7 +446,9 @@ def compute(sites: Sequence[Site], water: WaterFile, vehicles: Sequence[Vehicle]
     description = {"model": "greatcircle", "circuity": circuity, "speed_kmh": speed_kmh,
                    "water": source.get("file", water.label),
                    "water_sha256": source.get("sha256", ""),
-                   "crossings": sorted(used)}
+                   "crossings": {c.name: c.mode for c in sorted(water.crossings,
+                                                                  key=lambda c: c.name)
+                                 if c.name in used}}
     tm = TravelMatrix(ids=ids, km=tuple(km_rows), minutes=tuple(min_rows),
                       description=description, shapes=shapes, via=via)
     return WaterBuild(tm, water, tuple(sorted(used)), tuple(sorted(unused)),
