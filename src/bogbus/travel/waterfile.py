@@ -106,6 +106,7 @@ class _Reader:
                      "draw the line again in a GIS and export it as GeoJSON")
             return None
         if self.vertices + len(value) > MAX_VERTICES:
+            self.vertices += len(value)  # over the limit: read_water stops here
             return None
         pts = [self.point(p, where) for p in value]
         if any(p is None for p in pts):
@@ -300,8 +301,9 @@ def read_water(path: Path, label: str) -> WaterFile:
             r.bad(_where(c.index, {"name": c.name}), "two crossings have this name",
                   "give each bridge and ferry its own name (vehicles list ferries by name)")
     if not r.problems and not any(b.lines or b.polygons for b in barriers):
-        r.bad("the file", "has no barrier lines or polygons",
-              "add the rivers as LineStrings or lakes as Polygons with \"kind\": \"barrier\"")
+        r.problems.append(Problem(label, "the file has no barrier lines or polygons",
+                                  "add the rivers as LineStrings or lakes as Polygons with "
+                                  "\"kind\": \"barrier\""))
     if r.problems:
         raise InputError(r.problems)
     return WaterFile(label, tuple(barriers), tuple(crossings))
