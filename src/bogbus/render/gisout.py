@@ -10,7 +10,8 @@ web map. Two layers, both made from the plan file alone:
 - `routes`: one line per **template route** (a vehicle-weekday in one week of the
   timetable's cycle: depot → public stops → depot, what the poster promises) and one
   per **dated route** (a day of the quarter with its outreach), with km and driving
-  minutes, following the road shapes when the travel model (osm) made them.
+  minutes, following the road shapes when the travel model (osm) made them and the
+  waypoints round the water (water file), with the bridges/ferries taken (`crossings`).
 
 GeoPackage holds the two as layers `sites` and `routes`. GeoJSON has no layers, so
 one FeatureCollection holds both and the attribute `layer` says which each feature
@@ -235,8 +236,16 @@ def _sites_records(plan: dict) -> list[dict[str, Any]]:
     return records
 
 
+def _crossings(vias: dict[tuple[str, str], list[str]], seq: list[str]) -> str | None:
+    """The bridges/ferries a route takes over water, in driving order ('|'-joined)."""
+    names = [n for a, b in zip(seq, seq[1:]) for n in vias.get((a, b), [])]
+    return "|".join(dict.fromkeys(names)) or None
+
+
 def _routes_records(plan: dict, geo: _Geometry) -> list[dict[str, Any]]:
     depot = plan["depot"]
+    vias = {(leg["from"], leg["to"]): [str(n) for n in leg["via"]]
+            for r in plan["routes"] for leg in r["legs"] if isinstance(leg.get("via"), list)}
     out = []
     for t in template_routes(plan):
         seq = [depot, *(e["site_id"] for e in t["stops"]), depot]
@@ -252,7 +261,8 @@ def _routes_records(plan: dict, geo: _Geometry) -> list[dict[str, Any]]:
             "first_arrival": stops[0]["arrival"], "last_departure": stops[-1]["departure"],
             "start": None, "end": None,
             "sites": " → ".join(e["site_id"] for e in stops), "visits": len(stops),
-            "km": km, "drive_min": minutes, "geometry": line,
+            "km": km, "drive_min": minutes, "crossings": _crossings(vias, seq),
+            "geometry": line,
         })
     for r in plan["routes"]:
         seq = [r["legs"][0]["from"], *(leg["to"] for leg in r["legs"])] if r["legs"] else [depot]
@@ -268,7 +278,8 @@ def _routes_records(plan: dict, geo: _Geometry) -> list[dict[str, Any]]:
             "last_departure": visits[-1]["departure"] if visits else None,
             "start": r["start"], "end": r["end"],
             "sites": " → ".join(v["site_id"] for v in visits), "visits": len(visits),
-            "km": r["km"], "drive_min": r["drive_min"], "geometry": line,
+            "km": r["km"], "drive_min": r["drive_min"], "crossings": _crossings(vias, seq),
+            "geometry": line,
         })
     return out
 
