@@ -137,6 +137,25 @@ class _TooltipOnly(MacroElement):
         self.tooltip = tooltip
 
 
+class _Label(MacroElement):
+    """A small permanent label (a bridge's or ferry's name) beside a map element."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}\n"
+        "{{ this._parent.get_name() }}.bindTooltip({{ this.text|tojson }}, "
+        "{{ this.options|tojson }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, text: str, used: bool, direction: str = "right") -> None:
+        super().__init__()
+        self._name = "BogbusLabel"
+        self.text = text
+        offset = {"right": [6, 0], "top": [0, -6], "bottom": [0, 6]}.get(direction, [0, 0])
+        self.options = {"permanent": True, "direction": direction, "offset": offset,
+                        "className": "bb-water-label" + ("" if used else " bb-unused")}
+
+
 class _OnlineTiles(MacroElement):
     """OpenStreetMap background tiles, added only while the browser is online.
 
@@ -522,10 +541,13 @@ def _water_layer(m: folium.Map, plan: dict) -> None:
                                 color=WATER_COLOUR, weight=1, fill=True, fill_opacity=0.3)
             pg.add_child(_TooltipOnly(esc(b.name)))
             pg.add_to(fg)
+    # neighbouring crossings' labels alternate above and below (west to east)
+    west_east = sorted(water.crossings, key=lambda c: (min(p[0] for p in c.ends), c.name))
+    side = {c.name: ("top", "bottom")[k % 2] for k, c in enumerate(west_east)}
     for c in water.crossings:
         ok = c.name in used
         what = "Færge" if c.mode == "ferry" else "Bro"
-        tip = f"<b>{what}: {esc(c.name)}</b>" + ("" if ok else "<br>bruges ikke af bussen")
+        tip = f"{what}: {esc(c.name)}" + ("" if ok else " (bruges ikke af bussen)")
         colour = "#16324f" if ok else "#8a8a8a"
         mark: folium.CircleMarker | folium.PolyLine
         if len(c.ends) == 1:
@@ -535,7 +557,7 @@ def _water_layer(m: folium.Map, plan: dict) -> None:
         else:
             mark = folium.PolyLine([(lat, lon) for lon, lat in c.ends], color=colour,
                                    weight=4, dash_array="4 4")
-        mark.add_child(_TooltipOnly(tip))
+        mark.add_child(_Label(tip, ok, side[c.name]))
         mark.add_to(fg)
 
 
