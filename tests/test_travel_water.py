@@ -206,3 +206,11 @@ def test_property_never_shorter_than_the_straight_line(tmp_path_factory, pts):
         for j in range(len(sites)):
             assert tm.km[i][j] >= plain.km[i][j]
             assert tm.minutes[i][j] >= plain.minutes[i][j]
+
+
+def test_unreachable_is_named_from_the_depot_wherever_it_is_listed(tmp_path):
+    ring = [[9.99, 55.99], [10.01, 55.99], [10.01, 56.01], [9.99, 56.01], [9.99, 55.99]]
+    w = water(tmp_path, barrier(ring, "Voldgraven"))
+    inside = site("S1", 56.0, 10.0)
+    with pytest.raises(InputError, match="joins S1.*to DEPOT"):
+        compute([inside, WEST], w, [bus()], CIRC, SPEED, {}, depot="DEPOT")

@@ -299,7 +299,8 @@ def build_water(instance: Instance) -> WaterBuild:
     water = read_water(path, label)
     built = compute(instance.sites, water, instance.settings.vehicles,
                     instance.settings.travel.circuity, instance.settings.travel.speed_kmh,
-                    {"file": label, "sha256": file_sha256(path)})
+                    {"file": label, "sha256": file_sha256(path)},
+                    depot=instance.settings.depot)
     if key:
         _MEMO[key] = built
     return built
@@ -310,7 +311,8 @@ def water_matrix(instance: Instance) -> TravelMatrix:
 
 
 def compute(sites: Sequence[Site], water: WaterFile, vehicles: Sequence[Vehicle],
-            circuity: float, speed_kmh: float, source: dict[str, str]) -> WaterBuild:
+            circuity: float, speed_kmh: float, source: dict[str, str],
+            depot: str | None = None) -> WaterBuild:
     """The matrix of shortest ways round the water; `InputError` for a file that cannot
     give one (a site in the water, a ferry on one bank, a site no crossing reaches)."""
     sites = list(sites)
@@ -394,13 +396,15 @@ def compute(sites: Sequence[Site], water: WaterFile, vehicles: Sequence[Vehicle]
         edge_km[(r, c_)] = edge_km[(c_, r)] = k
     for i, j, c in ends_at:
         ferry_edge[(i, j)] = ferry_edge[(j, i)] = c
-    depot_reach = np.isfinite(dist[0])
+    home = next((k for k, s in enumerate(sites) if s.id == depot), 0)
+    depot_reach = np.isfinite(dist[home])
     stranded = [sites[k] for k in range(n_sites) if not depot_reach[k]]
     if stranded:
+        more = f" and {len(stranded) - 10} more" if len(stranded) > 10 else ""
         raise InputError([Problem(water.label, "no crossing the fleet may use joins "
-                                  f"{', '.join(f'{s.id} ({s.name})' for s in stranded[:10])} "
-                                  f"to {sites[0].id}", "add the bridge or ferry the bus takes, "
-                                  "or list the ferry in the vehicle's ferries")])
+                                  f"{', '.join(f'{s.id} ({s.name})' for s in stranded[:10])}"
+                                  f"{more} to {sites[home].id}", "add the bridge or ferry the "
+                                  "bus takes, or list the ferry in the vehicle's ferries")])
     ids = tuple(s.id for s in sites)
     km_rows: list[tuple[float, ...]] = []
     min_rows: list[tuple[int, ...]] = []
