@@ -85,3 +85,4 @@ def test_gis_routes_follow_and_name_the_crossing(planned, tmp_path):
     for f in crossing:
         lats = [p[1] for p in f["geometry"]["coordinates"]]
         assert max(lats) >= 56.049  # up to the bridge at 56.05 and back
+
