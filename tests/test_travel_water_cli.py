@@ -163,3 +163,9 @@ def test_too_big_a_file(tmp_path):
     d = folder(tmp_path)
     (d / "water.geojson").write_bytes(b" " * (21 * 1024 * 1024))
     plan_fails(d, tmp_path, "water.geojson")
+
+
+def test_travel_build_names_the_water(tmp_path):
+    res = run("travel", "build", str(folder(tmp_path)))
+    assert res.exit_code == 0, res.output
+    assert "water: water.geojson (sha256 " in res.output and "2 legs go round it" in res.output

@@ -632,6 +632,10 @@ def travel_build(source: str) -> None:
     click.echo(f"travel model: {model}" + (f" ({tm.description.get('file')}, sha256 "
                                            f"{str(tm.description.get('sha256'))[:12]}…)"
                                            if tm.description.get("file") else ""))
+    if tm.description.get("water"):
+        click.echo(f"water: {tm.description['water']} (sha256 "
+                   f"{str(tm.description.get('water_sha256'))[:12]}…); "
+                   f"{len(tm.shapes)} legs go round it — `bogbus travel check` for details")
     if build is not None:
         snaps = list(build.snaps.values())
         click.echo(f"road graph: {build.nodes} nodes, {build.edges} directed edges")
