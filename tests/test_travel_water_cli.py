@@ -168,4 +168,5 @@ def test_too_big_a_file(tmp_path):
 def test_travel_build_names_the_water(tmp_path):
     res = run("travel", "build", str(folder(tmp_path)))
     assert res.exit_code == 0, res.output
-    assert "water: water.geojson (sha256 " in res.output and "4 legs go round it" in res.output  # 2 pairs, both ways
+    assert "water: water.geojson (sha256 " in res.output
+    assert "4 legs go round it" in res.output  # two split pairs, both ways
