@@ -147,6 +147,7 @@ def test_two_vehicles_ebus_range_restricted_sites_excel_dialect(tmp_path):
                            "max_km_per_day": 100, "crate_capacity": 6,
                            "energy": {"kwh_per_100km": 110}})
     (data / "settings.yaml").write_text(yaml.safe_dump(st, allow_unicode=True), encoding="utf-8")
+    shutil.copy(RANDERS / "water.geojson", data)  # settings.yaml names it
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--time-limit", "120",
                                     "--work", "340",
