@@ -29,7 +29,7 @@ _FIX_POLYGON = ("save the municipality (or service area) as a Polygon or MultiPo
                 "CRS EPSG:4326)")
 
 
-def _declared_crs(doc: dict[str, Any]) -> str | None:
+def declared_crs(doc: dict[str, Any]) -> str | None:
     """The legacy GeoJSON `crs` member's name, if any (RFC 7946 files have none)."""
     crs = doc.get("crs")
     if not isinstance(crs, dict):
@@ -63,7 +63,7 @@ def read_boundary(path: Path, label: str) -> tuple[Any | None, list[Problem]]:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         return None, [Problem(label, f"the boundary cannot be read as GeoJSON ({exc})",
                               _FIX_POLYGON)]
-    crs = _declared_crs(doc) if isinstance(doc, dict) else None
+    crs = declared_crs(doc) if isinstance(doc, dict) else None
     if crs is not None and not any(crs.upper().endswith(n.upper()) for n in _WGS84_NAMES):
         return None, [Problem(label, f"the boundary is in the coordinate system {crs}, which "
                               "bogbus does not convert", _FIX_POLYGON)]
