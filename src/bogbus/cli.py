@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from .calendar import Period
-from .cliopts import QUARTER, SEED, TIME_LIMIT
+from .cliopts import DAY, QUARTER, SEED, TIME_LIMIT, YEAR
 from .errors import BogbusError, InputError
 
 EXIT_OK, EXIT_INPUT, EXIT_UNSERVED = 0, 1, 3
@@ -95,7 +95,7 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.argument("source", default="data/randers", type=click.Path())
 @click.option("--quarter", type=QUARTER,
               help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
-@click.option("--year", type=click.IntRange(1900, 9999),
+@click.option("--year", type=YEAR,
               help="Plan the four quarters of this year in sequence (each kept stable against "
                    "the one before) into plans/<scenario>-<year>/Q1…Q4 plus the year's report.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
@@ -111,7 +111,7 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible; a "
                    "published plan of the same quarter is repaired (see --from).")
-@click.option("--from", "from_text", metavar="DATE",
+@click.option("--from", "from_text", metavar="DATE", type=DAY,
               help="Repair the published --previous plan of the same quarter from DATE "
                    "(default: the first date the data differs); see docs/replanning.md.")
 @CSV_DIALECT

@@ -192,7 +192,9 @@ def read_gis_sites(path: Path, label: str, data: bytes | None = None) -> CsvTabl
         return CsvTable(label, (), (), GIS_ENCODING, "", None,
                         (*more, Problem(label, message, fix)))
 
-    declared, raw_bad, early = None, set(), []
+    declared: Any = None
+    raw_bad: set[tuple[int, str]] = set()
+    early: list[Problem] = []
     if path.suffix.lower() == ".geojson":
         doc, early = _raw_geojson(data if data is not None else path.read_bytes(), label)
         if early:
