@@ -118,11 +118,6 @@ def _polygons(g: dict[str, Any]) -> list[Any] | str:
         return "has no coordinates list"
     if not polys or any(not p for p in polys):
         return "is empty"
-    for rings in polys:
-        for ring in rings:
-            wrong = _ring_problem(ring)
-            if wrong:
-                return wrong
     return polys
 
 
@@ -170,9 +165,12 @@ def _parts(doc: Any, label: str) -> tuple[list[Any], list[Problem]]:
         if isinstance(polys, str):
             return [], [Problem(label, f"feature {n}'s {kind} {polys}", _FIX_POLYGON, row=n)]
         rings_of += [(n, p) for p in polys]
-        vertices += sum(len(r) for p in polys for r in p)
+        vertices += sum(len(r) if isinstance(r, list) else 1 for p in polys for r in p)
         if len(rings_of) > MAX_PARTS or vertices > MAX_VERTICES:
-            return [], [_too_big(label)]
+            return [], [_too_big(label)]  # counted before a single position is looked at
+        wrong = next((w for p in polys for r in p if (w := _ring_problem(r))), None)
+        if wrong:
+            return [], [Problem(label, f"feature {n}'s {kind} {wrong}", _FIX_POLYGON, row=n)]
     if not rings_of:
         found = ", ".join(sorted(set(other))) or "nothing"
         return [], [Problem(label, f"the boundary holds no polygon (found: {found})",

@@ -1,0 +1,343 @@
+"""Hostile inputs, second round (issue 23): the surfaces added after tests/test_hostile.py.
+
+GIS sites and boundaries, unbounded GIS work, the report of many plans, option values,
+the year folder, `check` of the rotation's shortfall list, and the messages of a
+repair, of a broken sites file and of `notices`. Each case runs the real CLI (or the
+function behind it) and asserts what docs/promises.md promises: no traceback, the
+documented exit code, a message naming file/feature/key or option, inputs unchanged,
+nothing written on failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_hostile import RANDERS, assert_clean, tree
+
+from bogbus.cli import main
+
+Doc = dict
+
+
+def run(args: list[str]):
+    return CliRunner().invoke(main, args)
+
+
+def geojson_folder(root: Path, edit: Callable[[Doc], None] | None = None,
+                   history: bool = True) -> Path:
+    """The Randers data with its sites as a GeoJSON point layer, edited by `edit`."""
+    d = root / "data"
+    d.mkdir(parents=True)
+    names = ["settings.yaml", "collections.csv"] + (["rotation_history.csv"] if history else [])
+    for name in names:
+        shutil.copy(RANDERS / name, d)
+    features = []
+    with (RANDERS / "sites.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            lon, lat = float(r.pop("lon")), float(r.pop("lat"))
+            features.append({"type": "Feature", "properties": {k: v for k, v in r.items() if v},
+                             "geometry": {"type": "Point", "coordinates": [lon, lat]}})
+    doc = {"type": "FeatureCollection", "features": features}
+    if edit is not None:
+        edit(doc)
+    (d / "sites.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    return d
+
+
+def refused(root: Path, data: Path, code: int, says: tuple[str, ...],
+            extra: tuple[str, ...] = ()) -> str:
+    """`validate` and `plan` both refuse with `code` naming `says`; nothing written, the
+    data unchanged. Returns validate's output."""
+    before = tree(data)
+    res = run(["validate", str(data)])
+    assert_clean(res, code, says)
+    out = root / "out"
+    res2 = run(["plan", str(data), "--quarter", "2027Q1", "--work", "1", "--no-render",
+                "--out", str(out), *extra])
+    assert_clean(res2, code, says)
+    assert not out.exists()
+    assert tree(data) == before
+    return res.output
+
+
+def prop(n: int, key: str, value) -> Callable[[Doc], None]:
+    def edit(doc: Doc) -> None:
+        doc["features"][n - 1]["properties"][key] = value
+    return edit
+
+
+def every(key: str, value) -> Callable[[Doc], None]:
+    def edit(doc: Doc) -> None:
+        for f in doc["features"]:
+            f["properties"][key] = value
+    return edit
+
+
+# --------------------------------------------------- 1. GIS attributes that crashed
+@pytest.mark.parametrize("edit, feature, column, what", [
+    (prop(2, "every_weeks", [1, 2]), 2, "every_weeks", "holds a list"),
+    (every("every_weeks", [1, 2]), 1, "every_weeks", "holds a list"),   # a GDAL list field
+    (every("duration_min", [1.5, 2.5]), 1, "duration_min", "holds a list"),
+    (prop(3, "name", {"a": {"b": [1, {"c": 2}]}}), 3, "name", "holds an object"),
+    (every("visitors", {"n": 1}), 1, "visitors", "holds an object"),
+    (prop(2, "duration_min", True), 2, "duration_min", "holds true/false"),
+    (every("crates", False), 1, "crates", "holds true/false"),
+    (prop(2, "id", [1]), 2, "id", "holds a list"),
+    (every("days", ["mon", 3]), 1, "days", "holds a list"),
+])
+def test_a_gis_attribute_that_is_not_one_value_names_feature_and_attribute(
+        tmp_path, edit, feature, column, what):
+    out = refused(tmp_path, geojson_folder(tmp_path, edit), 1,
+                  ("sites.geojson", f"feature {feature}'s attribute '{column}'", what))
+    assert out.splitlines()[0].startswith("error: ")  # the cause first
+
+
+def test_a_list_of_weekdays_is_a_list_field_qgis_may_write(tmp_path):
+    res = run(["validate", str(geojson_folder(tmp_path, every("days", ["mon", "tue",
+                                                                         "wed", "thu"])))])
+    assert_clean(res, 0, ())
+
+
+@pytest.mark.parametrize("edit, says", [
+    (prop(2, "every_weeks", 10 ** 30), "every_weeks is 1e+30, outside 1..13"),
+    (every("visitors", 2 ** 64), "visitors is 1.84467e+19, outside 0..100000"),
+    (prop(2, "duration_min", float("inf")), "duration_min 'inf' is not a number"),
+    (prop(2, "duration_min", float("nan")), "duration_min is empty"),
+])
+def test_huge_and_non_finite_numbers_are_range_errors(tmp_path, edit, says):
+    refused(tmp_path, geojson_folder(tmp_path, edit), 1, ("sites.geojson", says))
+
+
+def _geometry(n: int, geometry) -> Callable[[Doc], None]:
+    def edit(doc: Doc) -> None:
+        doc["features"][n - 1]["geometry"] = geometry
+    return edit
+
+
+@pytest.mark.parametrize("edit, says", [
+    (_geometry(2, {"type": "Point", "coordinates": [float("nan"), 56.4]}),
+     "feature 2 has a point whose coordinates are not numbers"),
+    (_geometry(3, {"type": "Point", "coordinates": [10.0, float("inf")]}),
+     "feature 3 has a point whose coordinates are not numbers"),
+    (_geometry(2, None), "feature 2 has no geometry"),
+    (_geometry(4, {"type": "LineString", "coordinates": [[10, 56], [10.1, 56.1]]}),
+     "feature 4 is a LineString, not a point"),
+])
+def test_a_feature_without_a_usable_point_is_named(tmp_path, edit, says):
+    refused(tmp_path, geojson_folder(tmp_path, edit), 1, ("sites.geojson", says))
+
+
+# -------------------------------------- 1./2. the boundary: broken, hostile, too big
+def boundary_folder(root: Path, doc=None, raw: str | None = None) -> Path:
+    d = root / "data"
+    shutil.copytree(RANDERS, d)
+    (d / "boundary.geojson").write_text(raw if raw is not None else json.dumps(doc),
+                                        encoding="utf-8")
+    return d
+
+
+def fc(*geometries) -> Doc:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": g} for g in geometries]}
+
+
+def square(x: float, y: float, size: float = 0.6) -> Doc:
+    return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size],
+                                                [x, y + size], [x, y]]]}
+
+
+SQUARE_TEXT = json.dumps(fc(square(9.6, 56.2)))
+
+
+@pytest.mark.parametrize("doc, raw, says", [
+    (None, SQUARE_TEXT.replace("56.2", "NaN", 1), "not a finite number"),
+    (None, SQUARE_TEXT.replace("9.6", "-Infinity", 1), "not a finite number"),
+    (fc({"type": "Polygon", "coordinates": []}), None, "feature 1's Polygon is empty"),
+    (fc({"type": "Polygon", "coordinates": [[]]}), None, "fewer than 4 positions"),
+    (fc(square(9.6, 56.2), {"type": "MultiPolygon", "coordinates": [[1, 2]]}), None,
+     "feature 2's MultiPolygon"),
+    (fc({"type": "Polygon", "coordinates": [[["a", "b"], [1, 2], [3, 4], ["a", "b"]]]}),
+     None, "is not [lon, lat]"),
+    (fc({"type": "Polygon", "coordinates": [[[True, False], [1, 2], [3, 4], [1, 1]]]}),
+     None, "is not [lon, lat]"),
+    (fc({"type": "Polygon", "coordinates": {"a": 1}}), None, "has no coordinates list"),
+    (fc({"type": "GeometryCollection", "geometries": [square(9.6, 56.2)]}), None,
+     "holds no polygon (found: GeometryCollection)"),
+    (fc(None), None, "holds no polygon"),
+    (fc(square(560000, 6250000, 1000)), None, "not lon/lat degrees"),
+    (None, "[" * 50_000 + "]" * 50_000, "cannot be read as GeoJSON"),
+])
+def test_a_broken_boundary_is_one_error_naming_the_file(tmp_path, doc, raw, says):
+    refused(tmp_path, boundary_folder(tmp_path, doc, raw), 1, ("boundary.geojson", says))
+
+
+def test_a_self_intersecting_boundary_is_a_warning_not_a_geos_error(tmp_path):
+    bowtie = {"type": "Polygon", "coordinates": [[[9.5, 56.2], [10.5, 56.8], [10.5, 56.2],
+                                                  [9.5, 56.8], [9.5, 56.2]]]}
+    res = run(["validate", str(boundary_folder(tmp_path, fc(bowtie)))])
+    assert_clean(res, 0, ("boundary.geojson, row 1", "Self-intersection", "Fix Geometries"))
+
+
+def test_thousands_of_overlapping_parts_are_bounded(tmp_path):
+    """30,000 overlapping squares took 137 s and 7.7 GB (a union); now: a message."""
+    squares = [square(9.5 + (i % 100) * 0.004, 56.2 + (i // 100) * 0.002)
+               for i in range(6000)]
+    started = time.perf_counter()
+    refused(tmp_path, boundary_folder(tmp_path, fc(*squares)), 1,
+            ("boundary.geojson", "more than 5,000 polygons or 250,000 vertices", "Dissolve"))
+    assert time.perf_counter() - started < 60  # two commands; was minutes for one
+
+
+def test_many_parts_within_the_bound_check_quickly(tmp_path):
+    squares = [square(9.6 + (i % 60) * 0.002, 56.2 + (i // 60) * 0.002) for i in range(3000)]
+    d = boundary_folder(tmp_path, fc(*squares))
+    started = time.perf_counter()
+    res = run(["validate", str(d)])
+    assert_clean(res, 0, ())
+    assert time.perf_counter() - started < 30
+
+
+def test_too_many_vertices_are_refused(tmp_path):
+    ring = [[10.0 + 0.3 * (i % 2), 56.2 + i * 1e-6] for i in range(260_000)]
+    ring.append(ring[0])
+    d = boundary_folder(tmp_path, {"type": "Polygon", "coordinates": [ring]})
+    assert_clean(run(["validate", str(d)]), 1, ("boundary.geojson", "250,000 vertices"))
+
+
+def test_a_sites_layer_larger_than_the_site_limit_is_refused_before_reading(tmp_path):
+    def many(doc: Doc) -> None:
+        first = doc["features"][1]
+        doc["features"] += [json.loads(json.dumps(first)) for _ in range(1000)]
+    refused(tmp_path, geojson_folder(tmp_path, many), 1,
+            ("sites.geojson", "features; bogbus plans at most 1000 sites"))
+
+
+# ------------------------------------------------------------ 4. CRS and history
+@pytest.mark.parametrize("name", ["EPSG::99999", "garbage", "urn:ogc:def:crs:EPSG::99999",
+                                  "EPSG:0", "Not A Projection Name"])
+def test_an_unknown_crs_is_an_error_never_silently_wgs84(tmp_path, name):
+    def crs(doc: Doc) -> None:
+        doc["crs"] = {"type": "name", "properties": {"name": name}}
+    out = refused(tmp_path, geojson_folder(tmp_path, crs), 1,
+                  ("sites.geojson", "column 'crs'", f"'{name}'", "Set CRS"))
+    assert len([line for line in out.splitlines() if line.startswith("error")]) == 1
+
+
+def test_a_known_crs_named_in_the_file_is_used(tmp_path):
+    from pyproj import Transformer
+
+    to_utm = Transformer.from_crs(4326, 25832, always_xy=True)
+
+    def utm(doc: Doc) -> None:
+        doc["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}}
+        for f in doc["features"]:
+            f["geometry"]["coordinates"] = list(to_utm.transform(*f["geometry"]["coordinates"]))
+    res = run(["validate", str(geojson_folder(tmp_path, utm))])
+    assert_clean(res, 0, ("OK",))
+
+
+@pytest.mark.parametrize("rows, first_row", [
+    (["D01,DC01,2027-01-01"], 53),             # the quarter's first day
+    (["D01,DC01,2027-02-03"], 53),             # inside the quarter
+    (["D11,DC02,2026-12-30", "D02,DC03,2031-06-01"], 54),  # after it: a year off
+])
+def test_history_rows_not_before_the_quarter_are_errors(tmp_path, rows, first_row):
+    d = tmp_path / "data"
+    shutil.copytree(RANDERS, d)
+    with (d / "rotation_history.csv").open("a", encoding="utf-8") as f:
+        f.write("\n".join(rows) + "\n")
+    before = tree(d)
+    out = tmp_path / "out"
+    res = run(["plan", str(d), "--quarter", "2027Q1", "--work", "1", "--no-render",
+               "--out", str(out)])
+    assert_clean(res, 1, ("rotation_history.csv", f"row {first_row}", "column 'date'",
+                          "is not before the planned quarter 2027Q1"))
+    assert not out.exists() and tree(d) == before
+
+
+# ------------------------------------------------------------ 4. option values
+@pytest.mark.parametrize("args, option", [
+    (["--year", "1900"], "--year"),
+    (["--year", "2200"], "--year"),
+    (["--year", "2101"], "--year"),   # the holiday calendars end with 2100
+    (["--year", "1999"], "--year"),
+    (["--year", "twenty"], "--year"),
+    (["--quarter", "2101Q1"], "--quarter"),
+    (["--from", "", "--previous", "p.json"], "--from"),
+    (["--from", "   ", "--previous", "p.json"], "--from"),
+    (["--from", "2027-02-30", "--previous", "p.json"], "--from"),
+    (["--from", "next week", "--previous", "p.json"], "--from"),
+])
+def test_an_option_value_out_of_range_is_a_usage_error(tmp_path, args, option):
+    out = tmp_path / "out"
+    res = run(["plan", str(RANDERS), "--out", str(out), *args])
+    assert_clean(res, 2, (f"Invalid value for '{option}'",))
+    assert not out.exists()
+
+
+def test_the_last_plannable_year_has_holidays():
+    from bogbus.calendar import LAST_YEAR, parse_quarter, public_holidays
+
+    assert public_holidays("DK", parse_quarter(f"{LAST_YEAR}Q4"))  # Christmas is there
+
+
+# ------------------------------------------------------------ 5. the year folder
+def _year_plans() -> list[dict]:
+    return [{"quarter": f"2027Q{i}"} for i in range(1, 5)]
+
+
+def _write(plan: dict, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    paths = [folder / "plan.json"]
+    if plan.get("poster"):
+        (folder / "poster.pdf").write_text("p", encoding="utf-8")
+        paths.append(folder / "poster.pdf")
+    return paths
+
+
+@pytest.mark.parametrize("user_file", ["Q2/noter.txt", "Q1/mine/ref.pdf", "Q4/.hidden"])
+def test_rewriting_a_year_keeps_the_users_files_in_its_quarters(tmp_path, user_file):
+    from bogbus.year import write_year
+
+    out = tmp_path / "plans" / "x-2027"
+    write_year(_year_plans(), out, _write)
+    (out / user_file).parent.mkdir(parents=True, exist_ok=True)
+    (out / user_file).write_text("mine", encoding="utf-8")
+    write_year(_year_plans(), out, _write)
+    assert (out / user_file).read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["x-2027"]  # no leftovers
+    write_year(_year_plans(), out, _write)  # and again: still the user's
+    assert (out / user_file).read_text(encoding="utf-8") == "mine"
+
+
+def test_a_file_bogbus_wrote_and_no_longer_writes_is_removed(tmp_path):
+    from bogbus.year import write_year
+
+    out = tmp_path / "y"
+    write_year([dict(p, poster=True) for p in _year_plans()], out, _write)
+    assert (out / "Q3" / "poster.pdf").exists()
+    write_year(_year_plans(), out, _write)
+    assert not (out / "Q3" / "poster.pdf").exists()
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o027])
+def test_the_year_folder_follows_the_umask(tmp_path, umask):
+    from bogbus.year import write_year
+
+    old = os.umask(umask)
+    try:
+        out = tmp_path / "y"
+        write_year(_year_plans(), out, _write)
+    finally:
+        os.umask(old)
+    for folder in (out, out / "Q1"):
+        assert folder.stat().st_mode & 0o777 == 0o777 & ~umask, oct(folder.stat().st_mode)
