@@ -341,3 +341,105 @@ def test_the_year_folder_follows_the_umask(tmp_path, umask):
         os.umask(old)
     for folder in (out, out / "Q1"):
         assert folder.stat().st_mode & 0o777 == 0o777 & ~umask, oct(folder.stat().st_mode)
+
+
+# ------------------------------------- 6. check verifies the rotation's shortfall list
+@pytest.fixture(scope="module")
+def short_plan():
+    """Three daycares visited twice with two collections: a plan with a real shortfall
+    (both kinds of problem), made by the solver and accepted by the checker."""
+    from datetime import date
+
+    from factories import daycare, nursing_home
+    from test_solve_rotation import _inst, _plan
+
+    from bogbus.model import Collection, HistoryEntry
+    from bogbus.solve.rotation import assign_rotation
+
+    sites = [daycare(i, 56.4 + i / 100, 10.1) for i in (1, 2, 3)] + [
+        nursing_home(4, 56.5, 10.2)]
+    colls = [Collection("A", "A", "daycare", 1), Collection("B", "B", "daycare", 1),
+             Collection("P", "P", "nursing_home", 1), Collection("Q", "Q", "nursing_home", 1)]
+    inst = _inst(sites, colls, history=[HistoryEntry("N04", "Q", date(2026, 11, 2))])
+    routes = {("bogbus", date(2027, 1, 4)): ["D01", "D02", "D03", "N04"],
+              ("bogbus", date(2027, 2, 1)): ["D01", "D02", "D03", "N04"],
+              ("bogbus", date(2027, 3, 1)): ["N04"]}
+    plan = _plan(inst, routes, assign_rotation(inst, routes, date(2027, 1, 1)))
+    return inst, plan
+
+
+def _rotation_errors(plan: dict, inst=None) -> list[str]:
+    from bogbus.plan.check.rotation import check_rotation
+
+    out: list[str] = []
+    check_rotation(plan, inst, lambda rule, msg, day=None, sid=None: out.append(
+        f"{day} {sid}: {msg}"))
+    return out
+
+
+def test_the_real_shortfall_passes(short_plan):
+    inst, plan = short_plan
+    kinds = {sf["kind"] for sf in plan["rotation"]["shortfall"]}
+    problems = {v["problem"] for sf in plan["rotation"]["shortfall"] for v in sf["visits"]}
+    assert "daycare" in kinds and problems and _rotation_errors(plan, inst) == []
+
+
+def _tamper(edit: Callable[[dict], None]) -> Callable[[dict], dict]:
+    def apply(plan: dict) -> dict:
+        bad = json.loads(json.dumps(plan))
+        edit(bad["rotation"])
+        return bad
+    return apply
+
+
+def _first(rot: dict) -> dict:
+    return rot["shortfall"][0]
+
+
+def _visit(rot: dict) -> dict:
+    return _first(rot)["visits"][0]
+
+
+def _swap_problem(rot: dict) -> None:
+    v = _visit(rot)
+    v["problem"] = "repeat" if v["problem"] == "none" else "none"
+
+
+def _add_visit(extra: dict) -> Callable[[dict], None]:
+    return lambda rot: _first(rot)["visits"].append(extra)
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda rot: _first(rot).update(kind="nursing_home"), "is not a nursing_home"),
+    (lambda rot: _first(rot).update(kind="stop"), "is not a shortfall of daycare"),
+    (lambda rot: _first(rot).update(collections=7), ".collections says 7"),
+    (lambda rot: _first(rot).update(collections="2"), ".collections says '2'"),
+    (_swap_problem, "rotation.shortfall lists a"),
+    (lambda rot: _visit(rot).update(problem="late"), "needs site_id, date and a problem"),
+    (lambda rot: _visit(rot).update(date="2027-01-05"), "a visit the routes do not have"),
+    (_add_visit({"site_id": "N04", "date": "2027-01-04", "problem": "none"}),
+     "N04 is not a daycare"),
+    (_add_visit({"site_id": "D01", "date": "2027-03-01", "problem": "none"}),
+     "a visit the routes do not have"),
+    (lambda rot: rot["shortfall"].append(dict(_first(rot))), "daycare is listed twice"),
+    (lambda rot: rot.update(shortfall={"daycare": []}), "rotation.shortfall is not a list"),
+    (lambda rot: rot["shortfall"].append("x"), "is not a shortfall of daycare"),
+])
+def test_a_tampered_shortfall_list_is_rejected(short_plan, edit, says):
+    inst, plan = short_plan
+    errors = _rotation_errors(_tamper(edit)(plan), inst)
+    assert any(says in e for e in errors), errors
+
+
+def test_a_listed_visit_that_gets_a_new_collection_excuses_nothing(short_plan):
+    """Listing every visit of a site as a repeat must not hide anything: a visit listed
+    that has no repeat is an error of its own."""
+    inst, plan = short_plan
+    listed = {(v["site_id"], v["date"]) for sf in plan["rotation"]["shortfall"]
+              for v in sf["visits"]}
+    fine = next((r["date"], v["site_id"]) for r in plan["routes"] for v in r["visits"]
+                if v["site_id"].startswith("D") and (v["site_id"], r["date"]) not in listed
+                and v["deliver"])
+    bad = _tamper(_add_visit({"site_id": fine[1], "date": fine[0], "problem": "repeat"}))(plan)
+    errors = _rotation_errors(bad, inst)
+    assert any("gets a new collection" in e for e in errors), errors
