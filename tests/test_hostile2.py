@@ -443,3 +443,41 @@ def test_a_listed_visit_that_gets_a_new_collection_excuses_nothing(short_plan):
     bad = _tamper(_add_visit({"site_id": fine[1], "date": fine[0], "problem": "repeat"}))(plan)
     errors = _rotation_errors(bad, inst)
     assert any("gets a new collection" in e for e in errors), errors
+
+
+# ------------------------------------------------ 3. the report of many plans
+@pytest.fixture(scope="module")
+def tiny_plan_doc(tmp_path_factory) -> dict:
+    from test_hostile import tiny
+
+    root = tmp_path_factory.mktemp("tiny2")
+    res = run(["plan", str(tiny(root / "data")), "--quarter", "2027Q1", "--work", "2",
+               "--time-limit", "600",
+               "--out", str(root / "out"), "--no-render"])
+    assert res.exit_code == 0, res.output
+    return json.loads((root / "out" / "plan.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("count", [7, pytest.param(40, marks=pytest.mark.slow)])
+def test_the_report_lays_out_many_scenarios_side_by_side(tmp_path, tiny_plan_doc, count):
+    import re
+
+    files = []
+    for i in range(1, count + 1):
+        folder = tmp_path / f"scenarie-med-et-langt-navn-nummer-{i:02d}"
+        folder.mkdir()
+        doc = dict(tiny_plan_doc, scenario=folder.name)
+        (folder / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
+        files.append(str(folder / "plan.json"))
+    out = tmp_path / "rapport"
+    res = run(["report", *files, "--out", str(out)])
+    assert_clean(res, 0, ("report.pdf",))
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    blocks = (count + 3) // 4
+    assert html.count("<h2>Nøgletal") == blocks
+    assert f"scenarie {count - (count - 1) % 4}–{count} af {count}" in html
+    heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", html)
+    assert all(h.count("<th>") <= 5 for h in heads[:blocks])  # 4 scenarios + the names
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["groups"][-1][
+        "label"].endswith(f"{count:02d}")
