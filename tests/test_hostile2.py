@@ -481,3 +481,111 @@ def test_the_report_lays_out_many_scenarios_side_by_side(tmp_path, tiny_plan_doc
     assert all(h.count("<th>") <= 5 for h in heads[:blocks])  # 4 scenarios + the names
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["groups"][-1][
         "label"].endswith(f"{count:02d}")
+
+
+# --------------------------------------------------------------------- 7. messages
+@pytest.mark.parametrize("edit", [
+    lambda doc: doc.update(features="x"),                          # not a layer at all
+    lambda doc: doc.update(features=[]),                           # no features
+    lambda doc: doc.update(crs={"type": "name", "properties": {"name": "EPSG::99999"}}),
+    lambda doc: [f.update(geometry=None) for f in doc["features"]],  # no points
+])
+def test_a_broken_sites_file_is_the_only_error_not_52_follow_ons(tmp_path, edit):
+    out = refused(tmp_path, geojson_folder(tmp_path, edit), 1, ("sites.geojson",))
+    errors = [line for line in out.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "sites.geojson" in errors[0], out
+    assert "not in sites.csv" not in out and "not an id in sites" not in out
+
+
+def test_notices_with_nothing_changed_write_nothing(tmp_path, tiny_plan_doc):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(tiny_plan_doc), encoding="utf-8")
+    for out in (tmp_path / "plan-notices", tmp_path / "a" / "b" / "c"):
+        res = run(["notices", str(plan), "--previous", str(plan), "--out", str(out)])
+        assert_clean(res, 0, ("nothing changed, nothing written",))
+        assert not out.exists() and not (tmp_path / "a").exists()
+    res = run(["notices", str(plan), "--previous", str(plan)])  # the default folder
+    assert_clean(res, 0, ("nothing changed, nothing written",))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]
+
+
+ROT_SITES = """D01,daycare,Børnehuset,56.4995,10.13435,4,30,08:45,11:30,"mon,tue,wed,thu",
+D02,daycare,Solsikken,56.45,10.10,4,30,08:45,11:30,"mon,tue,wed,thu",
+"""
+ROT_COLLECTIONS = "id,name,kind,crates\nDA,Dyr,daycare,1\nDB,Eventyr,daycare,1\n" \
+                  "DC,Rim,daycare,1\n"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> tuple[Path, Path]:
+    """A tiny data folder with two daycares and collections, and its published plan."""
+    from test_hostile import tiny
+
+    root = tmp_path_factory.mktemp("published")
+    data = tiny(root / "data")
+    with (data / "sites.csv").open("a", encoding="utf-8") as f:
+        f.write(ROT_SITES)
+    (data / "collections.csv").write_text(ROT_COLLECTIONS, encoding="utf-8")
+    res = run(["plan", str(data), "--quarter", "2027Q1", "--work", "2", "--time-limit", "600",
+               "--out", str(root / "out"), "--no-render"])
+    assert res.exit_code in (0, 3), res.output
+    plan = root / "out" / "plan.json"
+    assert json.loads(plan.read_text(encoding="utf-8"))["rotation"]["collections"]
+    return data, plan
+
+
+def _deliveries(doc: dict) -> list[dict]:
+    return [v for r in doc["routes"] for v in r["visits"] if v.get("deliver")]
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda d: d["rotation"].update(collections=5), "rotation.collections is not a list"),
+    (lambda d: d["rotation"].update(holdings_at_start=[1]), "rotation.holdings_at_start"),
+    (lambda d: d["rotation"].update(history=[{"x": 1}]), "rotation.history[0]"),
+    (lambda d: d["rotation"]["history"].append({"site_id": "D01", "collection_id": "DA",
+                                                "date": "2026-13-01"}), "rotation.history["),
+    (lambda d: _deliveries(d)[0].update(deliver="DA"), ".deliver is not a list"),
+    (lambda d: _deliveries(d)[0].update(deliver=["ZZ"]), "delivers unknown collection 'ZZ'"),
+    (lambda d: d["routes"][0].update(vehicle="spøgelse"), "unknown vehicle 'spøgelse'"),
+    (lambda d: d["rotation"].update(uses={"DA": 99}), "uses of DA say 99"),
+])
+def test_a_tampered_published_plan_names_what_is_wrong_before_repairing(
+        tmp_path, published, edit, says):
+    data, plan = published
+    doc = json.loads(plan.read_text(encoding="utf-8"))
+    edit(doc)
+    bad = tmp_path / "published.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    before = tree(tmp_path), tree(data)
+    out = tmp_path / "repaired"
+    res = run(["plan", str(data), "--previous", str(bad), "--from", "2027-02-01",
+               "--out", str(out), "--no-render", "--work", "1"])
+    assert_clean(res, 1, ("--previous: the published plan", says))
+    assert "internal error" not in res.output and "please report" not in res.output
+    assert not out.exists() and (tree(tmp_path), tree(data)) == before
+
+
+def test_the_untouched_published_plan_repairs(tmp_path, published):
+    data, plan = published
+    out = tmp_path / "repaired"
+    res = run(["plan", str(data), "--previous", str(plan), "--from", "2027-02-01",
+               "--out", str(out), "--work", "1", "--time-limit", "600"])
+    assert res.exit_code in (0, 3), res.output
+    assert (out / "plan.json").exists()
+    assert not (out / "notices").exists()  # nothing changed: no empty notices folder
+
+
+def test_promises_state_the_limits_the_code_enforces():
+    from bogbus.calendar import FIRST_YEAR, LAST_YEAR
+    from bogbus.io.boundary import MAX_PARTS, MAX_VERTICES
+    from bogbus.io.files import MAX_DATA_BYTES, MAX_PLAN_BYTES, MB
+    from bogbus.validate import MAX_SITES, MAX_STOP_OPTIONS, MAX_VEHICLES
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "promises.md").read_text(
+        encoding="utf-8")
+    for figure in (f"{MAX_SITES:,}", f"{MAX_STOP_OPTIONS:,}", f"≤ {MAX_VEHICLES}",
+                   f"{MAX_PARTS:,} polygons", f"{MAX_VERTICES:,} vertices",
+                   f"{FIRST_YEAR}Q1 – {LAST_YEAR}Q4", f"{FIRST_YEAR} – {LAST_YEAR}",
+                   f"{MAX_DATA_BYTES // MB} MB", f"{MAX_PLAN_BYTES // MB} MB"):
+        assert figure in text, figure
+    assert "300 sites" not in text and "500 slots" not in text

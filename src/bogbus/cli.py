@@ -276,14 +276,15 @@ def _repair(instance, previous: dict, period: Period, from_text: str | None,
         write_changes(data, stage)
         if not no_render:
             from .render import LETTER_DIR, write_map, write_outreach, write_timetables
-            from .render.notices import write_notices
+            from .render.notices import notices_needed, write_notices
 
             write_timetables(data, stage)
             # the repaired quarter's staff køreplan, packing list, letters and calendars
             write_outreach(data, stage,
                            letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
             # a folder of its own: a staged set holds files, not sub-folders
-            write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
+            if notices_needed(data, previous, out / "notices"):
+                write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
             write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
         written = outputs.publish()
     for line in plan_summary(data) + repair_summary(data, how):
@@ -508,11 +509,15 @@ def notices(plan_file: str, previous_file: str, out_dir: str | None) -> None:
     from .io.outdir import check_out_dir
     from .io.outputset import OutputSet
     from .plan.files import read_plan
-    from .render.notices import write_notices
+    from .render.notices import notices_needed, write_notices
 
     data = read_plan(Path(plan_file))
     previous = read_plan(Path(previous_file))
     out = check_out_dir(out_dir if out_dir else Path(plan_file).parent / "notices", "--out")
+    if not notices_needed(data, previous, out):
+        click.echo("nothing changed, nothing written: no visit differs from the published "
+                   "plan, so there are no notices")
+        return
     with OutputSet() as outputs:  # all files or none
         write_notices(data, previous, outputs.stage_dir(out, prune=True))
         paths = outputs.publish()
