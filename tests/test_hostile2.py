@@ -106,6 +106,23 @@ def test_a_list_of_weekdays_is_a_list_field_qgis_may_write(tmp_path):
     assert_clean(res, 0, ())
 
 
+@pytest.mark.parametrize("column, value, what", [
+    ("visitors", True, "holds true/false"),      # a GeoPackage boolean field
+    ("crates", False, "holds true/false"),
+])
+def test_a_geopackage_field_of_the_wrong_type_names_feature_and_field(
+        tmp_path, column, value, what):
+    from test_io_gisfile import SETTINGS, frame
+
+    d = tmp_path / "data"
+    d.mkdir()
+    (d / "settings.yaml").write_text(SETTINGS, encoding="utf-8")
+    layer = frame()
+    layer[column] = value
+    layer.to_file(d / "sites.gpkg", layer="sites")
+    refused(tmp_path, d, 1, ("sites.gpkg", f"feature 1's attribute '{column}'", what))
+
+
 @pytest.mark.parametrize("edit, says", [
     (prop(2, "every_weeks", 10 ** 30), "every_weeks is 1e+30, outside 1..13"),
     (every("visitors", 2 ** 64), "visitors is 1.84467e+19, outside 0..100000"),

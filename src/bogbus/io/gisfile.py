@@ -64,8 +64,8 @@ def _shown(value: Any) -> str:
 
 def _not_one_value(value: Any, column: str) -> str | None:
     """What is wrong with an attribute that is not one plain value, else None."""
-    if getattr(value, "ndim", 0) > 0:
-        value = value.tolist()  # numpy arrays: GDAL list fields
+    if hasattr(value, "tolist"):
+        value = value.tolist()  # numpy scalars (a GPKG boolean is numpy.bool_) and arrays
     if isinstance(value, (list, tuple)):
         if column in _LIST_COLUMNS and all(isinstance(v, str) for v in value):
             return None
