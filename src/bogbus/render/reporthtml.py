@@ -37,7 +37,7 @@ table {{ width: 100%; border-collapse: collapse; margin: 2mm 0 3mm; }}
 th {{ background: var(--accent); color: #fff; text-align: right; padding: 1.5mm 2mm; }}
 th:first-child, td:first-child {{ text-align: left; }}
 td {{ padding: 1.2mm 2mm; border-bottom: 0.2mm solid #ccc; text-align: right; }}
-td:first-child {{ white-space: nowrap; }}
+td:first-child {{ min-width: 45mm; }}  /* wraps: 4 scenario columns must fit */
 tbody tr:nth-child(odd) td {{ background: #f2f6f7; }}
 tr.total td {{ font-weight: bold; border-top: 0.4mm solid #333; }}
 td.sub {{ padding-left: 6mm; }}
