@@ -86,9 +86,11 @@ def test_a_visit_without_delivery_must_be_listed(planned):
                                for c in bad["rotation"]["uses"]}
     msgs = rules(bad)
     assert any("does not list it as a shortfall" in m for m in msgs), msgs
-    bad["rotation"]["shortfall"] = [{"kind": "x", "visits": [
-        {"site_id": v["site_id"], "date": r["date"], "problem": "none"}
-        for r, x in institution_visits(bad) if x is v]}]
+    kind = next(s["kind"] for s in bad["sites"] if s["id"] == v["site_id"])
+    bad["rotation"]["shortfall"] = [{
+        "kind": kind, "collections": sum(c["kind"] == kind for c in bad["rotation"]["collections"]),
+        "visits": [{"site_id": v["site_id"], "date": r["date"], "problem": "none"}
+                   for r, x in institution_visits(bad) if x is v]}]
     assert rules(bad) == []
 
 

@@ -17,9 +17,10 @@ from .model import WEEKDAYS, Closure, Vehicle
 
 EPOCH_MONDAY = date(2001, 1, 1)  # ISO week 1 of 2001; origin of rhythm phases
 
-# The years bogbus plans: the holiday calendar knows them and every date of the
-# quarter plus its surrounding weeks stays far from date's limits (year 1 and 9999).
-FIRST_YEAR, LAST_YEAR = 2000, 2199
+# The years bogbus plans: the holiday calendar knows them (the holidays package's
+# calendars end with 2100: a later quarter would silently have no public holidays) and
+# every date of the quarter plus its surrounding weeks stays far from date's limits.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from .calendar import Period
-from .cliopts import QUARTER, SEED, TIME_LIMIT
+from .cliopts import DAY, QUARTER, SEED, TIME_LIMIT, YEAR
 from .errors import BogbusError, InputError
 
 EXIT_OK, EXIT_INPUT, EXIT_UNSERVED = 0, 1, 3
@@ -95,7 +95,7 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.argument("source", default="data/randers", type=click.Path())
 @click.option("--quarter", type=QUARTER,
               help="Quarter to plan, e.g. 2027Q1 (default: the next one).")
-@click.option("--year", type=click.IntRange(1900, 9999),
+@click.option("--year", type=YEAR,
               help="Plan the four quarters of this year in sequence (each kept stable against "
                    "the one before) into plans/<scenario>-<year>/Q1…Q4 plus the year's report.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
@@ -111,7 +111,7 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
               help="A previous plan.json: keep its stop timetable unless infeasible; a "
                    "published plan of the same quarter is repaired (see --from).")
-@click.option("--from", "from_text", metavar="DATE",
+@click.option("--from", "from_text", metavar="DATE", type=DAY,
               help="Repair the published --previous plan of the same quarter from DATE "
                    "(default: the first date the data differs); see docs/replanning.md.")
 @CSV_DIALECT
@@ -276,14 +276,15 @@ def _repair(instance, previous: dict, period: Period, from_text: str | None,
         write_changes(data, stage)
         if not no_render:
             from .render import LETTER_DIR, write_map, write_outreach, write_timetables
-            from .render.notices import write_notices
+            from .render.notices import notices_needed, write_notices
 
             write_timetables(data, stage)
             # the repaired quarter's staff køreplan, packing list, letters and calendars
             write_outreach(data, stage,
                            letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
             # a folder of its own: a staged set holds files, not sub-folders
-            write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
+            if notices_needed(data, previous, out / "notices"):
+                write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
             write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
         written = outputs.publish()
     for line in plan_summary(data) + repair_summary(data, how):
@@ -512,11 +513,15 @@ def notices(plan_file: str, previous_file: str, out_dir: str | None) -> None:
     from .io.outdir import check_out_dir
     from .io.outputset import OutputSet
     from .plan.files import read_plan
-    from .render.notices import write_notices
+    from .render.notices import notices_needed, write_notices
 
     data = read_plan(Path(plan_file))
     previous = read_plan(Path(previous_file))
     out = check_out_dir(out_dir if out_dir else Path(plan_file).parent / "notices", "--out")
+    if not notices_needed(data, previous, out):
+        click.echo("nothing changed, nothing written: no visit differs from the published "
+                   "plan, so there are no notices")
+        return
     with OutputSet() as outputs:  # all files or none
         write_notices(data, previous, outputs.stage_dir(out, prune=True))
         paths = outputs.publish()

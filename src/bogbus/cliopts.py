@@ -9,10 +9,11 @@ deep inside the solver, and the same ranges `settings.yaml` has.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import click
 
-from .calendar import Period, parse_quarter
+from .calendar import FIRST_YEAR, LAST_YEAR, Period, parse_quarter
 from .errors import BogbusError
 from .io.settings import MAX_SEED, MAX_TIME_LIMIT_S
 
@@ -50,6 +51,48 @@ class Quarter(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class Year(click.ParamType):
+    """A year bogbus plans (the quarters `--quarter` takes): 1900 or 2200 is a usage
+    error naming the option, not a failure later naming one of its quarters."""
+
+    name = "year"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            year = value
+        else:
+            try:
+                year = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a year, e.g. 2027", param, ctx)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            self.fail(f"{year} is outside the years bogbus plans ({FIRST_YEAR}–{LAST_YEAR}: "
+                      "the holiday calendar's range) — give a year in that range, e.g. 2027",
+                      param, ctx)
+        return year
+
+
+class Day(click.ParamType):
+    """A date written YYYY-MM-DD, kept as the text the user typed (stripped): an empty
+    `--from ""` is a usage error, never taken as no `--from` at all."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx) -> str:
+        text = str(value).strip()
+        if not text:
+            self.fail("the date is empty — give it as YYYY-MM-DD, e.g. 2027-02-01, or leave the "
+                      "option out", param, ctx)
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date — write it as YYYY-MM-DD, e.g. 2027-02-01",
+                      param, ctx)
+        return text
+
+
 TIME_LIMIT = TimeLimit()
 QUARTER = Quarter()
+YEAR = Year()
+DAY = Day()
 SEED = click.IntRange(0, MAX_SEED)

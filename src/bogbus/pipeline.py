@@ -13,6 +13,7 @@ from typing import Any
 from .calendar import Period, parse_quarter
 from .errors import BogbusError
 from .io import load_source
+from .io.collections import refuse_history_from
 from .io.previous import PreviousPlan, previous_plan
 from .model import Instance
 from .plan.build import build_plan
@@ -45,6 +46,7 @@ def plan_instance(instance: Instance, period: Period | str, *,
         period = parse_quarter(period)
     if isinstance(previous, dict):
         previous = previous_plan(previous)
+    refuse_history_from(instance, period.start, period.quarter)
     result = plan_quarter(instance, period, time_limit_s=time_limit_s, seed=seed,
                           work=work, progress=progress, previous=previous, started=started)
     plan = build_plan(result)
@@ -76,6 +78,7 @@ def repair_instance(instance: Instance, previous: Plan, period: Period | str,
 
     if isinstance(period, str):
         period = parse_quarter(period)
+    refuse_history_from(instance, period.start, period.quarter)
     plan, how = plan_repair(instance, previous, period, from_text, seed=seed)
     violations = check_plan(plan, instance)
     if violations:

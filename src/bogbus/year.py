@@ -13,6 +13,7 @@ A quarter that cannot be planned is a clear error (exit 1) and nothing is writte
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from .calendar import build_calendar, parse_quarter
 from .errors import BogbusError
+from .io.atomic import _umask
 from .model import Instance
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -92,15 +94,55 @@ def plan_year(instance: Instance, year: int, plan_quarter: PlanQuarter, *,
     return plans
 
 
+YEAR_MANIFEST = ".bogbus-outputs"  # every file the year wrote, relative to its folder
+
+
+def _written_before(out: Path) -> set[str] | None:
+    """What the previous year in `out` wrote (its manifest); None when it has none."""
+    manifest = out / YEAR_MANIFEST
+    if not manifest.is_file():
+        return None
+    return set(manifest.read_text(encoding="utf-8").splitlines()) - {""}
+
+
+def _foreign(old: Path, before: set[str] | None, now: set[str]) -> list[str]:
+    """Files under `old` bogbus did not write there: not in its manifest, or (a folder
+    of an older bogbus, without one) not among the files this run writes."""
+    ours = before if before is not None else now
+    return sorted(rel for p in old.rglob("*") if not p.is_dir() or p.is_symlink()
+                  if (rel := p.relative_to(old).as_posix()) not in ours
+                  and rel != YEAR_MANIFEST)
+
+
+def _carry_over(old: Path, new: Path, before: set[str] | None, now: set[str]) -> bool:
+    """Move the user's own files from the replaced year into the new one (bogbus never
+    removes a file it did not write); False if one could not be moved (then the old
+    folder is kept)."""
+    kept = True
+    for rel in _foreign(old, before, now):
+        target = new / rel
+        if target.exists() or target.is_symlink():
+            kept = False  # the new year wrote a file of that name: keep the user's in old
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            (old / rel).rename(target)
+        except OSError:
+            kept = False
+    return kept
+
+
 def write_year(plans: Sequence[dict], out: Path,
                write_quarter: Callable[[dict, Path], list[Path]],
                write_extra: Callable[[Path], list[Path]] | None = None) -> list[Path]:
     """Write the year into `out` all or nothing: everything goes into a hidden folder
     beside `out` first (`write_quarter(plan, folder)` per quarter, then
-    `write_extra(folder)` for the report), which then replaces `out`."""
+    `write_extra(folder)` for the report), which then replaces `out`. Files the user put
+    into the old year folder (a note in Q2/) are moved into the new one."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; the year follows the umask
     old: Path | None = None
     try:
         written: list[Path] = []
@@ -109,6 +151,11 @@ def write_year(plans: Sequence[dict], out: Path,
             written += write_quarter(plan, tmp / q)
         if write_extra is not None:
             written += write_extra(tmp)
+        now = {p.relative_to(tmp).as_posix() for p in written}
+        (tmp / YEAR_MANIFEST).write_text("".join(f"{r}\n" for r in sorted(now)),
+                                         encoding="utf-8")
+        os.chmod(tmp / YEAR_MANIFEST, 0o666 & ~_umask())
+        before = _written_before(out) if out.is_dir() else None
         if out.exists():
             old = out.with_name(f".{out.name}.old-{tmp.name.rsplit('.', 2)[-2]}")
             out.rename(old)
@@ -118,6 +165,6 @@ def write_year(plans: Sequence[dict], out: Path,
         if old is not None and not out.exists():
             old.rename(out)
         raise
-    if old is not None:
+    if old is not None and _carry_over(old, out, before, now):
         shutil.rmtree(old, ignore_errors=True)
     return [out / p.relative_to(tmp) for p in written]

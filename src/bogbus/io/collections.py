@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import Problem
-from ..model import ROTATION_KINDS, Collection, HistoryEntry, Settings, Site
+from ..errors import InputError, Problem
+from ..model import ROTATION_KINDS, Collection, HistoryEntry, Instance, Settings, Site
 from .csvfile import CsvTable, parse_csv, parse_number
 from .files import MAX_DATA_BYTES, InputFileError, read_input
 from .sites import parse_kind
@@ -205,3 +205,22 @@ def load_rotation_files(folder: Path, shown: str, files: dict[str, bytes], sites
                                            collections)
             problems += found
     return collections, history
+
+
+def refuse_history_from(instance: Instance, start: date, quarter: str) -> None:
+    """Raise `InputError` for history rows dated on or after the first planned day.
+
+    The history lists deliveries made *before* the quarter; what the bus delivers in
+    the quarter is the plan's own. A row dated inside or after it is a typo (a year
+    off) or a plan's delivery copied back, and used to be dropped without a word."""
+    source = Path(instance.source)
+    label = (str(source / HISTORY_FILE) if source.is_dir()
+             else f"{HISTORY_FILE} (the base data folder of {instance.source})")
+    late = [h for h in instance.rotation_history if h.date >= start]
+    if late:
+        raise InputError([Problem(label, f"the delivery of {h.collection_id} to {h.site_id} "
+                                  f"on {h.date} is not before the planned quarter {quarter} "
+                                  f"(which starts {start}): the history lists deliveries "
+                                  "made before the quarter", "correct the date (a year off?) "
+                                  "or delete the row: deliveries in the quarter are the "
+                                  "plan's own", row=h.row, column="date") for h in late])

@@ -414,6 +414,8 @@ def load_scenario(path: Path, *, plausibility: bool,
     parsed_sites = parse_sites(table)
     parsed_settings = settings_from_doc(new_doc, settings_file, slines, sproblems)
     problems = parsed_sites.problems + parsed_settings.problems
+    if parsed_sites.failed:
+        return None, problems
     where = Where(sites_file=sites_file, settings_file=settings_file,
                   settings_lines=parsed_settings.lines,
                   absent_columns=parsed_sites.absent_columns,

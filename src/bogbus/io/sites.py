@@ -94,6 +94,12 @@ class ParsedSites:
     problems: list[Problem]
     absent_columns: frozenset[str] = field(default_factory=frozenset)
 
+    @property
+    def failed(self) -> bool:
+        """No site at all because of an error: every id another file names would be "not
+        in sites.csv", follow-ons that bury the cause, so callers show only the cause."""
+        return not self.sites and any(p.severity == "error" for p in self.problems)
+
 
 class _Cells:
     """Typed access to one row's cells that records a Problem for each bad cell."""

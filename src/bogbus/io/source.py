@@ -97,6 +97,8 @@ def _load_folder(folder: Path, source: str, *,
     parsed_sites = parse_sites(sites_table(folder / name, files[name], _label(shown, name)))
     parsed_settings = parse_settings(files[SETTINGS_FILE], _label(shown, SETTINGS_FILE))
     problems = parsed_sites.problems + parsed_settings.problems
+    if parsed_sites.failed:
+        return None, problems
     where = Where(sites_file=_label(shown, name), settings_file=_label(shown, SETTINGS_FILE),
                   settings_lines=parsed_settings.lines,
                   absent_columns=parsed_sites.absent_columns,

@@ -24,6 +24,7 @@ from .build import plan_data, plan_header, route_entry
 from .changes import diff_visits, summary
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
+from .published import check_published
 from .rotation import annotate_routes, rotation_section
 from .visitid import plan_visits
 
@@ -191,6 +192,7 @@ def plan_repair(instance, previous: dict, period, from_text: str | None,
     if previous.get("quarter") != period.quarter:
         raise BogbusError(f"--from: the published plan is for {previous.get('quarter')}, not "
                           f"{period.quarter} — a repair keeps a plan of the same quarter")
+    check_published(previous)
     if from_text:
         try:
             from_date = date.fromisoformat(from_text.strip())

@@ -234,6 +234,13 @@ def institution_letter(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes
     return pdf, _html(f"Ændrede besøg: {name}", body, big=False), plain
 
 
+def notices_needed(plan: dict, previous: dict, out_dir: Path) -> bool:
+    """Whether writing notices into `out_dir` has anything to do: some visit changed, or
+    the folder holds earlier notices that may now be stale. Without either, no folder is
+    created — an empty notices folder looked like notices gone missing."""
+    return bool(change_list(plan, previous)) or Path(out_dir).exists()
+
+
 def write_notices(plan: dict, previous: dict, out_dir: Path) -> list[Path]:
     """Write every notice and letter for the changes between `previous` and `plan`."""
     changes = change_list(plan, previous)

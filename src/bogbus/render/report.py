@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ..io import atomic
 from ..io.csvwrite import Cell, csv_text
-from .reportcharts import all_charts
 from .reportdata import KINDS, group_plans, report_figures
 from .reporthtml import report_html
+from .reportlayout import report_charts
 from .reportpdf import report_pdf
 
 CSV_COLUMNS = ("scenario", "quarter", "routes", "visits_total", *(f"visits_{k}" for k in KINDS),
@@ -49,7 +49,7 @@ def write_report(plans: Sequence[dict], out_dir: Path, labels: Sequence[str] | N
                  csv_dialect: str | None = None) -> list[Path]:
     """Render the report of `plans` into `out_dir`; returns the paths written."""
     doc = report_figures(plans, labels)
-    charts = all_charts(doc, group_plans(plans, labels))
+    charts = report_charts(doc, group_plans(plans, labels))
     html = report_html(doc, charts)
     pdf = report_pdf(doc, charts)
     csv = report_csv(doc, csv_dialect)

@@ -258,14 +258,16 @@ def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
     return _png(fig)
 
 
-def all_charts(doc: dict, groups_plans: Sequence[Sequence[dict]]) -> dict[str, bytes]:
-    """Every chart of the report by file name (`kvartaler.png` …, `kort-1.png` …)."""
+def all_charts(doc: dict, groups_plans: Sequence[Sequence[dict]], *,
+               figures: bool = True) -> dict[str, bytes]:
+    """Every chart of the report by file name (`kvartaler.png` …, `kort-1.png` …);
+    `figures=False`: the map thumbnails only (reportlayout draws the rest)."""
     charts = {
         "kvartaler.png": quarters_chart(doc),
         "ugedage.png": weekdays_chart(doc),
         "typer.png": kinds_chart(doc),
         "boern.png": children_chart(doc),
-    }
+    } if figures else {}
     for i, (g, plans) in enumerate(zip(doc["groups"], groups_plans)):
         title = f"Kort: {label(g['label'])}" if len(doc["groups"]) > 1 else "Kort over ruterne"
         charts[f"kort-{i + 1}.png"] = map_thumbnail(plans, title)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 
 from .htmlpages import esc
+from .reportlayout import key_blocks
 from .reporttext import (
     METHOD_NOTES,
     goal_paragraphs,
-    key_rows,
     quarter_header,
     quarter_rows,
     subtitle,
@@ -37,7 +37,7 @@ table {{ width: 100%; border-collapse: collapse; margin: 2mm 0 3mm; }}
 th {{ background: var(--accent); color: #fff; text-align: right; padding: 1.5mm 2mm; }}
 th:first-child, td:first-child {{ text-align: left; }}
 td {{ padding: 1.2mm 2mm; border-bottom: 0.2mm solid #ccc; text-align: right; }}
-td:first-child {{ white-space: nowrap; }}
+td:first-child {{ min-width: 45mm; }}  /* wraps: 4 scenario columns must fit */
 tbody tr:nth-child(odd) td {{ background: #f2f6f7; }}
 tr.total td {{ font-weight: bold; border-top: 0.4mm solid #333; }}
 td.sub {{ padding-left: 6mm; }}
@@ -72,9 +72,9 @@ def report_html(doc: dict, charts: dict[str, bytes]) -> str:
     """The report page for `doc` (report.json) with `charts` (file name → PNG)."""
     groups = doc["groups"]
     parts = [f'<div class="band"><h1>{esc(title(doc))}</h1><p>{esc(subtitle(doc))}</p></div>']
-    parts.append("<h2>Nøgletal</h2>")
-    head = [""] + ([g["label"] for g in groups] if len(groups) > 1 else ["I alt"])
-    parts.append(_table(head, [[label, *cells] for label, cells in key_rows(doc)]))
+    for caption, head, rows in key_blocks(doc):
+        parts.append(f"<h2>Nøgletal{', ' + esc(caption) if caption else ''}</h2>")
+        parts.append(_table(head, rows))
     parts += [f'<p class="goal">{esc(p)}</p>' for p in goal_paragraphs(doc)]
     for g in groups:
         parts.append(f"<h2>Pr. kvartal{': ' + esc(g['label']) if len(groups) > 1 else ''}</h2>")

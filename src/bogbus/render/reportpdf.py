@@ -12,10 +12,10 @@ import io
 from fpdf import FontFace, XPos, YPos
 
 from .pdf import _PDF, FONT, MARGIN, PAGE_H, PAGE_W
+from .reportlayout import key_blocks
 from .reporttext import (
     METHOD_NOTES,
     goal_paragraphs,
-    key_rows,
     quarter_header,
     quarter_rows,
     subtitle,
@@ -66,6 +66,8 @@ def _image(pdf: _PDF, png: bytes, width: float) -> None:
     with Image.open(io.BytesIO(png)) as im:
         w, h = im.size
     height = width * h / w
+    if height > PAGE_H - 40:  # a chart of many scenarios: shrunk to one page
+        width, height = width * (PAGE_H - 40) / height, PAGE_H - 40
     if pdf.get_y() + height > PAGE_H - 16:
         pdf.add_page()
     x = MARGIN + (WIDTH - width) / 2
@@ -91,12 +93,13 @@ def report_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(34)
 
-    _heading(pdf, "Nøgletal")
-    head = [""] + ([g["label"] for g in groups] if len(groups) > 1 else ["I alt"])
-    first = 96.0 if len(groups) <= 2 else 70.0
-    rest = min(45.0, (WIDTH - first) / (len(head) - 1))
-    _table(pdf, head, [[label, *cells] for label, cells in key_rows(doc)],
-           (first, *([rest] * (len(head) - 1))), width=first + rest * (len(head) - 1))
+    for i, (caption, head, rows) in enumerate(key_blocks(doc)):
+        _heading(pdf, "Nøgletal" + (f", {caption}" if caption else ""),
+                 need=30 if i == 0 else 12 + 5 * len(rows))
+        first = 96.0 if len(head) <= 3 else 70.0
+        rest = min(45.0, (WIDTH - first) / (len(head) - 1))
+        _table(pdf, head, rows, (first, *([rest] * (len(head) - 1))),
+               width=first + rest * (len(head) - 1))
     pdf.ln(2)
     for p in goal_paragraphs(doc):
         _para(pdf, p, 10)

@@ -449,7 +449,9 @@ def repair_rotation(instance: Instance, previous: dict, routes: list[dict], from
         for cid in cids:
             uses[cid] += 1
     cut = from_date.isoformat()
-    shortfall = [dict(s, visits=[v for v in s["visits"] if v["date"] < cut])
+    count = {k: sum(1 for c in instance.collections if c.kind == k) for k in ROTATION_KINDS}
+    shortfall = [dict(s, visits=[v for v in s["visits"] if v["date"] < cut],
+                      collections=count.get(s["kind"], 0))  # `check` verifies the count
                  for s in published.get("shortfall", [])]
     for s in res.shortfall:
         same = next((t for t in shortfall if t["kind"] == s["kind"]), None)

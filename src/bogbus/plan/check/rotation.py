@@ -35,10 +35,11 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
     if instance is not None:
         _against_data(plan, rot, instance, bad)
     caps = {v["name"]: v.get("crate_capacity") for v in plan["vehicles"]}
+    listed = _listed_shortfall(rot, colls, sites, bad)
     allowed = defaultdict(set)  # (site, date) → problems the plan admits to
-    for sf in rot.get("shortfall", []):
-        for v in sf.get("visits", []):
-            allowed[(v["site_id"], v["date"])].add(v["problem"])
+    for (sid, day_s), entry in listed.items():
+        allowed[(sid, day_s)].add(entry["problem"])
+    happened: dict[tuple[str, str], tuple[str, str | None]] = {}  # what each visit lacked
 
     where: dict[str, str] = {c: "depot" for c in colls}
     holdings = dict(rot.get("holdings_at_start", {}))
@@ -93,6 +94,7 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
             if "deliver" not in v or "collect" not in v:
                 bad(ROTATION_RULE, "institution visit without deliver/collect", day_s, sid)
                 continue
+            happened.setdefault((sid, day_s), ("", None))  # a visit; "": lacked nothing
             want = [holdings[sid]] if sid in holdings else []
             if v["collect"] != want:
                 bad(ROTATION_RULE, f"collects {v['collect']} but the site holds {want}",
@@ -105,9 +107,11 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
             if len(v["deliver"]) > 1:
                 bad(ROTATION_RULE, f"delivers {len(v['deliver'])} collections, one is the rule",
                     day_s, sid)
-            if not v["deliver"] and "none" not in allowed[(sid, day_s)]:
-                bad(ROTATION_RULE, "delivers no collection and the plan does not list it as "
-                    "a shortfall", day_s, sid)
+            if not v["deliver"]:
+                happened[(sid, day_s)] = ("none", None)
+                if "none" not in allowed[(sid, day_s)]:
+                    bad(ROTATION_RULE, "delivers no collection and the plan does not list it "
+                        "as a shortfall", day_s, sid)
             for cid in v["deliver"]:
                 c = colls.get(cid)
                 if c is None:
@@ -127,6 +131,7 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
                 uses[cid] += 1
                 if isinstance(weeks, int) and any(0 <= (day - d).days < 7 * weeks
                                                   for d in received[(sid, cid)]):
+                    happened[(sid, day_s)] = ("repeat", cid)
                     if "repeat" not in allowed[(sid, day_s)]:
                         bad(ROTATION_RULE, f"gets {cid} again within {weeks} weeks", day_s, sid)
                 received[(sid, cid)].append(day)
@@ -135,9 +140,69 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
             bad(ROTATION_RULE, f"{max(legs)} crates on the bus on one leg (loads "
                 f"{'/'.join(map(str, legs))}), crate_capacity {cap}", day_s)
         back_tonight += sorted(bus)
+    for (sid, day_s), entry in sorted(listed.items()):
+        if (sid, day_s) not in happened:
+            bad(ROTATION_RULE, "rotation.shortfall lists a visit the routes do not have",
+                day_s, sid)
+            continue
+        problem, cid = happened[(sid, day_s)]
+        if problem != entry["problem"]:
+            bad(ROTATION_RULE, f"rotation.shortfall lists a '{entry['problem']}' here, but the "
+                f"visit {'has ' + repr(problem) if problem else 'gets a new collection'}",
+                day_s, sid)
+        elif problem == "repeat" and entry.get("collection_id", cid) != cid:
+            bad(ROTATION_RULE, f"rotation.shortfall lists the repeat of "
+                f"{entry.get('collection_id')!r}, but the visit repeats {cid}", day_s, sid)
     for cid, n in rot.get("uses", {}).items():
         if uses.get(cid, 0) != n:
             bad(ROTATION_RULE, f"uses of {cid} say {n}, the routes give {uses.get(cid, 0)}")
+
+
+SHORTFALL_PROBLEMS = ("none", "repeat")
+
+
+def _listed_shortfall(rot: dict, colls: dict, sites: dict, bad) -> dict[tuple[str, str], dict]:
+    """(site, date) → the shortfall entry that excuses it, each entry checked on its own:
+    a rotation kind listed once, with the plan's number of collections of that kind, and
+    visits of that kind with a known problem. What each visit really lacked is compared
+    after the replay; a malformed entry excuses nothing."""
+    out: dict[tuple[str, str], dict] = {}
+    entries = rot.get("shortfall", [])
+    if not isinstance(entries, list):
+        bad(ROTATION_RULE, "rotation.shortfall is not a list — re-run `bogbus plan`")
+        return out
+    kinds_seen: set[str] = set()
+    for i, sf in enumerate(entries):
+        key = f"rotation.shortfall[{i}]"
+        kind = sf.get("kind") if isinstance(sf, dict) else None
+        visits = sf.get("visits") if isinstance(sf, dict) else None
+        if kind not in ROTATION_KINDS or not isinstance(visits, list):
+            bad(ROTATION_RULE, f"{key} is not a shortfall of daycare or nursing_home "
+                "collections with a list of visits")
+            continue
+        if kind in kinds_seen:
+            bad(ROTATION_RULE, f"{key}: {kind} is listed twice")
+        kinds_seen.add(kind)
+        have = sum(1 for c in colls.values() if c.get("kind") == kind)
+        if sf.get("collections") != have:
+            bad(ROTATION_RULE, f"{key}.collections says {sf.get('collections')!r}, the plan "
+                f"has {have} {kind} collections")
+        for j, v in enumerate(visits):
+            where = f"{key}.visits[{j}]"
+            if not isinstance(v, dict) or v.get("problem") not in SHORTFALL_PROBLEMS \
+                    or not isinstance(v.get("site_id"), str) \
+                    or not isinstance(v.get("date"), str):
+                bad(ROTATION_RULE, f"{where} needs site_id, date and a problem "
+                    f"({' or '.join(SHORTFALL_PROBLEMS)})")
+                continue
+            if sites.get(v["site_id"], {}).get("kind") != kind:
+                bad(ROTATION_RULE, f"{where}: {v['site_id']} is not a {kind}", v["date"],
+                    v["site_id"])
+                continue
+            if (v["site_id"], v["date"]) in out:
+                bad(ROTATION_RULE, f"{where} lists the visit twice", v["date"], v["site_id"])
+            out[(v["site_id"], v["date"])] = v
+    return out
 
 
 def _against_data(plan: dict, rot: dict, instance: Instance, bad) -> None:
