@@ -163,6 +163,8 @@ class TravelOptions:
     snap_warn_m: float = 500.0
     snap_max_m: float = 5000.0
     snap_speed_kmh: float = 20.0
+    # osm with a boundary.geojson: the roads kept around the boundary (travel/osmcrop.py)
+    crop_margin_km: float = 5.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "speeds_kmh", MappingProxyType(dict(self.speeds_kmh)))
