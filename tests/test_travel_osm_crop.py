@@ -185,3 +185,13 @@ def test_margin_area_grows_by_the_margin():
     assert haversine_km(56.035, 10.0, north, 10.0) == pytest.approx(5.0, abs=0.15)
     assert grown.contains(Point(10.07 + 0.06, lat)) and not grown.contains(Point(10.07 + 0.1,
                                                                                   lat))
+
+
+def test_an_xml_file_is_cropped_too(tmp_path):
+    folder = data_folder(tmp_path, "  model: osm\n  file: roads.osm\n")
+    plain = build_travel(load_source(folder))
+    write_boundary(folder)
+    osm_mod._MEMO.clear()
+    cropped = build_osm(load_source(folder))
+    assert cropped.matrix.description["crop"]["ways"] == len(WAYS) - 1  # not Ø's road
+    assert cropped.matrix.km == plain.km and cropped.matrix.minutes == plain.minutes

@@ -89,7 +89,9 @@ def crop_file(src: Path, area: Any, out: Path) -> tuple[int, int]:
     starts: list[int] = []
     way_ids: list[int] = []
     way_tags: list[dict[str, str]] = []
-    processor = (osmium.FileProcessor(str(src))
+    # libosmium knows the format by the suffix; `.xml` (allowed in settings) is OSM XML
+    source = osmium.io.File(str(src), "osm") if src.name.lower().endswith(".xml") else str(src)
+    processor = (osmium.FileProcessor(source)
                  .with_locations("flex_mem")
                  .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
                  .with_filter(osmium.filter.KeyFilter("highway", "route")))
