@@ -1,7 +1,8 @@
 """Road travel times from an OpenStreetMap extract the library supplies (`travel.model: osm`).
 
 The drivable roads of the file become a directed networkx graph (one-way streets
-and roundabouts honoured, ferries excluded: the bus does not take them). Each
+and roundabouts honoured; a ferry only when every vehicle fits it, `osmferry`). A
+country-size file is first cropped to the data folder's boundary (`osmcrop`). Each
 site is snapped to the nearest point on a road of the main strongly connected part of
 the network (see `_Router.components`); the shortest-*time* path between every
 ordered pair of sites gives whole minutes (rounded up), km along the path and the
