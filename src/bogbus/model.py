@@ -166,6 +166,8 @@ class TravelOptions:
     # greatcircle: a GeoJSON file of water barriers and crossings (travel/water.py);
     # as written in settings.yaml, relative to data_folder; empty: no water
     water: str = ""
+    # osm with a boundary.geojson: the roads kept around the boundary (travel/osmcrop.py)
+    crop_margin_km: float = 5.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "speeds_kmh", MappingProxyType(dict(self.speeds_kmh)))

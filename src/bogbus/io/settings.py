@@ -50,6 +50,7 @@ MAX_VEHICLE_WEIGHT_T = 60.0
 MAX_PER_100KM = 1000.0          # litres or kWh per 100 km
 MAX_SPEED_KMH = 200.0
 MAX_SNAP_M = 100_000.0
+MAX_CROP_MARGIN_KM = 100.0      # more than this is most of Jutland, not a margin
 MAX_TOLERANCE_DAYS = 14
 MAX_CIRCUITY = 5.0
 MAX_TIME_LIMIT_S = 24 * 3600.0
@@ -440,7 +441,7 @@ TRAVEL_FILE_SUFFIXES = {"osm": (".osm", ".osm.pbf", ".pbf", ".xml"), "matrix": (
 TRAVEL_KEYS = {
     "greatcircle": ("model", "circuity", "speed_kmh", "water"),
     "osm": ("model", "circuity", "speed_kmh", "file", "speeds_kmh", "max_speed_kmh",
-            "snap_warn_m", "snap_max_m", "snap_speed_kmh", "cache_dir"),
+            "snap_warn_m", "snap_max_m", "snap_speed_kmh", "cache_dir", "crop_margin_km"),
     "matrix": ("model", "circuity", "speed_kmh", "file"),
 }
 
@@ -510,6 +511,9 @@ def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> TravelOpt
                                          ("snap_warn_m", "500", MAX_SNAP_M),
                                          ("snap_max_m", "5000", MAX_SNAP_M),
                                          ("snap_speed_kmh", "20", MAX_SPEED_KMH))}
+    numbers["crop_margin_km"] = r.number(travel.get("crop_margin_km"), "travel.crop_margin_km",
+                                         options.crop_margin_km, minimum=0,
+                                         maximum=MAX_CROP_MARGIN_KM, example="5")
     cache_dir = r.text(travel.get("cache_dir"), "travel.cache_dir", ".bogbus-cache")
     return replace(options, speeds_kmh=speeds, cache_dir=cache_dir, **numbers)
 

@@ -1,7 +1,8 @@
 """Road travel times from an OpenStreetMap extract the library supplies (`travel.model: osm`).
 
 The drivable roads of the file become a directed networkx graph (one-way streets
-and roundabouts honoured, ferries excluded: the bus does not take them). Each
+and roundabouts honoured; a ferry only when every vehicle fits it, `osmferry`). A
+country-size file is first cropped to the data folder's boundary (`osmcrop`). Each
 site is snapped to the nearest point on a road of the main strongly connected part of
 the network (see `_Router.components`); the shortest-*time* path between every
 ordered pair of sites gives whole minutes (rounded up), km along the path and the
@@ -27,7 +28,7 @@ import tempfile
 import time
 import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,12 @@ import networkx as nx
 from .._version import __version__
 from ..errors import BogbusError
 from ..geo import haversine_km
-from ..model import Instance, Site, TravelOptions
+from ..io.boundary import BOUNDARY_FILE
+from ..model import Instance, Site, TravelOptions, Vehicle
 from .base import TravelMatrix
 from .common import data_folder, file_sha256, option_path
+from .osmcrop import cropped, refuse_uncropped
+from .osmferry import ferry_minutes, fleet_key, fleet_refusal
 
 CACHE_FORMAT = "bogbus.osm-cache/1"
 DEFAULT_SPEEDS_KMH: dict[str, float] = {
@@ -61,8 +65,12 @@ _NUM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mph|km/h|kmh|kph)?\s*$")
 
 
 _MEMO: dict[str, dict] = {}
-# This module's source is part of the cache key: a changed algorithm never reads old caches.
-_CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+# The road model's source is part of the cache key: a changed algorithm never reads old
+# caches (the ferry rules are part of it; the crop has its own key).
+_CODE_HASH = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in ("osm.py", "osmferry.py")
+)).hexdigest()[:16]
+MAX_FERRIES_LISTED = 50
 
 
 class TravelWarning(UserWarning):
@@ -86,12 +94,13 @@ class OsmBuild:
 # --- settings -----------------------------------------------------------------------------
 
 def osm_settings(options: TravelOptions) -> dict:
-    """Speed and snap settings as the graph and the snapping use them (they key the cache):
-    the default speed table with the road classes settings.yaml overrides."""
+    """Speed, snap and crop settings as the graph and the snapping use them (they key the
+    cache): the default speed table with the road classes settings.yaml overrides."""
     speeds = {**DEFAULT_SPEEDS_KMH, **options.speeds_kmh}
     return {"speeds_kmh": dict(sorted(speeds.items())), "max_speed_kmh": options.max_speed_kmh,
             "snap_warn_m": options.snap_warn_m, "snap_max_m": options.snap_max_m,
-            "snap_speed_kmh": options.snap_speed_kmh}
+            "snap_speed_kmh": options.snap_speed_kmh,
+            "crop_margin_km": options.crop_margin_km}
 
 
 def parse_maxspeed(value: str | None) -> float | None:
@@ -161,7 +170,9 @@ def classify_way(tags: Mapping[str, str], speeds: Mapping[str, float],
 
 # --- reading ------------------------------------------------------------------------------
 
-Way = tuple[list[int], bool, bool, float]
+# refs, forward allowed, backward allowed, km/h; the last item is None for a road, the
+# ferry's tags for a `route=ferry` way every vehicle may take (its minutes need its length)
+Way = tuple[list[int], bool, bool, float, dict[str, str] | None]
 
 
 def _read_xml(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Way]]:
@@ -221,7 +232,7 @@ def _read_pbf(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Wa
 
     class Handler(osmium.SimpleHandler):
         def way(self, w):
-            if "highway" not in w.tags:
+            if "highway" not in w.tags and "route" not in w.tags:
                 return
             c = keep({t.k: t.v for t in w.tags})
             if not c:
@@ -241,12 +252,35 @@ def _read_pbf(path: Path, keep) -> tuple[dict[int, tuple[float, float]], list[Wa
     return coords, ways
 
 
-def read_roads(path: Path, settings: dict) -> tuple[nx.DiGraph, dict[int, tuple[float, float]]]:
-    """The drivable directed graph; edges carry `t` (seconds) and `m` (metres)."""
+def _direction(tags: Mapping[str, str]) -> tuple[bool, bool]:
+    oneway = (tags.get("oneway") or "").strip().lower()
+    if oneway in ("yes", "true", "1"):
+        return True, False
+    if oneway in ("-1", "reverse"):
+        return False, True
+    return True, True
+
+
+def read_roads(path: Path, settings: dict, vehicles: Sequence[Vehicle] = (),
+               refused: dict[str, str] | None = None,
+               ) -> tuple[nx.DiGraph, dict[int, tuple[float, float]]]:
+    """The drivable directed graph; edges carry `t` (seconds) and `m` (metres).
+
+    `route=ferry` ways join the graph only when every one of `vehicles` may take them
+    (`osmferry`); `g.graph["ferry_edges"]` maps their edges to the ferry's name, and
+    `refused` (when given) collects the other ferries' names with the reason."""
     speeds, cap = settings["speeds_kmh"], settings["max_speed_kmh"]
 
     def keep(tags):
-        return classify_way(tags, speeds, cap) if "highway" in tags else None
+        if tags.get("route") == "ferry":
+            why = fleet_refusal(tags, vehicles) if vehicles else "no vehicles"
+            if why is None:
+                return (*_direction(tags), 0.0, tags)
+            if refused is not None:
+                refused.setdefault(tags.get("name") or "(unnamed ferry)", why)
+            return None
+        c = classify_way(tags, speeds, cap) if "highway" in tags else None
+        return (*c, None) if c else None
 
     name = path.name.lower()
     if name.endswith(".pbf"):
@@ -257,16 +291,27 @@ def read_roads(path: Path, settings: dict) -> tuple[nx.DiGraph, dict[int, tuple[
         raise BogbusError(f"{path}: travel.file must be an OpenStreetMap .osm (XML) or "
                           ".osm.pbf file")
     g = nx.DiGraph()
-    for refs, fwd, bwd, kmh in ways:
-        v_ms = kmh / 3.6
-        for u, v in zip(refs, refs[1:]):
-            if u == v or u not in coords or v not in coords:
-                continue
-            m = haversine_km(*coords[u], *coords[v]) * 1000.0
-            t = m / v_ms
+    ferry_edges: dict[tuple[int, int], str] = {}
+    for refs, fwd, bwd, kmh, ferry in ways:
+        legs = [(u, v, haversine_km(*coords[u], *coords[v]) * 1000.0)
+                for u, v in zip(refs, refs[1:])
+                if u != v and u in coords and v in coords]
+        if ferry is None:
+            v_ms = kmh / 3.6
+            times = [m / v_ms for _, _, m in legs]
+        else:  # the crossing's minutes shared out along the way by length
+            total = sum(m for _, _, m in legs)
+            seconds = ferry_minutes(ferry, total / 1000.0) * 60.0
+            times = [seconds * (m / total if total > 0 else 1 / len(legs)) for _, _, m in legs]
+        for (u, v, m), t in zip(legs, times):
             for a, b, ok in ((u, v, fwd), (v, u, bwd)):
                 if ok and (not g.has_edge(a, b) or g[a][b]["t"] > t):
                     g.add_edge(a, b, t=t, m=m)
+                    if ferry is None:
+                        ferry_edges.pop((a, b), None)
+                    else:
+                        ferry_edges[(a, b)] = ferry.get("name") or "(unnamed ferry)"
+    g.graph["ferry_edges"] = ferry_edges
     used = {n: coords[n] for n in g}
     return g, used
 
@@ -389,7 +434,9 @@ def _snap_onto_roads(g: nx.DiGraph, coords: dict[int, tuple[float, float]], main
     main-network road segment, splitting that segment there (new negative node ids)."""
     import numpy as np
 
-    pairs = sorted({(min(u, v), max(u, v)) for u, v in g.edges() if u in main and v in main})
+    ferry = g.graph.get("ferry_edges", {})
+    pairs = sorted({(min(u, v), max(u, v)) for u, v in g.edges()
+                    if u in main and v in main and (u, v) not in ferry})
     if not pairs:
         return
     a_lat = np.fromiter((coords[a][0] for a, _ in pairs), float, len(pairs))
@@ -458,7 +505,12 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
                           "(no highway=* ways of a drivable class)")
     import numpy as np
 
-    all_ids = list(coords)
+    ferry = g.graph.get("ferry_edges", {})
+    if ferry:  # a site is joined to a road, never to a ferry's track over the water
+        on_road = {n for e in g.edges() if e not in ferry for n in e}
+        all_ids = [n for n in coords if n in on_road]
+    else:
+        all_ids = list(coords)
     all_lat = np.fromiter((coords[n][0] for n in all_ids), float, len(all_ids))
     all_lon = np.fromiter((coords[n][1] for n in all_ids), float, len(all_ids))
     prefer = [_nearest(all_ids, all_lat, all_lon, s)[0] for s in sites]
@@ -505,14 +557,15 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
         lines = []
         if cut_off:
             lines.append("these sites cannot be reached by road from the rest of the network "
-                         "(the bus does not take ferries):\n  " + "\n  ".join(cut_off))
+                         "(and by no ferry every vehicle may take):\n  " + "\n  ".join(cut_off))
         if too_far:
             lines.append(f"these sites are more than snap_max_m {max_m:g} m from any road in "
                          "the file (is the extract clipped too small?):\n  "
                          + "\n  ".join(too_far))
         raise BogbusError(f"{file_label}: " + "\n".join(lines)
-                          + "\nRemove or move these sites, or use travel model 'matrix' "
-                          "with times that include the ferry.")
+                          + "\nRemove or move these sites, give the vehicles length_m/weight_t "
+                          "or a ferries list in settings.yaml if a ferry takes them, or use "
+                          "travel model 'matrix' with times that include the ferry.")
 
     snap_v = settings["snap_speed_kmh"] / 3.6
     ids = [s.id for s in sites]
@@ -522,6 +575,7 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
     shapes: list[list] = []
     unreachable: list[str] = []
     targets = set(snap_node.values())
+    crossed: set[str] = set()  # ferries some fastest leg takes
     for i, a in enumerate(sites):
         src = snap_node[a.id]
         dist, route = router.from_source(src, targets)
@@ -534,6 +588,8 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
                 continue
             path = route(dst)
             metres = sum(g[u][v]["m"] for u, v in zip(path, path[1:]))
+            if ferry:
+                crossed.update(ferry[e] for e in zip(path, path[1:]) if e in ferry)
             metres += snap_m[a.id] + snap_m[b.id]
             seconds = dist[dst] + (snap_m[a.id] + snap_m[b.id]) / snap_v
             km[i][j] = math.ceil(metres / 100.0 - 1e-9) / 10.0  # up to 0.1 km: never shorter
@@ -560,6 +616,7 @@ def compute_matrix(g: nx.DiGraph, coords: dict[int, tuple[float, float]], sites:
         "snap_m": {k: round(v, 1) for k, v in snap_m.items()},
         "graph": {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
                   "main_nodes": len(main)},
+        "ferries_used": sorted(crossed),
         "snap_summary": {"max_m": round(max(values), 1) if values else 0.0,
                          "mean_m": round(sum(values) / len(values), 1) if values else 0.0},
     }, msgs
@@ -600,7 +657,10 @@ def _write_cache(path: Path, data: dict) -> str | None:
 # --- entry points -------------------------------------------------------------------------
 
 def build_osm(instance: Instance) -> OsmBuild:
-    """Build (or read from the cache) the osm travel matrix of an instance."""
+    """Build (or read from the cache) the osm travel matrix of an instance.
+
+    With a `boundary.geojson` in the data folder the file is first cropped to it plus
+    `crop_margin_km` (`osmcrop`, cached too), so a whole country's extract works."""
     started = time.perf_counter()
     options = instance.settings.travel.options
     path = option_path(instance, "file")
@@ -609,21 +669,38 @@ def build_osm(instance: Instance) -> OsmBuild:
                           f"(looked for {path})")
     settings = osm_settings(options)
     sites = list(instance.sites)
+    vehicles = instance.settings.vehicles
+    folder = data_folder(instance)
+    boundary = folder / BOUNDARY_FILE
+    has_boundary = boundary.is_file()
     file_hash = file_sha256(path)
-    key = cache_key(file_hash, sites, settings)
-    cache_dir = option_path(instance, "cache_dir", required=False) \
-        or data_folder(instance) / ".bogbus-cache"
+    material = {**settings, "fleet": fleet_key(vehicles),
+                "crop": [file_sha256(boundary), options.crop_margin_km] if has_boundary
+                else None}
+    key = cache_key(file_hash, sites, material)
+    cache_dir = option_path(instance, "cache_dir", required=False) or folder / ".bogbus-cache"
     cache_path = cache_dir / f"osm-{key[:24]}.json"
     data = _MEMO.get(f"{cache_path}|{key}") or _read_cache(cache_path, key)
     hit = data is not None
     msgs: list[str] = []
     if data is None:
-        g, coords = read_roads(path, settings)
-        data, msgs = compute_matrix(g, coords, sites, settings, options.file)
-        data.update({"format": CACHE_FORMAT, "key": key, "warnings": msgs})
+        roads, crop_summary = path, None
+        if has_boundary:
+            crop = cropped(path, file_hash, boundary, BOUNDARY_FILE, options.crop_margin_km,
+                           cache_dir)
+            roads, crop_summary = crop.path, crop.summary()
+            msgs += [crop.note] if crop.note else []
+        else:
+            refuse_uncropped(path, options.file, folder)
+        refused: dict[str, str] = {}
+        g, coords = read_roads(roads, settings, vehicles, refused)
+        data, found = compute_matrix(g, coords, sites, settings, options.file)
+        msgs += found
+        data.update({"format": CACHE_FORMAT, "key": key, "crop": crop_summary,
+                     "ferries_not_used": dict(sorted(refused.items())[:MAX_FERRIES_LISTED])})
         problem = _write_cache(cache_path, data)
-        if problem:
-            msgs = msgs + [problem]
+        data["warnings"] = msgs + ([problem] if problem else [])
+        msgs = data["warnings"]
     else:
         msgs = list(data.get("warnings", []))
     _MEMO.clear()  # the last matrix only: plan and its check in one process build it once
@@ -632,6 +709,8 @@ def build_osm(instance: Instance) -> OsmBuild:
         warnings.warn(m, TravelWarning, stacklevel=2)
     description = {"model": "osm", "file": options.file, "sha256": file_hash,
                    **settings, "snap": data["snap_summary"], "graph": data["graph"],
+                   "crop": data.get("crop"), "ferries_used": data.get("ferries_used", []),
+                   "ferries_not_used": data.get("ferries_not_used", {}),
                    "cache_key": key}
     matrix = TravelMatrix(
         ids=tuple(data["ids"]),
