@@ -61,6 +61,13 @@ class Area:
         self.tree = STRtree(parts)
         self.edges = STRtree([part.boundary for part in parts])
 
+    def union(self) -> Any:
+        """All parts as one geometry, for the OSM crop (bounded by the part and vertex
+        limits above; only the `osm` travel model asks for it)."""
+        from shapely import union_all
+
+        return union_all(self.parts)
+
     def covers(self, lon: float, lat: float) -> bool:
         from shapely import covers
         from shapely.geometry import Point

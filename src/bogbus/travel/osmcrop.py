@@ -159,7 +159,8 @@ def cropped(src: Path, src_sha256: str, boundary: Path, shown_boundary: str,
     """The crop of `src` to `boundary` + margin: from the cache, else made and cached (in
     the system temp folder when the cache folder cannot be written)."""
     started = time.perf_counter()
-    area, problems = read_boundary(boundary, shown_boundary)
+    parts, problems = read_boundary(boundary, shown_boundary)
+    area = parts.union() if parts is not None else None
     if area is None:
         raise InputError(problems)
     b_hash = file_sha256(boundary)
