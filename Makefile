@@ -21,16 +21,20 @@ install: $(VENV)/.installed
 plan: install
 	$(BIN)/bogbus plan data/randers --quarter $(QUARTER)
 
-## system package the browser test needs: chromium (Debian/Ubuntu; skipped where present).
-## Needs root or sudo; installs only chromium's required packages (--no-install-recommends).
+## system packages the tests need: chromium (the map's browser test) and poppler-utils
+## (pdftotext, for the page-layout tests); Debian/Ubuntu, skipped where present.
+## Needs root or sudo; installs only their required packages (--no-install-recommends).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "make: the browser test needs chromium; installing it with apt-get" \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -z "$$missing" ] || { \
+	  echo "make: the tests need$$missing; installing with apt-get" \
 	       "(--no-install-recommends, needs root or sudo)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -q --no-install-recommends chromium; }
+	    apt-get install -y -q --no-install-recommends $$missing; }
 
 ## make lint: ruff (pycodestyle, pyflakes, isort, bugbear, pyupgrade) and mypy on src/
 lint: install

@@ -60,6 +60,21 @@ class StopEntry:
     def skipped_dates(self) -> frozenset[str]:
         return frozenset(d for d, _ in self.skipped)
 
+    def skipped_ranges(self) -> list[tuple[str, str, str]]:
+        """The skipped dates as (first, last, reason) runs: consecutive skipped dates with
+        one reason and no served date between them are one run, so a five-week summer
+        closure reads as one line ("7. juli – 4. august: Sommerferie"), not five."""
+        runs: list[tuple[str, str, str]] = []
+        served = sorted(self.dates)
+        for d, reason in sorted(self.skipped):
+            if runs:
+                first, last, why = runs[-1]
+                if why == reason and not any(last < s < d for s in served):
+                    runs[-1] = (first, d, why)
+                    continue
+            runs.append((d, d, reason))
+        return runs
+
 
 @dataclass(frozen=True)
 class Visit:
