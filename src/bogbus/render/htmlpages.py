@@ -203,7 +203,7 @@ def koereplan_html(v: PlanView, staff: bool = False, extra_html: str = "") -> st
         out.append(f"<div>{esc(v.contact)}</div>")
     closed = [
         f"{date_long(a)}: {why}" if a == b else f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
-        for a, b, why in v.closed_days()
+        for a, b, why in v.closed_days(staff=staff)
     ]
     if closed:
         out.append(f"<p>Bussen kører ikke: {esc('; '.join(closed))}.</p>")

@@ -385,7 +385,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
     pdf.ln(3)
     closed = [
         f"{date_long(a)}: {why}" if a == b else f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
-        for a, b, why in v.closed_days()
+        for a, b, why in v.closed_days(staff=staff)
     ]
     if closed:
         _line(pdf, "Bussen kører ikke: " + "; ".join(closed) + ".", 10)

@@ -150,18 +150,20 @@ def goal_paragraphs(doc: dict) -> list[str]:
             if n < 4:
                 text += f" Bemærk: planerne dækker kun {_quarters(n)}, målet et helt år."
         else:
-            text += " Der er ikke angivet et mål (goals.children_per_year i settings.yaml)."
+            text += " Der er ikke angivet et mål for børn pr. år i planens indstillinger."
         out.append(text)
     return out
 
 
 METHOD_NOTES = (
-    "Alle tal er summer over planernes ruter (plan.json) og står også i report.json.",
+    "Alle tal er summer over planernes ruter; de står også i regnearket og datafilen, "
+    "der følger med rapporten.",
     "Børn nået tæller hver besøgt daginstitutions børn én gang over alle planerne; "
     "børnebesøg tæller dem ved hvert besøg.",
     "Offentlig åbningstid er tiden bussen holder åben ved de offentlige holdepladser.",
     "CO₂ = liter diesel × faktor (+ kWh × faktor for el); faktoren står i tabellen.",
-    "Omkostning = km × sats pr. km + rutetimer × sats pr. time, når settings.yaml har costs.",
+    "Omkostning = km × sats pr. km + rutetimer × sats pr. time, når bibliotekets satser "
+    "er angivet i planens indstillinger.",
     "Nedre grænse: hvor meget kortere enhver køreplan for de samme holdepladser højst kunne "
     "være (gennemsnitlig uge, bevist af planlæggeren); summeret over kvartalerne.",
 )
