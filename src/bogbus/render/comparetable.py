@@ -128,7 +128,7 @@ def to_csv(doc: dict, dialect: str | None = None) -> str:
     for key, _label in FIGURES:
         rows.append([key] + [s[key] for s in doc["sources"]])
     rows.append(["co2_factor"] + [s["co2_factor"] for s in doc["sources"]])
-    rows.append(["search_ended_by"] + [ended_by(s) for s in doc["sources"]])
+    rows.append(["search_ended_by", *(ended_by(s) for s in doc["sources"])])
     rows.append([])
     rows.append(["source", "against", "site_id", "name", "changes", "weekday_from",
                  "weekday_to", "arrival_from", "arrival_to", "time_moved_min",
