@@ -14,6 +14,7 @@ from .htmlpages import esc
 from .packing import PackRoute, collection_label, collections_of, packing_routes
 from .pdf import _line, _table
 from .planview import PlanView
+from .shortfall import shortfall_lines
 
 ACTION_DA = {"load": "Læsses i depotet", "collect": "Hentes", "deliver": "Afleveres",
              "return": "Tilbage i depotet"}
@@ -49,9 +50,16 @@ def _rows(v: PlanView, pr: PackRoute) -> tuple[list[list[str]], list[list[str]],
 
 
 def packing_pages_pdf(pdf: Any, v: PlanView) -> None:
-    """One page per route in the staff køreplan PDF."""
+    """One page per route in the staff køreplan PDF, after what the stock lacks."""
     routes = packing_routes(v)
     multi = v.multi_vehicle
+    short = shortfall_lines(v.plan)
+    if short:
+        pdf.add_page()
+        _line(pdf, "Samlinger der mangler", 18, "B")
+        for line in short:
+            _line(pdf, line, 11)
+            pdf.ln(2)
     for pr in routes:
         pdf.add_page()
         load, route, back = _rows(v, pr)
@@ -77,6 +85,10 @@ def packing_pages_html(v: PlanView) -> str:
     """The same pages as HTML sections (each starts a new printed page)."""
     multi = v.multi_vehicle
     out = []
+    short = shortfall_lines(v.plan)
+    if short:
+        out.append('<section class="packing"><h2 class="staff">Samlinger der mangler</h2>'
+                   + "".join(f"<p>{esc(line)}</p>" for line in short) + "</section>")
     for pr in packing_routes(v):
         load, route, back = _rows(v, pr)
         out.append('<section class="packing">')

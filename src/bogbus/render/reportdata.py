@@ -20,6 +20,7 @@ from datetime import date
 from ..errors import BogbusError
 from ..model import WEEKDAYS
 from ..plan.kpis import compute_kpis, reach
+from .shortfall import shortfall_lines
 
 SCHEMA = "bogbus.report/1"
 KINDS = ("stop", "daycare", "nursing_home", "branch")
@@ -97,6 +98,7 @@ def plan_figures(plan: dict) -> dict:
         "gap_pct": saved.get("gap_pct"),
         "unserved": len(plan.get("unserved") or []),
         "weekday_visits": weekday_visits(plan),
+        "collection_shortfall": shortfall_lines(plan),
     }
 
 

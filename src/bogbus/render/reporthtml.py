@@ -12,6 +12,7 @@ import base64
 from .htmlpages import esc
 from .reporttext import (
     METHOD_NOTES,
+    collection_paragraphs,
     goal_paragraphs,
     key_rows,
     quarter_header,
@@ -76,6 +77,7 @@ def report_html(doc: dict, charts: dict[str, bytes]) -> str:
     head = [""] + ([g["label"] for g in groups] if len(groups) > 1 else ["I alt"])
     parts.append(_table(head, [[label, *cells] for label, cells in key_rows(doc)]))
     parts += [f'<p class="goal">{esc(p)}</p>' for p in goal_paragraphs(doc)]
+    parts += [f'<p class="goal">{esc(p)}</p>' for p in collection_paragraphs(doc)]
     for g in groups:
         parts.append(f"<h2>Pr. kvartal{': ' + esc(g['label']) if len(groups) > 1 else ''}</h2>")
         parts.append(_table(quarter_header(), quarter_rows(g), total_last=True))

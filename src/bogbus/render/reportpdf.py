@@ -14,6 +14,7 @@ from fpdf import FontFace, XPos, YPos
 from .pdf import _PDF, FONT, MARGIN, PAGE_H, PAGE_W
 from .reporttext import (
     METHOD_NOTES,
+    collection_paragraphs,
     goal_paragraphs,
     key_rows,
     quarter_header,
@@ -98,7 +99,7 @@ def report_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
     _table(pdf, head, [[label, *cells] for label, cells in key_rows(doc)],
            (first, *([rest] * (len(head) - 1))), width=first + rest * (len(head) - 1))
     pdf.ln(2)
-    for p in goal_paragraphs(doc):
+    for p in (*goal_paragraphs(doc), *collection_paragraphs(doc)):
         _para(pdf, p, 10)
         pdf.ln(1)
 

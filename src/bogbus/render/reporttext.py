@@ -6,7 +6,7 @@ number comes from `reportdata` (report.json) and is only formatted here.
 
 from __future__ import annotations
 
-from .danish import EN_DASH, kind_name, number_da, period_text, quarter_text
+from .danish import EN_DASH, capitalise, kind_name, number_da, period_text, quarter_text
 
 Row = tuple[str, list[str]]  # (label, one cell per scenario)
 
@@ -152,6 +152,17 @@ def goal_paragraphs(doc: dict) -> list[str]:
         else:
             text += " Der er ikke angivet et mål for børn pr. år i planens indstillinger."
         out.append(text)
+    return out
+
+
+def collection_paragraphs(doc: dict) -> list[str]:
+    """Collections that ran short, per plan, in the words the packing pages use."""
+    out = []
+    for g in doc["groups"]:
+        who = f"{g['label']}, " if len(doc["groups"]) > 1 else ""
+        for f in g["plans"]:
+            for line in f.get("collection_shortfall") or []:
+                out.append(f"{capitalise(who + quarter_text(f['quarter']))}: {line}")
     return out
 
 
