@@ -84,7 +84,7 @@ def test_the_public_koereplan_has_no_outreach(plan, rendered):
             assert s["name"] not in public and s["name"] not in html
     staff = " ".join(p.extract_text() for p in
                      PdfReader(str(out / "koereplan-personale.pdf")).pages)
-    assert "Pakkeliste" in staff and "Læs i depotet" in staff
+    assert "Pakkeliste" in staff and "Pak bussen i depotet" in staff
 
 
 def test_packing_list_replays_the_routes(plan):

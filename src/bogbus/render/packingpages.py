@@ -68,7 +68,7 @@ def packing_pages_pdf(pdf: Any, v: PlanView) -> None:
                    f"{pr.end.replace(':', '.')}. Kasser på bussen undervejs: "
                    f"{' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
         pdf.ln(2)
-        _line(pdf, "1. Læs i depotet (i den rækkefølge de skal af bussen)", 12, "B")
+        _line(pdf, "1. Pak bussen i depotet (i den rækkefølge kasserne skal af)", 12, "B")
         if load:
             _table(pdf, ["Nr.", "Samling", "Kasser", "Til"], load, [12, 80, 25, 65])
         else:
@@ -96,7 +96,7 @@ def packing_pages_html(v: PlanView) -> str:
         out.append(f'<p class="muted">Afgang fra depotet kl. {esc(pr.start.replace(":", "."))}, '
                    f'hjemme kl. {esc(pr.end.replace(":", "."))}. Kasser på bussen undervejs: '
                    f'{esc(" / ".join(map(str, pr.legs)))}.</p>')
-        out.append("<h3>1. Læs i depotet (i den rækkefølge de skal af bussen)</h3>")
+        out.append("<h3>1. Pak bussen i depotet (i den rækkefølge kasserne skal af)</h3>")
         out.append(_html_table(["Nr.", "Samling", "Kasser", "Til"], load) if load else
                    "<p>Intet at læsse: alt afleveres direkte fra et andet sted.</p>")
         out.append("<h3>2. Undervejs</h3>")
