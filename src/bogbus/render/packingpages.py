@@ -26,6 +26,15 @@ def _day_title(pr: PackRoute, multi: bool) -> str:
     return f"Pakkeliste {title}" + (f" – {pr.vehicle}" if multi else "")
 
 
+def _departure(pr: PackRoute) -> str:
+    """When the bus leaves: after the lunch break when the day starts with it at the
+    depot (a route whose stops all open after the break window), else at its start."""
+    if pr.lunch_first:
+        a, b = pr.lunch_first
+        return f"Frokost i depotet kl. {clock(a)}–{clock(b)}, afgang kl. {clock(b)}"
+    return f"Afgang fra depotet kl. {clock(pr.start)}"
+
+
 def _rows(v: PlanView, pr: PackRoute) -> tuple[list[list[str]], list[list[str]], list[str]]:
     """(load rows, route rows, back rows) as Danish table text."""
     colls = collections_of(v)
@@ -64,9 +73,8 @@ def packing_pages_pdf(pdf: Any, v: PlanView) -> None:
         pdf.add_page()
         load, route, back = _rows(v, pr)
         _line(pdf, _day_title(pr, multi), 18, "B")
-        _line(pdf, f"Afgang fra depotet kl. {pr.start.replace(':', '.')}, hjemme kl. "
-                   f"{pr.end.replace(':', '.')}. Kasser på bussen undervejs: "
-                   f"{' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
+        _line(pdf, f"{_departure(pr)}, hjemme kl. {clock(pr.end)}. Kasser på bussen "
+                   f"undervejs: {' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
         pdf.ln(2)
         _line(pdf, "1. Pak bussen i depotet (i den rækkefølge kasserne skal af)", 12, "B")
         if load:
@@ -93,9 +101,8 @@ def packing_pages_html(v: PlanView) -> str:
         load, route, back = _rows(v, pr)
         out.append('<section class="packing">')
         out.append(f"<h2 class=\"staff\">{esc(_day_title(pr, multi))}</h2>")
-        out.append(f'<p class="muted">Afgang fra depotet kl. {esc(pr.start.replace(":", "."))}, '
-                   f'hjemme kl. {esc(pr.end.replace(":", "."))}. Kasser på bussen undervejs: '
-                   f'{esc(" / ".join(map(str, pr.legs)))}.</p>')
+        out.append(f'<p class="muted">{esc(_departure(pr))}, hjemme kl. {esc(clock(pr.end))}. '
+                   f'Kasser på bussen undervejs: {esc(" / ".join(map(str, pr.legs)))}.</p>')
         out.append("<h3>1. Pak bussen i depotet (i den rækkefølge kasserne skal af)</h3>")
         out.append(_html_table(["Nr.", "Samling", "Kasser", "Til"], load) if load else
                    "<p>Intet at læsse: alt afleveres direkte fra et andet sted.</p>")
