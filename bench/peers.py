@@ -1,11 +1,12 @@
 """bogbus vs PyVRP vs VROOM on Solomon VRPTW instances, same budget, same run.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/peers.py /work/shared/bench/solomon --time-limit 10 \
+    .venv/bin/python bench/fetch_instances.py      # the instances, once (bench/instances/)
+    .venv/bin/python bench/peers.py bench/instances/solomon --time-limit 10 \
         --json bench/results/solomon-10s.json > bench/results/solomon-10s.md
 
 Objective: total distance only (no vehicle cost), fleet ≤ 25, the Solomon conventions
-of ../shared/bench/solomon/FORMAT.md. Every solver gets the same integer matrices
+of bench/instances/solomon/FORMAT.md. Every solver gets the same integer matrices
 (distance × 1000 rounded as cost, rounded up as travel time), and every solver's routes
 are re-checked and re-costed in double precision by bogbus.bench.check. bogbus runs as
 `python -m bogbus.bench solomon` in a subprocess (the command anyone can re-run), with

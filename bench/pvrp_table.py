@@ -1,7 +1,7 @@
 """Run the PVRP bench on Cordeau instances and print a gap-to-BKS table.
 
     .venv/bin/python bench/pvrp_table.py p01 … p10 --time-limit 60 [--seed 0]
-        [--dir ../shared/bench/pvrp] [--out bench/results/pvrp-60s]
+        [--dir bench/instances/pvrp] [--out bench/results/pvrp-60s]
 
 Each instance runs in its own process (`python -m bogbus.bench pvrp …`, one at a
 time); every answer is re-checked and re-costed by the independent checker
@@ -28,7 +28,7 @@ def main() -> int:
     ap.add_argument("instances", nargs="+")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--dir", default="../shared/bench/pvrp")
+    ap.add_argument("--dir", default="bench/instances/pvrp")
     ap.add_argument("--out")
     args = ap.parse_args()
     folder = Path(args.dir)

@@ -20,7 +20,7 @@ from bogbus.bench.check import check_routes
 from bogbus.bench.solomon import read, router_problem
 from bogbus.solve import router
 
-FOLDER = Path("/work/shared/bench/solomon")
+FOLDER = Path(__file__).resolve().parent / "instances" / "solomon"
 
 
 def main() -> int:

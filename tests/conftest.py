@@ -21,6 +21,25 @@ from bogbus.model import Instance
 from bogbus.pipeline import Plan, plan_instance
 
 ROOT = Path(__file__).resolve().parents[1]
+WRITTEN_BY_DEFAULT = ("maps", "plans")  # where the CLI writes when given no --out
+
+
+def _outputs() -> set[Path]:
+    return {p for d in WRITTEN_BY_DEFAULT if (ROOT / d).is_dir() for p in (ROOT / d).rglob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cwd_outside_the_repository(tmp_path_factory):
+    """Every test runs in a temporary working folder, so an output the CLI writes to a
+    default relative path (the map's `maps/<scenario>-<quarter>.html`, `plans/…`) lands
+    there, never in the repository; and the session fails if one appeared there anyway
+    (`make test` must leave `git status --ignored` clean)."""
+    before = _outputs()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
+    new = sorted(str(p.relative_to(ROOT)) for p in _outputs() - before)
+    assert not new, f"tests wrote into the repository: {', '.join(new)}"
 
 
 @pytest.fixture(scope="session")

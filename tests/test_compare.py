@@ -157,3 +157,53 @@ def test_summary_of_a_real_plan_matches_its_kpis(small_plan):
     assert k["children_unique"] <= k["child_visits"]
     assert s["public_stops_served"] == len(p["stop_timetable"])
     assert s["km_total"] == pytest.approx(sum(r["km"] for r in p["routes"]), abs=0.11)
+
+
+class _Settings:
+    time_limit_s = 30.0
+
+
+class _Instance:
+    settings = _Settings()
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_out_file_keeps_every_line_break(tmp_path, monkeypatch, fmt):
+    """`--out FILE` writes exactly what the screen shows, line by line (it once wrote
+    table, markdown and CSV as one long line), and says when the clock cut a search."""
+    import bogbus.compare
+    import bogbus.io
+
+    cut = dict(B, solver={"runtime_s": 31.0, "clock_cut": ["search"], "work": 1436})
+    monkeypatch.setattr(bogbus.io, "load_source", lambda src: _Instance())
+    monkeypatch.setattr(bogbus.compare, "plan_sources", lambda *a, **k: [A, cut])
+    out = tmp_path / f"cmp.{fmt}"
+    res = CliRunner().invoke(main, ["compare", "a", "b", "--quarter", "2027Q1", "--quiet",
+                                    "--format", fmt, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    raw = out.read_bytes()
+    want = render(compare_plans([A, cut]), fmt, "excel").encode("utf-8")
+    assert raw == want
+    assert raw.count(b"\n") == want.count(b"\n") > 15
+    if fmt == "csv":
+        assert raw.count(b"\r\n") == raw.count(b"\n")  # RFC 4180 line ends kept
+    text = raw.decode("utf-8-sig")
+    if fmt in ("table", "markdown"):
+        assert "search ended by" in text and "clock: search" in text
+        assert "The clock, not the work budget, ended the search of other" in text
+    elif fmt == "csv":
+        assert "search_ended_by;work;clock: search" in text
+    else:
+        assert json.loads(text)["sources"][1]["clock_cut"] == ["search"]
+
+
+def test_each_source_gets_two_cores_like_a_single_plan(monkeypatch):
+    """Each plan runs its search and, beside it, the lower bound: two plans at once on
+    two cores would halve each search's CPU, so compare plans them one after another."""
+    import bogbus.compare as cmp
+
+    calls = []
+    monkeypatch.setattr(cmp.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(cmp, "plan_one", lambda src, *a, **k: calls.append(src) or {"s": src})
+    assert cmp.plan_sources(["a", "b"], "2027Q1") == [{"s": "a"}, {"s": "b"}]
+    assert calls == ["a", "b"]  # in this process, in turn: no pool of two

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bogbus.render import read_timetable_csv, write_timetables
+from bogbus.render import read_timetable_csv, write_outreach, write_timetables
 from bogbus.render.csvout import COLUMNS
 
 PLAN = Path(__file__).parent / "data" / "plan_small.json"
@@ -70,7 +70,14 @@ def test_csv_round_trips(tmp_path, dialect):
         for rt in plan["routes"]
         for v in rt["visits"]
     )
-    assert visits == want
+    # private by default: the public file has the stops' visits, the staff file all
+    assert visits == [w for w in want if w[3] == "stop"]
+    assert any(w[3] != "stop" for w in want)
+    staff = write_outreach(plan, tmp_path / "staff", formats=["csv"], csv_dialect=dialect)
+    staff_csv = next(p for p in staff if p.name == "timetable-personale.csv")
+    assert sorted((r["date"], r["vehicle"], r["site_id"], r["kind"], r["arrival"],
+                   r["departure"]) for r in read_timetable_csv(staff_csv)
+                  if r["record"] == "visit") == want
 
     names = {s["id"]: s["name"] for s in plan["sites"]}
     for r in rows:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from bogbus.render import write_timetables
+from bogbus.render import write_outreach, write_timetables
 
 PLAN = Path(__file__).parent / "data" / "plan_small.json"
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -24,10 +24,29 @@ def events(path: Path):
     return cal, list(cal.walk("VEVENT"))
 
 
-def test_one_event_per_visit_with_local_times(tmp_path):
+def staff_ics(plan: dict, out: Path) -> Path:
+    """bogbus-personale.ics: every visit, institutions included (the staff's calendar)."""
+    paths = write_outreach(plan, out, formats=["ics"])
+    return next(p for p in paths if p.name == "bogbus-personale.ics")
+
+
+def test_the_public_calendar_holds_public_stops_only(tmp_path):
     plan = load_plan()
     (path,) = write_timetables(plan, tmp_path, formats=["ics"])
     assert path.name == "bogbus.ics"
+    stops = [(r["date"], v) for r in plan["routes"] for v in r["visits"] if v["kind"] == "stop"]
+    evs = events(path)[1]
+    assert len(evs) == len(stops)
+    text = path.read_text(encoding="utf-8")
+    for s in plan["sites"]:
+        if s["kind"] not in ("stop", "depot"):
+            assert s["name"] not in text and s["id"] not in text
+            assert not s.get("address") or s["address"] not in text
+
+
+def test_one_event_per_visit_with_local_times(tmp_path):
+    plan = load_plan()
+    path = staff_ics(plan, tmp_path)
     cal, evs = events(path)
     visits = [(r["date"], v) for r in plan["routes"] for v in r["visits"]]
     assert len(evs) == len(visits)
@@ -66,9 +85,9 @@ def test_uids_stable_and_unique(tmp_path):
 
 def test_uid_survives_a_time_change(tmp_path):
     plan = load_plan()
-    (a,) = write_timetables(plan, tmp_path / "a", formats=["ics"])
+    a = staff_ics(plan, tmp_path / "a")
     plan["routes"][0]["visits"][0]["arrival"] = "09:35"
-    (b,) = write_timetables(plan, tmp_path / "b", formats=["ics"])
+    b = staff_ics(plan, tmp_path / "b")
     ua = {str(e["UID"]): e["DTSTART"].dt for e in events(a)[1]}
     ub = {str(e["UID"]): e["DTSTART"].dt for e in events(b)[1]}
     assert ua.keys() == ub.keys()  # re-import updates the event instead of adding one
@@ -77,7 +96,7 @@ def test_uid_survives_a_time_change(tmp_path):
 
 def test_categories_tell_public_from_outreach(tmp_path):
     plan = load_plan()
-    (path,) = write_timetables(plan, tmp_path, formats=["ics"])
+    path = staff_ics(plan, tmp_path)
     kinds = {s["id"]: s["kind"] for s in plan["sites"]}
     for e in events(path)[1]:
         cats = [str(c) for c in e["CATEGORIES"].cats]

@@ -100,3 +100,14 @@ def test_a_branch_library_the_bus_does_not_visit_is_on_the_map():
     assert "Filial Nord" in html and "Bogbussen kommer ikke her i perioden" in html
     assert "Filialer" in html  # its own layer in the layer control
     assert "Filial Nord" not in render_map_html(load_plan())
+
+
+def test_outreach_only_weeks_are_named_by_their_parity():
+    """Beside a "lige uger" layer, the days with no stop line are "ulige uger", not
+    "øvrige uger"; weeks of both parities (beside "hver 3. uge") stay "øvrige uger"."""
+    from bogbus.render.mapview import _group_label
+
+    odd = [{"date": "2027-01-05"}, {"date": "2027-01-19"}]  # ISO weeks 1 and 3
+    assert _group_label([], odd) == "ulige uger"
+    assert _group_label([], [{"date": "2027-01-12"}]) == "lige uger"
+    assert _group_label([], odd + [{"date": "2027-01-12"}]) == "øvrige uger"

@@ -57,7 +57,7 @@ def test_write_notices_one_notice_per_stop_and_letter_per_institution(tmp_path):
 
 
 def _events(plan):
-    cal = Calendar.from_ical(timetable_ics(view(plan)))
+    cal = Calendar.from_ical(timetable_ics(view(plan), staff=True))
     events = list(cal.walk("VEVENT"))
     return {str(e["uid"]): e for e in events}, events
 

@@ -84,7 +84,7 @@ def test_the_public_koereplan_has_no_outreach(plan, rendered):
             assert s["name"] not in public and s["name"] not in html
     staff = " ".join(p.extract_text() for p in
                      PdfReader(str(out / "koereplan-personale.pdf")).pages)
-    assert "Pakkeliste" in staff and "Læs i depotet" in staff
+    assert "Pakkeliste" in staff and "Pak bussen i depotet" in staff
 
 
 def test_packing_list_replays_the_routes(plan):
@@ -135,3 +135,22 @@ def test_outreach_times_on_the_grid_and_steady_weekday_counted(plan):
     assert k["institutions_visited"] == 3
     assert 0 <= k["institutions_one_weekday"] <= 3
 
+
+
+def test_a_day_that_starts_with_lunch_at_the_depot_departs_after_it(tmp_path):
+    """A route whose break comes first (all its stops open after the break window) is
+    shown as lunch at the depot and a departure after it, not a departure at its start."""
+    from test_render_layout import longest_plan
+
+    from bogbus.render.packing import packing_routes
+    from bogbus.render.packingpages import _departure
+    from bogbus.render.planview import view
+
+    plan = longest_plan()
+    r = next(r for r in plan["routes"] if any("deliver" in x for x in r["visits"]))
+    r["break"] = {"start": r["start"], "end": "12:49"}
+    pr = next(p for p in packing_routes(view(plan)) if p.date == r["date"])
+    assert _departure(pr) == f"Frokost i depotet kl. {r['start'].replace(':', '.')}–12.49, " \
+                             "afgang kl. 12.49"
+    other = next(p for p in packing_routes(view(plan)) if p.date != r["date"])
+    assert _departure(other).startswith("Afgang fra depotet kl. ")

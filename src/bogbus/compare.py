@@ -22,6 +22,7 @@ __all__ = ["FIGURES", "compare_plans", "plan_one", "plan_sources", "render", "st
            "summarize", "to_csv", "to_json", "to_table"]
 
 SCHEMA = "bogbus.compare/1"
+PROCESSES_PER_PLAN = 2  # the search and, beside it, the lower bound (solve/planner.py)
 
 
 
@@ -74,6 +75,8 @@ def summarize(plan: dict, label: str | None = None) -> dict:
         "runtime_s": (plan.get("solver") or {}).get("runtime_s"),
         "seed": (plan.get("solver") or {}).get("seed"),
         "time_limit_s": (plan.get("solver") or {}).get("time_limit_s"),
+        "work": (plan.get("solver") or {}).get("work"),
+        "clock_cut": list((plan.get("solver") or {}).get("clock_cut") or []),
         "inputs_sha256": plan.get("inputs_sha256"),
         "gap_pct": kpis.get("gap_pct"),
         "lower_bound_km": kpis.get("lower_bound_km"),
@@ -165,7 +168,11 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
     `tasks[i]` (optional, a `progress.TaskProgress`) follows source i: it is started when
     the source starts, shows its phases and is done when its plan is back."""
     say = progress or (lambda msg: None)
-    workers = max(1, min(len(sources), os.cpu_count() or 1))
+    # each source gets what a single `bogbus plan` gets: its own time limit and work
+    # budget (neither is split), and two cores — one for the search, one for the lower
+    # bound's process beside it. More plans than cores/2 at once would halve each
+    # search's CPU, and the clock, not the work, would end it: another plan than `plan`.
+    workers = max(1, min(len(sources), (os.cpu_count() or 1) // PROCESSES_PER_PLAN))
     t0 = time.perf_counter()
     if workers == 1:
         plans = []

@@ -4,7 +4,7 @@ The same two layers as `bogbus plan`: the pattern-assignment search
 (`solve/patterns.py`) picks one allowed visit pattern per customer, and every day
 is routed by the multi-vehicle day router (`solve/router.py`).
 
-Format (../shared/bench/pvrp/FORMAT.md): line 1 `type m n t`; t lines `D Q` (D = 0:
+Format (bench/instances/pvrp/FORMAT.md): line 1 `type m n t`; t lines `D Q` (D = 0:
 no duration limit); the depot line `0 x y 0 0 0 0`; n customer lines
 `i x y d q f a c_1 … c_a` where each c is the decimal value of a t-bit string whose
 LEFTMOST bit is day 1. Tokens are whitespace-separated with varying spacing, and some

@@ -1,6 +1,6 @@
 """Solomon (1987) VRPTW instances: reader and solve through the engine's day router.
 
-Format (see ../shared/bench/solomon/FORMAT.md): a name line, a VEHICLE section whose
+Format (see bench/instances/solomon/FORMAT.md): a name line, a VEHICLE section whose
 numeric line is `K Q`, a CUSTOMER section whose data rows are 7 integers
 `id x y demand ready due service`; the first row is the depot and its due date is the
 route horizon. Files have CRLF line endings, column widths differ between classes and

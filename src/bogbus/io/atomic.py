@@ -46,8 +46,9 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 
 def write_text(path: Path, text: str, encoding: str = "utf-8", newline: str | None = None) -> Path:
-    """Write text atomically; `newline` rewrites line ends (e.g. "\\r\\n" for CSV)."""
-    if newline is not None:
+    """Write text atomically; `newline` rewrites line ends (e.g. "\\r\\n" for CSV);
+    None or "" (as for `open`) write them as they are in `text`."""
+    if newline:
         text = text.replace("\r\n", "\n").replace("\n", newline)
     return write_bytes(path, text.encode(encoding))
 

@@ -1,9 +1,10 @@
 """Outputs rendered from a plan (`plan.json` loaded as a dict) alone.
 
 - `write_timetables(plan, out_dir, formats, stop)` — what the public sees: posters per
-  public stop, the køreplan (stops only), `timetable.csv` and `bogbus.ics`;
+  public stop, the køreplan, `timetable.csv` and `bogbus.ics` — public stops only;
 - `write_outreach(plan, out_dir, formats, site)` — what staff and institutions get: the
-  staff køreplan with packing pages, `pakkeliste.csv`, a letter and a calendar per
+  staff køreplan with packing pages, `timetable-personale.csv`, `bogbus-personale.ics`
+  (every visit), `pakkeliste.csv`, a letter and a calendar per
   daycare / nursing home (render/outreachfiles.py);
 - `write_map(plan, path)` — the offline Folium map.
 
@@ -51,7 +52,10 @@ def write_timetables(
     - `html`: `posters.html` (all posters, one printed page each) and `koereplan.html`;
     - `csv`:  `timetable.csv` (columns: `bogbus.render.csvout`, docs/timetable-csv.md),
       in `csv_dialect` (`excel` by default: `;`, BOM, decimal comma; or `plain`);
-    - `ics`:  `bogbus.ics` (one event per visit, Europe/Copenhagen, stable UIDs).
+    - `ics`:  `bogbus.ics` (one event per stop visit, Europe/Copenhagen, stable UIDs).
+
+    Every file here is public: stops only, no institution (their visits are in the
+    staff files of `write_outreach`).
 
     `stop` limits the posters (PDF and HTML) to that one site id.
     """

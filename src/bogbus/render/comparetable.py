@@ -54,10 +54,29 @@ def _change_text(c: dict) -> str:
     return ", ".join(parts)
 
 
+def ended_by(source: dict) -> str:
+    """What ended a source's search: "work" (reproducible: the same data, seed and work
+    give the same plan as `bogbus plan`) or "clock: <phases>" (the machine was too busy;
+    the figures may differ from a `plan` of the same source)."""
+    cut = source.get("clock_cut") or []
+    return f"clock: {', '.join(cut)}" if cut else "work"
+
+
 def _kpi_rows(doc: dict) -> list[list[str]]:
     rows = [[label] + [_fmt(s[key]) for s in doc["sources"]] for key, label in FIGURES]
     rows.insert(3, ["CO2 factor"] + [s["co2_factor"] for s in doc["sources"]])
+    rows.append(["search ended by"] + [ended_by(s) for s in doc["sources"]])
     return rows
+
+
+def _clock_note(doc: dict, markdown: bool) -> list[str]:
+    cut = [s["source"] for s in doc["sources"] if s.get("clock_cut")]
+    if not cut:
+        return []
+    text = (f"The clock, not the work budget, ended the search of {', '.join(cut)}: the "
+            "machine was busy, so these figures may differ from `bogbus plan` of the same "
+            "source; give --work N (or a longer --time-limit) for reproducible figures.")
+    return ["", f"**Note:** {text}" if markdown else f"Note: {text}"]
 
 
 def to_json(doc: dict) -> str:
@@ -77,6 +96,7 @@ def to_table(doc: dict, markdown: bool = False) -> str:
         for r in [head, *rows]:
             lines.append("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
                                    for i, c in enumerate(r)).rstrip())
+    lines += _clock_note(doc, markdown)
     for s in doc["sources"]:
         if s["unserved"]:
             lines.append("")
@@ -108,6 +128,7 @@ def to_csv(doc: dict, dialect: str | None = None) -> str:
     for key, _label in FIGURES:
         rows.append([key] + [s[key] for s in doc["sources"]])
     rows.append(["co2_factor"] + [s["co2_factor"] for s in doc["sources"]])
+    rows.append(["search_ended_by", *(ended_by(s) for s in doc["sources"])])
     rows.append([])
     rows.append(["source", "against", "site_id", "name", "changes", "weekday_from",
                  "weekday_to", "arrival_from", "arrival_to", "time_moved_min",

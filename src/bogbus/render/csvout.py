@@ -1,4 +1,5 @@
-"""`timetable.csv` for the library website: the public timetable and every dated visit.
+"""`timetable.csv` for the library website (public stops only) and
+`timetable-personale.csv` for staff (the same columns, every dated visit).
 
 File format (the shared writer `io.csvwrite`): `excel` dialect by default — `;`
 separated, UTF-8 with BOM, decimal comma, so a double-click opens it in Danish Excel —
@@ -11,8 +12,8 @@ Rows (column `record`):
   "Tirsdag kl. 14.10–14.55, lige uger"); `dates` lists every date the bus comes.
 - `skipped` — one per date a pattern's bus does *not* come, with `reason`
   (holiday name in Danish, closure).
-- `visit` — one per dated visit in the routes: public stops and outreach
-  (daycares, nursing homes, branches) alike.
+- `visit` — one per dated visit in the routes: public stops only in `timetable.csv`;
+  in `timetable-personale.csv` outreach (daycares, nursing homes, branches) too.
 
 Columns, in order:
 
@@ -111,9 +112,10 @@ def _site_cols(v: PlanView, site_id: str) -> dict[str, Cell]:
     }
 
 
-def rows(v: PlanView) -> list[dict[str, Cell]]:
-    """All rows of timetable.csv as dicts keyed by COLUMNS (unguarded text; lat/lon
-    floats, so the writer can give them the dialect's decimal mark)."""
+def rows(v: PlanView, staff: bool = False) -> list[dict[str, Cell]]:
+    """The rows as dicts keyed by COLUMNS (unguarded text; lat/lon floats, so the writer
+    can give them the dialect's decimal mark): public stops only, or with `staff=True`
+    every visit (the file that names institutions is the staff's)."""
     common = {"scenario": v.scenario, "quarter": v.quarter}
     out: list[dict[str, Cell]] = []
     skipped_rows: list[dict[str, Cell]] = []
@@ -153,6 +155,8 @@ def rows(v: PlanView) -> list[dict[str, Cell]]:
     skipped_rows.sort(key=lambda r: (str(r["date"]), str(r["arrival"]), str(r["site_id"])))
     out += skipped_rows
     for vis in v.visits:
+        if vis.kind != "stop" and not staff:
+            continue
         wd = weekday_key(vis.date)
         out.append(
             {
@@ -179,9 +183,10 @@ def _clean(value: Cell) -> Cell:
     return clean_text(value) if isinstance(value, str) else value
 
 
-def timetable_csv(v: PlanView, dialect: str | None = None) -> str:
-    """timetable.csv as text in `dialect` (`excel` default, or `plain`)."""
-    return csv_text(dict_rows(COLUMNS, rows(v)), dialect)
+def timetable_csv(v: PlanView, dialect: str | None = None, staff: bool = False) -> str:
+    """timetable.csv (or with `staff=True` timetable-personale.csv) as text in `dialect`
+    (`excel` default, or `plain`)."""
+    return csv_text(dict_rows(COLUMNS, rows(v, staff)), dialect)
 
 
 def read_timetable_csv(path: Path | str) -> list[dict[str, str]]:

@@ -125,6 +125,12 @@ def date_long(value: str | date, year: bool = False) -> str:
     return f"{text} {d.year}" if year else text
 
 
+def date_range(first: str | date, last: str | date, short: bool = False) -> str:
+    """`("2027-07-07", "2027-08-04")` → `"7. juli – 4. august"`; one date when equal."""
+    fmt = date_short if short else date_long
+    return fmt(first) if as_date(first) == as_date(last) else f"{fmt(first)} {EN_DASH} {fmt(last)}"
+
+
 def date_short(value: str | date, weekday: bool = False) -> str:
     """`2027-03-25` → `"25. mar."` (`"tor. 25. mar."` with weekday)."""
     d = as_date(value)

@@ -12,6 +12,7 @@ from .danish import (
     EN_DASH,
     capitalise,
     date_long,
+    date_range,
     date_short,
     day_time,
     kind_name,
@@ -133,12 +134,15 @@ def poster_section(v: PlanView, site_id: str) -> str:
         if e.dates:
             cols = 3 if len(e.dates) > 6 else 2
             items = "".join(f"<li>{esc(date_long(d))}</li>" for d in e.dates)
-            parts.append(f'<ul class="dates" style="columns:{cols}">{items}</ul>')
+            # three columns of the longest dates ("30. september") fit at 20 pt, not 24 pt
+            size = ";font-size:20pt" if cols == 3 else ""
+            parts.append(f'<ul class="dates" style="columns:{cols}{size}">{items}</ul>')
         else:
             parts.append("<p>Ingen datoer i perioden.</p>")
         if e.skipped:
             items = "".join(
-                f"<li>{esc(date_long(d))}{': ' + esc(r) if r else ''}</li>" for d, r in e.skipped
+                f"<li>{esc(date_range(a, b))}{': ' + esc(r) if r else ''}</li>"
+                for a, b, r in e.skipped_ranges()
             )
             parts.append(f'<h2>Bussen kommer ikke:</h2><ul class="skipped">{items}</ul>')
         parts.append("</div>")
@@ -200,11 +204,11 @@ def koereplan_html(v: PlanView, staff: bool = False, extra_html: str = "") -> st
         out.append(f"<div>{esc(v.contact)}</div>")
     closed = [
         f"{date_long(a)}: {why}" if a == b else f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
-        for a, b, why in v.closed_days()
+        for a, b, why in v.closed_days(staff=staff)
     ]
     if closed:
         out.append(f"<p>Bussen kører ikke: {esc('; '.join(closed))}.</p>")
-    if v.scenario:
+    if staff and v.scenario:  # the data set's name: for staff, not for citizens
         out.append(f'<p class="muted">Scenarie: {esc(v.scenario)}</p>')
 
     multi = v.multi_vehicle
@@ -227,7 +231,8 @@ def koereplan_html(v: PlanView, staff: bool = False, extra_html: str = "") -> st
                     + "</span>"
                 )
             skipped = "<br>".join(
-                esc(f"{date_short(d)}: {r}" if r else date_short(d)) for d, r in e.skipped
+                esc(f"{date_range(a, b, short=True)}: {r}" if r else date_range(a, b, short=True))
+                for a, b, r in e.skipped_ranges()
             )
             row = [esc(time_range(e.arrival, e.departure)), _name_cell(v, e.site_id), when, skipped]
             rows.append(row + ([esc(e.vehicle)] if multi else []))

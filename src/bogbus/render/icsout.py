@@ -1,4 +1,9 @@
-"""`bogbus.ics`: one calendar event per visit, for staff calendars.
+"""`bogbus.ics` (public stops only, for citizens) and `bogbus-personale.ics` (every
+visit, for staff): one calendar event per visit.
+
+- Private by default: without `staff=True` the calendar holds public stops only — no
+  daycare or nursing home, not even a cancelled visit of one; an institution's own
+  calendar (`site_ids`) holds that institution's visits only.
 
 - Times are local Europe/Copenhagen (`DTSTART;TZID=Europe/Copenhagen`) and the file
   carries the matching VTIMEZONE (EU summer-time rules as RRULEs).
@@ -57,13 +62,14 @@ def _description(v: PlanView, vis: Visit) -> str:
             lines.append(f"Kasser at bytte: {crates}.")
     if vis.vehicle:
         lines.append(f"Bus: {vis.vehicle}.")
-    lines.append(f"{v.library_name} – plan {v.scenario} {quarter_text(v.quarter)}.".strip())
+    lines.append(f"{v.library_name} – {quarter_text(v.quarter)}.".strip())
     return "\n".join(lines)
 
 
 def timetable_ics(v: PlanView, now: datetime | None = None, site_ids: set[str] | None = None,
-                  calname: str | None = None) -> bytes:
-    """All visits, or only those of `site_ids` (an institution's own calendar)."""
+                  calname: str | None = None, staff: bool = False) -> bytes:
+    """The public stops' visits; `staff=True` every visit; `site_ids` only those sites'
+    visits, whatever their kind (an institution's own calendar)."""
     tz = ZoneInfo(TZID)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
@@ -78,8 +84,13 @@ def timetable_ics(v: PlanView, now: datetime | None = None, site_ids: set[str] |
     stored = {(r.get("date"), r.get("vehicle"), i): x for r in v.routes
               for i, x in enumerate(r.get("visits") or []) if isinstance(x, dict)}
     seen: dict[tuple[str, str], int] = {}
+    def shown(site_id: str, kind: str) -> bool:
+        if site_ids is not None:
+            return site_id in site_ids
+        return staff or kind == "stop"
+
     for vis in v.visits:
-        if site_ids is not None and vis.site_id not in site_ids:
+        if not shown(vis.site_id, vis.kind):
             continue
         n = seen[(vis.site_id, vis.date)] = seen.get((vis.site_id, vis.date), 0) + 1
         name = v.name(vis.site_id)
@@ -106,6 +117,8 @@ def timetable_ics(v: PlanView, now: datetime | None = None, site_ids: set[str] |
         ev.add("transp", "OPAQUE")
         cal.add_component(ev)
     for c in cancelled_visits(v.plan):
+        if not shown(str(c.get("site_id", "")), v.kind(str(c.get("site_id", "")))):
+            continue
         cal.add_component(_cancelled_event(v, c, tz, stamp))
     return cal.to_ical()
 

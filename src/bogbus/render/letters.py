@@ -135,9 +135,10 @@ def _rotation_text(letter: Letter) -> str:
             "Læg venligst bøgerne klar i kasserne.")
 
 
-def _closed_text(v: PlanView) -> str:
+def _closed_text(v: PlanView, site_id: str) -> str:
     closed = [f"{date_long(a)}: {why}" if a == b else
-              f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}" for a, b, why in v.closed_days()]
+              f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
+              for a, b, why in v.closed_days(site=site_id)]
     return ("Bussen kører ikke: " + "; ".join(closed) + ".") if closed else ""
 
 
@@ -193,7 +194,7 @@ def letter_html(v: PlanView, site_id: str) -> str:
         out.append("<p>Der er ingen besøg hos jer i perioden.</p>")
     for line in (*lt.missed, *lt.shortfall):
         out.append(f'<p class="note">{esc(line)}</p>')
-    for text in (_rotation_text(lt), _closed_text(v)):
+    for text in (_rotation_text(lt), _closed_text(v, lt.site_id)):
         if text:
             out.append(f'<p class="note">{esc(text)}</p>')
     out.append(f'<p class="note">Kalender: filen {esc(calendar_filename(site_id))} kan '
@@ -245,7 +246,7 @@ def letter_pdf(v: PlanView, site_id: str) -> bytes:
         _table(pdf, heads, rows, widths)
     else:
         _line(pdf, "Der er ingen besøg hos jer i perioden.", 11)
-    for line in (*lt.missed, *lt.shortfall, _rotation_text(lt), _closed_text(v),
+    for line in (*lt.missed, *lt.shortfall, _rotation_text(lt), _closed_text(v, lt.site_id),
                  f"Kalender: filen {calendar_filename(site_id)} kan lægges ind i jeres "
                  "kalender (Outlook, Google, telefon)."):
         if line:

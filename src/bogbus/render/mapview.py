@@ -237,9 +237,12 @@ def _group_label(entries: list[StopEntry], routes: list[dict]) -> str:
     words = {pattern_words(e.every_weeks, e.week_parity) for e in entries}
     if len(words) == 1:
         return words.pop()
-    if not entries:
-        return "øvrige uger"
     weeks = sorted({iso_week(r["date"]) for r in routes})
+    if not entries:  # days with no stop line (outreach only): the weeks' parity when
+        parities = {w % 2 for w in weeks}  # one ("ulige uger" beside "lige uger"), else
+        if len(parities) == 1:  # the complement of the other group ("hver 3. uge")
+            return "lige uger" if parities == {0} else "ulige uger"
+        return "øvrige uger"
     return "uge " + ", ".join(str(w) for w in weeks)
 
 

@@ -5,9 +5,14 @@
   packing page per route — and `institutioner/brev-<site_id>.pdf`, one A4 letter per
   daycare and nursing home (render/letters.py);
 - `html`: `koereplan-personale.html` and `institutioner/brev-<site_id>.html`;
-- `csv`:  `pakkeliste.csv` when the plan rotates collections (render/packing.py);
-- `ics`:  `institutioner/kalender-<site_id>.ics`, each institution's own visits (the
+- `csv`:  `timetable-personale.csv` — timetable.csv's columns with every dated visit,
+  institutions included — and `pakkeliste.csv` when the plan rotates collections
+  (render/packing.py);
+- `ics`:  `bogbus-personale.ics` (every visit, for the staff's calendars) and
+  `institutioner/kalender-<site_id>.ics`, each institution's own visits (the
   bogbus.ics writer limited to one site), so it can subscribe to its own calendar.
+
+The public `timetable.csv` and `bogbus.ics` (write_timetables) hold public stops only.
 
 `site` (an institution id) writes only that institution's letter and calendar;
 `letters_dir` replaces `out_dir/institutioner` (the CLI stages it as its own folder).
@@ -20,6 +25,7 @@ from pathlib import Path
 
 from ..errors import BogbusError
 from ..io import atomic
+from .csvout import timetable_csv
 from .htmlpages import koereplan_html
 from .icsout import timetable_ics
 from .letters import calendar_filename, letter_filename, letter_html, letter_pdf, letter_sites
@@ -29,6 +35,8 @@ from .pdf import koereplan_pdf
 from .planview import PlanView, view
 
 LETTER_DIR = "institutioner"
+STAFF_CSV = "timetable-personale.csv"  # every visit; timetable.csv is public stops only
+STAFF_ICS = "bogbus-personale.ics"  # every visit; bogbus.ics is public stops only
 INSTITUTION_KINDS = ("daycare", "nursing_home", "branch")
 
 
@@ -73,9 +81,14 @@ def write_outreach(plan: dict, out_dir: Path, formats: Iterable[str] = ("pdf", "
         for sid in letters:
             written.append(atomic.write_text(inst_dir / letter_filename(sid, "html"),
                                              letter_html(v, sid)))
+    if "csv" in fmts and site is None:
+        written.append(atomic.write_text(out_dir / STAFF_CSV,
+                                         timetable_csv(v, csv_dialect, staff=True)))
     if "csv" in fmts and site is None and collections_of(v):
         written.append(atomic.write_text(out_dir / "pakkeliste.csv", packing_csv(v, csv_dialect)))
     if "ics" in fmts:
+        if site is None:
+            written.append(atomic.write_bytes(out_dir / STAFF_ICS, timetable_ics(v, staff=True)))
         for sid in letters:
             written.append(atomic.write_bytes(inst_dir / calendar_filename(sid),
                                               institution_ics(v, sid)))

@@ -46,6 +46,7 @@ class PackRoute:
     stops: list[tuple[str, str, list[Move]]] = field(default_factory=list)  # site, time, moves
     back: list[Move] = field(default_factory=list)
     legs: list[int] = field(default_factory=list)  # crates on the bus on every leg
+    lunch_first: tuple[str, str] | None = None  # the break, when taken at the depot first
 
 
 def collections_of(v: PlanView) -> dict[str, dict]:
@@ -70,8 +71,11 @@ def packing_routes(v: PlanView) -> list[PackRoute]:
         visits = [x for x in r.get("visits", []) if "deliver" in x or "collect" in x]
         if not visits:
             continue
+        brk: dict = r["break"] if isinstance(r.get("break"), dict) else {}
         pr = PackRoute(str(r["date"]), str(r["vehicle"]), str(r.get("start", "")),
-                       str(r.get("end", "")))
+                       str(r.get("end", "")),
+                       lunch_first=(str(brk["start"]), str(brk["end"]))
+                       if brk.get("start") and brk.get("start") == r.get("start") else None)
         collected_at: dict[str, str] = {}
         for x in visits:
             for cid in x.get("collect", []):

@@ -14,6 +14,7 @@ from .htmlpages import esc
 from .packing import PackRoute, collection_label, collections_of, packing_routes
 from .pdf import _line, _table
 from .planview import PlanView
+from .shortfall import shortfall_lines
 
 ACTION_DA = {"load": "Læsses i depotet", "collect": "Hentes", "deliver": "Afleveres",
              "return": "Tilbage i depotet"}
@@ -23,6 +24,15 @@ def _day_title(pr: PackRoute, multi: bool) -> str:
     title = capitalise(f"{weekday_name(weekday_key(pr.date), capital=False)} "
                        f"{date_long(pr.date, year=True)}")
     return f"Pakkeliste {title}" + (f" – {pr.vehicle}" if multi else "")
+
+
+def _departure(pr: PackRoute) -> str:
+    """When the bus leaves: after the lunch break when the day starts with it at the
+    depot (a route whose stops all open after the break window), else at its start."""
+    if pr.lunch_first:
+        a, b = pr.lunch_first
+        return f"Frokost i depotet kl. {clock(a)}–{clock(b)}, afgang kl. {clock(b)}"
+    return f"Afgang fra depotet kl. {clock(pr.start)}"
 
 
 def _rows(v: PlanView, pr: PackRoute) -> tuple[list[list[str]], list[list[str]], list[str]]:
@@ -49,18 +59,24 @@ def _rows(v: PlanView, pr: PackRoute) -> tuple[list[list[str]], list[list[str]],
 
 
 def packing_pages_pdf(pdf: Any, v: PlanView) -> None:
-    """One page per route in the staff køreplan PDF."""
+    """One page per route in the staff køreplan PDF, after what the stock lacks."""
     routes = packing_routes(v)
     multi = v.multi_vehicle
+    short = shortfall_lines(v.plan)
+    if short:
+        pdf.add_page()
+        _line(pdf, "Samlinger der mangler", 18, "B")
+        for line in short:
+            _line(pdf, line, 11)
+            pdf.ln(2)
     for pr in routes:
         pdf.add_page()
         load, route, back = _rows(v, pr)
         _line(pdf, _day_title(pr, multi), 18, "B")
-        _line(pdf, f"Afgang fra depotet kl. {pr.start.replace(':', '.')}, hjemme kl. "
-                   f"{pr.end.replace(':', '.')}. Kasser på bussen undervejs: "
-                   f"{' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
+        _line(pdf, f"{_departure(pr)}, hjemme kl. {clock(pr.end)}. Kasser på bussen "
+                   f"undervejs: {' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
         pdf.ln(2)
-        _line(pdf, "1. Læs i depotet (i den rækkefølge de skal af bussen)", 12, "B")
+        _line(pdf, "1. Pak bussen i depotet (i den rækkefølge kasserne skal af)", 12, "B")
         if load:
             _table(pdf, ["Nr.", "Samling", "Kasser", "Til"], load, [12, 80, 25, 65])
         else:
@@ -77,14 +93,17 @@ def packing_pages_html(v: PlanView) -> str:
     """The same pages as HTML sections (each starts a new printed page)."""
     multi = v.multi_vehicle
     out = []
+    short = shortfall_lines(v.plan)
+    if short:
+        out.append('<section class="packing"><h2 class="staff">Samlinger der mangler</h2>'
+                   + "".join(f"<p>{esc(line)}</p>" for line in short) + "</section>")
     for pr in packing_routes(v):
         load, route, back = _rows(v, pr)
         out.append('<section class="packing">')
         out.append(f"<h2 class=\"staff\">{esc(_day_title(pr, multi))}</h2>")
-        out.append(f'<p class="muted">Afgang fra depotet kl. {esc(pr.start.replace(":", "."))}, '
-                   f'hjemme kl. {esc(pr.end.replace(":", "."))}. Kasser på bussen undervejs: '
-                   f'{esc(" / ".join(map(str, pr.legs)))}.</p>')
-        out.append("<h3>1. Læs i depotet (i den rækkefølge de skal af bussen)</h3>")
+        out.append(f'<p class="muted">{esc(_departure(pr))}, hjemme kl. {esc(clock(pr.end))}. '
+                   f'Kasser på bussen undervejs: {esc(" / ".join(map(str, pr.legs)))}.</p>')
+        out.append("<h3>1. Pak bussen i depotet (i den rækkefølge kasserne skal af)</h3>")
         out.append(_html_table(["Nr.", "Samling", "Kasser", "Til"], load) if load else
                    "<p>Intet at læsse: alt afleveres direkte fra et andet sted.</p>")
         out.append("<h3>2. Undervejs</h3>")

@@ -8,6 +8,7 @@ text (never interpreted as markup).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .danish import (
     EN_DASH,
     capitalise,
     date_long,
+    date_range,
     date_short,
     day_time,
     kind_name,
@@ -159,26 +161,40 @@ def _poster_entry(pdf: FPDF, v: PlanView, e: StopEntry, s: float) -> None:
     pdf.ln(1 * s)
     dates = list(e.dates)
     if dates:
-        cols = 3 if len(dates) > 6 else 2
-        rows = -(-len(dates) // cols)
-        col_w = width / cols
-        row_h = 28 * s * PT * 1.4
-        pdf.set_font(FONT, "", 28 * s)
-        y0 = pdf.get_y()
-        for i, d in enumerate(dates):  # column-major: read down, then across
-            c, r = divmod(i, rows)
-            pdf.set_xy(MARGIN + c * col_w, y0 + r * row_h)
-            pdf.cell(col_w, row_h, date_long(d))
-        pdf.set_xy(MARGIN, y0 + rows * row_h)
+        _date_grid(pdf, dates, width, 28 * s)
     else:
         _line(pdf, "Ingen datoer i perioden.", 28 * s)
     pdf.ln(4 * s)
 
     if e.skipped:
         _line(pdf, "Bussen kommer ikke:", 22 * s, "B")
-        for d, reason in e.skipped:
-            _line(pdf, f"{date_long(d)}: {reason}" if reason else date_long(d), 22 * s)
+        for a, b, reason in e.skipped_ranges():
+            _line(pdf, f"{date_range(a, b)}: {reason}" if reason else date_range(a, b), 22 * s)
         pdf.ln(4 * s)
+
+
+def _date_grid(pdf: FPDF, dates: list[str], width: float, size: float) -> None:
+    """The dates in columns read down, then across: three columns when there are more
+    than six dates, each as wide as the longest date at a type size that fits it (the
+    longest month names, "30. september", and a quarter's 14 dates fit), so no date
+    runs into the next column."""
+    texts = [date_long(d) for d in dates]
+    gap = 4.0
+    cols = 3 if len(texts) > 6 else 2
+    pdf.set_font(FONT, "", size)
+    widest = max(pdf.get_string_width(t) for t in texts)
+    if widest > width / cols - gap:  # shrink the type so the widest date fits its column
+        size = size * (width / cols - gap) / widest
+        pdf.set_font(FONT, "", size)
+    rows = -(-len(texts) // cols)
+    col_w = width / cols
+    row_h = size * PT * 1.4
+    y0 = pdf.get_y()
+    for i, text in enumerate(texts):
+        c, r = divmod(i, rows)
+        pdf.set_xy(MARGIN + c * col_w, y0 + r * row_h)
+        pdf.cell(col_w - gap, row_h, text)
+    pdf.set_xy(MARGIN, y0 + rows * row_h)
 
 
 def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
@@ -262,28 +278,74 @@ def _dates_line(dates: tuple[str, ...] | list[str]) -> str:
     return ", ".join(_nb(date_short(d)) for d in dates)
 
 
-def _skipped_line(skipped) -> str:
-    return "\n".join(f"{_nb(date_short(d))}: {r}" if r else _nb(date_short(d)) for d, r in skipped)
+def _skipped_line(e: StopEntry) -> str:
+    """The dates a stop's bus does not come, runs of one closure on one line."""
+    return "\n".join(f"{_nb(date_range(a, b, short=True))}: {r}" if r
+                     else _nb(date_range(a, b, short=True)) for a, b, r in e.skipped_ranges())
+
+
+CELL_PAD = 1.5  # mm left and right inside a table cell
+
+
+def _unbreakable(pdf: FPDF, text: str, style: str = "") -> float:
+    """Width of the widest piece of `text` a table cell may not break: words between
+    ordinary spaces and line breaks (a no-break space keeps "ons. 10. nov." whole)."""
+    pdf.set_font(FONT, style, pdf.font_size_pt)
+    return max((pdf.get_string_width(w) for w in re.split(r"[ \n]+", text) if w), default=0.0)
+
+
+def fit_widths(pdf: FPDF, headings: list[str], rows: list[list[str]],
+               widths: Sequence[float], total: float) -> list[float] | None:
+    """Column widths near `widths` (scaled to `total`) in which no word has to be split:
+    a column narrower than its widest word grows, and the columns with room to spare
+    give it up in proportion. None when the words cannot all fit at this type size."""
+    scale = total / sum(widths)
+    want = [w * scale for w in widths]
+    need = []
+    for j in range(len(want)):
+        word = max([_unbreakable(pdf, headings[j], "B")]
+                   + [_unbreakable(pdf, r[j]) for r in rows if j < len(r)])
+        need.append(word + 2 * CELL_PAD + 2 * pdf.c_margin + 0.6)
+    if sum(need) > total:
+        return None
+    out = [max(w, n) for w, n in zip(want, need, strict=True)]
+    excess = sum(out) - total
+    while excess > 1e-6:
+        slack = [o - n for o, n in zip(out, need, strict=True)]
+        room = sum(slack)
+        out = [o - excess * sl / room for o, sl in zip(out, slack, strict=True)]
+        excess = sum(out) - total
+    return out
 
 
 def _table(pdf: FPDF, headings: list[str], rows: list[list[str]],
            widths: Sequence[float]) -> None:
+    """A table whose columns are widened where a word would otherwise be cut in two
+    ("novemb|er"); the type gets smaller only if that is not enough."""
     heading_style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT_RGB)
-    pdf.set_font(FONT, "", 10)
+    total = PAGE_W - 2 * MARGIN
+    size = 10.0
+    pdf.set_font(FONT, "", size)
+    fitted = fit_widths(pdf, headings, rows, widths, total)
+    while fitted is None and size > 6:
+        size -= 0.5
+        pdf.set_font(FONT, "", size)
+        fitted = fit_widths(pdf, headings, rows, widths, total)
+    pdf.set_font(FONT, "", size)
     pdf.set_draw_color(190, 190, 190)
     pdf.set_fill_color(242, 246, 247)
     pdf.set_line_width(0.2)
     with pdf.table(
-        col_widths=widths,
+        col_widths=fitted or list(widths),
         text_align="LEFT",
         v_align="TOP",
         headings_style=heading_style,
-        line_height=5.2,
-        padding=(1.2, 1.5),
+        line_height=5.2 * size / 10,
+        padding=(1.2, CELL_PAD),
         borders_layout="HORIZONTAL_LINES",
         cell_fill_color=(242, 246, 247),
         cell_fill_mode="ROWS",
-        width=PAGE_W - 2 * MARGIN,
+        width=total,
     ) as table:
         head = table.row()
         for h in headings:
@@ -292,6 +354,7 @@ def _table(pdf: FPDF, headings: list[str], rows: list[list[str]],
             row = table.row()
             for text in r:
                 row.cell(text)
+    pdf.set_font(FONT, "", 10)
     pdf.ln(5)
 
 
@@ -323,11 +386,11 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
     pdf.ln(3)
     closed = [
         f"{date_long(a)}: {why}" if a == b else f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
-        for a, b, why in v.closed_days()
+        for a, b, why in v.closed_days(staff=staff)
     ]
     if closed:
         _line(pdf, "Bussen kører ikke: " + "; ".join(closed) + ".", 10)
-    if v.scenario:
+    if staff and v.scenario:  # the data set's name: for staff, not for citizens
         _line(pdf, f"Scenarie: {v.scenario}", 8, colour=(110, 110, 110))
     pdf.ln(4)
 
@@ -350,7 +413,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
             name = v.name(e.site_id)
             if v.address(e.site_id):
                 name += "\n" + v.address(e.site_id)
-            row = [time_range(e.arrival, e.departure), name, when, _skipped_line(e.skipped)]
+            row = [time_range(e.arrival, e.departure), name, when, _skipped_line(e)]
             rows.append(row + ([e.vehicle] if multi else []))
         _table(pdf, headings, rows, widths)
 
@@ -378,7 +441,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
                 name += "\n" + v.address(vis.site_id)
             crates = site.get("crates") or ""
             row = [
-                date_short(vis.date, weekday=True),
+                _nb(date_short(vis.date, weekday=True)),
                 time_range(vis.arrival, vis.departure),
                 name,
                 kind_name(vis.kind),

@@ -60,6 +60,21 @@ class StopEntry:
     def skipped_dates(self) -> frozenset[str]:
         return frozenset(d for d, _ in self.skipped)
 
+    def skipped_ranges(self) -> list[tuple[str, str, str]]:
+        """The skipped dates as (first, last, reason) runs: consecutive skipped dates with
+        one reason and no served date between them are one run, so a five-week summer
+        closure reads as one line ("7. juli – 4. august: Sommerferie"), not five."""
+        runs: list[tuple[str, str, str]] = []
+        served = sorted(self.dates)
+        for d, reason in sorted(self.skipped):
+            if runs:
+                first, last, why = runs[-1]
+                if why == reason and not any(last < s < d for s in served):
+                    runs[-1] = (first, d, why)
+                    continue
+            runs.append((d, d, reason))
+        return runs
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -72,6 +87,17 @@ class Visit:
     arrival: str
     departure: str
     seq: int  # position in the route, 0-based
+
+
+@dataclass(frozen=True, order=True)
+class Closure:
+    """A closure of the period; `sites`/`vehicles` empty: the whole service."""
+
+    start: str
+    end: str
+    reason: str
+    sites: tuple[str, ...] = ()
+    vehicles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -89,7 +115,7 @@ class PlanView:
     visits: list[Visit]
     routes: list[dict]
     holidays: list[tuple[str, str]]  # (ISO date, name) inside the period
-    closures: list[tuple[str, str, str]]  # (start, end, reason) overlapping the period
+    closures: list[Closure]  # overlapping the period
     unserved: list[dict]
     vehicles: list[str] = field(default_factory=list)
 
@@ -154,11 +180,31 @@ class PlanView:
         days.update(e.weekday for e in self.stop_entries)
         return days
 
-    def closed_days(self) -> list[tuple[str, str, str]]:
-        """Holidays on service weekdays and closures of the period: (start, end, why)."""
+    def closed_days(self, site: str | None = None,
+                    staff: bool = False) -> list[tuple[str, str, str]]:
+        """Holidays on service weekdays and the closures a reader is told: (start, end,
+        why). Citizens (default) see closures of the whole service, of a bus, and of
+        public stops (named); a closure of only institutions is not theirs to read, and
+        no institution is named. `site` (an institution's letter): its own closures too,
+        and no other institution's. `staff=True`: every closure, every name."""
         days = self.service_weekdays()
         rows = [(d, d, name) for d, name in self.holidays if weekday_key(d) in days]
-        rows += list(self.closures)
+        for c in self.closures:
+            why = c.reason
+            buses = [b for b in c.vehicles if b in self.vehicles]
+            if c.sites:
+                if staff:
+                    why += f" (kun {', '.join(self.name(x) for x in c.sites)})"
+                elif site is not None and site in c.sites:
+                    why += " (hos jer)"
+                else:
+                    stops = [self.name(x) for x in c.sites if self.kind(x) == "stop"]
+                    if not stops:
+                        continue  # only institutions: not the reader's, not to be named
+                    why += f" (kun {', '.join(stops)})"
+            elif buses and self.multi_vehicle and set(buses) != set(self.vehicles):
+                why += f" (kun {', '.join(buses)})"  # the bus names are on the posters
+            rows.append((c.start, c.end, why))
         return sorted(rows)
 
 
@@ -294,12 +340,9 @@ def view(plan: dict) -> PlanView:
         except (KeyError, TypeError, ValueError):
             continue
         if cs <= p_end and ce >= p_start:
-            why = clean_text(c.get("reason"))
-            scope = [sites[x].get("name", x) if isinstance(sites.get(x), dict) else str(x)
-                     for x in list(c.get("sites") or []) + list(c.get("vehicles") or [])]
-            if scope:  # a scoped closure is not a day off for everyone: say for whom
-                why = f"{why} (kun {', '.join(clean_text(x) for x in scope)})"
-            closures.append((cs.isoformat(), ce.isoformat(), why))
+            closures.append(Closure(cs.isoformat(), ce.isoformat(), clean_text(c.get("reason")),
+                                    tuple(str(x) for x in c.get("sites") or []),
+                                    tuple(str(x) for x in c.get("vehicles") or [])))
     closures.sort()
 
     vehicles = [str(v.get("name")) for v in plan.get("vehicles") or [] if isinstance(v, dict)]
@@ -342,6 +385,7 @@ def is_date(value: object) -> bool:
 
 
 __all__ = [
+    "Closure",
     "PlanView",
     "StopEntry",
     "Visit",

@@ -20,6 +20,7 @@ from datetime import date
 from ..errors import BogbusError
 from ..model import WEEKDAYS
 from ..plan.kpis import compute_kpis, reach
+from .shortfall import shortfall_lines
 
 SCHEMA = "bogbus.report/1"
 KINDS = ("stop", "daycare", "nursing_home", "branch")
@@ -31,7 +32,15 @@ def _minutes(hhmm: str) -> int:
 
 
 def plan_label(plan: dict) -> str:
-    return str(plan.get("scenario") or "plan")
+    """The name a board member reads for a plan's column and chart bars: the plan of the
+    library's own data is "Nuværende plan"; a scenario file's plan its name in words
+    ("close-three-stops" → "close three stops"). Never the
+    data folder's short name ("randers"), which means nothing outside the library."""
+    data = str(plan.get("data") or "").replace("\\", "/").rstrip("/")
+    name = str(plan.get("scenario") or "")
+    if not name or (name == data.rsplit("/", 1)[-1] and not data.endswith((".yaml", ".yml"))):
+        return "Nuværende plan"  # the data folder itself, no scenario file
+    return name.replace("-", " ").replace("_", " ")
 
 
 def cost_of(km: float, hours: float, costs: dict | None) -> dict | None:
@@ -89,6 +98,7 @@ def plan_figures(plan: dict) -> dict:
         "gap_pct": saved.get("gap_pct"),
         "unserved": len(plan.get("unserved") or []),
         "weekday_visits": weekday_visits(plan),
+        "collection_shortfall": shortfall_lines(plan),
     }
 
 

@@ -13,6 +13,7 @@ from .htmlpages import esc
 from .reportlayout import key_blocks
 from .reporttext import (
     METHOD_NOTES,
+    collection_paragraphs,
     goal_paragraphs,
     quarter_header,
     quarter_rows,
@@ -76,6 +77,7 @@ def report_html(doc: dict, charts: dict[str, bytes]) -> str:
         parts.append(f"<h2>Nøgletal{', ' + esc(caption) if caption else ''}</h2>")
         parts.append(_table(head, rows))
     parts += [f'<p class="goal">{esc(p)}</p>' for p in goal_paragraphs(doc)]
+    parts += [f'<p class="goal">{esc(p)}</p>' for p in collection_paragraphs(doc)]
     for g in groups:
         parts.append(f"<h2>Pr. kvartal{': ' + esc(g['label']) if len(groups) > 1 else ''}</h2>")
         parts.append(_table(quarter_header(), quarter_rows(g), total_last=True))

@@ -15,6 +15,7 @@ from .pdf import _PDF, FONT, MARGIN, PAGE_H, PAGE_W
 from .reportlayout import key_blocks
 from .reporttext import (
     METHOD_NOTES,
+    collection_paragraphs,
     goal_paragraphs,
     quarter_header,
     quarter_rows,
@@ -101,7 +102,7 @@ def report_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
         _table(pdf, head, rows, (first, *([rest] * (len(head) - 1))),
                width=first + rest * (len(head) - 1))
     pdf.ln(2)
-    for p in goal_paragraphs(doc):
+    for p in (*goal_paragraphs(doc), *collection_paragraphs(doc)):
         _para(pdf, p, 10)
         pdf.ln(1)
 

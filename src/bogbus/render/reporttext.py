@@ -6,7 +6,7 @@ number comes from `reportdata` (report.json) and is only formatted here.
 
 from __future__ import annotations
 
-from .danish import EN_DASH, kind_name, number_da, period_text, quarter_text
+from .danish import EN_DASH, capitalise, kind_name, number_da, period_text, quarter_text
 
 Row = tuple[str, list[str]]  # (label, one cell per scenario)
 
@@ -150,18 +150,31 @@ def goal_paragraphs(doc: dict) -> list[str]:
             if n < 4:
                 text += f" Bemærk: planerne dækker kun {_quarters(n)}, målet et helt år."
         else:
-            text += " Der er ikke angivet et mål (goals.children_per_year i settings.yaml)."
+            text += " Der er ikke angivet et mål for børn pr. år i planens indstillinger."
         out.append(text)
     return out
 
 
+def collection_paragraphs(doc: dict) -> list[str]:
+    """Collections that ran short, per plan, in the words the packing pages use."""
+    out = []
+    for g in doc["groups"]:
+        who = f"{g['label']}, " if len(doc["groups"]) > 1 else ""
+        for f in g["plans"]:
+            for line in f.get("collection_shortfall") or []:
+                out.append(f"{capitalise(who + quarter_text(f['quarter']))}: {line}")
+    return out
+
+
 METHOD_NOTES = (
-    "Alle tal er summer over planernes ruter (plan.json) og står også i report.json.",
+    "Alle tal er summer over planernes ruter; de står også i regnearket og datafilen, "
+    "der følger med rapporten.",
     "Børn nået tæller hver besøgt daginstitutions børn én gang over alle planerne; "
     "børnebesøg tæller dem ved hvert besøg.",
     "Offentlig åbningstid er tiden bussen holder åben ved de offentlige holdepladser.",
     "CO₂ = liter diesel × faktor (+ kWh × faktor for el); faktoren står i tabellen.",
-    "Omkostning = km × sats pr. km + rutetimer × sats pr. time, når settings.yaml har costs.",
+    "Omkostning = km × sats pr. km + rutetimer × sats pr. time, når bibliotekets satser "
+    "er angivet i planens indstillinger.",
     "Nedre grænse: hvor meget kortere enhver køreplan for de samme holdepladser højst kunne "
     "være (gennemsnitlig uge, bevist af planlæggeren); summeret over kvartalerne.",
 )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .shortfall import shortfall_lines
+
 
 def plan_summary(data: dict[str, Any]) -> list[str]:
     """The summary of a plan dict as lines of text (English: it is for the planner)."""
@@ -34,12 +36,8 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
             f"{len(rot.get('collections', []))} collections in use, no repeat within "
             f"{rot.get('no_repeat_weeks')} weeks"
             + ("" if not rot.get("shortfall") else " except:"))
-        for sf in rot.get("shortfall", []):
-            more = sf.get("more_needed")
-            say(f"    TOO FEW {sf['kind']} collections ({sf['collections']}): "
-                + (f"{more} more needed" if more else "more needed than tried")
-                + "; " + ", ".join(f"{x['site_id']} {x['date']} ({x['problem']})"
-                                   for x in sf.get("visits", [])))
+        for line in shortfall_lines(data):  # in Danish: the words staff pass on
+            say(f"    {line}")
     if k.get("lower_bound_km") is not None:
         scope = k.get("lower_bound_scope")
         if scope == "template_week":
