@@ -8,6 +8,7 @@ accepts; the board replaces its draft with it only then (`on_done`).
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import queue
 import threading
@@ -80,7 +81,10 @@ class Jobs:
             ctx = mp.get_context("spawn")
             out = ctx.Queue()
             proc = ctx.Process(target=_child, args=(source, quarter, time_limit_s, seed, work,
-                                                    previous, out), daemon=True)
+                                                    previous, out))
+            # not a daemon: the planner runs its lower bound in a process of its own,
+            # which a daemonic process may not start; the server's exit cancels it
+            atexit.register(self.cancel)
             proc.start()
             self._job, self._proc = job, proc
         threading.Thread(target=self._watch, args=(job, proc, out, on_done), daemon=True).start()

@@ -136,19 +136,19 @@ async function dropCard(sid, zone) {
   const phase = Number(zone.phase) % Math.max(1, card.every_weeks);
   if (card.vehicle === zone.vehicle && card.weekday === zone.weekday && card.phase === phase) return;
   const out = document.getElementById("move-result");
-  out.className = ""; out.textContent = `Beregner ${card.name} → ${DAY_DA[zone.weekday]} …`;
+  out.className = ""; out.dataset.state = "busy"; out.textContent = `Beregner ${card.name} → ${DAY_DA[zone.weekday]} …`;
   const r = await api("/api/move", {site: sid, vehicle: zone.vehicle, weekday: zone.weekday, phase, version: S.version});
-  if (r.status === 409) { out.className = "bad"; out.textContent = "Scenariet er ændret i et andet vindue — tavlen genindlæses."; await load(); return; }
-  if (!r.ok) { out.className = "bad"; out.textContent = r.data ? r.data.error : "fejl"; return; }
+  if (r.status === 409) { out.className = "bad"; out.textContent = "Scenariet er ændret i et andet vindue — tavlen genindlæses."; await load(); out.dataset.state = "conflict"; return; }
+  if (!r.ok) { out.className = "bad"; out.textContent = r.data ? r.data.error : "fejl"; out.dataset.state = "error"; return; }
   const a = r.data;
-  if (!a.feasible) { out.className = "bad"; out.textContent = `Kan ikke flyttes: ${a.reason}`; return; }
+  if (!a.feasible) { out.className = "bad"; out.textContent = `Kan ikke flyttes: ${a.reason}`; out.dataset.state = "refused"; return; }
   const sign = a.km_week_delta > 0 ? "+" : "";
   out.className = "good";
   out.textContent = `${card.name} flyttet til ${DAY_DA[zone.weekday]} kl. ${a.arrival}: ${sign}${num(a.km_week_delta)} km/uge ` +
     `(${num(a.km_week_before)} → ${num(a.km_week_after)} km/uge for de to dage), svar på ${Math.round(a.seconds * 1000)} ms. Fastlåst i ${S.scenario_file}; genplanlæg for at få hele kvartalet.`;
   out.dataset.delta = a.km_week_delta;
   await load();
-  document.getElementById("move-result").textContent = out.textContent;
+  out.dataset.state = "moved";
 }
 
 // -- the map --------------------------------------------------------------------
