@@ -329,3 +329,16 @@ def test_publish_killed_midway_leaves_the_published_folder(planned, tmp_path, mo
     after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     assert after == before
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_replan_can_be_cancelled_and_keeps_the_old_state(empty):
+    board, c = empty
+    started = c.post("/api/replan", headers=auth(), json={})
+    assert started.status_code == 200 and started.json()["state"] == "running"
+    twice = c.post("/api/replan", headers=auth(), json={})
+    assert twice.status_code == 409  # one re-plan at a time
+    job = c.get("/api/job", headers=auth()).json()
+    assert job["state"] == "running" and job["left_s"] <= job["limit_s"]
+    cancelled = c.post("/api/job/cancel", headers=auth(), json={}).json()
+    assert cancelled["state"] == "cancelled"
+    assert board.plan is None and not board.draft_path.exists()

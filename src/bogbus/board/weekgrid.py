@@ -66,7 +66,8 @@ def cards(plan: dict, overlay: dict[str, dict[str, Any]] | None = None,
                 "arrival": e["arrival"], "departure": e["departure"],
                 "moved": False, "closed": sid in closed, "pinned": False}
         card.update(overlay.get(sid, {}))
-        card["route"] = _day_route(plan, sites, e["vehicle"], e["weekday"], sid)
+        # the dated route the stop is on; a stop moved since the plan has none yet
+        card["route"] = _day_route(plan, sites, card["vehicle"], card["weekday"], sid)
         card["minute"] = parse_hhmm(card["arrival"])
         out.append(card)
     return sorted(out, key=lambda c: (WEEKDAYS.index(c["weekday"]), c["minute"]))
