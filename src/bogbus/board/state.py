@@ -78,6 +78,18 @@ class Board:
                 self._instance = (version, inst, build_travel(inst))
             return self._instance[1], self._instance[2]
 
+    def _remember(self, saved: Saved) -> None:
+        """The instance a saved change was validated on becomes the cached one (no reload
+        on the next drag); the travel model is kept when no site moved or was added."""
+        with self._lock:
+            travel = None
+            if self._instance is not None:
+                old = {(x.id, x.lat, x.lon) for x in self._instance[1].sites}
+                if {(x.id, x.lat, x.lon) for x in saved.instance.sites} <= old:
+                    travel = self._instance[2]
+            self._instance = (saved.version, saved.instance,
+                              travel or build_travel(saved.instance))
+
     # -- views ----------------------------------------------------------------------
     def slots(self) -> dict[str, Slot]:
         assert self.plan is not None
@@ -139,6 +151,7 @@ class Board:
             saved = self.scenario.apply({"op": "pin", "site": sid, "weekday": target[1],
                                          "time": answer.arrival,
                                          "vehicle": target[0] if several else None}, version)
+            self._remember(saved)
             for day in answer.days:
                 for other, t in day["times"].items():
                     o = self.overlay.setdefault(other, {})
@@ -153,6 +166,7 @@ class Board:
     def change(self, change: dict, version: str) -> Saved:
         with self._lock:
             saved = self.scenario.apply(change, version)
+            self._remember(saved)
             if change.get("op") == "unpin":
                 self.overlay.pop(str(change.get("site")), None)
             return saved
