@@ -342,3 +342,31 @@ def test_replan_can_be_cancelled_and_keeps_the_old_state(empty):
     cancelled = c.post("/api/job/cancel", headers=auth(), json={}).json()
     assert cancelled["state"] == "cancelled"
     assert board.plan is None and not board.draft_path.exists()
+
+
+def test_the_board_command_refuses_bad_starts(tmp_path, monkeypatch):
+    import socket
+
+    from click.testing import CliRunner
+
+    from bogbus.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    workspace(tmp_path)
+    res = CliRunner().invoke(main, ["board", "data/nowhere", "--no-browser"])
+    assert res.exit_code == 1 and "no such data folder" in res.output
+    outside = tmp_path.parent / f"{tmp_path.name}-x"
+    shutil.copytree(RANDERS, outside)
+    res = CliRunner().invoke(main, ["board", str(outside), "--no-browser"])
+    assert res.exit_code == 1 and "outside the current folder" in res.output
+    res = CliRunner().invoke(main, ["board", "--host", "0.0.0.0", "--no-browser",
+                                    "--quarter", "2027Q1"])
+    assert res.exit_code == 1 and "warning: --host" in res.output and "0.0.0.0" in res.output
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        res = CliRunner().invoke(main, ["board", "--port", str(port), "--no-browser",
+                                        "--quarter", "2027Q1"])
+    assert res.exit_code == 1 and f"--port {port}" in res.output
+    assert not (tmp_path / "scenarios").exists()  # nothing written

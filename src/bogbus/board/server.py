@@ -49,6 +49,9 @@ def serve(board: Board, host: str, port: int, *, open_browser: bool,
     """Run until Ctrl-C."""
     import uvicorn
 
+    if host in ("0.0.0.0", "::", ""):
+        raise BogbusError(f"--host {host!r}: give the one address the browser will use (e.g. "
+                          "192.168.1.20); every request must name it (DNS-rebinding guard)")
     check_port(host, port)
     token = new_token()
     shown = f"[{host}]" if ":" in host else host
