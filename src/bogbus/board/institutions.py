@@ -17,6 +17,7 @@ from ..errors import BogbusError
 from ..model import parse_hhmm
 from ..plan.check.context import Violations, context_for
 from ..plan.check.rhythm import check_outreach_spacing
+from .move import DAY_NAMES
 
 KINDS = ("daycare", "nursing_home")
 
@@ -75,9 +76,10 @@ def check_visit_move(plan: dict, site_id: str, from_date: str, to_date: str) -> 
         problems.append(f"bussen kører ikke {to_date}: {off}")
     day = weekday_key(new)
     if day not in ctx.vehicles[vehicle]["shifts"]:
-        problems.append(f"{vehicle} har ingen vagt om {day} ({to_date})")
+        problems.append(f"{vehicle} har ingen vagt om {DAY_NAMES.get(day, day)}en ({to_date})")
     if site.get("days") and day not in site["days"]:
-        problems.append(f"{site['name']} kan kun besøges {', '.join(site['days'])}")
+        problems.append(f"{site['name']} kan kun besøges "
+                        f"{', '.join(DAY_NAMES.get(d, d) for d in site['days'])}")
     if any(d == new for d, _, _ in visits):
         problems.append(f"{site['name']} har allerede et besøg {to_date}")
     moved = sorted((new if d == old else d, a, v) for d, a, v in visits)
