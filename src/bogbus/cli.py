@@ -604,6 +604,34 @@ def _export_gis(plan_path: Path, fmt: str, out: Path, crs: int) -> None:
                f"{result.template_routes} template routes, {result.dated_routes} dated routes")
 
 
+@main.command()
+@click.argument("source", default="data/randers", type=click.Path())
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1/localhost lets other "
+                   "machines reach the board (a warning is printed).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the URL.")
+@click.option("--quarter", type=QUARTER, help="Quarter on the board (default: the next one).")
+@click.option("--work", type=click.IntRange(min=1),
+              help="Work budget of the board's re-plans in day solves (reproducible, faster).")
+@click.option("--time-limit", type=TIME_LIMIT, help="Time limit of the board's re-plans.")
+@click.option("--seed", type=SEED, help="Random seed of the board's re-plans.")
+def board(source: str, port: int, host: str, no_browser: bool, quarter: Period | None,
+          work: int | None, time_limit: float | None, seed: int | None) -> None:
+    """The planning board in the browser: the quarter at a glance, moves, changes,
+    re-plans, comparisons and publishing over SOURCE (docs/board.md)."""
+    from .board.server import LOCAL, serve, workspace_for
+    from .board.state import Board
+
+    if host not in LOCAL:
+        click.echo(f"warning: --host {host}: the board is reachable from other machines; "
+                   "anyone with the printed token can change and publish plans", err=True)
+    ws = workspace_for(source)
+    state = Board(ws, quarter.quarter if quarter else None, work=work, time_limit_s=time_limit,
+                  seed=seed)
+    serve(state, host, port, open_browser=not no_browser, say=click.echo)
+
+
 @main.group("travel")
 def travel_group() -> None:
     """Travel times: precompute and inspect the travel model of a data folder."""
