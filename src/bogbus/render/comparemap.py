@@ -32,7 +32,12 @@ def build_compare_map(plans: Sequence[dict], labels: Sequence[str]) -> folium.Ma
                     folium.PolyLine(pts, color=colour, weight=3, opacity=0.8,
                                     dash_array="6 6").add_to(fg)
             fg.add_to(m)
-    # the first plan's LayerControl collects every group when the page is rendered
+    # The layer control's script names every group's variable, so it must come after
+    # the groups added here (before them the page stopped with "reading 'setZIndex'").
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            del m._children[key]
+            m.add_child(child, name=key)
     return m
 
 
