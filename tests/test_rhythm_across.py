@@ -10,11 +10,13 @@ import json
 from datetime import date, timedelta
 from functools import cache
 
+import pytest
 from click.testing import CliRunner
 from factories import daycare, instance, nursing_home, stop
 
 from bogbus.calendar import Calendar, parse_quarter
 from bogbus.cli import main
+from bogbus.errors import BogbusError
 from bogbus.io.previous import previous_plan, usual_slots
 from bogbus.model import Closure
 from bogbus.pipeline import plan_instance, repair_instance
@@ -61,11 +63,20 @@ def test_each_institution_continues_from_its_last_visit_of_the_quarter_before():
     assert check_plan(q2, data()) == [] and check_against(q2, q1, data()) == []
 
 
+def shifted_anchor(plan: dict, sid: str) -> dict:
+    """`plan` claiming `sid`'s last visit before the quarter a week off: a week later
+    (its first visit then comes too soon), or earlier when that would not be before
+    the quarter (then too late) — either way a broken spacing."""
+    fake = copy.deepcopy(plan)
+    real = date.fromisoformat(fake["rhythm"]["last_visits"][sid])
+    moved = real + timedelta(7) if real + timedelta(7) < Q2.start else real - timedelta(7)
+    fake["rhythm"]["last_visits"][sid] = moved.isoformat()
+    return fake
+
+
 def test_a_plan_that_breaks_the_boundary_spacing_is_rejected():
     q1, q2 = quarters()
-    fake = copy.deepcopy(q2)  # claims D01's last visit was two weeks earlier
-    real = date.fromisoformat(fake["rhythm"]["last_visits"]["D01"])
-    fake["rhythm"]["last_visits"]["D01"] = (real - timedelta(14)).isoformat()
+    fake = shifted_anchor(q2, "D01")
     found = check_plan(fake, data())
     assert [(v.rule, v.site_id) for v in found] == [("spacing", "D01")]
     # against Q1 the claim itself is wrong (the real spacing is right)
@@ -95,8 +106,7 @@ def test_check_previous_and_a_year_folder_on_the_command_line(tmp_path):
     assert res.exit_code == 0, res.output
     res = CliRunner().invoke(main, ["check", str(year)])
     assert res.exit_code == 0 and "2 quarter(s) and across each boundary" in res.output
-    bad = copy.deepcopy(q2)
-    bad["rhythm"]["last_visits"]["N01"] = "2027-01-04"
+    bad = shifted_anchor(q2, "N01")
     (year / "Q2" / "plan.json").write_text(json.dumps(bad), encoding="utf-8")
     res = CliRunner().invoke(main, ["check", str(year)])
     assert res.exit_code == 1 and "2027Q2 [spacing]" in res.output and "N01" in res.output
@@ -176,3 +186,28 @@ def test_a_closure_at_the_boundary_pauses_the_rhythm():
         a, b = visits(q1, sid)[-1], visits(q2, sid)[0]
         assert abs(cal.open_days_between(a, b, sid) - 7 * every) <= 3, (sid, a, b)
     assert check_against(q2, q1, inst) == []
+
+
+def test_a_changed_every_weeks_starts_the_new_rhythm_from_the_last_visit():
+    q1, _ = quarters()
+    inst = instance([*(s for s in data().sites[1:] if s.id != "N01"),
+                     nursing_home(1, 56.40, 9.90, every=4)])  # every 8 weeks → every 4
+    q2 = plan(inst, Q2, previous=q1)
+    last, first = visits(q1, "N01")[-1], visits(q2, "N01")[0]
+    if last + timedelta(28 + 3) >= Q2.start:  # due in Q2: four weeks after the last visit
+        assert abs((first - last).days - 28) <= 3
+    else:  # already overdue when Q2 begins: within its first four weeks, not a wait
+        assert (first - Q2.start).days < 28
+    assert check_plan(q2, inst) == [] and check_against(q2, q1, inst) == []
+
+
+@pytest.mark.parametrize("damage", [{"last_visits": {"D01": "not a date"}}, "x",
+                                    {"last_visits": ["D01"]},
+                                    {"last_visits": {"D01": "2027-05-05"}}])
+def test_a_damaged_rhythm_section_is_said_never_ignored(damage):
+    _, q2 = quarters()
+    bad = {**q2, "rhythm": damage}
+    assert "rhythm" in {v.rule for v in check_plan(bad, data())}
+    if damage != {"last_visits": {"D01": "2027-05-05"}}:
+        with pytest.raises(BogbusError, match="rhythm.last_visits"):
+            previous_plan(bad)

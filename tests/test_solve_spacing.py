@@ -71,12 +71,15 @@ def test_a_closure_across_the_boundary_pauses_the_rhythm():
     assert abs((visits[0] - date(2027, 3, 20)).days - (28 + 12)) <= 3
 
 
-def test_due_dates_before_the_quarter_are_not_this_quarters_misses():
-    # the previous plan left a gap (its own unserved visit, due 17 March): the chain
-    # picks up at the next due date, 14 April, and misses nothing of its own
+def test_a_visit_overdue_when_the_quarter_begins_starts_the_rhythm_afresh():
+    # last visit 17 February, due 17 March ± 3 — before Q2 (the previous plan missed
+    # it, or every_weeks shrank): not a wait until 14 April, but a visit in its first
+    # four weeks, as for a first quarter
     visits, missed = chain(every_day(), anchor=date(2027, 2, 17))
-    assert not missed
-    assert abs((visits[0] - date(2027, 4, 14)).days) <= 3
+    assert not missed and (visits[0] - Q2.start).days < 28
+    # one day later it is not overdue: due 1 April − 3 … + 3
+    visits, missed = chain(every_day(), anchor=date(2027, 3, 1))
+    assert not missed and abs((visits[0] - date(2027, 3, 1)).days - 28) <= 3
 
 
 def test_a_rhythm_no_date_can_continue_restarts_with_a_missed_visit_in_planning():
@@ -107,9 +110,10 @@ def test_property_an_anchored_chain_keeps_the_rhythm_the_checker_holds_it_to(
         every_weeks, tol, back, skip, closures):
     """For any rhythm, tolerance, anchor, holes in the candidate dates and closures
     (before or inside the quarter): every gap of the chosen chain — the one from the
-    anchor included — is a whole number of rhythms ± tolerance of open days, never
-    shorter than one rhythm − tolerance, each skipped due date in the quarter is listed
-    as missed, and the independent checker accepts the first visit."""
+    anchor included, unless its visit was overdue when the quarter began — is a whole
+    number of rhythms ± tolerance of open days, never shorter than one rhythm −
+    tolerance, each skipped due date is listed as missed, and the independent checker
+    accepts the first visit."""
     P = 7 * every_weeks
     cl = tuple(Closure(Q2.start + timedelta(s), Q2.start + timedelta(s + n), "Lukket")
                for s, n in closures)
@@ -121,16 +125,19 @@ def test_property_an_anchored_chain_keeps_the_rhythm_the_checker_holds_it_to(
     got = best_chain(dates, [0.0] * len(dates), sp, ChainCosts(10_000.0, 0.01))
     visits = [dates[i] for i in got.chosen]
     seq = [anchor, *visits]
+    if gap(anchor, Q2.start) > P + tol:  # overdue when the quarter began: afresh
+        assert sp.anchor is None
+        seq = visits
+        if visits and not got.missed:
+            assert gap(Q2.start, visits[0]) < P
     for a, b in zip(seq, seq[1:]):
         g = gap(a, b)
         r = max(1, round(g / P))
         assert g >= P - tol and abs(g - r * P) <= tol
     listed = {d for d in got.missed if d is not None}
-    for a, b in zip(seq, seq[1:]):  # each rhythm skipped inside the quarter is listed
+    for a, b in zip(seq, seq[1:]):  # each rhythm skipped is listed
         r = max(1, round(gap(a, b) / P))
-        due = [a + timedelta(P * k) for k in range(1, r) if gap(anchor, Q2.start) <= 
-               gap(anchor, a) + k * P]
-        assert all(max(Q2.start, d) in listed for d in due)
+        assert all(max(Q2.start, a + timedelta(P * k)) in listed for k in range(1, r))
     if visits:
         assert gap(visits[-1], Q2.end) < P or got.missed  # the end is covered or said
         why = anchored_start_problem(P, tol, gap, anchor, Q2, visits[0], bool(got.missed))

@@ -13,11 +13,15 @@ The chain starts in one of two ways:
   of the quarter before, or its last kept visit before a repair's `from`): the first
   visit comes `every_weeks` weeks ± tolerance after it, so the rhythm runs on across
   the quarter boundary. A rhythm that skips due dates counts one missed visit per
-  due date inside the period (due dates before it were the previous plan's to
-  keep). A site whose rhythm is longer than the quarter may so have no visit at all
-  in it, and none missed. Planning may *restart* a rhythm no date can continue (the
-  site's weekdays changed, say) at `restart_cost` plus the due dates it passed, at
-  least one; the repair never does (`restart_cost=None`).
+  due date. A site whose rhythm is longer than the quarter may so have no visit at
+  all in it, and none missed. Planning may *restart* a rhythm no date can continue
+  (the site's weekdays changed, say) at `restart_cost` plus the due dates it passed,
+  at least one; the repair never does (`restart_cost=None`).
+
+  An anchor whose next visit was due — tolerance included — before the period starts
+  (the previous plan missed it, or `every_weeks` shrank between the quarters) cannot be
+  continued: the visit is overdue, and the chain starts as without an anchor, its
+  first visit within the first rhythm of the period.
 
 The period ends the same way in both: every full rhythm after the last visit up to
 the period's end is a missed visit.
@@ -44,6 +48,11 @@ class Spacing:
     end: date  # last day of the period
     anchor: date | None = None  # last published visit before `start` (see module doc)
 
+    def __post_init__(self) -> None:
+        if self.anchor is not None and overdue(self.every_days, self.tolerance, self.gap,
+                                               self.anchor, self.start):
+            object.__setattr__(self, "anchor", None)  # overdue: start afresh
+
     def rounds(self, g: int) -> int:
         """How many rhythms a gap of `g` open days is closest to (at least one)."""
         return max(1, round(g / self.every_days))
@@ -53,12 +62,15 @@ class Spacing:
         return abs(g - self.rounds(g) * self.every_days) <= self.tolerance
 
     def due_after_anchor(self, upto: int) -> list[int]:
-        """The rhythms k ≥ 1 after the anchor that are due inside the period and no
-        later than `upto` open days after the anchor."""
-        assert self.anchor is not None
-        before = self.gap(self.anchor, self.start)  # open days to the period's start
-        P = self.every_days
-        return [k for k in range(1, upto // P + 1) if k * P >= before]
+        """The rhythms k ≥ 1 after the anchor due no later than `upto` open days after
+        it (the first is never overdue: see `overdue`)."""
+        return list(range(1, upto // self.every_days + 1))
+
+
+def overdue(every_days: int, tolerance: int, gap: Gap, anchor: date, start: date) -> bool:
+    """Whether the visit due `every_days` after `anchor` was due, tolerance included,
+    before `start`: then no date from `start` on continues that rhythm."""
+    return gap(anchor, start) > every_days + tolerance
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ across the quarter boundary, from the last visit of the quarter before (the plan
 every unserved entry names a known site and a reason.
 
 Re-derived here from the plan dicts, never taken from the planner (docs/outreach.md,
-"Across quarters"): the first visit of a continued rhythm comes N weeks ± tolerance of
-open days (closure days do not count) after the last visit before the quarter; a
-rhythm that skipped due dates may do so only for dates before the quarter (the plan
-before answers for those) or when the site is listed unserved.
+"The visit rhythm"): the first visit of a continued rhythm comes N weeks ± tolerance of
+open days (closure days do not count) after the last visit before the quarter, unless
+the site is listed unserved (a listed missed visit explains a longer gap); when that
+visit was due, tolerance included, before the quarter began, it is overdue and the
+first visit falls within the quarter's first N weeks, as without a last visit.
 """
 
 from __future__ import annotations
@@ -104,31 +105,27 @@ def check_outreach_spacing(sid: str, s: dict[str, Any], vs: list[Visit], ctx: Ch
 Gap = Callable[[date, date], int]
 
 
-def due_after(P: int, gap: Gap, anchor: date, start: date, upto: int) -> list[int]:
-    """The rhythms k ≥ 1 after `anchor` that fall due on or after `start`, no later than
-    `upto` open days after it."""
-    before = gap(anchor, start)
-    return [k for k in range(1, upto // P + 1) if k * P >= before]
-
-
 def anchored_start_problem(P: int, tol: int, gap: Gap, anchor: date, period: Any,
                            first: date | None, relaxed: bool) -> str | None:
     """Why the quarter's first visit (None: no visit) breaks the rhythm running on
     from `anchor`, the last visit before the quarter, or None."""
+    if gap(anchor, period.start) > P + tol:  # overdue when the quarter began: afresh
+        if first is None:
+            return None if relaxed else "never visited and not listed as unserved"
+        if relaxed or gap(period.start, first) <= P - 1:
+            return None
+        return (f"first visit {first} later than the first {P // 7} weeks (its visit after "
+                f"{anchor} was overdue when the quarter began)")
     if first is None:
-        due = due_after(P, gap, anchor, period.start, gap(anchor, period.end))
+        due = gap(anchor, period.end) // P
         return (None if not due or relaxed else
                 f"no visit in the quarter although its rhythm from the last visit {anchor} "
-                f"is due ({len(due)} time(s)) and it is not listed unserved")
+                f"is due ({due} time(s)) and it is not listed unserved")
     g = gap(anchor, first)
     expect = f"expected {P} ±{tol} (closure days not counted)"
     if g < P - tol:
         return f"first visit {first} only {g} days after the last visit {anchor}, {expect}"
-    if relaxed:
-        return None  # a listed missed visit explains a longer gap
-    r = max(1, round(g / P))
-    skipped = [k for k in due_after(P, gap, anchor, period.start, g) if k < r]
-    if abs(g - r * P) > tol or skipped:
+    if not relaxed and abs(g - P) > tol:  # a listed missed visit explains a longer gap
         return f"first visit {first} is {g} days after the last visit {anchor}, {expect}"
     return None
 
