@@ -105,9 +105,10 @@ def test_the_rhythm_is_kept_rather_than_a_cheaper_restart():
 @settings(max_examples=150, deadline=None)
 @given(every_weeks=st.integers(1, 13), tol=st.integers(0, 5),
        back=st.integers(1, 120), skip=st.sets(st.integers(0, 90), max_size=12),
-       closures=st.lists(st.tuples(st.integers(-60, 90), st.integers(0, 20)), max_size=2))
+       closures=st.lists(st.tuples(st.integers(-60, 90), st.integers(0, 20)), max_size=2),
+       weekdays=st.sets(st.integers(0, 4), min_size=1), restart=st.booleans())
 def test_property_an_anchored_chain_keeps_the_rhythm_the_checker_holds_it_to(
-        every_weeks, tol, back, skip, closures):
+        every_weeks, tol, back, skip, closures, weekdays, restart):
     """For any rhythm, tolerance, anchor, holes in the candidate dates and closures
     (before or inside the quarter): every gap of the chosen chain — the one from the
     anchor included, unless its visit was overdue when the quarter began — is a whole
@@ -120,9 +121,10 @@ def test_property_an_anchored_chain_keeps_the_rhythm_the_checker_holds_it_to(
     gap = gap_with(cl)
     anchor = Q2.start - timedelta(back)
     dates = [d for d in Q2.days() if (d - Q2.start).days not in skip
-             and not any(c.covers(d) for c in cl)]
+             and d.weekday() in weekdays and not any(c.covers(d) for c in cl)]
     sp = Spacing(P, tol, gap, Q2.start, Q2.end, anchor)
-    got = best_chain(dates, [0.0] * len(dates), sp, ChainCosts(10_000.0, 0.01))
+    got = best_chain(dates, [0.0] * len(dates), sp,
+                     ChainCosts(10_000.0, 0.01, 5_000.0 if restart else None))
     visits = [dates[i] for i in got.chosen]
     seq = [anchor, *visits]
     if gap(anchor, Q2.start) > P + tol:  # overdue when the quarter began: afresh
@@ -130,6 +132,10 @@ def test_property_an_anchored_chain_keeps_the_rhythm_the_checker_holds_it_to(
         seq = visits
         if visits and not got.missed:
             assert gap(Q2.start, visits[0]) < P
+    elif visits and restart and not sp.in_rhythm(gap(anchor, visits[0])):
+        # a restarted rhythm: never sooner than the rhythm allows, and said as missed
+        assert gap(anchor, visits[0]) >= P - tol and got.missed
+        seq = visits
     for a, b in zip(seq, seq[1:]):
         g = gap(a, b)
         r = max(1, round(g / P))
