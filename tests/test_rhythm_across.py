@@ -148,7 +148,8 @@ def test_one_usual_slot_for_planning_and_repair():
 def test_a_plan_further_back_or_of_no_institution_visit_starts_as_today():
     q1, _ = quarters()
     assert previous_plan(q1).anchors_for(Q3) == {}  # Q1 says nothing of Q2's visits
-    q3 = plan(data(), Q3, previous=q1)
+    with pytest.warns(UserWarning, match="rhythm starts afresh in 2027Q3"):
+        q3 = plan(data(), Q3, previous=q1)
     assert "rhythm" not in q3 and check_plan(q3, data()) == []
     assert previous_plan(q1).anchors_for(Q2).keys() == set(INSTITUTIONS)
     # a new institution in Q2 has no last visit: its first visit within its first rhythm

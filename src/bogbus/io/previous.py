@@ -91,6 +91,16 @@ class PreviousPlan:
         plan of the same quarter is a repair, which anchors on its own kept visits)."""
         return self.last_visits() if continues(self.quarter, period) else {}
 
+    def rhythm_note(self, period: Period) -> str | None:
+        """Why no institution's rhythm runs on into `period` although this plan has
+        visits (it is not the quarter before), for the planner to say; else None."""
+        if (not self.last_visits() or continues(self.quarter, period)
+                or self.quarter == period.quarter):
+            return None
+        return (f"--previous is a plan of {self.quarter}, not of the quarter before "
+                f"{period.quarter}: each institution's rhythm starts afresh in "
+                f"{period.quarter} — give the plan of the quarter just before to continue it")
+
 
 def continues(previous_quarter: str, period: Period) -> bool:
     """Whether `previous_quarter` is the quarter just before `period`."""

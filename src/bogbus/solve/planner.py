@@ -14,6 +14,7 @@ Decomposition (see docs/planner.md):
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from datetime import date
 
@@ -235,6 +236,9 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     outreach_ids = {s.id for s in instance.outreach}
     anchors = {} if previous is None else {
         sid: d for sid, d in previous.anchors_for(period).items() if sid in outreach_ids}
+    note = None if previous is None else previous.rhythm_note(period)
+    if note:
+        warnings.warn(note, stacklevel=2)  # the CLI prints it as a warning
 
     # the collections' rotation runs last, on a deterministic budget of ROTATION_SHARE
     # of the limit: outreach and re-routing leave it room (ROTATION_RESERVE)
