@@ -323,28 +323,45 @@ def validate(source: str) -> None:
 @click.argument("plan_file", type=click.Path())
 @click.argument("source", required=False, type=click.Path())
 @click.option("--previous", "previous_file", type=click.Path(dir_okay=False),
-              help="The published plan a repaired PLAN was made from: also verify that "
-                   "the past and every untouched visit are kept.")
+              help="The published plan a repaired PLAN was made from (verify that the past "
+                   "and every untouched visit are kept), or the plan of the quarter before "
+                   "(verify that every institution's rhythm runs on across the boundary).")
 def check(plan_file: str, source: str | None, previous_file: str | None) -> None:
     """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
-    sites and settings stored in the plan) and every regularity rule."""
+    sites and settings stored in the plan) and every regularity rule. PLAN may be a year
+    folder (plans/<scenario>-<year>): each quarter, and the rhythm across each boundary."""
     from .io import load_source
     from .plan.check import check_plan
+    from .plan.check.sequence import check_against, check_year, year_plan_files
     from .plan.files import read_plan
 
-    data = read_plan(Path(plan_file))
+    folder = Path(plan_file).is_dir()
+    files = year_plan_files(Path(plan_file)) if folder else [Path(plan_file)]
+    plans = [read_plan(f) for f in files]
+    data = plans[0]
     published = read_plan(Path(previous_file)) if previous_file else None
     named = data.get("data") or ""  # the SOURCE the plan was made from, as it was typed
     looks_like_source = (Path(named).is_file() and named.endswith((".yaml", ".yml"))) or \
         (Path(named) / "sites.csv").is_file()
     src = source or (named if named and looks_like_source else None)
     instance = load_source(src) if src else None
+    against = src or "the data stored in the plan"
+    if folder:
+        found = check_year(plans, instance, published)
+        if found:
+            click.echo(f"{len(found)} violation(s) in {plan_file} (checked against "
+                       f"{against}):", err=True)
+            for q, v in found:
+                click.echo(f"  {q} {v}", err=True)
+            sys.exit(EXIT_INPUT)
+        click.echo(f"OK: {plan_file} keeps every rule in {len(plans)} quarter(s) and across "
+                   f"each boundary ({sum(len(p['routes']) for p in plans)} routes, "
+                   f"{sum(len(p['unserved']) for p in plans)} unserved listed; checked "
+                   f"against {against})")
+        return
     violations = check_plan(data, instance)
     if published is not None:
-        from .plan.check.keep import check_keep
-
-        violations += check_keep(data, published)
-    against = src or "the data stored in the plan"
+        violations += check_against(data, published, instance)
     if violations:
         click.echo(f"{len(violations)} violation(s) in {plan_file} (checked against {against}):",
                    err=True)

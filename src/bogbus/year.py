@@ -1,8 +1,11 @@
 """A year: the four quarters planned in sequence, each kept stable against the one before.
 
 `bogbus plan SOURCE --year 2027` plans 2027Q1 … Q4; each quarter gets the previous one
-as `previous` (so a stop keeps its weekday and time through the year unless that becomes
-infeasible), and the year is written as one folder:
+as `previous`, so a stop keeps its weekday and time through the year unless that becomes
+infeasible, and each institution's every-N-weeks rhythm runs on from its last visit of
+the quarter before (`io.previous.PreviousPlan.anchors_for`; the plan records it in its
+`rhythm` section, and `bogbus check` of the year folder verifies every boundary). The
+year is written as one folder:
 
     plans/<scenario>-2027/Q1/plan.json (+ timetables, map.html) … Q4/…, report.*
 

@@ -134,6 +134,9 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
         "routes": routes,
         "unserved": unserved,
     }
+    if result.anchors:  # the institutions' rhythm runs on from the quarter before
+        plan["rhythm"] = rhythm_section(result.previous.quarter if result.previous else "",
+                                        result.anchors)
     if result.rotation is not None:  # collections.csv: deliver/collect + a rotation section
         annotate_routes(plan["routes"], result.rotation)
         plan["rotation"] = rotation_section(inst, result.rotation)
@@ -142,6 +145,15 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
     if result.previous is not None:
         plan["replan"] = replan_section(result.previous.plan, plan, tmpl.released)
     return plan
+
+
+def rhythm_section(quarter: str, anchors: dict[str, date]) -> dict[str, Any]:
+    """plan.json's `rhythm`: the quarter this plan continues and each institution's last
+    visit before this quarter, from which its every-N-weeks rhythm runs on — what
+    `check` holds the first visits to, and what the next quarter carries forward for
+    an institution without a visit here (docs/plan-json.md)."""
+    return {"continues": quarter,
+            "last_visits": {sid: d.isoformat() for sid, d in sorted(anchors.items())}}
 
 
 def _routes(result: PlanResult) -> list[dict[str, Any]]:

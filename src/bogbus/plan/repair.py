@@ -139,6 +139,8 @@ def build_repaired_plan(res: RepairResult) -> dict:
         "unserved": sorted(unserved, key=lambda u: (u["site_id"], u.get("date") or "")),
     }
     plan["stop_timetable"] = _stop_timetable(res, routes)
+    if isinstance(prev.get("rhythm"), dict):  # the rhythm still runs on from the same visits
+        plan["rhythm"] = dict(prev["rhythm"])
     reasons = {(sid, d.isoformat()): why for (sid, d), why in res.reasons.items()}
     reasons.update({(sid, d.isoformat()): why for (sid, d), why in res.cancelled.items()})
     changes, identity = diff_visits(prev, plan, res.from_date, reasons, res.added)

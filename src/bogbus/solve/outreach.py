@@ -1,11 +1,13 @@
 """Dated outreach visits (daycares, nursing homes, branches) around the fixed stops.
 
-For each site a dynamic programme over its candidate dates picks a visit sequence
-spaced `every_weeks` weeks ± tolerance (closure days pause the clock), with the
-first visit within the first rhythm of the quarter and the last within the last
-one. A visit that no date can take is counted as *missed* (a large penalty) and
-reported as unserved with its target date — never silently dropped. Insertion into
-a dated route keeps every stop time fixed; feasibility is checked exactly.
+For each site the dynamic programme of `spacing.py` picks, over its candidate dates, a
+visit sequence spaced `every_weeks` weeks ± tolerance (closure days pause the clock),
+the last within the last rhythm of the quarter and the first within its first rhythm —
+or, when the plan continues a published quarter (`anchors`), `every_weeks` weeks ±
+tolerance after the site's last published visit, so its rhythm runs on. A visit that
+no date can take is counted as *missed* (a large penalty) and reported as unserved
+with its target date — never silently dropped. Insertion into a dated route keeps
+every stop time fixed; feasibility is checked exactly.
 """
 
 from __future__ import annotations
@@ -13,15 +15,21 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from ..calendar import Calendar, weekday_key
 from ..model import WEEKDAYS, Instance, Site, hhmm
 from ..travel import TravelMatrix
 from .schedule import Timed, time_route
+from .spacing import ChainCosts, Spacing, best_chain
 
 MISSED_PENALTY_KM = 10_000.0
 SPACING_TIEBREAK_KM_PER_DAY = 0.01
+# planning may restart a rhythm no date can continue from its anchor (the site's days
+# changed, say): one missed visit at least, and this much more — never chosen while a
+# date keeps the rhythm
+RESTART_KM = MISSED_PENALTY_KM / 2
+CHAIN_COSTS = ChainCosts(MISSED_PENALTY_KM, SPACING_TIEBREAK_KM_PER_DAY, RESTART_KM)
 # An institution visit on another weekday than the site's usual one costs as much as this
 # many extra km: a daycare plans its week around the bus, so a steady weekday is worth a
 # short detour (measured on Randers in docs/outreach.md), never a missed visit.
@@ -61,11 +69,18 @@ class OutreachResult:
 class OutreachScheduler:
     def __init__(self, instance: Instance, travel: TravelMatrix, calendar: Calendar,
                  days: dict[tuple[str, date], DatedDay],
-                 prefer: dict[str, tuple[str, int]] | None = None):
+                 prefer: dict[str, tuple[str, int]] | None = None,
+                 anchors: dict[str, date] | None = None):
         self.prefer = prefer or {}  # site id → (weekday, arrival) it is used to
+        # site id → its last published visit before the quarter: the rhythm runs on
+        self.anchors = anchors or {}
         self.instance = instance
         self.travel = travel
         self.cal = calendar
+        # spacing counts closure days across the quarter's start too (a closure between
+        # the last published visit and the first new one pauses the rhythm)
+        self.span = Calendar(calendar.period, calendar.holidays,
+                             tuple(instance.settings.closures))
         self.days = days
         self.index = travel.index()
         self.depot = self.index[instance.settings.depot]
@@ -245,59 +260,19 @@ class OutreachScheduler:
         return ((PREFER_WEEKDAY_KM if weekday_key(day) != pref[0] else 0.0)
                 + (0.0 if pinned else PREFER_TIME_KM))
 
+    def spacing(self, site: Site) -> Spacing:
+        """The site's spacing rule over the quarter, anchored at its last published
+        visit when the plan continues one (`anchors`)."""
+        return Spacing(7 * site.every_weeks, self.tol,
+                       lambda a, b: self.span.open_days_between(a, b, site.id),
+                       self.cal.period.start, self.cal.period.end, self.anchors.get(site.id))
+
     def choose(self, site: Site, cands) -> tuple[list[int], list[date | None]]:
-        """DP: indices of chosen candidates, and target dates of missed visits."""
-        P = 7 * site.every_weeks
-        start, end = self.cal.period.start, self.cal.period.end
-
-        def eff(a: date, b: date) -> int:  # the site's own closures pause its clock too
-            return self.cal.open_days_between(a, b, site.id)
-        m = len(cands)
-        INF = math.inf
-        cost = [INF] * m
-        prev: list[int | None] = [None] * m
-        for j, c in enumerate(cands):
-            missed = eff(start, c[0]) // P
-            cost[j] = missed * MISSED_PENALTY_KM + c[2]
-        for j in range(m):
-            if cost[j] == INF:
-                continue
-            for k in range(j + 1, m):
-                g = eff(cands[j][0], cands[k][0])
-                r = max(1, round(g / P))
-                if abs(g - r * P) > self.tol:
-                    continue
-                c = (cost[j] + (r - 1) * MISSED_PENALTY_KM + cands[k][2]
-                     + SPACING_TIEBREAK_KM_PER_DAY * abs(g - r * P))
-                if c < cost[k] - 1e-9:
-                    cost[k], prev[k] = c, j
-        whole_quarter = (eff(start, end) + 1) // P  # visits missed if none at all
-        best_total, best_last = max(1, whole_quarter) * MISSED_PENALTY_KM, None
-        for j in range(m):
-            total = cost[j] + (eff(cands[j][0], end) // P) * MISSED_PENALTY_KM
-            if total < best_total - 1e-9:
-                best_total, best_last = total, j
-        chosen = visit_chain(prev, best_last)
-        missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end, site.id)
-        if not chosen:
-            missed = [None] * max(1, whole_quarter)
-        return chosen, missed
-
-    def _missed_targets(self, dates: list[date], P: int, start: date, end: date,
-                        site_id: str | None = None) -> list[date]:
-        def eff(a: date, b: date) -> int:
-            return self.cal.open_days_between(a, b, site_id)
-        out = []
-        if not dates:
-            return out
-        for _ in range(eff(start, dates[0]) // P):
-            out.append(max(start, dates[0] - timedelta(P * (len(out) + 1))))
-        for a, b in zip(dates, dates[1:]):
-            for q in range(1, max(1, round(eff(a, b) / P))):
-                out.append(a + timedelta(P * q))
-        for q in range(1, eff(dates[-1], end) // P + 1):
-            out.append(min(end, dates[-1] + timedelta(P * q)))
-        return sorted(out)
+        """DP (solve/spacing.py): indices of chosen candidates, and target dates of
+        missed visits."""
+        chain = best_chain([c[0] for c in cands], [c[2] for c in cands], self.spacing(site),
+                           CHAIN_COSTS)
+        return chain.chosen, chain.missed
 
     # -- placing ---------------------------------------------------------------------
     def choose_steady(self, site: Site, cands) -> tuple[list[int], list[date | None]]:
@@ -436,18 +411,6 @@ class OutreachScheduler:
             without = self._time(dd, order)
             total += dd.timed.km - (without.km if without else 0.0)
         return total + off_weekday_penalty([day for day, _ in visits])
-
-
-def visit_chain(prev: list[int | None], last: int | None) -> list[int]:
-    """The candidates the visit-sequence DP picked, first to last, read back from the
-    predecessor links of its best final candidate (none if `last` is None)."""
-    chosen: list[int] = []
-    j = last
-    while j is not None:
-        chosen.append(j)
-        j = prev[j]
-    chosen.reverse()
-    return chosen
 
 
 def off_weekday_penalty(days: list[date]) -> float:

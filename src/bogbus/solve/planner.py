@@ -14,6 +14,7 @@ Decomposition (see docs/planner.md):
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from datetime import date
 
@@ -112,7 +113,11 @@ class PlanResult:
                  time_limit_s: float, previous: PreviousPlan | None = None,
                  bound: TemplateBound | None = None, work: int | None = None,
                  clock_cut: list[str] | None = None,
-                 rotation: RotationResult | None = None):
+                 rotation: RotationResult | None = None,
+                 anchors: dict[str, date] | None = None):
+        # institution → its last published visit its rhythm continues from (--previous
+        # of the quarter before; empty otherwise): plan.json's `rhythm` section
+        self.anchors = anchors or {}
         self.rotation = rotation  # collections delivered/collected (None: no collections.csv)
         self.bound = bound  # proven lower bound on the timetable's km per week
         self.work = work  # the template search's work budget (day solves)
@@ -227,6 +232,13 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
                     f"{tmpl.cost:.1f} km/week")
                 tmpl = better
     prefer = None if previous is None else previous.outreach_prefs
+    # each institution's rhythm runs on from its last published visit (docs/outreach.md)
+    outreach_ids = {s.id for s in instance.outreach}
+    anchors = {} if previous is None else {
+        sid: d for sid, d in previous.anchors_for(period).items() if sid in outreach_ids}
+    note = None if previous is None else previous.rhythm_note(period)
+    if note:
+        warnings.warn(note, stacklevel=2)  # the CLI prints it as a warning
 
     # the collections' rotation runs last, on a deterministic budget of ROTATION_SHARE
     # of the limit: outreach and re-routing leave it room (ROTATION_RESERVE)
@@ -240,7 +252,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             break
         days = dated_days(instance, cal, cand)
         # the first timetable's visits may use the time up to re-routing's share
-        out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run(
+        out = OutreachScheduler(instance, travel, cal, days, prefer=prefer,
+                                anchors=anchors).run(
             deadline=t0 + (min(OUTREACH_SHARE, reroute_end) if n else reroute_end)
             * time_limit_s)
         if out.cut and "outreach visits" not in clock_cut:
@@ -292,7 +305,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
                       bound=bound, work=budget.limit, clock_cut=clock_cut,
-                      rotation=rotation)
+                      rotation=rotation, anchors=anchors)
 
 
 def dated_days(instance: Instance, cal: Calendar,

@@ -19,7 +19,8 @@ Every stop time stays fixed, so a day's visiting order is the order of its times
 feasibility is exact (`schedule.time_route`). Deterministic: no randomness, sorted
 iteration everywhere. This module lays the published plan on the new calendar and
 decides what is hit (steps 1–3); `repair_stops` fits stops (5), `repair_outreach`
-moves institution visits (4).
+moves institution visits (4). The published plan is read through `io.previous` only
+(typed routes, stop slots, usual slots, visit dates), like planning against it.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from datetime import date
 
 from ..calendar import Calendar, Period, build_calendar, weekday_key
 from ..errors import BogbusError
+from ..io.previous import PreviousPlan, PreviousSlot, PublishedRoute, previous_plan
 from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix, build_travel
 from .repair_outreach import place_outreach
 from .repair_stops import fit_stops, restore_stop_dates
-from .repairday import Day, StopSlot, minutes
+from .repairday import Day, StopSlot
 from .schedule import Timed, time_route
+from .spacing import Spacing, missed_targets
 
 
 @dataclass
@@ -64,13 +67,21 @@ class RepairResult:
 
 
 class Repair:
-    def __init__(self, instance: Instance, period: Period, previous: dict, from_date: date):
+    def __init__(self, instance: Instance, period: Period, previous: PreviousPlan | dict,
+                 from_date: date):
         self.inst = instance
         self.period = period
-        self.prev = previous
+        self.published = previous if isinstance(previous, PreviousPlan) else \
+            previous_plan(previous)
+        self.prev = self.published.plan  # verbatim, for the repaired plan file only
         self.frm = from_date
         st = instance.settings
         self.cal = build_calendar(period, st.holidays, st.closures)
+        # spacing counts closure days before the quarter too (from a carried anchor)
+        self.span = Calendar(period, self.cal.holidays, tuple(st.closures))
+        # institution → the last visit before the quarter the published plan continued
+        # its rhythm from (its `rhythm` section): the anchor before its first visit
+        self.carried = self.published.carried
         self.travel = build_travel(instance)
         self.index = self.travel.index()
         self.depot = self.index[st.depot]
@@ -78,7 +89,7 @@ class Repair:
         self.vehicles = {v.name: v for v in st.vehicles}
         self.tol = st.outreach_tolerance_days
         self.step = st.round_to_min
-        self.prev_sites = {s["id"]: s for s in previous.get("sites", [])}
+        self.prev_sites = self.published.sites
         self.cancelled: dict[tuple[str, date], str] = {}
         self.reasons: dict[tuple[str, date], str] = {}
         self.added: dict[str, str] = {}
@@ -151,62 +162,59 @@ class Repair:
         for d in days.values():
             d.timed = self.retime(d)
         return RepairResult(self.inst, self.period, self.cal, self.travel, self.prev, self.frm,
-                            past, days, stops, self.cancelled, self.reasons, self.added,
+                            [r.entry for r in past], days, stops, self.cancelled,
+                            self.reasons, self.added,
                             sorted(self.unserved, key=lambda u: (u[0], u[1] or date.min)),
                             set(self.touched), time.perf_counter() - t0)
 
-    def _split(self) -> tuple[list[dict], dict[tuple[str, date], Day]]:
+    def _split(self) -> tuple[list[PublishedRoute], dict[tuple[str, date], Day]]:
         """Published routes before `from` (kept verbatim) and a Day for every service
         date from `from` on, holding the published visits of that day."""
-        past: list[dict] = []
-        published: dict[tuple[str, date], dict] = {}
-        for r in self.prev.get("routes", []):
-            d = date.fromisoformat(r["date"])
-            if d < self.frm:
+        past: list[PublishedRoute] = []
+        published: dict[tuple[str, date], PublishedRoute] = {}
+        for r in self.published.routes:
+            if r.day < self.frm:
                 past.append(r)
             else:
-                published[(r["vehicle"], d)] = r
+                published[(r.vehicle, r.day)] = r
         days: dict[tuple[str, date], Day] = {}
         for v in self.inst.settings.vehicles:
             for d in self.cal.service_dates(v):
                 if d >= self.frm:
                     sh = v.shifts[weekday_key(d)]
+                    r = published.get((v.name, d))
                     days[(v.name, d)] = Day(v.name, d, (sh.start, sh.end), {},
-                                            published.get((v.name, d)))
+                                            r.entry if r is not None else None)
         self._published = published
         return past, days
 
-    def _check_past(self, past: list[dict]) -> None:
+    def _check_past(self, past: list[PublishedRoute]) -> None:
         """A change dated before `from` would rewrite the past: refuse, say how to fix."""
         for r in past:
-            d = date.fromisoformat(r["date"])
-            for x in r["visits"]:
-                why = self.cal.off_reason(d, r["vehicle"], x["site_id"])
+            d = r.day
+            for sid, _t in r.visits:
+                why = self.cal.off_reason(d, r.vehicle, sid)
                 if why and d not in self.cal.holidays:
                     raise BogbusError(
-                        f"--from {self.frm}: the closure '{why}' hits {x['site_id']} on {d}, "
+                        f"--from {self.frm}: the closure '{why}' hits {sid} on {d}, "
                         f"before --from, where the published plan is kept as fact — give "
                         f"--from {d} or earlier, or correct the closure's dates")
-                if x["site_id"] not in self.sites:
+                if sid not in self.sites:
                     raise BogbusError(
-                        f"--from {self.frm}: {x['site_id']} was visited on {d} (before "
+                        f"--from {self.frm}: {sid} was visited on {d} (before "
                         "--from) but is no longer in the data — the past is kept as fact, so "
                         "keep the site in sites.csv until the quarter ends; to stop serving "
                         f"it, close it: calendar.closures: - {{start: {self.frm}, end: "
-                        f"{self.period.end}, reason: …, sites: [{x['site_id']}]}}")
+                        f"{self.period.end}, reason: …, sites: [{sid}]}}")
 
     def _stop_slots(self, days: dict[tuple[str, date], Day]) -> dict[str, StopSlot]:
         """The published slot of every stop that is still a stop and can keep it."""
         slots: dict[str, StopSlot] = {}
-        for e in self.prev.get("stop_timetable", []):
-            sid = e["site_id"]
+        for sid, e in self.published.slots.items():
             s = self.sites.get(sid)
             if s is None or s.kind != "stop":
                 continue  # listed by the change list as no longer a stop
-            slot = StopSlot(e["vehicle"], e["weekday"], int(e.get("week_phase") or 0),
-                            minutes(e["arrival"]), None)
-            if e.get("valid_from"):
-                slot.valid_from = date.fromisoformat(e["valid_from"])
+            slot = StopSlot(e.vehicle, e.weekday, e.week_phase, e.arrival, e.valid_from)
             why = self._slot_broken(s, slot, e)
             if why:
                 self.added[sid] = f"its published slot no longer fits: {why}"
@@ -214,7 +222,7 @@ class Repair:
             slots[sid] = slot
         return slots
 
-    def _slot_broken(self, s: Site, slot: StopSlot, e: dict) -> str | None:
+    def _slot_broken(self, s: Site, slot: StopSlot, e: PreviousSlot) -> str | None:
         """Why a stop's published slot cannot be kept under the new data, or None."""
         if slot.vehicle not in self.vehicles:
             return f"vehicle {slot.vehicle} is no longer in the data"
@@ -222,9 +230,9 @@ class Repair:
             return f"it may no longer be served by {slot.vehicle}"
         if slot.weekday not in s.days or slot.weekday not in self.vehicles[slot.vehicle].shifts:
             return f"{slot.weekday} is no longer one of its days or the vehicle's shifts"
-        if (s.every_weeks or 1) != (e.get("every_weeks") or 1):
-            return f"its frequency changed (every {e.get('every_weeks')} → {s.every_weeks} weeks)"
-        published = minutes(e["departure"]) - minutes(e["arrival"])
+        if (s.every_weeks or 1) != (e.every_weeks or 1):
+            return f"its frequency changed (every {e.every_weeks} → {s.every_weeks} weeks)"
+        published = (e.departure if e.departure is not None else e.arrival) - e.arrival
         if published != s.duration_min:
             return f"its duration changed ({published} → {s.duration_min} min)"
         lo = s.earliest if s.earliest is not None else 0
@@ -241,8 +249,7 @@ class Repair:
             day = days.get((vname, d))
             off = (self.cal.off_reason(d, vname) if vname in self.vehicles
                    else f"vehicle {vname} is no longer in the data")
-            for x in r["visits"]:
-                sid, t = x["site_id"], minutes(x["arrival"])
+            for sid, t in r.visits:
                 s = self.sites.get(sid)
                 if s is None:
                     self.reasons[(sid, d)] = "no longer in the data"
@@ -285,16 +292,16 @@ class Repair:
         """Why a site's kept visits no longer keep its spacing rule under the new
         calendar (its own closure pauses its clock), or None."""
         P, tol = 7 * (s.every_weeks or 1), self.tol
-        ds = sorted({date.fromisoformat(r["date"]) for r in self.prev.get("routes", [])
-                     for x in r["visits"] if x["site_id"] == s.id})
-        if not ds or any(u["site_id"] == s.id for u in self.prev.get("unserved", [])):
+        ds = list(self.published.visit_dates.get(s.id, ()))
+        if not ds or s.id in self.published.unserved_sites:
             return None
 
         def eff(a: date, b: date) -> int:
-            return self.cal.open_days_between(a, b, s.id)
+            return self.span.open_days_between(a, b, s.id)
+        # no visit missed at the quarter's ends (nor after the carried anchor)
+        sp = Spacing(P, tol, eff, self.period.start, self.period.end, self.carried.get(s.id))
         ok = (all(abs(eff(a, b) - P) <= tol for a, b in zip(ds, ds[1:]))
-              and eff(self.period.start, ds[0]) <= P - 1
-              and eff(ds[-1], self.period.end) <= P - 1)
+              and not missed_targets(ds, sp))
         if ok:
             return None
         why = [c.reason for c in self.cal.closures if s.id in c.sites] or ["a closure"]
@@ -341,11 +348,13 @@ class Repair:
                 day.fixed.clear()
 
     # -- institutions -------------------------------------------------------------------
-def repair_quarter(instance: Instance, period: Period, previous: dict, from_date: date,
-                   *, seed: int = 0) -> RepairResult:
+def repair_quarter(instance: Instance, period: Period, previous: PreviousPlan | dict,
+                   from_date: date, *, seed: int = 0) -> RepairResult:
     """Repair `previous` (a published plan of `period`) from `from_date` on."""
-    if previous.get("quarter") != period.quarter:
-        raise BogbusError(f"--from: the published plan is for {previous.get('quarter')}, not "
+    if not isinstance(previous, PreviousPlan):
+        previous = previous_plan(previous)
+    if previous.quarter != period.quarter:
+        raise BogbusError(f"--from: the published plan is for {previous.quarter}, not "
                           f"{period.quarter} — a repair keeps a plan of the same quarter; "
                           "leave out --from to plan the next quarter against it")
     if from_date not in period:

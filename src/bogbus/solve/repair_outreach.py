@@ -5,15 +5,14 @@ site move only when the spacing forces it."""
 
 from __future__ import annotations
 
-import math
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..calendar import weekday_key
-from ..model import WEEKDAYS, Site
-from .outreach import visit_chain
-from .repairday import Day, minutes
+from ..model import Site
+from .repairday import Day
 from .schedule import Timed
+from .spacing import ChainCosts, Spacing, best_chain
 
 if TYPE_CHECKING:
     from .repair import Repair
@@ -37,20 +36,17 @@ def place_outreach(rep: Repair, days: dict[tuple[str, date], Day]) -> None:
 
 
 def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
-    """The keep-first DP for one site over its candidate dates from `from` on,
-    anchored at its last visit before `from`; records why each published visit moved."""
+    """The keep-first DP (solve/spacing.py) for one site over its candidate dates from
+    `from` on, anchored at its last visit before `from` — or, before its first visit
+    of the quarter, at the last visit the published plan continued from (the quarter
+    before); records why each published visit moved."""
     P = 7 * (s.every_weeks or 1)
     originals = {d: (v, t) for d, v, t in rep.originals.get(s.id, [])}
     hits = sorted(rep.hit.get(s.id, []))
-    past = sorted(date.fromisoformat(r["date"]) for r in rep.prev.get("routes", [])
-                  if date.fromisoformat(r["date"]) < rep.frm
-                  and any(x["site_id"] == s.id for x in r["visits"]))
+    past = [d for d in rep.published.visit_dates.get(s.id, ()) if d < rep.frm]
     new_site = s.id not in rep.prev_sites
 
-    def eff(a: date, b: date) -> int:
-        return rep.cal.open_days_between(a, b, s.id)
-
-    usual = usual_slot(rep, s.id)
+    usual = rep.published.outreach_prefs.get(s.id)
     cands: list[tuple[date, str, float, Timed]] = []
     closed: list[str] = []
     for (vname, d), day in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -83,39 +79,12 @@ def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
         if c[0] not in best_per_date or c[2] < best_per_date[c[0]][2] - 1e-9:
             best_per_date[c[0]] = c
     cands = [best_per_date[d] for d in sorted(best_per_date)]
-    start = rep.frm if new_site else rep.period.start
-    anchor = past[-1] if past else None
-    m = len(cands)
-    cost = [math.inf] * m
-    prev: list[int | None] = [None] * m
-    for j, c in enumerate(cands):
-        if anchor is not None:
-            g = eff(anchor, c[0])
-            r = max(1, round(g / P))
-            if abs(g - r * P) <= rep.tol:
-                cost[j] = (r - 1) * MISSED_COST + c[2]
-        else:
-            cost[j] = (eff(start, c[0]) // P) * MISSED_COST + c[2]
-    for j in range(m):
-        if cost[j] == math.inf:
-            continue
-        for k in range(j + 1, m):
-            g = eff(cands[j][0], cands[k][0])
-            r = max(1, round(g / P))
-            if abs(g - r * P) > rep.tol:
-                continue
-            c = cost[j] + (r - 1) * MISSED_COST + cands[k][2]
-            if c < cost[k] - 1e-9:
-                cost[k], prev[k] = c, j
-    last_from = anchor or start
-    none_cost = max(1 if anchor is None else 0, eff(last_from, rep.period.end) // P)
-    best_total, best_last = none_cost * MISSED_COST + len(originals) * MOVE_COST, None
-    for j in range(m):
-        total = cost[j] + (eff(cands[j][0], rep.period.end) // P) * MISSED_COST
-        if total < best_total - 1e-9:
-            best_total, best_last = total, j
-    chosen = visit_chain(prev, best_last)
-    picked = [cands[i] for i in chosen]
+    anchor = past[-1] if past else (None if new_site else rep.carried.get(s.id))
+    sp = Spacing(P, rep.tol, lambda a, b: rep.span.open_days_between(a, b, s.id),
+                 rep.frm if new_site else rep.period.start, rep.period.end, anchor)
+    chain = best_chain([c[0] for c in cands], [c[2] for c in cands], sp,
+                       ChainCosts(MISSED_COST, none_extra=len(originals) * MOVE_COST))
+    picked = [cands[i] for i in chain.chosen]
     for d, vname, _c, timed in picked:
         day = days[(vname, d)]
         day.fixed[s.id] = timed.arrivals[timed.order.index(s.id)]
@@ -126,28 +95,11 @@ def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
         if (d, vname) not in kept:
             rep.reasons[(s.id, d)] = (f"moved to keep its every-{s.every_weeks}-weeks "
                                        f"spacing ({why})")
-    missed(rep, s, [c[0] for c in picked], anchor, start, P, eff,
-                 closed[0] if closed and not cands else None)
+    missed(rep, s, chain.missed, closed[0] if closed and not cands else None)
 
 
-def usual_slot(rep: Repair, sid: str) -> tuple[str, int] | None:
-    """The weekday and arrival a site is used to in the published plan (most
-    frequent; ties: first in the week, earliest), or None for a new site."""
-    seen: dict[tuple[str, int], int] = {}
-    for r in rep.prev.get("routes", []):
-        for x in r["visits"]:
-            if x["site_id"] == sid:
-                k = (weekday_key(date.fromisoformat(r["date"])), minutes(x["arrival"]))
-                seen[k] = seen.get(k, 0) + 1
-    if not seen:
-        return None
-    return min(seen, key=lambda k: (-seen[k], WEEKDAYS.index(k[0]), k[1]))
-
-
-def missed(rep: Repair, s: Site, dates: list[date], anchor: date | None, start: date, P: int,
-           eff, closed: str | None = None) -> None:
+def missed(rep: Repair, s: Site, targets: list[date | None], closed: str | None = None) -> None:
     """List each visit the chosen dates leave out (against the spacing) as unserved."""
-    seq = ([anchor] if anchor else []) + dates
     if closed:
         reason = (f"closed on every date from {rep.frm} it could be visited ({closed}) — "
                   "shorten its closure in calendar.closures")
@@ -156,15 +108,5 @@ def missed(rep: Repair, s: Site, dates: list[date], anchor: date | None, start: 
                   f"±{rep.tol} days spacing around the kept visits "
                   f"({rep.touched.get(s.id, '')}) — widen its window or days, or raise "
                   "outreach_tolerance_days")
-    if not seq:
-        rep.unserved.append((s.id, None, reason))
-        return
-    if anchor is None:
-        for q in range(eff(start, seq[0]) // P):
-            rep.unserved.append((s.id, max(start, seq[0] - timedelta(P * (q + 1))), reason))
-    for a, b in zip(seq, seq[1:]):
-        for q in range(1, max(1, round(eff(a, b) / P))):
-            rep.unserved.append((s.id, a + timedelta(P * q), reason))
-    for q in range(1, eff(seq[-1], rep.period.end) // P + 1):
-        rep.unserved.append((s.id, min(rep.period.end, seq[-1] + timedelta(P * q)),
-                              reason))
+    for t in targets:
+        rep.unserved.append((s.id, t, reason))

@@ -7,10 +7,12 @@ bug in the planner cannot hide in shared code. Tests run it on every plan they m
 
 One module per rule family: `context` (what the plan is checked against),
 `routes` (vehicle, calendar, shift, legs, km, range), `visits` (timing, windows,
-vehicles, crates), `breaks`, `rhythm` (public stops' regularity, outreach spacing,
-unserved listing), `printed` (the stop timetable posters print, the stored data, an
-honest unserved list), `rotation` (collections: where each one is, loads per leg,
-repeats) and `figures` (kpis re-derived from the routes).
+vehicles, crates), `breaks`, `rhythm` (public stops' regularity, outreach spacing —
+across the quarter boundary too —, unserved listing; `check_rhythm_across` for
+`check --previous` of the quarter before and for a year folder), `printed` (the
+stop timetable posters print, the stored data, an honest unserved list), `rotation`
+(collections: where each one is, loads per leg, repeats) and `figures` (kpis
+re-derived from the routes).
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ from .breaks import check_break
 from .context import Violation, Violations, context_for
 from .figures import check_figures
 from .printed import check_stop_timetable, check_stored_data, check_unserved_honest
-from .rhythm import check_outreach_spacing, check_stop_rhythm, check_unserved_list
+from .rhythm import (
+    anchored_start_problem,
+    check_outreach_spacing,
+    check_stop_rhythm,
+    check_unserved_list,
+)
 from .rotation import check_rotation
 from .routes import check_route_frame
 from .visits import check_visits
@@ -57,7 +64,13 @@ def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[V
             continue
         visits = sorted(ctx.visits_by_site.get(sid, []))
         if not visits:
-            if sid not in ctx.unserved_sites:
+            if sid in ctx.anchors and s["kind"] != "stop" and sid not in ctx.new_in_repair:
+                why = anchored_start_problem(7 * s["every_weeks"], ctx.tolerance_days,
+                                             ctx.span_gap(sid), ctx.anchors[sid], ctx.period,
+                                             None, sid in ctx.unserved_sites)
+                if why:  # a rhythm longer than the quarter may have no visit in it
+                    out.add("dropped", why, None, sid)
+            elif sid not in ctx.unserved_sites:
                 out.add("dropped", "never visited and not listed as unserved", None, sid)
             continue
         if s["kind"] == "stop":

@@ -4,6 +4,7 @@ the calendar of its quarter and a travel model to re-derive every leg."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -62,6 +63,17 @@ class CheckContext:
     valid_from: dict[str, date] = field(default_factory=dict)
     repair_from: date | None = None
     new_in_repair: set[str] = field(default_factory=set)
+    # a plan continuing the quarter before (its `rhythm` section): each institution's
+    # last visit before the quarter, which its first visit is spaced from; `span`
+    # counts closure days before the quarter too (the calendar holds only its own)
+    anchors: dict[str, date] = field(default_factory=dict)
+    span: Calendar | None = None
+
+    def span_gap(self, sid: str) -> Callable[[date, date], int]:
+        """Open days between two dates for `sid`, closure days not counted — also
+        those before the quarter (the spacing from a visit of the quarter before)."""
+        cal = self.span or self.calendar
+        return lambda a, b: cal.open_days_between(a, b, sid)
 
     def is_fact(self, day: date) -> bool:
         """Before a repair's `from`: a published route kept as fact."""
@@ -95,6 +107,7 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
         vehicles = {v.name: vehicle_entry(v) for v in st.vehicles}
         depot, tol, step = st.depot, st.outreach_tolerance_days, st.round_to_min
         cal = build_calendar(period, st.holidays, st.closures, st.optional_holidays)
+        all_closures = tuple(st.closures)
         if plan.get("inputs_sha256") and plan["inputs_sha256"] != instance.inputs_sha256:
             out.add("data", "the data changed since this plan was made (inputs_sha256 differs)")
     else:
@@ -108,6 +121,7 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
                                  tuple(c.get("vehicles") or ()))
                          for c in plan["calendar"]["closures"])
         cal = build_calendar(period, None, closures)
+        all_closures = closures
         cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
                              for h in plan["calendar"]["holidays"]})
     rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
@@ -118,4 +132,28 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
         valid_from={e["site_id"]: date.fromisoformat(e["valid_from"])
                     for e in plan.get("stop_timetable", []) if e.get("valid_from")},
         repair_from=date.fromisoformat(rep["from"]) if rep.get("from") else None,
-        new_in_repair=set(rep.get("new_sites") or []))
+        new_in_repair=set(rep.get("new_sites") or []),
+        anchors=recorded_anchors(plan, out),
+        span=Calendar(period, cal.holidays, all_closures))
+
+
+def recorded_anchors(plan: dict[str, Any], out: Violations) -> dict[str, date]:
+    """The plan's `rhythm.last_visits` (site id → date before its quarter); a damaged
+    section is a violation, never a rule quietly switched off."""
+    section = plan.get("rhythm")
+    if section is None:
+        return {}
+    lv = section.get("last_visits") if isinstance(section, dict) else None
+    anchors: dict[str, date] = {}
+    start = parse_quarter(plan["quarter"]).start
+    for sid, d in (lv.items() if isinstance(lv, dict) else [(None, None)]):
+        try:
+            anchors[str(sid)] = day = date.fromisoformat(str(d) if d is not None else "")
+        except (TypeError, ValueError):
+            out.add("rhythm", "rhythm.last_visits is damaged (expected site id → YYYY-MM-DD)")
+            return {}
+        if day >= start:
+            out.add("rhythm", f"rhythm.last_visits: {day} is not before the quarter", None,
+                    str(sid))
+            return {}
+    return anchors
