@@ -34,7 +34,7 @@ vehicles:
 calendar:
   holidays: DK
   closures: CLOSURES
-solver: {time_limit_s: 1, seed: 0}
+solver: {time_limit_s: 60, seed: 0}
 goals: {children_per_year: 100}
 """
 
@@ -56,7 +56,7 @@ def test_year_quarters():
 def test_unplannable_quarter_exit_1_nothing_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     data = data_folder(tmp_path, "[{start: 2027-07-01, end: 2027-09-30, reason: Ombygning}]")
-    res = CliRunner().invoke(main, ["plan", str(data), "--year", "2027"])
+    res = CliRunner().invoke(main, ["plan", str(data), "--year", "2027", "--work", "20"])
     assert res.exit_code == 1
     assert "2027Q3" in res.output and "no service day" in res.output
     assert "Ombygning" in res.output and "Traceback" not in res.output
@@ -64,7 +64,7 @@ def test_unplannable_quarter_exit_1_nothing_written(tmp_path, monkeypatch):
 
 
 def test_quarter_and_year_together_is_a_usage_error(tmp_path):
-    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027",
+    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027", "--work", "20",
                                     "--quarter", "2027Q1"])
     assert res.exit_code == 2
 
@@ -105,7 +105,7 @@ def test_write_year_is_all_or_nothing(tmp_path):
 def test_cli_year_plans_four_quarters_with_report(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     data = data_folder(tmp_path)
-    res = CliRunner().invoke(main, ["plan", str(data), "--year", "2027", "--quiet",
+    res = CliRunner().invoke(main, ["plan", str(data), "--year", "2027", "--work", "20", "--quiet",
                                     "--csv-dialect", "plain"])
     assert res.exit_code == 0, res.output
     year = tmp_path / "plans" / "tiny-2027"
@@ -138,7 +138,7 @@ def test_out_folder_with_other_files_is_refused_before_planning(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
-    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027",
+    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027", "--work", "20",
                                     "--out", str(mine)])
     assert res.exit_code == 1 and "notes.txt" in res.output
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
