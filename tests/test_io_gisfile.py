@@ -73,8 +73,8 @@ def data_folder(tmp_path: Path, name: str, sites: str | None = None) -> Path:
 
 def plan_json(tmp_path: Path, source: Path) -> dict:
     out = tmp_path / f"plan-{source.name}"
-    res = CliRunner().invoke(main, ["plan", str(source), "--quarter", "2027Q1", "--work", "20", "--no-render",
-                                    "--out", str(out)])
+    res = CliRunner().invoke(main, ["plan", str(source), "--quarter", "2027Q1", "--work", "20",
+                                    "--no-render", "--out", str(out)])
     assert res.exit_code == 0, res.output
     return json.loads((out / "plan.json").read_text(encoding="utf-8"))
 
@@ -218,6 +218,7 @@ def test_plan_on_a_bad_layer_exits_1_and_writes_nothing(tmp_path):
     gdf.geometry = [p.buffer(0.01) for p in gdf.geometry]
     gdf.to_file(d / "sites.geojson", driver="GeoJSON")
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["plan", str(d), "--quarter", "2027Q1", "--work", "20", "--out", str(out)])
+    res = CliRunner().invoke(main, ["plan", str(d), "--quarter", "2027Q1", "--work", "20",
+                                    "--out", str(out)])
     assert res.exit_code == 1 and "sites.geojson: the layer holds no points" in res.output
     assert not out.exists() and not Path("maps/poly-plan-2027Q1.html").exists()

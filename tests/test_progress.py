@@ -76,9 +76,10 @@ def test_cli_plan_quiet_and_not(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     data = data_folder(tmp_path)
-    loud = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--work", "20", "--no-render"])
-    quiet = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--work", "20", "--no-render",
-                                      "--quiet"])
+    loud = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--work", "20",
+                                     "--no-render"])
+    quiet = CliRunner().invoke(main, ["plan", str(data), "--quarter", "2027Q1", "--work", "20",
+                                      "--no-render", "--quiet"])
     assert loud.exit_code == quiet.exit_code == 0, loud.output
     assert "… timetable for 3 public stops" in loud.output
     assert "…" not in quiet.output and "reach: 20 children" in quiet.output

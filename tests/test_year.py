@@ -64,8 +64,8 @@ def test_unplannable_quarter_exit_1_nothing_written(tmp_path, monkeypatch):
 
 
 def test_quarter_and_year_together_is_a_usage_error(tmp_path):
-    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027", "--work", "20",
-                                    "--quarter", "2027Q1"])
+    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027",
+                                    "--work", "20", "--quarter", "2027Q1"])
     assert res.exit_code == 2
 
 
@@ -138,7 +138,7 @@ def test_out_folder_with_other_files_is_refused_before_planning(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
-    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027", "--work", "20",
-                                    "--out", str(mine)])
+    res = CliRunner().invoke(main, ["plan", str(data_folder(tmp_path)), "--year", "2027",
+                                    "--work", "20", "--out", str(mine)])
     assert res.exit_code == 1 and "notes.txt" in res.output
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
