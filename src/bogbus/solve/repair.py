@@ -71,7 +71,7 @@ class Repair:
         self.frm = from_date
         st = instance.settings
         self.cal = build_calendar(period, st.holidays, st.closures)
-        self.travel = build_travel(instance)
+        self.travel = build_travel(instance, period)
         self.index = self.travel.index()
         self.depot = self.index[st.depot]
         self.sites = {s.id: s for s in instance.sites}
