@@ -36,7 +36,8 @@ def geojson_folder(root: Path, edit: Callable[[Doc], None] | None = None,
     """The Randers data with its sites as a GeoJSON point layer, edited by `edit`."""
     d = root / "data"
     d.mkdir(parents=True)
-    names = ["settings.yaml", "collections.csv"] + (["rotation_history.csv"] if history else [])
+    names = ["settings.yaml", "collections.csv", "water.geojson"] + (
+        ["rotation_history.csv"] if history else [])
     for name in names:
         shutil.copy(RANDERS / name, d)
     features = []
