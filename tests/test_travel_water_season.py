@@ -5,6 +5,7 @@ re-deriving the same legs from the plan's own quarter (travel/water.py, docs/tra
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from bogbus.cli import main
 from bogbus.io import load_source
 from bogbus.model import Site, TimeWindow, Vehicle
 from bogbus.plan.check import check_plan
+from bogbus.solve.repair import Repair
 from bogbus.travel import build_travel
 from bogbus.travel.water import build_water, compute, in_season
 from bogbus.travel.waterfile import Crossing, read_water
@@ -145,6 +147,16 @@ def test_travel_check_reports_for_the_quarter(tmp_path):
            "of 2027Q1" in winter.output
     default = CliRunner().invoke(main, ["travel", "check", str(d)])  # the next quarter
     assert default.exit_code == 0 and "quarter: " in default.output
+    built = CliRunner().invoke(main, ["travel", "build", str(d), "--quarter", "2027Q3"])
+    assert built.exit_code == 0 and "legs go round it" in built.output, built.output
+
+
+def test_a_repair_uses_its_quarter(tmp_path):
+    inst = load_source(folder(tmp_path, SUMMER))
+    summer = Repair(inst, parse_quarter("2027Q3"), {}, date(2027, 8, 2))
+    winter = Repair(inst, parse_quarter("2027Q1"), {}, date(2027, 2, 1))
+    assert ("DEPOT", "S1") in summer.travel.via
+    assert ("DEPOT", "S1") not in winter.travel.via
 
 
 def _plan(tmp_path: Path, d: Path, quarter: str) -> dict:
