@@ -80,9 +80,17 @@ class CheckContext:
         return self.repair_from is not None and day < self.repair_from
 
 
-def _travel_for(plan: dict[str, Any], instance: Instance | None) -> TravelMatrix | None:
+def _travel_for(plan: dict[str, Any], instance: Instance | None, period: Period,
+                out: Violations) -> TravelMatrix | None:
     if instance is not None:
-        return build_travel(instance)
+        tm = build_travel(instance, period)  # the plan's own quarter: its seasonal ferries
+        said, now = plan.get("travel_model", {}).get("in_season"), tm.description.get(
+            "in_season")
+        if said != now:
+            out.add("legs", f"travel_model.in_season says {said!r}, but the water file's "
+                    f"seasons in {period.quarter} give {now!r} (a ferry used out of season, "
+                    "or the data changed) — re-run `bogbus plan`")
+        return tm
     tm = plan.get("travel_model", {})
     if tm.get("model") != "greatcircle" or tm.get("water"):
         return None  # legs cannot be re-derived without the source data (road, water file)
@@ -126,7 +134,7 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
                              for h in plan["calendar"]["holidays"]})
     rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
     return CheckContext(
-        sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance),
+        sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance, period, out),
         {u["site_id"] for u in plan["unserved"]},
         unserved_dates={(u["site_id"], u["date"]) for u in plan["unserved"] if u.get("date")},
         valid_from={e["site_id"]: date.fromisoformat(e["valid_from"])
