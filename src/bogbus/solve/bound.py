@@ -305,8 +305,10 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                                    TemplateBound(_km(v10), how, L, n_routes, cols)))
     if shared.finished:  # converged: never below the week-route probes' relaxation
         v10 = max(value, shared.value or 0.0)
-        # an optimum found by the probe is a sum of integers (no LP tolerance to allow)
-        km = math.floor(v10 + 1e-9) / 10 if shared.status == "optimal" else _km(v10)
+        # an optimum found by the probe is a sum of integers over the cycle's weeks (no
+        # LP tolerance to allow): kept exact, not floored to 0.1 km, so that a plan
+        # driving this very optimum shows a gap of 0.00 % (docs/lower-bound.md)
+        km = v10 / 10 if shared.status == "optimal" else _km(v10)
         return TemplateBound(km, shared.status, L, n_routes, shared.columns,
                              witness=shared.witness)
     best = max(value, shared.value or 0.0)

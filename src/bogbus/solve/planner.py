@@ -27,6 +27,7 @@ from .bound_job import BoundJob
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 from .fastday import UNDECIDED, fast_day
 from .outreach import DatedDay, OutreachResult, OutreachScheduler
+from .phases import best_phases, dated_km
 from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
@@ -223,8 +224,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         elif settled.witness:
             better = search.adopt(settled.witness, tmpl)
             if better is not None:
-                say(f"the lower bound's optimal timetable: {better.cost:.1f} instead of "
-                    f"{tmpl.cost:.1f} km/week")
+                say(f"the lower bound's optimal timetable ({better.cost:.2f} km/week) joins "
+                    f"the search's best ({tmpl.cost:.2f})")
                 tmpl = better
     prefer = None if previous is None else previous.outreach_prefs
 
@@ -233,11 +234,21 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     reroute_end = REROUTE_SHARE - (ROTATION_RESERVE if instance.collections else 0.0)
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
-    best = None
+    # One measure for the whole plan (docs/planner.md, "One measure"): fewest unserved,
+    # then the template's km per average week (what the search minimises and the bound
+    # proves), then the quarter's stop km with each day's week phases turned to their
+    # best (phases.py), then the quarter's km with outreach. An elite timetable dearer
+    # per week than one already placed without unserved sites cannot win: skipped.
+    chosen: tuple | None = None
     for n, cand in enumerate(tmpl.elite):  # outreach cost depends on each weekday's geography
         if n and time.perf_counter() > t0 + OUTREACH_SHARE * time_limit_s:
             clock_cut.append("outreach")  # the best timetable's outreach is kept
             break
+        if chosen is not None and chosen[0][0] == 0 and (
+                len(cand.unserved), round(cand.cost, 6)) > chosen[0][:2]:
+            continue
+        if previous is None:  # re-planning keeps each stop's previous week phase
+            cand = best_phases(instance, travel, cal, cand)
         days = dated_days(instance, cal, cand)
         # the first timetable's visits may use the time up to re-routing's share
         out = OutreachScheduler(instance, travel, cal, days, prefer=prefer).run(
@@ -247,9 +258,12 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             clock_cut.append("outreach visits")
         unserved = len(cand.unserved) + len(out.unserved)
         km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
-        if best is None or (unserved, km) < best[0]:
-            best = ((unserved, km), cand, days, out)
-    _, tmpl, days, out = best
+        measure = (unserved, round(cand.cost, 6),
+                   round(dated_km(instance, travel, cal, cand), 6), round(km, 6))
+        if chosen is None or measure < chosen[0]:
+            chosen = (measure, cand, days, out)
+    assert chosen is not None
+    _, tmpl, days, out = chosen
 
     say("re-routing days with outreach")
     routes: dict[tuple[str, date], Timed] = {}

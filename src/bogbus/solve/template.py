@@ -33,6 +33,10 @@ ELITE_SIZE = PatternSearch.ELITE_SIZE  # distinct good templates handed to the o
 # From this many stops on, relocates and swaps are screened by estimates (SCREEN_MOVES);
 # Randers (22) keeps exact confirmation of every move.
 SCREEN_FROM_STOPS = 60
+# Two templates whose km per average week differ by less than this are equally good on
+# the template measure (costs are sums of 0.1 km legs over ≤ 12 weeks: equal timetables
+# differ only by float noise); the quarter's km then decide (phases.py)
+SAME_KM = 1e-6
 
 Day = tuple[str, str]  # (vehicle, weekday)
 
@@ -447,8 +451,11 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     def adopt(self, days, current: TemplateResult) -> TemplateResult | None:
         """The lower bound's optimal timetable (`TemplateBound.witness`: (vehicle,
         weekday, ((stop, phase), …)) per day) as this search's result when it serves
-        the same stops, every day is feasible in the exact day model and it is cheaper
-        than `current` by MIN_GAIN; it then heads the elite. None otherwise."""
+        the same stops, every day is feasible in the exact day model and it is not
+        dearer than `current` per average week; it then joins the elite, first among
+        those of its cost. Not "cheaper by MIN_GAIN": an optimum the search also found
+        may have its week phases a better way round for the quarter, and the plan
+        compares them on its one measure (docs/planner.md). None otherwise."""
         assign: dict[str, Option] = {}
         for vehicle, weekday, content in days:
             for sid, phase in content:
@@ -467,11 +474,13 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             if sol is None:
                 return None
             cost += sol.mean_km
-        if cost >= current.cost - self.MIN_GAIN:
+        if cost > current.cost + SAME_KM:
             return None
         best = self._result(assign, {}, cost, opts, current.stopped_by)
-        best.elite = [best] + [e for e in current.elite if e.options != assign][
-            : ELITE_SIZE - 1]
+        others = [e for e in current.elite if e.options != assign]
+        # stable: the witness first among equal costs, the rest keep their order
+        best.elite = sorted([best] + others, key=lambda r: (len(r.unserved), r.cost - (
+            SAME_KM if r is best else 0.0)))[:ELITE_SIZE]
         return best
 
     def _result(self, assign, unserved, cost, opts, stopped_by) -> TemplateResult:
