@@ -202,6 +202,10 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         for sid, p in previous.slots.items()}
     search = TemplateSearch(instance, travel, seed=seed, budget=budget,
                             deadline=t0 + share * time_limit_s, previous=targets)
+    # the default budget may end the search only when every stop is placed; an explicit
+    # --work always ends it, so that a run reproduces (docs/planner.md, "Time and work")
+    search.to_clock_when_unserved = work is None
+    work_units = budget.limit  # recorded before the search may lift it
     servable = {s.id for s in instance.stops if search.options_for(s)}
     # the bound's deterministic budget follows the work budget (the time limit that
     # would buy it by default), so a --work run gets the same bound on any machine
@@ -305,7 +309,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
                                      deadline=t0 + RECOMPUTE_END * time_limit_s)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
-                      bound=bound, work=budget.limit, clock_cut=clock_cut,
+                      bound=bound, work=work_units, clock_cut=clock_cut,
                       rotation=rotation)
 
 
