@@ -233,3 +233,30 @@ def test_reports_only_rising_proven_bounds():
     assert [b.status for b in seen[:2]] == ["neighbour", "lp"]
     values = [b.lower_km for b in seen] + [final.lower_km]
     assert values == sorted(values) and values[-1] <= opt + 1e-9
+
+
+def test_a_bound_is_raised_to_the_next_value_a_timetable_can_have():
+    from bogbus.solve.bound import _km
+
+    # every route is a multiple of 0.1 km and a day's cycle divides L: a timetable's
+    # km per week × 10 × L is an integer, so a bound may round up to that lattice
+    assert _km(309.99999999, 4) == 31.0  # an LP that meets a 31.0 timetable says 31.0
+    assert _km(308.3, 4) == 30.85 and _km(308.3, 1) == 30.9
+    assert _km(308.25, 4) == 30.825  # already on the lattice: unchanged
+
+
+def test_a_bound_that_meets_the_plan_shows_no_gap(tmp_path):
+    # 6 stops, 2 buses, 1/2/4-weekly (a small 36/2 shape): the week-route LP already
+    # meets the search's timetable; floored to 0.1 km it used to say 30.9 for 31.0
+    from bogbus.bench.municipality import SHAPES, generate, write
+    from bogbus.io import load_source
+
+    sh = SHAPES["36-2"]
+    write(tmp_path, *generate(6, 2, 0, cycles=sh.cycles, restricted=sh.restricted,
+                              ebus_km=sh.ebus_km))
+    inst = load_source(str(tmp_path))
+    travel = build_travel(inst)
+    found = TemplateSearch(inst, travel, budget=Budget(300)).run()
+    bound = template_lower_bound(inst, travel, set(found.options), found.cost, det_limit=5)
+    assert not found.unserved
+    assert math.isclose(bound.lower_km, found.cost, abs_tol=1e-9)

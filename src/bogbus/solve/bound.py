@@ -236,14 +236,20 @@ def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: 
                                           cpu_limit=cpu_limit, report=lifted)
     if value is None or value <= floor:
         return replace(weak, note=f"{why}; {weak.note}")
+    value = _km(value * 10, L)  # the next value a timetable can have (see _km)
     return TemplateBound(value, "walks", L, columns=cols,
                          note=f"{why}; LP over walks" + ("" if converged else
                                                           " (stopped early: Lagrangian bound)"))
 
 
-def _km(value10: float) -> float:
-    """0.1 km per week → km, stepped down a hair for LP tolerances, rounded down."""
-    return max(0.0, math.floor(value10 - 1e-6 * max(1.0, value10)) / 10)
+def _km(value10: float, L: int) -> float:
+    """0.1 km per week → km, stepped down a hair for LP tolerances, then rounded UP to
+    the next value a timetable can have: every route's km is a multiple of 0.1 and a
+    day's cycle divides L, so a timetable's km per average week × 10 × L is an integer
+    and no timetable lies strictly between a bound and that next multiple of 1/(10 L).
+    (Before: rounded down to 0.1 km, so an LP that met the plan's 31.0 said 30.9.)"""
+    units = value10 * L
+    return max(0.0, math.ceil(units - 1e-6 * max(1.0, units)) / L / 10)
 
 
 def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[str],
@@ -291,29 +297,31 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     if value is None or lp.uncovered > 1e-6:
         why = "the LP did not solve" if value is None else "some served stop fits no route"
         return replace(weak, routes=n_routes, note=f"{why}; {weak.note}")
-    if weak.lower_km is not None and _km(value) < weak.lower_km:
+    if weak.lower_km is not None and _km(value, L) < weak.lower_km:
         return replace(weak, routes=n_routes)  # cannot happen in theory; never report less
     status = "lp"
-    say(TemplateBound(_km(value), status, L, n_routes, lp.n_columns))
+    say(TemplateBound(_km(value, L), status, L, n_routes, lp.n_columns))
     if upper_km is None or upper_km * 10 <= value + 1e-6:
-        return TemplateBound(_km(value), status, L, n_routes, lp.n_columns)
+        return TemplateBound(_km(value, L), status, L, n_routes, lp.n_columns)
     from .bound_content import shared_time_bound
 
     shared = shared_time_bound(instance, travel, stops, pools, L, upper_km * 10,
                                det_limit=det_limit, seed=seed, deadline=deadline,
                                report=lambda v10, how, cols: say(
-                                   TemplateBound(_km(v10), how, L, n_routes, cols)))
+                                   TemplateBound(_km(v10, L), how, L, n_routes, cols)))
     if shared.finished:  # converged: never below the week-route probes' relaxation
         v10 = max(value, shared.value or 0.0)
-        # an optimum found by the probe is a sum of integers (no LP tolerance to allow)
-        km = math.floor(v10 + 1e-9) / 10 if shared.status == "optimal" else _km(v10)
+        # an optimum found by the probe is a sum of integers over the cycle's weeks (no
+        # LP tolerance to allow): kept exact, not floored to 0.1 km, so that a plan
+        # driving this very optimum shows a gap of 0.00 % (docs/lower-bound.md)
+        km = v10 / 10 if shared.status == "optimal" else _km(v10, L)
         return TemplateBound(km, shared.status, L, n_routes, shared.columns,
                              witness=shared.witness)
     best = max(value, shared.value or 0.0)
 
     def lifted(v10: float) -> None:
         if v10 > best:
-            say(TemplateBound(_km(v10), "integer", L, n_routes, lp.n_columns))
+            say(TemplateBound(_km(v10, L), "integer", L, n_routes, lp.n_columns))
 
     left = max(0.0, det_limit - shared.det_used)  # the week-route probes with the rest
     probed, optimal = integer_bound(stops, pools, L, lp.reduced_costs(), value,
@@ -321,8 +329,8 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                                     deadline=deadline, report=lifted)
     if probed >= best:
         how = "optimal" if optimal else "integer" if probed > value else "lp"
-        return TemplateBound(_km(probed), how, L, n_routes, lp.n_columns)
-    return TemplateBound(_km(best), shared.status, L, n_routes, shared.columns)
+        return TemplateBound(_km(probed, L), how, L, n_routes, lp.n_columns)
+    return TemplateBound(_km(best, L), shared.status, L, n_routes, shared.columns)
 
 
 class _MasterLP:

@@ -109,6 +109,12 @@ class PatternSearch(Generic[Item, Opt, Day]):
         self.deadline = deadline  # perf_counter() value: the search ends there at the latest
         self.rng = random.Random(seed)
         self.cut: set = set()  # items the first construction never reached (stopped early)
+        # The work budget may end the search only when every item with an option is
+        # placed: with this set (the planner's default budget, not an explicit --work)
+        # and a deadline, an unserved item lifts the budget and the search goes on to
+        # the clock (issue 24). Off: the budget always ends it (reproducible --work).
+        self.to_clock_when_unserved = False
+        self.went_on = False  # the budget was lifted for unserved items
         self._steps = 0  # bookkeeping steps not yet charged (OVERHEAD_STEPS_PER_UNIT)
 
     # -- the problem (subclass hooks) -----------------------------------------------
@@ -179,6 +185,11 @@ class PatternSearch(Generic[Item, Opt, Day]):
 
     def restarts_allowed(self) -> bool:
         return True
+
+    def unplaceable(self, item: Item) -> bool:
+        """True when the item is proven to fit none of its options even alone (then no
+        search can place it and `go_on` does not wait for it). Default: not proven."""
+        return False
 
     # -- state helpers --------------------------------------------------------------
     def charge(self, steps: int) -> None:
@@ -396,13 +407,13 @@ class PatternSearch(Generic[Item, Opt, Day]):
         stale = since_restart = 0
         stopped_by = "converged"
         while True:
-            if not self.budget.left:
+            if not self.budget.left and not self.go_on(best_unserved, opts):
                 stopped_by = "work"
                 break
             if self.out_of_time():
                 stopped_by = "clock"
                 break
-            if stale >= self.MAX_STALE_ROUNDS:
+            if stale >= self.MAX_STALE_ROUNDS and not self.go_on(best_unserved, opts):
                 break
             if since_restart >= self.RESTART_AFTER and self.restarts_allowed():
                 cur, unserved = self.construct(opts, noise=True)
@@ -421,6 +432,20 @@ class PatternSearch(Generic[Item, Opt, Day]):
         if stopped_by == "converged" and self.cut:  # construction itself was stopped
             stopped_by = "clock" if self.out_of_time() else "work"
         return SearchOutcome(elite, opts, stopped_by, frozenset(self.cut))
+
+    def go_on(self, unserved: dict, opts: dict) -> bool:
+        """Whether the search must go on although the work budget is spent or it has
+        converged: an item that has options is still unserved, the deadline is still
+        ahead and `to_clock_when_unserved` is set. Then the budget is lifted (the
+        deadline ends the search) and construction's cut items are left to the retries."""
+        if not (self.to_clock_when_unserved and self.deadline is not None
+                and any(opts[it] and not self.unplaceable(it) for it in unserved)):
+            return False
+        if not self.went_on:
+            self.went_on = True
+            self.budget.limit = max(self.budget.limit, 1 << 62)
+            self.cut.clear()  # retried from here on: no longer "never reached"
+        return True
 
     def _remember(self, elite: list[Elite], assign: dict, unserved: dict, cost: float) -> None:
         """Keep the ELITE_SIZE best distinct local optima (fewest unserved, then cost)."""

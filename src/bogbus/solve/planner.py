@@ -28,6 +28,7 @@ from .bound_job import BoundJob
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 from .fastday import UNDECIDED, fast_day
 from .outreach import DatedDay, OutreachResult, OutreachScheduler
+from .phases import best_phases, dated_km
 from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
@@ -206,6 +207,10 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         for sid, p in previous.slots.items()}
     search = TemplateSearch(instance, travel, seed=seed, budget=budget,
                             deadline=t0 + share * time_limit_s, previous=targets)
+    # the default budget may end the search only when every stop is placed; an explicit
+    # --work always ends it, so that a run reproduces (docs/planner.md, "Time and work")
+    search.to_clock_when_unserved = work is None
+    work_units = budget.limit  # recorded before the search may lift it
     servable = {s.id for s in instance.stops if search.options_for(s)}
     # the bound's deterministic budget follows the work budget (the time limit that
     # would buy it by default), so a --work run gets the same bound on any machine
@@ -228,8 +233,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         elif settled.witness:
             better = search.adopt(settled.witness, tmpl)
             if better is not None:
-                say(f"the lower bound's optimal timetable: {better.cost:.1f} instead of "
-                    f"{tmpl.cost:.1f} km/week")
+                say(f"the lower bound's optimal timetable ({better.cost:.2f} km/week) joins "
+                    f"the search's best ({tmpl.cost:.2f})")
                 tmpl = better
     prefer = None if previous is None else previous.outreach_prefs
     # each institution's rhythm runs on from its last published visit (docs/outreach.md)
@@ -245,11 +250,21 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     reroute_end = REROUTE_SHARE - (ROTATION_RESERVE if instance.collections else 0.0)
     say(f"outreach visits for {len(instance.outreach)} sites "
         f"on the {len(tmpl.elite)} best timetables")
-    best = None
+    # One measure for the whole plan (docs/planner.md, "One measure"): fewest unserved,
+    # then the template's km per average week (what the search minimises and the bound
+    # proves), then the quarter's stop km with each day's week phases turned to their
+    # best (phases.py), then the quarter's km with outreach. An elite timetable dearer
+    # per week than one already placed without unserved sites cannot win: skipped.
+    chosen: tuple | None = None
     for n, cand in enumerate(tmpl.elite):  # outreach cost depends on each weekday's geography
         if n and time.perf_counter() > t0 + OUTREACH_SHARE * time_limit_s:
             clock_cut.append("outreach")  # the best timetable's outreach is kept
             break
+        if chosen is not None and chosen[0][0] == 0 and (
+                len(cand.unserved), round(cand.cost, 6)) > chosen[0][:2]:
+            continue
+        if previous is None:  # re-planning keeps each stop's previous week phase
+            cand = best_phases(instance, travel, cal, cand)
         days = dated_days(instance, cal, cand)
         # the first timetable's visits may use the time up to re-routing's share
         out = OutreachScheduler(instance, travel, cal, days, prefer=prefer,
@@ -260,9 +275,12 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             clock_cut.append("outreach visits")
         unserved = len(cand.unserved) + len(out.unserved)
         km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
-        if best is None or (unserved, km) < best[0]:
-            best = ((unserved, km), cand, days, out)
-    _, tmpl, days, out = best
+        measure = (unserved, round(cand.cost, 6),
+                   round(dated_km(instance, travel, cal, cand), 6), round(km, 6))
+        if chosen is None or measure < chosen[0]:
+            chosen = (measure, cand, days, out)
+    assert chosen is not None
+    _, tmpl, days, out = chosen
 
     say("re-routing days with outreach")
     routes: dict[tuple[str, date], Timed] = {}
@@ -304,7 +322,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
                                      deadline=t0 + RECOMPUTE_END * time_limit_s)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
-                      bound=bound, work=budget.limit, clock_cut=clock_cut,
+                      bound=bound, work=work_units, clock_cut=clock_cut,
                       rotation=rotation, anchors=anchors)
 
 

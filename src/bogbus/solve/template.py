@@ -33,6 +33,14 @@ ELITE_SIZE = PatternSearch.ELITE_SIZE  # distinct good templates handed to the o
 # From this many stops on, relocates and swaps are screened by estimates (SCREEN_MOVES);
 # Randers (22) keeps exact confirmation of every move.
 SCREEN_FROM_STOPS = 60
+# Two templates whose km per average week differ by less than this are equally good on
+# the template measure (costs are sums of 0.1 km legs over ≤ 12 weeks: equal timetables
+# differ only by float noise); the quarter's km then decide (phases.py)
+SAME_KM = 1e-6
+# How an unserved stop's reason opens (plan.json, the summary; plan/check accepts both):
+# a proof that no feasible slot exists even alone, or the honest opposite
+PROVEN = "proven infeasible"
+NOT_PROVEN = "not proven infeasible"
 
 Day = tuple[str, str]  # (vehicle, weekday)
 
@@ -95,6 +103,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self._nodes: dict[tuple, DayNode | None] = {}  # node() memo
         self.fast = FastDay()  # exact enumeration for small days (fastday.py)
         self._enum_work = 0.0  # enumeration work not yet charged as whole day solves
+        self._alone: dict[str, bool | None] = {}  # alone(): stop id → fits a day alone
 
     # ~2.5 µs per bookkeeping step, ~12 ms of CPU per unit of work (planner.SOLVE_MS)
     OVERHEAD_STEPS_PER_UNIT = 12000
@@ -447,8 +456,11 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     def adopt(self, days, current: TemplateResult) -> TemplateResult | None:
         """The lower bound's optimal timetable (`TemplateBound.witness`: (vehicle,
         weekday, ((stop, phase), …)) per day) as this search's result when it serves
-        the same stops, every day is feasible in the exact day model and it is cheaper
-        than `current` by MIN_GAIN; it then heads the elite. None otherwise."""
+        the same stops, every day is feasible in the exact day model and it is not
+        dearer than `current` per average week; it then joins the elite, first among
+        those of its cost. Not "cheaper by MIN_GAIN": an optimum the search also found
+        may have its week phases a better way round for the quarter, and the plan
+        compares them on its one measure (docs/planner.md). None otherwise."""
         assign: dict[str, Option] = {}
         for vehicle, weekday, content in days:
             for sid, phase in content:
@@ -467,11 +479,13 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             if sol is None:
                 return None
             cost += sol.mean_km
-        if cost >= current.cost - self.MIN_GAIN:
+        if cost > current.cost + SAME_KM:
             return None
         best = self._result(assign, {}, cost, opts, current.stopped_by)
-        best.elite = [best] + [e for e in current.elite if e.options != assign][
-            : ELITE_SIZE - 1]
+        others = [e for e in current.elite if e.options != assign]
+        # stable: the witness first among equal costs, the rest keep their order
+        best.elite = sorted([best] + others, key=lambda r: (len(r.unserved), r.cost - (
+            SAME_KM if r is best else 0.0)))[:ELITE_SIZE]
         return best
 
     def _result(self, assign, unserved, cost, opts, stopped_by) -> TemplateResult:
@@ -492,28 +506,66 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                   f"{hhmm(s.latest) if s.latest is not None else 'shift end'}")
         if s.id in self.cut:
             what = ("the time limit" if self.stopped_by == "clock" else "the work budget")
-            return (f"{what} ended the search before this stop was placed (the timetable is "
-                    "partial, not infeasible) — raise --time-limit"
+            return (f"{NOT_PROVEN}: {what} ended the search before this stop was placed "
+                    "(the timetable is partial, not infeasible) — raise --time-limit"
                     + ("" if self.stopped_by == "clock" else " or --work"))
         if not opts:
-            runs = sorted({d for v in self.instance.settings.vehicles
-                           if s.allows_vehicle(v.name) for d in v.shifts})
-            if not set(s.days) & set(runs):
-                return (f"no allowed vehicle runs on its days ({','.join(s.days)}); vehicles run "
-                        f"on {','.join(runs) or 'no day'} — widen 'days' or add a shift")
-            by = (f" of the vehicles allowed to serve it ({'|'.join(s.vehicles)})"
-                  if s.vehicles is not None else "")
-            if s.fixed_time is not None or s.fixed_day:
-                lock = " ".join(x for x in (s.fixed_day or "",
-                                            hhmm(s.fixed_time) if s.fixed_time is not None
-                                            else "") if x)
-                return (f"it is locked to {lock} (fixed_day/fixed_time), which does not fit its "
-                        f"window {window} with {s.duration_min} min on site within a shift{by} — "
-                        "change or clear the lock")
-            return (f"its window {window} with {s.duration_min} min on site cannot be reached and "
-                    f"left in time within any shift{by} on {','.join(s.days)} — widen the window "
-                    "or lengthen a shift")
-        alone = []  # one solve per distinct shift: the phase and twin days change nothing
+            return self._no_option(s, window)
+        alone = self.alone(s, opts)
+        if alone is False:
+            return (f"{PROVEN}: even alone, a {s.duration_min} min visit in {window} does not "
+                    "fit a shift with the lunch break and the drive from and back to the depot"
+                    " (or exceeds max_km_per_day) on any of its vehicle-weekdays — widen the "
+                    "window or shorten the visit")
+        if alone is None:
+            return (f"{NOT_PROVEN}: the exact day model could not decide within its limit "
+                    "whether it fits even alone — raise --time-limit")
+        days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
+                                                                  "fri", "sat", "sun"].index(d))
+        partly = ""
+        if self.stopped_by in ("clock", "work") and len(opts) > self.RETRY_TRIES:
+            partly = (f" (the {'time limit' if self.stopped_by == 'clock' else 'work budget'} "
+                      f"ended the search before all {len(opts)} options were tried — a longer "
+                      "run may place it" + ("" if self.stopped_by == "clock" else
+                                            "; without --work the search goes on to the "
+                                            "clock while a stop is unserved") + ")")
+        return (f"{NOT_PROVEN}: no weekday ({', '.join(days)}) has {s.duration_min} free "
+                f"minutes between {window} once the other stops are placed{partly} — shorten "
+                "stops, widen the window, lower a frequency or add a shift")
+
+    def _no_option(self, s: Site, window: str) -> str:
+        """Why a stop has no (vehicle, weekday) whose shift its window can reach: a
+        proof from the data (windows, shifts, days, vehicles), unless a kept slot of
+        re-planning is what narrowed its options."""
+        proof = f"{NOT_PROVEN}: " if s.id in self.locks else f"{PROVEN}: "
+        runs = sorted({d for v in self.instance.settings.vehicles
+                       if s.allows_vehicle(v.name) for d in v.shifts})
+        if not set(s.days) & set(runs):
+            return proof + (f"no allowed vehicle runs on its days ({','.join(s.days)}); "
+                            f"vehicles run on {','.join(runs) or 'no day'} — widen 'days' or "
+                            "add a shift")
+        by = (f" of the vehicles allowed to serve it ({'|'.join(s.vehicles)})"
+              if s.vehicles is not None else "")
+        if s.fixed_time is not None or s.fixed_day:
+            lock = " ".join(x for x in (s.fixed_day or "",
+                                        hhmm(s.fixed_time) if s.fixed_time is not None
+                                        else "") if x)
+            return proof + (f"it is locked to {lock} (fixed_day/fixed_time), which does not fit "
+                            f"its window {window} with {s.duration_min} min on site within a "
+                            f"shift{by} — change or clear the lock")
+        return proof + (f"its window {window} with {s.duration_min} min on site cannot be "
+                        f"reached and left in time within any shift{by} on {','.join(s.days)} "
+                        "— widen the window or lengthen a shift")
+
+    def alone(self, s: Site, opts: list[Option]) -> bool | None:
+        """Whether the stop fits at least one of its (vehicle, weekday) days alone, every
+        other stop left out: True (it fits somewhere), False (proven: the exact day model
+        finds no feasible route on any of them), None (a solve was cut before it
+        decided). One question per distinct day problem — the phase, twin days and the
+        other stops change nothing alone. Memoised: the search asks it too (`unplaceable`)."""
+        if s.id in self._alone:
+            return self._alone[s.id]
+        answer: bool | None = False
         tried: set = set()
         for o in opts:
             v = self.instance.settings.vehicle(o.vehicle)
@@ -522,20 +574,38 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             if sig in tried:
                 continue
             tried.add(sig)
-            if self.evaluate((o.vehicle, o.weekday), frozenset({(s.id, 0)})) is not None:
-                alone.append(o)
+            fits = self._fits_alone(s, o)
+            if fits:
+                answer = True
                 break
-        if not alone:
-            return (f"even alone, a {s.duration_min} min visit in {window} does not fit a shift "
-                    "with the lunch break and the drive from and back to the depot"
-                    " (or exceeds max_km_per_day) — widen the window or shorten the visit")
-        days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
-                                                                  "fri", "sat", "sun"].index(d))
-        partly = ""
-        if self.stopped_by in ("clock", "work") and len(opts) > self.RETRY_TRIES:
-            partly = (f" (the {'time limit' if self.stopped_by == 'clock' else 'work budget'} "
-                      f"ended the search before all {len(opts)} options were tried — a longer "
-                      "run may place it)")
-        return (f"no weekday ({', '.join(days)}) has {s.duration_min} free minutes between "
-                f"{window} once the other stops are placed{partly} — shorten stops, widen the "
-                "window, lower a frequency or add a shift")
+            if fits is None:
+                answer = None
+        self._alone[s.id] = answer
+        return answer
+
+    def _fits_alone(self, s: Site, o: Option) -> bool | None:
+        """One stop alone on one day: enumeration (fastday.py) decides a one-stop day
+        exactly; if it cannot, CP-SAT's status (INFEASIBLE is a proof, a cut solve is
+        not). Not charged to the work budget: asked once per stop, after a search or for
+        the few unserved ones."""
+        from ortools.sat.python import cp_model
+
+        from .cpsat import deterministic_solver
+        from .daymodel import build_day_model
+
+        prob = self.day_problem(o.vehicle, o.weekday, frozenset({(s.id, 0)}))
+        if prob is None or s.duration_min > prob.shift_end - prob.shift_start:
+            return False
+        got = self.fast.solve(prob)
+        if got is not UNDECIDED:
+            return got is not None
+        dm = build_day_model(prob)
+        if dm is None:
+            return False
+        status = deterministic_solver(self.seed, 2.0, 5.0).Solve(dm.model)
+        if status == cp_model.INFEASIBLE:
+            return False
+        return True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def unplaceable(self, item: str) -> bool:
+        return self.alone(self.stops[item], self.options_for(self.stops[item])) is False

@@ -26,12 +26,19 @@ Visit = tuple[date, int, str]  # (date, arrival minutes, vehicle)
 
 
 def check_unserved_list(plan: dict[str, Any], ctx: CheckContext, out: Violations) -> None:
-    """Each unserved entry names a site of the data and gives a reason."""
+    """Each unserved entry names a site of the data and gives a reason. A stop's reason
+    may open with "proven infeasible" (no slot even alone) or "not proven infeasible";
+    both are accepted, but a stop proven infeasible cannot also have a timetable slot."""
+    slotted = {e["site_id"] for e in plan.get("stop_timetable", [])}
     for u in plan["unserved"]:
         if u["site_id"] not in ctx.sites:
             out.add("unserved", "unknown site id", u.get("date"), u["site_id"])
-        if not str(u.get("reason", "")).strip():
+        reason = str(u.get("reason", "")).strip()
+        if not reason:
             out.add("unserved", "no reason given", u.get("date"), u["site_id"])
+        elif reason.startswith("proven infeasible") and u["site_id"] in slotted:
+            out.add("unserved", "proven infeasible, yet it has a timetable slot",
+                    u.get("date"), u["site_id"])
 
 
 def check_stop_rhythm(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckContext,

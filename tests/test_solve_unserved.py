@@ -1,0 +1,64 @@
+"""Never stop with unserved stops while time is left, and say of each unserved stop
+whether it is proven infeasible (issue 24, target 4): the default work budget ends the
+search only when every stop is placed; an explicit --work always ends it (reproducible);
+a stop that fits none of its days even alone carries a proof and is not waited for."""
+
+from __future__ import annotations
+
+import time
+
+from factories import instance, stop, vehicle
+
+from bogbus.solve.template import NOT_PROVEN, PROVEN, Budget, TemplateSearch
+from bogbus.travel import build_travel
+
+
+def crowded():
+    """Three 70-minute evening-only stops: Wednesday 16:00–19:00 holds two."""
+    return instance([stop(i, 56.44 + i / 100, 10.15, dur=70, window=(16 * 60, 19 * 60))
+                     for i in (1, 2, 3)])
+
+
+def impossible_alone():
+    """A 420-minute stop on 8:30–16:30 shifts: its window can be reached, but with the
+    drive out and back and the lunch break parked inside 11:00–13:30 no day holds it."""
+    return instance([stop(1, 56.44, 10.15, dur=420, window=(8 * 60 + 30, 16 * 60 + 30)),
+                     stop(2, 56.54, 10.04)], [vehicle(late_wed=False)])
+
+
+def search(inst, budget, deadline=None, to_clock=False):
+    s = TemplateSearch(inst, build_travel(inst), budget=Budget(budget), deadline=deadline)
+    s.to_clock_when_unserved = to_clock
+    return s
+
+
+def test_an_explicit_budget_ends_the_search_with_a_stop_unserved():
+    res = search(crowded(), 30, deadline=time.perf_counter() + 60).run()
+    assert res.stopped_by in ("work", "converged") and len(res.unserved) == 1
+    (why,) = res.unserved.values()
+    assert why.startswith(NOT_PROVEN) and "free minutes" in why
+
+
+def test_the_default_budget_goes_on_to_the_clock_while_a_stop_is_unserved():
+    t0 = time.perf_counter()
+    s = search(crowded(), 30, deadline=t0 + 1.5, to_clock=True)
+    res = s.run()
+    assert res.stopped_by == "clock" and time.perf_counter() - t0 >= 1.5
+    assert s.went_on and len(res.unserved) == 1
+    assert next(iter(res.unserved.values())).startswith(NOT_PROVEN)
+
+
+def test_a_stop_infeasible_even_alone_is_proven_and_not_waited_for():
+    t0 = time.perf_counter()
+    s = search(impossible_alone(), 30, deadline=t0 + 60, to_clock=True)
+    res = s.run()
+    assert set(res.unserved) == {"S01"} and res.unserved["S01"].startswith(PROVEN + ":")
+    assert "even alone" in res.unserved["S01"]
+    assert not s.went_on and res.stopped_by != "clock"  # nothing a longer run could place
+    other = s.stops["S02"]
+    assert s.alone(other, s.options_for(other)) is True
+
+
+def test_a_stop_no_shift_can_reach_is_proven():
+    res = search(instance([stop(1, 56.44, 10.15, window=(20 * 60, 21 * 60))]), 30).run()
+    assert res.unserved["S01"].startswith(PROVEN + ":") and "window" in res.unserved["S01"]
