@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bogbus.solve",),
     ("bogbus.plan", "bogbus.check", "bogbus.export", "bogbus.bench"),
     ("bogbus.render",),
-    ("bogbus.pipeline", "bogbus.compare", "bogbus.year"),
+    ("bogbus.pipeline", "bogbus.compare", "bogbus.year", "bogbus.outputs"),
     ("bogbus.cli", "bogbus.cliopts", "bogbus.progress"),
     ("bogbus",),  # the package itself: the public API, re-exported lazily
 )
