@@ -19,6 +19,7 @@ from .errors import BogbusError, InputError
 
 if TYPE_CHECKING:  # the CLI imports the core lazily, so `bogbus --help` stays quick
     from .outputs import OutputOptions
+    from .plan.document import Plan
 
 EXIT_OK, EXIT_INPUT, EXIT_UNSERVED = 0, 1, 3
 EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143
@@ -178,8 +179,8 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
 
 
 def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: int | None,
-                  previous: dict | None, progress: Any, *, work: int | None = None,
-                  started: float | None = None) -> dict:
+                  previous: Plan | None, progress: Any, *, work: int | None = None,
+                  started: float | None = None) -> Plan:
     """One quarter through the pipeline (plan → build → check); warnings go to stderr and
     a plan the checker rejects is an error with every violation listed (never written)."""
     from .pipeline import PlanRejected, plan_instance
@@ -200,7 +201,7 @@ def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: in
 
 
 def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float | None,
-               seed: int | None, previous: dict | None, no_render: bool, csv_dialect: str,
+               seed: int | None, previous: Plan | None, no_render: bool, csv_dialect: str,
                quiet: bool, limit: float, work: int | None = None) -> None:
     from .io.outdir import check_out_dir
     from .outputs import OutputOptions, publish_year
@@ -230,7 +231,7 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
     sys.exit(EXIT_UNSERVED if any(d["unserved"] for d in plans) else EXIT_OK)
 
 
-def _repair(instance: Any, previous: dict, period: Period, from_text: str | None,
+def _repair(instance: Any, previous: Plan, period: Period, from_text: str | None,
             out_dir: str | None, seed: int | None, options: OutputOptions) -> None:
     """`plan --previous P --from D`: repair the published plan; write the plan, the
     change list and (unless --no-render) timetables, map and notices — all or none."""

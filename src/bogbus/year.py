@@ -21,6 +21,7 @@ from pathlib import Path
 from .calendar import build_calendar, parse_quarter
 from .errors import BogbusError
 from .model import Instance
+from .plan.document import Plan
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
@@ -64,19 +65,19 @@ def check_year_folder(out: Path) -> None:
                 "give a new or empty folder, or one written by `bogbus plan --year`")
 
 
-PlanQuarter = Callable[[str, dict | None, Callable[[str], None] | None], dict]
+PlanQuarter = Callable[[str, Plan | None, Callable[[str], None] | None], Plan]
 
 
 def plan_year(instance: Instance, year: int, plan_quarter: PlanQuarter, *,
-              previous: dict | None = None,
-              progress: Sequence[Callable[[str], None]] | None = None) -> list[dict]:
+              previous: Plan | None = None,
+              progress: Sequence[Callable[[str], None]] | None = None) -> list[Plan]:
     """The four quarters' plan dicts, in order. `plan_quarter(quarter, previous,
     progress)` plans and checks one quarter (raising on failure); `progress[i]` is the
     i-th quarter's progress callback (with optional `start()`/`done()`)."""
     quarters = year_quarters(year)
     for q in quarters:  # before spending minutes on Q1: is every quarter plannable at all?
         plannable(instance, q)
-    plans: list[dict] = []
+    plans: list[Plan] = []
     for i, q in enumerate(quarters):
         say = progress[i] if progress else None
         if say is not None and hasattr(say, "start"):
@@ -92,8 +93,8 @@ def plan_year(instance: Instance, year: int, plan_quarter: PlanQuarter, *,
     return plans
 
 
-def write_year(plans: Sequence[dict], out: Path,
-               write_quarter: Callable[[dict, Path], list[Path]],
+def write_year(plans: Sequence[Plan], out: Path,
+               write_quarter: Callable[[Plan, Path], list[Path]],
                write_extra: Callable[[Path], list[Path]] | None = None) -> list[Path]:
     """Write the year into `out` all or nothing: everything goes into a hidden folder
     beside `out` first (`write_quarter(plan, folder)` per quarter, then

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..calendar import weekday_key
 from ..errors import BogbusError
 from ..model import parse_hhmm
+
+if TYPE_CHECKING:  # the document's type only: plan.document is pure types, imports nothing
+    from ..plan.document import Plan
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,11 @@ class PreviousPlan:
     arrival (`outreach_preferences`), and the plan dict they came from."""
 
     slots: dict[str, PreviousSlot]
-    plan: dict[str, Any]
+    plan: Plan
     outreach_prefs: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
-def previous_plan(plan: dict[str, Any]) -> PreviousPlan:
+def previous_plan(plan: Plan) -> PreviousPlan:
     """Typed stop slots of a plan dict already read by `plan.files.read_plan`."""
     slots = {}
     for e in plan.get("stop_timetable", []):
@@ -51,7 +54,7 @@ def previous_plan(plan: dict[str, Any]) -> PreviousPlan:
     return PreviousPlan(slots, plan, outreach_preferences(plan))
 
 
-def outreach_preferences(plan: dict[str, Any]) -> dict[str, tuple[str, int]]:
+def outreach_preferences(plan: Plan) -> dict[str, tuple[str, int]]:
     """site id → (weekday, arrival) an institution is used to from a published plan:
     its most frequent weekday, and its most frequent arrival on that weekday (ties:
     the earliest), so the next quarter keeps "Tuesday morning" where it can."""

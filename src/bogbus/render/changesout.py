@@ -6,8 +6,10 @@ counts, for other tools. Both come from `plan["repair"]`, built by `changes.diff
 
 from __future__ import annotations
 
+from ..plan.document import Plan
 
-def write_changes(plan: dict, out_dir, csv_dialect: str | None = None) -> list:
+
+def write_changes(plan: Plan, out_dir, csv_dialect: str | None = None) -> list:
     """`changes.csv` (in `csv_dialect`, docs/csv.md) and `changes.json` beside plan.json
     (atomic writes)."""
     import json

@@ -7,11 +7,9 @@ text (never interpreted as markup).
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
-from fpdf import FPDF, FontFace, XPos, YPos
+from fpdf import FPDF, XPos, YPos
 from fpdf.enums import MethodReturnValue
 
 from .danish import (
@@ -27,42 +25,12 @@ from .danish import (
     time_range,
     weekday_name,
 )
+from .pdfdoc import A4PDF, FONT, MARGIN, PAGE_H, PAGE_W, PT, no_break, text_line, text_table
 from .planview import PlanView, StopEntry, clean_text, is_date
 from .style import ACCENT_RGB, WEEKDAY_COLOURS, hex_rgb
 
-FONT_DIR = Path(__file__).parent / "assets" / "fonts"
-FONT = "DejaVu"
-PAGE_W, PAGE_H = 210.0, 297.0
-MARGIN = 14.0
-PT = 0.3528  # mm per point
-NBSP = "\u00a0"
-
-# fpdf2 logs one warning per glyph a font lacks (e.g. emoji in a hostile name); the
-# character is then simply not drawn, which is what we want.
-logging.getLogger("fpdf").setLevel(logging.ERROR)
-
-
-class _PDF(FPDF):
-    def __init__(self, title: str, footer_text: str = "") -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_title(title)
-        self.set_author("bogbus")
-        self.set_creator("bogbus")
-        self.set_lang("da")
-        self._footer_text = footer_text
-        self.set_font(FONT, "", 11)
-
-    def footer(self) -> None:  # fpdf2 hook
-        if not self._footer_text:
-            return
-        self.set_y(-11)
-        self.set_font(FONT, "", 8)
-        self.set_text_color(110, 110, 110)
-        self.cell(0, 5, f"{self._footer_text} {EN_DASH} side {self.page_no()} af {{nb}}", align="C")
-        self.set_text_color(0, 0, 0)
+# the old private names, kept for callers on other branches (use render/pdfdoc.py)
+_PDF, _line, _nb, _table = A4PDF, text_line, no_break, text_table
 
 
 def _fit_size(
@@ -76,30 +44,6 @@ def _fit_size(
         size -= 1
     pdf.set_font(FONT, style, smallest)
     return smallest
-
-
-def _line(
-    pdf: FPDF,
-    text: str,
-    size: float,
-    style: str = "",
-    h: float | None = None,
-    align: str = "L",
-    colour: tuple[int, int, int] = (0, 0, 0),
-) -> None:
-    """Text wrapped to the text width, then the cursor on the next line at the margin."""
-    pdf.set_font(FONT, style, size)
-    pdf.set_text_color(*colour)
-    pdf.set_x(MARGIN)
-    pdf.multi_cell(
-        PAGE_W - 2 * MARGIN,
-        h or size * PT * 1.25,
-        text,
-        align=align,
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.set_text_color(0, 0, 0)
 
 
 def _lines_needed(pdf: FPDF, text: str, width: float, size: float, style: str = "") -> int:
@@ -120,10 +64,10 @@ def _poster_footer(pdf: FPDF, v: PlanView) -> float:
     pdf.set_line_width(0.8)
     pdf.line(MARGIN, top, PAGE_W - MARGIN, top)
     pdf.set_y(top + 2)
-    _line(pdf, v.library_name, 15, "B", h=7.5)
+    text_line(pdf, v.library_name, 15, "B", h=7.5)
     if v.contact:
-        _line(pdf, v.contact, 14, h=6.5)
-    _line(
+        text_line(pdf, v.contact, 14, h=6.5)
+    text_line(
         pdf,
         f"Gælder {period_text(v.period_start, v.period_end)}. Ret til ændringer forbeholdes.",
         10,
@@ -154,7 +98,7 @@ def _poster_entry(pdf: FPDF, v: PlanView, e: StopEntry, s: float) -> None:
     pdf.ln(5 * s)
 
     # every date of the quarter
-    _line(pdf, f"Datoer i {quarter_text(v.quarter) or 'perioden'}:", 22 * s, "B")
+    text_line(pdf, f"Datoer i {quarter_text(v.quarter) or 'perioden'}:", 22 * s, "B")
     pdf.ln(1 * s)
     dates = list(e.dates)
     if dates:
@@ -170,19 +114,19 @@ def _poster_entry(pdf: FPDF, v: PlanView, e: StopEntry, s: float) -> None:
             pdf.cell(col_w, row_h, date_long(d))
         pdf.set_xy(MARGIN, y0 + rows * row_h)
     else:
-        _line(pdf, "Ingen datoer i perioden.", 28 * s)
+        text_line(pdf, "Ingen datoer i perioden.", 28 * s)
     pdf.ln(4 * s)
 
     if e.skipped:
-        _line(pdf, "Bussen kommer ikke:", 22 * s, "B")
+        text_line(pdf, "Bussen kommer ikke:", 22 * s, "B")
         for d, reason in e.skipped:
-            _line(pdf, f"{date_long(d)}: {reason}" if reason else date_long(d), 22 * s)
+            text_line(pdf, f"{date_long(d)}: {reason}" if reason else date_long(d), 22 * s)
         pdf.ln(4 * s)
 
 
 def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
     name = v.name(site_id)
-    pdf = _PDF(title=f"Bogbussen – {name}")
+    pdf = A4PDF(title=f"Bogbussen – {name}")
     pdf.set_auto_page_break(False)
     pdf.add_page()
     width = PAGE_W - 2 * MARGIN
@@ -201,10 +145,10 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
     # stop name: as large as fits on one line, else wrapped
     pdf.set_y(34)
     size = _fit_size(pdf, name, width, 60 * s, 36 * s)
-    _line(pdf, name, size, "B", h=size * PT * 1.2)
+    text_line(pdf, name, size, "B", h=size * PT * 1.2)
     address = v.address(site_id)
     if address:
-        _line(pdf, address, 16 * s, colour=(70, 70, 70))
+        text_line(pdf, address, 16 * s, colour=(70, 70, 70))
     pdf.ln(7 * s)
 
     entries = v.entries_for(site_id)
@@ -212,7 +156,7 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
         for e in entries:
             _poster_entry(pdf, v, e, s)
     else:
-        _line(
+        text_line(
             pdf,
             f"Bogbussen kommer ikke her i {quarter_text(v.quarter) or 'perioden'}.",
             28 * s,
@@ -221,7 +165,7 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
         reason = v.unserved_reason(site_id)
         if reason:
             pdf.ln(3 * s)
-            _line(pdf, f"Årsag: {reason}", 17 * s)
+            text_line(pdf, f"Årsag: {reason}", 17 * s)
     return pdf, pdf.get_y() <= footer_top - 2
 
 
@@ -252,46 +196,13 @@ def _heading(
     pdf.set_font(FONT, "", 10)
 
 
-def _nb(text: str) -> str:
-    """Keep a date like "2. mar." on one line when a table cell wraps."""
-    return text.replace(" ", NBSP)
-
-
 def _dates_line(dates: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(_nb(date_short(d)) for d in dates)
+    return ", ".join(no_break(date_short(d)) for d in dates)
 
 
 def _skipped_line(skipped) -> str:
-    return "\n".join(f"{_nb(date_short(d))}: {r}" if r else _nb(date_short(d)) for d, r in skipped)
-
-
-def _table(pdf: FPDF, headings: list[str], rows: list[list[str]],
-           widths: Sequence[float]) -> None:
-    heading_style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT_RGB)
-    pdf.set_font(FONT, "", 10)
-    pdf.set_draw_color(190, 190, 190)
-    pdf.set_fill_color(242, 246, 247)
-    pdf.set_line_width(0.2)
-    with pdf.table(
-        col_widths=widths,
-        text_align="LEFT",
-        v_align="TOP",
-        headings_style=heading_style,
-        line_height=5.2,
-        padding=(1.2, 1.5),
-        borders_layout="HORIZONTAL_LINES",
-        cell_fill_color=(242, 246, 247),
-        cell_fill_mode="ROWS",
-        width=PAGE_W - 2 * MARGIN,
-    ) as table:
-        head = table.row()
-        for h in headings:
-            head.cell(h)
-        for r in rows:
-            row = table.row()
-            for text in r:
-                row.cell(text)
-    pdf.ln(5)
+    return "\n".join(f"{no_break(date_short(d))}: {r}" if r else no_break(date_short(d))
+                     for d, r in skipped)
 
 
 def koereplan_pdf(v: PlanView, staff: bool = False,
@@ -301,7 +212,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
     (never shown to citizens)."""
     quarter = quarter_text(v.quarter)
     title = "Bogbussens køreplan" + (" – personale" if staff else "")
-    pdf = _PDF(
+    pdf = A4PDF(
         title=f"{title} {quarter}".strip(),
         footer_text=f"{title} {quarter} {EN_DASH} {v.library_name}",
     )
@@ -309,25 +220,25 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
     pdf.alias_nb_pages()
     pdf.add_page()
 
-    _line(pdf, title, 26, "B")
-    _line(
+    text_line(pdf, title, 26, "B")
+    text_line(
         pdf,
         f"{capitalise(quarter) + ': ' if quarter else ''}"
         f"{period_text(v.period_start, v.period_end)}",
         14,
     )
-    _line(pdf, v.library_name, 12, "B")
+    text_line(pdf, v.library_name, 12, "B")
     if v.contact:
-        _line(pdf, v.contact, 11)
+        text_line(pdf, v.contact, 11)
     pdf.ln(3)
     closed = [
         f"{date_long(a)}: {why}" if a == b else f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
         for a, b, why in v.closed_days()
     ]
     if closed:
-        _line(pdf, "Bussen kører ikke: " + "; ".join(closed) + ".", 10)
+        text_line(pdf, "Bussen kører ikke: " + "; ".join(closed) + ".", 10)
     if v.scenario:
-        _line(pdf, f"Scenarie: {v.scenario}", 8, colour=(110, 110, 110))
+        text_line(pdf, f"Scenarie: {v.scenario}", 8, colour=(110, 110, 110))
     pdf.ln(4)
 
     multi = v.multi_vehicle
@@ -338,7 +249,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
         if e.weekday not in weekdays:
             weekdays.append(e.weekday)
     if not weekdays:
-        _line(pdf, "Ingen holdepladser i perioden.", 12)
+        text_line(pdf, "Ingen holdepladser i perioden.", 12)
     for wd in weekdays:
         _heading(pdf, weekday_name(wd), 16, hex_rgb(WEEKDAY_COLOURS.get(wd, "#333333")))
         rows = []
@@ -351,14 +262,14 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
                 name += "\n" + v.address(e.site_id)
             row = [time_range(e.arrival, e.departure), name, when, _skipped_line(e.skipped)]
             rows.append(row + ([e.vehicle] if multi else []))
-        _table(pdf, headings, rows, widths)
+        text_table(pdf, headings, rows, widths)
 
     if not staff:
         return bytes(pdf.output())
     # staff section
     pdf.add_page()
-    _line(pdf, "Til personalet: daginstitutioner og plejehjem", 20, "B")
-    _line(
+    text_line(pdf, "Til personalet: daginstitutioner og plejehjem", 20, "B")
+    text_line(
         pdf,
         "Daterede besøg i perioden (opsøgende arbejde og depotbytte). Vises ikke for borgerne.",
         10,
@@ -384,9 +295,9 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
                 str(crates),
             ]
             rows.append(row + ([vis.vehicle] if multi else []))
-        _table(pdf, headings, rows, widths)
+        text_table(pdf, headings, rows, widths)
     else:
-        _line(pdf, "Ingen besøg i daginstitutioner eller plejehjem i perioden.", 11)
+        text_line(pdf, "Ingen besøg i daginstitutioner eller plejehjem i perioden.", 11)
 
     if v.unserved:
         _heading(pdf, "Ikke planlagt", 14)
@@ -398,7 +309,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
             ]
             for u in v.unserved
         ]
-        _table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
+        text_table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
     if extra_pages is not None:
         extra_pages(pdf)
     return bytes(pdf.output())

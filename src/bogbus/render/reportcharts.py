@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..model import WEEKDAYS
+from ..plan.document import Leg, Plan, Site
 from .danish import kind_name, number_da, quarter_text, weekday_name
 from .reportdata import KINDS
 from .style import ACCENT, KIND_COLOURS
@@ -191,7 +192,7 @@ def children_chart(doc: dict) -> bytes:
     return _png(fig)
 
 
-def _leg_points(leg: dict, coords: dict[str, tuple[float, float]]
+def _leg_points(leg: Leg, coords: dict[str, tuple[float, float]]
                 ) -> list[tuple[float, float]]:
     shape = leg.get("shape")
     if isinstance(shape, list) and len(shape) >= 2:
@@ -203,19 +204,19 @@ def _leg_points(leg: dict, coords: dict[str, tuple[float, float]]
     return [a, b] if a and b else []
 
 
-def missed_sites(plans: Sequence[dict]) -> list[str]:
+def missed_sites(plans: Sequence[Plan]) -> list[str]:
     """Site ids some plan lists in `unserved` (what the map marks with a red cross)."""
     return sorted({u["site_id"] for p in plans for u in p.get("unserved") or []})
 
 
-def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
+def map_thumbnail(plans: Sequence[Plan], title: str = "") -> bytes:
     """Sites (coloured by kind, the depot black) and every leg the plans drive, on an
     equirectangular projection corrected for latitude; no tiles, no network."""
-    sites: dict[str, dict] = {}
+    sites: dict[str, Site] = {}
     for p in plans:
         sites.update({s["id"]: s for s in p["sites"]})
     coords = {sid: (float(s["lat"]), float(s["lon"])) for sid, s in sites.items()}
-    legs: dict[tuple[str, str], dict] = {}
+    legs: dict[tuple[str, str], Leg] = {}
     for p in plans:
         for r in p["routes"]:
             for leg in r["legs"]:
@@ -258,7 +259,7 @@ def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
     return _png(fig)
 
 
-def all_charts(doc: dict, groups_plans: Sequence[Sequence[dict]]) -> dict[str, bytes]:
+def all_charts(doc: dict, groups_plans: Sequence[Sequence[Plan]]) -> dict[str, bytes]:
     """Every chart of the report by file name (`kvartaler.png` …, `kort-1.png` …)."""
     charts = {
         "kvartaler.png": quarters_chart(doc),

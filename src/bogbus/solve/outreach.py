@@ -257,8 +257,7 @@ class OutreachScheduler:
         cost = [INF] * m
         prev: list[int | None] = [None] * m
         for j, c in enumerate(cands):
-            missed = eff(start, c[0]) // P
-            cost[j] = missed * MISSED_PENALTY_KM + c[2]
+            cost[j] = (eff(start, c[0]) // P) * MISSED_PENALTY_KM + c[2]
         for j in range(m):
             if cost[j] == INF:
                 continue
@@ -278,7 +277,8 @@ class OutreachScheduler:
             if total < best_total - 1e-9:
                 best_total, best_last = total, j
         chosen = visit_chain(prev, best_last)
-        missed = self._missed_targets([cands[i][0] for i in chosen], P, start, end, site.id)
+        missed: list[date | None] = [
+            *self._missed_targets([cands[i][0] for i in chosen], P, start, end, site.id)]
         if not chosen:
             missed = [None] * max(1, whole_quarter)
         return chosen, missed
@@ -287,7 +287,7 @@ class OutreachScheduler:
                         site_id: str | None = None) -> list[date]:
         def eff(a: date, b: date) -> int:
             return self.cal.open_days_between(a, b, site_id)
-        out = []
+        out: list[date] = []
         if not dates:
             return out
         for _ in range(eff(start, dates[0]) // P):
@@ -342,6 +342,7 @@ class OutreachScheduler:
             dd.pins.pop(site.id, None)
             dd.crates -= site.crates
             self._changed((vname, day))
+            assert dd.timed is not None  # a day with this visit on it is timed
             order = [s for s in dd.timed.order if s != site.id]
             # dropping a visit only widens gaps, so the rest stays feasible
             dd.timed = self._time(dd, order)
@@ -432,6 +433,7 @@ class OutreachScheduler:
         total = 0.0
         for day, vname in visits:
             dd = self.days[(vname, day)]
+            assert dd.timed is not None  # a day with this visit on it is timed
             order = [s for s in dd.timed.order if s != site.id]
             without = self._time(dd, order)
             total += dd.timed.km - (without.km if without else 0.0)

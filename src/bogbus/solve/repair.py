@@ -25,8 +25,10 @@ moves institution visits (4).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..calendar import Calendar, Period, build_calendar, weekday_key
 from ..errors import BogbusError
@@ -46,7 +48,7 @@ class RepairResult:
     period: Period
     calendar: Calendar
     travel: TravelMatrix
-    previous: dict
+    previous: Mapping[str, Any]
     from_date: date
     past_routes: list[dict]  # published routes before `from`, verbatim
     days: dict[tuple[str, date], Day]  # from `from` on, with timing
@@ -64,7 +66,8 @@ class RepairResult:
 
 
 class Repair:
-    def __init__(self, instance: Instance, period: Period, previous: dict, from_date: date):
+    def __init__(self, instance: Instance, period: Period, previous: Mapping[str, Any],
+                 from_date: date):
         self.inst = instance
         self.period = period
         self.prev = previous
@@ -341,7 +344,8 @@ class Repair:
                 day.fixed.clear()
 
     # -- institutions -------------------------------------------------------------------
-def repair_quarter(instance: Instance, period: Period, previous: dict, from_date: date,
+def repair_quarter(instance: Instance, period: Period, previous: Mapping[str, Any],
+                   from_date: date,
                    *, seed: int = 0) -> RepairResult:
     """Repair `previous` (a published plan of `period`) from `from_date` on."""
     if previous.get("quarter") != period.quarter:

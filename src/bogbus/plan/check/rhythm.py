@@ -5,15 +5,15 @@ unserved entry names a known site and a reason."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from ...calendar import rhythm_dates, week_index, weekday_key
+from ..document import Plan
 from .context import CheckContext, Violations
 
 Visit = tuple[date, int, str]  # (date, arrival minutes, vehicle)
 
 
-def check_unserved_list(plan: dict[str, Any], ctx: CheckContext, out: Violations) -> None:
+def check_unserved_list(plan: Plan, ctx: CheckContext, out: Violations) -> None:
     """Each unserved entry names a site of the data and gives a reason."""
     for u in plan["unserved"]:
         if u["site_id"] not in ctx.sites:
@@ -22,12 +22,13 @@ def check_unserved_list(plan: dict[str, Any], ctx: CheckContext, out: Violations
             out.add("unserved", "no reason given", u.get("date"), u["site_id"])
 
 
-def check_stop_rhythm(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckContext,
+def check_stop_rhythm(sid: str, n: int, vs: list[Visit], ctx: CheckContext,
                       out: Violations) -> None:
     """Same weekday and arrival on the time grid, one every-N-weeks phase, no missing date
     (a day off for everyone, the stop's vehicle or the stop itself, or a date listed
-    unserved, excuses one). A stop with a new slot in a repair: from `valid_from` on."""
-    n, step = s["every_weeks"], ctx.round_to_min
+    unserved, excuses one). A stop with a new slot in a repair: from `valid_from` on.
+    `n`: the stop's every_weeks."""
+    step = ctx.round_to_min
     first_day = ctx.valid_from.get(sid)
     if first_day is not None:
         vs = [v for v in vs if v[0] >= first_day]
@@ -53,12 +54,12 @@ def check_stop_rhythm(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckCo
                     day.isoformat(), sid)
 
 
-def check_outreach_spacing(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckContext,
+def check_outreach_spacing(sid: str, n: int, vs: list[Visit], ctx: CheckContext,
                            out: Violations) -> None:
     """Open days between visits within N weeks ± tolerance; the quarter's ends covered.
 
     A site listed as unserved may skip whole periods (a listed missed visit explains it)."""
-    n, tol, cal = s["every_weeks"], ctx.tolerance_days, ctx.calendar
+    tol, cal = ctx.tolerance_days, ctx.calendar
     period_days = 7 * n
     relaxed = sid in ctx.unserved_sites
     ds = [d for d, _, _ in vs]

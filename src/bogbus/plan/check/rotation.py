@@ -12,11 +12,12 @@ from collections import defaultdict
 from datetime import date
 
 from ...model import ROTATION_KINDS, Instance
+from ..document import Plan, Rotation
 
 ROTATION_RULE = "rotation"
 
 
-def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
+def check_rotation(plan: Plan, instance: Instance | None, bad) -> None:
     """Report every rotation violation through `bad(rule, message, date, site_id)`."""
     rot = plan.get("rotation")
     if rot is None:
@@ -30,15 +31,21 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
         bad(ROTATION_RULE, "the rotation section is damaged — re-run `bogbus plan`")
         return
     colls = {c["id"]: c for c in rot["collections"]}
-    weeks = rot.get("no_repeat_weeks")
+    weeks: object = rot.get("no_repeat_weeks")
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks < 1:
+        # never a reason to skip the repeat rule: the reader refuses such a file, and a
+        # plan built in memory is told so here
+        bad(ROTATION_RULE, f"no_repeat_weeks must be a whole number of weeks, not {weeks!r}")
+        weeks = 52
     sites = {s["id"]: s for s in plan["sites"]}
     if instance is not None:
         _against_data(plan, rot, instance, bad)
     caps = {v["name"]: v.get("crate_capacity") for v in plan["vehicles"]}
-    allowed = defaultdict(set)  # (site, date) → problems the plan admits to
-    for sf in rot.get("shortfall", []):
-        for v in sf.get("visits", []):
-            allowed[(v["site_id"], v["date"])].add(v["problem"])
+    # (site, date) → problems the plan admits to
+    allowed: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for sf in rot["shortfall"]:
+        for short in sf["visits"]:
+            allowed[(short["site_id"], short["date"])].add(short["problem"])
 
     where: dict[str, str] = {c: "depot" for c in colls}
     holdings = dict(rot.get("holdings_at_start", {}))
@@ -66,9 +73,9 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
         day = date.fromisoformat(day_s)
         bus: set[str] = set()
         collected_here: set[str] = set()
-        load = sum(sites[v["site_id"]].get("crates") or 0 for v in r["visits"]
-                   if sites.get(v["site_id"], {}).get("kind") not in
-                   (*ROTATION_KINDS, "stop", "depot", None))
+        load = sum(sites[v["site_id"]]["crates"] or 0 for v in r["visits"]
+                   if v["site_id"] in sites and sites[v["site_id"]]["kind"] not in
+                   (*ROTATION_KINDS, "stop", "depot"))
         # what leaves the depot: deliveries not picked up earlier on this route
         for v in r["visits"]:
             for cid in v.get("collect", []):
@@ -85,7 +92,7 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
         legs = [load]
         for v in r["visits"]:
             sid = v["site_id"]
-            kind = sites.get(sid, {}).get("kind")
+            kind = sites[sid]["kind"] if sid in sites else None
             if kind not in ROTATION_KINDS:
                 if "deliver" in v or "collect" in v:
                     bad(ROTATION_RULE, f"a {kind} does not get collections", day_s, sid)
@@ -125,8 +132,7 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
                 holdings[sid] = cid
                 load -= c["crates"]
                 uses[cid] += 1
-                if isinstance(weeks, int) and any(0 <= (day - d).days < 7 * weeks
-                                                  for d in received[(sid, cid)]):
+                if any(0 <= (day - d).days < 7 * weeks for d in received[(sid, cid)]):
                     if "repeat" not in allowed[(sid, day_s)]:
                         bad(ROTATION_RULE, f"gets {cid} again within {weeks} weeks", day_s, sid)
                 received[(sid, cid)].append(day)
@@ -140,7 +146,7 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
             bad(ROTATION_RULE, f"uses of {cid} say {n}, the routes give {uses.get(cid, 0)}")
 
 
-def _against_data(plan: dict, rot: dict, instance: Instance, bad) -> None:
+def _against_data(plan: Plan, rot: Rotation, instance: Instance, bad) -> None:
     """The plan's rotation section must be the data's: collections, rule, history."""
     mine = {c.id: (c.kind, c.crates) for c in instance.collections}
     theirs = {c["id"]: (c["kind"], c["crates"]) for c in rot["collections"]}
