@@ -133,7 +133,7 @@ def defined_names(path: Path) -> set[str]:
 
 def py_files(root: Path) -> list[Path]:
     return sorted(p for d in SCAN if (root / d).exists() for p in (root / d).rglob("*.py")
-                  if ".bogbus-tmp" not in p.name)
+                  if ".bogbus-tmp" not in p.name and p.name != Path(__file__).name)
 
 
 def public_api(root: Path) -> dict[str, dict[str, str]]:
