@@ -26,11 +26,6 @@ SCHEMA = "bogbus.report/1"
 KINDS = ("stop", "daycare", "nursing_home", "branch")
 
 
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
 def plan_label(plan: Plan) -> str:
     return str(plan.get("scenario") or "plan")
 
