@@ -9,10 +9,11 @@ wrong type, goes missing, gets an extra sibling, or an out-of-range value. Then:
 - a wrong type is always refused by the reader (`plan.files.read_plan`) with a message
   naming the key — so no wrong type can reach `check` and switch a rule off;
 - every command that reads plans — check (and check --previous), timetable, map,
-  notices, report, export, plan --previous — exits 0, 1 or 3 with a message, never a
-  traceback. All commands run on a deterministic sample of the mutations (every one
-  the reader accepts, and a sample of those it refuses); the whole test stays well
-  under a minute on a loaded machine.
+  notices, report, export (and plan --previous on the damages of issue 20) — exits 0,
+  1 or 3 with a message, never a
+  traceback. `check` (with and without --previous) runs on every mutation the reader
+  accepts, so no rule can fail on a value the reader let through; the renderers on a
+  deterministic sample (seeded), the PDF/notices/report ones on three.
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def assert_clean(res, what: str) -> None:
         assert res.output.strip(), what
 
 
-@pytest.mark.slow  # ~60 s on a loaded 2-core machine (most of it the renderers)
+@pytest.mark.slow  # minutes on a loaded 2-core machine: ~700 checks and the renderers
 def test_every_mutation_is_refused_by_name_or_survived_by_every_command(plans, tmp_path):
     doc = plans["repaired"]
     every = mutations(doc)
@@ -206,11 +207,11 @@ def test_every_mutation_is_refused_by_name_or_survived_by_every_command(plans, t
         for args in commands(tmp_path / f"m{i}.json", published, tmp_path, full=False)[:2]:
             assert_clean(_invoke(args), f"{every[i]}: {' '.join(args[:1])}")
     rng = random.Random(20)  # a deterministic sample for the renderers
-    for i in rng.sample(accepted, 12) + rng.sample(refused, 6):
+    for i in rng.sample(accepted, 10) + rng.sample(refused, 5):
         for args in commands(tmp_path / f"m{i}.json", published, tmp_path / f"o{i}",
                              full=False)[2:]:
             assert_clean(_invoke(args), f"{every[i]}: {' '.join(args[:1])}")
-    for i in accepted[::40]:  # and the slow renderers on a few more
+    for i in rng.sample(accepted, 3):  # and the slow renderers (PDF, notices, report)
         for args in commands(tmp_path / f"m{i}.json", published, tmp_path / f"o{i}")[5:]:
             assert_clean(_invoke(args), f"{every[i]}: {' '.join(args[:1])}")
 
