@@ -623,11 +623,14 @@ def travel_group() -> None:
 
 @travel_group.command("build")
 @click.argument("source", default="data/randers", type=click.Path())
-def travel_build(source: str) -> None:
+@click.option("--quarter", type=QUARTER,
+              help="The quarter whose seasonal ferries count (default: the next quarter).")
+def travel_build(source: str, quarter: Period | None) -> None:
     """Precompute (and cache) the travel matrix of SOURCE and report how it went."""
     import time
     import warnings
 
+    from .calendar import next_quarter
     from .io import load_source
     from .travel import build_travel
     from .travel.osm import build_osm
@@ -641,7 +644,7 @@ def travel_build(source: str) -> None:
             build = build_osm(instance)
             tm = build.matrix
         else:
-            build, tm = None, build_travel(instance)
+            build, tm = None, build_travel(instance, quarter or next_quarter(date.today()))
     seconds = time.perf_counter() - started
     for w in caught:
         click.echo(f"warning: {w.message}", err=True)
@@ -666,16 +669,25 @@ def travel_build(source: str) -> None:
 @click.argument("source", default="data/randers", type=click.Path())
 @click.option("--all", "show_all", is_flag=True,
               help="List every pair split by water (default: the 20 largest detours).")
-def travel_check(source: str, show_all: bool) -> None:
+@click.option("--quarter", type=QUARTER,
+              help="The quarter whose seasonal ferries count, e.g. 2027Q3 (default: the "
+                   "next quarter, as `plan`).")
+def travel_check(source: str, show_all: bool, quarter: Period | None) -> None:
     """How the water changes the legs of SOURCE, and what a planner should look at."""
+    from .calendar import next_quarter
     from .io import load_source
     from .travel.report import travel_report
 
     instance = load_source(source)
-    rep = travel_report(instance)
+    period = quarter or next_quarter(date.today())
+    rep = travel_report(instance, period)
     names = {s.id: s.name for s in instance.sites}
     click.echo(f"travel model: {rep.model}" + (f", water {rep.water}" if rep.water else ""))
     if rep.water:
+        click.echo(f"quarter: {period.quarter} ({period.start} – {period.end})")
+        for name, sails in rep.in_season.items():
+            click.echo(f"seasonal ferry {name}: "
+                       + ("in season all quarter" if sails else "not in season all quarter"))
         click.echo(f"crossings used: {', '.join(rep.used) or 'none'}")
         for name, why in rep.unused:
             click.echo(f"crossing not used: {name} ({why})")

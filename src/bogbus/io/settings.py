@@ -452,17 +452,24 @@ def _water_option(r: _Reader, travel: dict[str, Any], folder: Path) -> TravelOpt
     name = r.text(travel.get("water"), "travel.water", "water.geojson")
     if not name:
         return TravelOptions()
+    _existing_file(r, "travel.water", name, folder, "water file",
+                   "put the GeoJSON water file in the data folder or remove travel.water")
+    return TravelOptions(water=name, data_folder=str(folder.resolve()))
+
+
+def _existing_file(r: _Reader, key: str, name: str, folder: Path, what: str,
+                   missing_fix: str) -> None:
+    """A file named at `key` (relative to the data folder) exists and is a regular file
+    within the size cap."""
     path = Path(name).expanduser()
     path = path if path.is_absolute() else folder / path
     if not path.exists():
-        r.bad("travel.water", f"travel.water '{name}' does not exist (looked for {path})",
-              "put the GeoJSON water file in the data folder or remove travel.water")
-    else:
-        try:
-            check_regular(path, MAX_TRAVEL_BYTES, "water file")
-        except InputFileError as exc:
-            r.bad("travel.water", f"travel.water '{name}': {exc.reason}", exc.fix)
-    return TravelOptions(water=name, data_folder=str(folder.resolve()))
+        r.bad(key, f"{key} '{name}' does not exist (looked for {path})", missing_fix)
+        return
+    try:
+        check_regular(path, MAX_TRAVEL_BYTES, what)
+    except InputFileError as exc:
+        r.bad(key, f"{key} '{name}': {exc.reason}", exc.fix)
 
 
 def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> TravelOptions:
@@ -480,22 +487,14 @@ def _travel_options(r: _Reader, travel: dict[str, Any], model: str) -> TravelOpt
     if not name:
         r.bad("travel", f"travel.model is {model} but travel.file is missing",
               f"add the file name (in the data folder), e.g. file: {example}")
+    elif not name.lower().endswith(TRAVEL_FILE_SUFFIXES[model]):
+        r.bad("travel.file", f"travel.file '{name}' is not a "
+              f"{' or '.join(TRAVEL_FILE_SUFFIXES[model][:2])} file",
+              "give an OpenStreetMap extract (.osm or .osm.pbf)" if model == "osm"
+              else "give a from,to,km,minutes CSV or an OSRM table .json")
     else:
-        path = Path(name).expanduser()
-        path = path if path.is_absolute() else folder / path
-        if not name.lower().endswith(TRAVEL_FILE_SUFFIXES[model]):
-            r.bad("travel.file", f"travel.file '{name}' is not a "
-                  f"{' or '.join(TRAVEL_FILE_SUFFIXES[model][:2])} file",
-                  "give an OpenStreetMap extract (.osm or .osm.pbf)" if model == "osm"
-                  else "give a from,to,km,minutes CSV or an OSRM table .json")
-        elif not path.exists():
-            r.bad("travel.file", f"travel.file '{name}' does not exist (looked for {path})",
-                  "put the file in the data folder or give its full path")
-        else:
-            try:
-                check_regular(path, MAX_TRAVEL_BYTES, "travel file")
-            except InputFileError as exc:
-                r.bad("travel.file", f"travel.file '{name}': {exc.reason}", exc.fix)
+        _existing_file(r, "travel.file", name, folder, "travel file",
+                       "put the file in the data folder or give its full path")
     options = TravelOptions(file=name, data_folder=str(folder.resolve()))
     if model != "osm":
         return options

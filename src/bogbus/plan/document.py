@@ -215,6 +215,7 @@ class TravelModel(TypedDict):
     water: NotRequired[str]
     water_sha256: NotRequired[str]
     crossings: NotRequired[dict[str, str]]
+    in_season: NotRequired[dict[str, bool]]  # seasonal ferry → sails in this quarter
     # osm: the speed table and snapping settings, the graph, the crop to the boundary
     # (null without one) and the ferries used and refused (name → why)
     speeds_kmh: NotRequired[dict[str, float]]

@@ -87,6 +87,7 @@ ISO = V(_isiso, "a date YYYY-MM-DD")
 HHMM = V(lambda v: isinstance(v, str) and bool(_HHMM.match(v)), "a time HH:MM")
 SHIFT = V(lambda v: isinstance(v, str) and bool(_SHIFT.match(v)), "a shift HH:MM-HH:MM")
 ANY = V(lambda v: True, "anything")
+BOOL = V(lambda v: isinstance(v, bool), "true or false")
 KM, MIN, COUNT = num(), whole(), whole()
 
 # key → check, or key → ("list", item spec) / ("dict", spec) / ("optdict", spec: or null)
@@ -156,6 +157,7 @@ TRAVEL_MODEL = {"model": STR,
                 # greatcircle round the water of a water file (travel/water.py)
                 "water": Opt(STR), "water_sha256": Opt(STR),
                 "crossings": Opt(("map", one_of("bridge", "ferry"))),
+                "in_season": Opt(("map", BOOL)),
                 # osm (travel/osm.py, osmcrop.py, osmferry.py)
                 "speeds_kmh": Opt(("map", _SPEED)), "max_speed_kmh": Opt(_SPEED),
                 "snap_warn_m": Opt(num()), "snap_max_m": Opt(num()),

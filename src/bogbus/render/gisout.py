@@ -76,6 +76,7 @@ def plan_travel(plan: Plan) -> TravelLookup:
     cache: dict[str, Any] = {}
 
     def build() -> Any:
+        from ..calendar import parse_quarter
         from ..io import load_source
         from ..model import Site
         from ..travel import build_travel
@@ -86,7 +87,7 @@ def plan_travel(plan: Plan) -> TravelLookup:
             try:
                 instance = load_source(data, strict=False)
                 if instance.inputs_sha256 == plan.get("inputs_sha256"):
-                    return build_travel(instance)
+                    return build_travel(instance, parse_quarter(plan["quarter"]))
             except BogbusError:
                 pass
         tm = plan.get("travel_model", {})

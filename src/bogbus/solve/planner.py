@@ -197,7 +197,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         raise InputError([Problem(f"{instance.source} (settings.yaml)", closed,
                                   "shorten calendar.closures or plan another quarter",
                                   column="calendar.closures")])
-    travel = build_travel(instance)
+    travel = build_travel(instance, period)
     clock_cut: list[str] = []  # phases the clock, not the work budget, ended
 
     say(f"timetable for {len(instance.stops)} public stops")

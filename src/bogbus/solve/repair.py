@@ -87,7 +87,7 @@ class Repair:
         # institution → the last visit before the quarter the published plan continued
         # its rhythm from (its `rhythm` section): the anchor before its first visit
         self.carried = self.published.carried
-        self.travel = build_travel(instance)
+        self.travel = build_travel(instance, period)
         self.index = self.travel.index()
         self.depot = self.index[st.depot]
         self.sites = {s.id: s for s in instance.sites}

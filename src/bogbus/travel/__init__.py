@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ..calendar import Period
 from ..errors import BogbusError
 from ..model import Instance
 from .base import TravelMatrix
@@ -18,11 +19,14 @@ from .water import water_matrix
 __all__ = ["TravelMatrix", "build_travel"]
 
 
-def build_travel(instance: Instance) -> TravelMatrix:
-    """The travel matrix for every site of the instance, by the model in settings."""
+def build_travel(instance: Instance, period: Period | None = None) -> TravelMatrix:
+    """The travel matrix for every site of the instance, by the model in settings.
+
+    `period` (the planned quarter) decides which seasonal ferries of a water file sail:
+    one whose season covers the whole period; without a period only all-year ferries."""
     ts = instance.settings.travel
     if ts.model == "greatcircle" and ts.options.water:
-        return water_matrix(instance)
+        return water_matrix(instance, period)
     if ts.model == "greatcircle":
         return greatcircle_matrix(instance.sites, ts.circuity, ts.speed_kmh)
     if ts.model == "osm":

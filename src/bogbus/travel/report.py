@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..calendar import Period
 from ..errors import Problem
 from ..geo import haversine_km
 from ..model import Instance
-from .water import build_water
+from .water import build_water, seasonal_flags
 
 LONGEST_SHOWN = 10
 
@@ -41,13 +42,15 @@ class TravelReport:
     split: list[SplitPair] = field(default_factory=list)  # by ratio, largest first
     used: tuple[str, ...] = ()
     unused: tuple[tuple[str, str], ...] = ()
+    in_season: dict[str, bool] = field(default_factory=dict)  # seasonal ferry → sails
     longest: list[tuple[str, str, float]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def travel_report(instance: Instance) -> TravelReport:
-    """The report for SOURCE; `InputError` when the water file cannot give a matrix."""
+def travel_report(instance: Instance, period: Period | None = None) -> TravelReport:
+    """The report for SOURCE in the planned period (which seasonal ferries sail);
+    `InputError` when the water file cannot give a matrix."""
     import time
 
     ts = instance.settings.travel
@@ -72,11 +75,12 @@ def travel_report(instance: Instance) -> TravelReport:
                 severity="warning"))
         return rep
     started = time.perf_counter()
-    built = build_water(instance)
+    built = build_water(instance, period)
     rep.seconds = time.perf_counter() - started
     tm = built.matrix
     rep.water, rep.used, rep.unused = ts.options.water, built.used, built.unused
     rep.warnings += built.warnings
+    rep.in_season = seasonal_flags(built.water, period)
     round_end: list[SplitPair] = []
     for (a, b), km in straight.items():
         if (a, b) not in built.blocked:

@@ -12,9 +12,11 @@ the plain great-circle leg.
 
 One matrix serves the whole fleet (the solver takes one): a ferry is used only if every
 vehicle may use it — by its explicit `ferries` list, else by size (a ferry whose limits are
-not `confirmed` only by an explicit list), sailing through every shift (`hours`) and all
-year (`season`: the matrix is built once per data folder, not per quarter). So no leg is
-ever shorter than what the bus that drives it can drive.
+not `confirmed` only by an explicit list), sailing through every shift (`hours`) and on
+every day of the planned period (`season`: the solver takes one matrix for the whole
+period, so a seasonal ferry is used only when its season covers the period's first to
+last day; without a period only all-year ferries). So no leg is ever shorter than what
+the bus that drives it can drive.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +36,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from ..calendar import Period
 from ..errors import InputError, Problem
 from ..geo import EARTH_RADIUS_KM, haversine_km
 from ..model import Instance, Site, Vehicle
@@ -48,6 +52,7 @@ _CODE_HASH = hashlib.sha256(
     Path(__file__).read_bytes() + (Path(__file__).parent / "waterfile.py").read_bytes()
 ).hexdigest()[:16]
 _MEMO: dict[str, WaterBuild] = {}
+_FILES: dict[str, WaterFile] = {}
 
 
 @dataclass(frozen=True)
@@ -86,14 +91,47 @@ def _shift_ok(v: Vehicle, c: Crossing) -> bool:
                if w is not None)
 
 
-def _all_year(c: Crossing) -> bool:
+def all_year(c: Crossing) -> bool:
+    """A ferry without a season, or with one from 01-01 to 12-31."""
     if c.season is None:
         return True
     (m1, d1), (m2, d2) = c.season
     return (m1, d1) == (1, 1) and (m2, d2) == (12, 31)
 
 
-def ferry_use(c: Crossing, v: Vehicle) -> str:
+def _season_day(c: Crossing, day: date) -> bool:
+    assert c.season is not None
+    first, last = c.season
+    md = (day.month, day.day)
+    if first <= last:
+        return first <= md <= last
+    return md >= first or md <= last  # wraps the new year, e.g. 11-01 to 03-31
+
+
+def in_season(c: Crossing, period: Period | None) -> bool:
+    """The ferry sails on every day of the period (one matrix serves the whole period);
+    without a period only an all-year ferry counts."""
+    if all_year(c):
+        return True
+    if period is None:
+        return False
+    return all(_season_day(c, d) for d in period.days())
+
+
+def seasonal_flags(water: WaterFile, period: Period | None) -> dict[str, bool]:
+    """Each seasonal ferry → in season for the period: all that the period changes in the
+    matrix (the memo key and plan.json's `travel_model.in_season`)."""
+    return {c.name: in_season(c, period) for c in sorted(water.crossings, key=lambda c: c.name)
+            if c.mode == "ferry" and not all_year(c)}
+
+
+def _season_text(c: Crossing) -> str:
+    assert c.season is not None
+    (m1, d1), (m2, d2) = c.season
+    return f"{m1:02d}-{d1:02d} to {m2:02d}-{d2:02d}"
+
+
+def ferry_use(c: Crossing, v: Vehicle, period: Period | None = None) -> str:
     """Why vehicle `v` may not use ferry `c` ('' when it may)."""
     listed = v.ferries is not None and c.name.casefold() in {f.casefold() for f in v.ferries}
     if v.ferries is not None and not listed:
@@ -107,8 +145,11 @@ def ferry_use(c: Crossing, v: Vehicle) -> str:
                     else f"{v.name} ({what} {value:g}) exceeds its limit {limit:g}")
     if not _shift_ok(v, c):
         return f"its hours do not cover every shift of {v.name}"
-    if not _all_year(c):
-        return "it does not sail all year"
+    if not in_season(c, period):
+        if period is None:
+            return "it does not sail all year (no planned period given)"
+        return (f"its season {_season_text(c)} does not cover all of {period.quarter} "
+                f"({period.start}–{period.end})")
     return ""
 
 
@@ -289,30 +330,35 @@ def _key(instance: Instance, path: Path) -> str:
     return h.hexdigest()
 
 
-def build_water(instance: Instance) -> WaterBuild:
-    """The barrier-aware matrix for the instance (memoised by file hash, sites, fleet)."""
+def build_water(instance: Instance, period: Period | None = None) -> WaterBuild:
+    """The barrier-aware matrix for the instance in the planned period (memoised by file
+    hash, sites, fleet and which seasonal ferries are in season — not the dates, so
+    quarters that differ in nothing share one build)."""
     path = option_path(instance, "water")
-    key = _key(instance, path) if path.is_file() else ""
-    if key and key in _MEMO:
-        return _MEMO[key]
     label = instance.settings.travel.options.water
-    water = read_water(path, label)
+    key = _key(instance, path) if path.is_file() else ""
+    water = _FILES.get(key) or read_water(path, label)
+    if key:
+        _FILES[key] = water
+        key += repr(sorted(seasonal_flags(water, period).items()))
+        if key in _MEMO:
+            return _MEMO[key]
     built = compute(instance.sites, water, instance.settings.vehicles,
                     instance.settings.travel.circuity, instance.settings.travel.speed_kmh,
                     {"file": label, "sha256": file_sha256(path)},
-                    depot=instance.settings.depot)
+                    depot=instance.settings.depot, period=period)
     if key:
         _MEMO[key] = built
     return built
 
 
-def water_matrix(instance: Instance) -> TravelMatrix:
-    return build_water(instance).matrix
+def water_matrix(instance: Instance, period: Period | None = None) -> TravelMatrix:
+    return build_water(instance, period).matrix
 
 
 def compute(sites: Sequence[Site], water: WaterFile, vehicles: Sequence[Vehicle],
             circuity: float, speed_kmh: float, source: dict[str, str],
-            depot: str | None = None) -> WaterBuild:
+            depot: str | None = None, period: Period | None = None) -> WaterBuild:
     """The matrix of shortest ways round the water; `InputError` for a file that cannot
     give one (a site in the water, a ferry on one bank, a site no crossing reaches)."""
     sites = list(sites)
@@ -348,7 +394,7 @@ def compute(sites: Sequence[Site], water: WaterFile, vehicles: Sequence[Vehicle]
         if len(c.ends) != 2:
             continue
         why = "" if c.mode == "bridge" else next(
-            (w for w in (ferry_use(c, v) for v in vehicles) if w), "")
+            (w for w in (ferry_use(c, v, period) for v in vehicles) if w), "")
         if why:
             unused.append((c.name, why))
         else:
@@ -453,6 +499,9 @@ def compute(sites: Sequence[Site], water: WaterFile, vehicles: Sequence[Vehicle]
                    "crossings": {c.name: c.mode for c in sorted(water.crossings,
                                                                   key=lambda c: c.name)
                                  if c.name in used}}
+    flags = seasonal_flags(water, period)
+    if flags:  # only then: plans on data without seasonal ferries stay as they were
+        description["in_season"] = flags
     tm = TravelMatrix(ids=ids, km=tuple(km_rows), minutes=tuple(min_rows),
                       description=description, shapes=shapes, via=via)
     return WaterBuild(tm, water, tuple(sorted(used)), tuple(sorted(unused)),

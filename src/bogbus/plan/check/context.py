@@ -82,13 +82,22 @@ class CheckContext:
         return self.repair_from is not None and day < self.repair_from
 
 
-def _travel_for(plan: Plan, instance: Instance | None) -> TravelMatrix | None:
+def _travel_for(plan: Plan, instance: Instance | None, period: Period,
+                out: Violations) -> TravelMatrix | None:
     if instance is not None:
-        return build_travel(instance)
-    tm = plan.get("travel_model")
-    if tm is None or tm["model"] != "greatcircle" or tm.get("water"):
+        tm = build_travel(instance, period)  # the plan's own quarter: its seasonal ferries
+        recorded = plan.get("travel_model")
+        said = recorded.get("in_season") if recorded is not None else None
+        now = tm.description.get("in_season")
+        if said != now:
+            out.add("legs", f"travel_model.in_season says {said!r}, but the water file's "
+                    f"seasons in {period.quarter} give {now!r} (a ferry used out of season, "
+                    "or the data changed) — re-run `bogbus plan`")
+        return tm
+    model = plan.get("travel_model")
+    if model is None or model["model"] != "greatcircle" or model.get("water"):
         return None  # legs cannot be re-derived without the source data (road, water file)
-    circuity, speed = tm.get("circuity"), tm.get("speed_kmh")
+    circuity, speed = model.get("circuity"), model.get("speed_kmh")
     if circuity is None or speed is None:  # the reader checked their type and range
         raise BogbusError("the plan is damaged: a greatcircle travel_model needs circuity "
                           "and speed_kmh — re-run `bogbus plan`")
@@ -126,7 +135,7 @@ def context_for(plan: Plan, instance: Instance | None,
                              for h in plan["calendar"]["holidays"]})
     rep = plan.get("repair")
     return CheckContext(
-        sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance),
+        sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance, period, out),
         {u["site_id"] for u in plan["unserved"]},
         unserved_dates={(u["site_id"], u["date"]) for u in plan["unserved"]
                         if u["date"] is not None},
