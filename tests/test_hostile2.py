@@ -556,19 +556,30 @@ def _deliveries(doc: dict) -> list[dict]:
     return [v for r in doc["routes"] for v in r["visits"] if v.get("deliver")]
 
 
-@pytest.mark.parametrize("edit, says", [
-    (lambda d: d["rotation"].update(collections=5), "rotation.collections is not a list"),
-    (lambda d: d["rotation"].update(holdings_at_start=[1]), "rotation.holdings_at_start"),
-    (lambda d: d["rotation"].update(history=[{"x": 1}]), "rotation.history[0]"),
+# damage of a key's type or of an id the plan must hold is found by the plan reader
+# (plan/schema.py, every command alike), the rest by the published-plan check
+DAMAGED = "the plan file is damaged"
+PUBLISHED = "--previous: the published plan"
+
+
+@pytest.mark.parametrize("edit, who, says", [
+    (lambda d: d["rotation"].update(collections=5), DAMAGED,
+     "plan.rotation.collections: expected a list"),
+    (lambda d: d["rotation"].update(holdings_at_start=[1]), DAMAGED,
+     "plan.rotation.holdings_at_start"),
+    (lambda d: d["rotation"].update(history=[{"x": 1}]), DAMAGED, "plan.rotation.history[0]"),
     (lambda d: d["rotation"]["history"].append({"site_id": "D01", "collection_id": "DA",
-                                                "date": "2026-13-01"}), "rotation.history["),
-    (lambda d: _deliveries(d)[0].update(deliver="DA"), ".deliver is not a list"),
-    (lambda d: _deliveries(d)[0].update(deliver=["ZZ"]), "delivers unknown collection 'ZZ'"),
-    (lambda d: d["routes"][0].update(vehicle="spøgelse"), "unknown vehicle 'spøgelse'"),
-    (lambda d: d["rotation"].update(uses={"DA": 99}), "uses of DA say 99"),
+                                                "date": "2026-13-01"}), DAMAGED,
+     "plan.rotation.history["),
+    (lambda d: _deliveries(d)[0].update(deliver="DA"), DAMAGED, ".deliver: expected a list"),
+    (lambda d: _deliveries(d)[0].update(deliver=["ZZ"]), DAMAGED,
+     "'ZZ' is not among plan.rotation.collections"),
+    (lambda d: d["routes"][0].update(vehicle="spøgelse"), PUBLISHED,
+     "unknown vehicle 'spøgelse'"),
+    (lambda d: d["rotation"].update(uses={"DA": 99}), PUBLISHED, "uses of DA say 99"),
 ])
 def test_a_tampered_published_plan_names_what_is_wrong_before_repairing(
-        tmp_path, published, edit, says):
+        tmp_path, published, edit, who, says):
     data, plan = published
     doc = json.loads(plan.read_text(encoding="utf-8"))
     edit(doc)
@@ -578,7 +589,7 @@ def test_a_tampered_published_plan_names_what_is_wrong_before_repairing(
     out = tmp_path / "repaired"
     res = run(["plan", str(data), "--previous", str(bad), "--from", "2027-02-01",
                "--out", str(out), "--no-render", "--work", "1"])
-    assert_clean(res, 1, ("--previous: the published plan", says))
+    assert_clean(res, 1, (who, says))
     assert "internal error" not in res.output and "please report" not in res.output
     assert not out.exists() and (tree(tmp_path), tree(data)) == before
 

@@ -9,13 +9,17 @@ import time
 import warnings
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .calendar import Period
 from .cliopts import DAY, QUARTER, SEED, TIME_LIMIT, YEAR
 from .errors import BogbusError, InputError
+
+if TYPE_CHECKING:  # the CLI imports the core lazily, so `bogbus --help` stays quick
+    from .outputs import OutputOptions
+    from .plan.document import Plan
 
 EXIT_OK, EXIT_INPUT, EXIT_UNSERVED = 0, 1, 3
 EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143
@@ -126,8 +130,8 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
     from .calendar import next_quarter, parse_quarter
     from .io import load_source_warned
     from .io.outdir import check_out_dir
-    from .io.outputset import OutputSet
-    from .plan.files import read_plan, write_plan
+    from .outputs import OutputOptions, publish_plan
+    from .plan.files import read_plan
     from .progress import ProgressReporter
     from .render.summary import plan_summary
 
@@ -151,7 +155,8 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
     period = quarter or next_quarter(date.today())
     if previous is not None and (from_text or period.quarter == previous["quarter"]):
         # a published plan of the same quarter: repair it (docs/replanning.md)
-        _repair(instance, previous, period, from_text, out_dir, seed, no_render)
+        _repair(instance, previous, period, from_text, out_dir, seed,
+                OutputOptions(not no_render, csv_dialect))
         return
     name = output_name(instance.scenario, period.quarter)
     out = check_out_dir(out_dir or f"plans/{name}", "--out")
@@ -163,18 +168,8 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
         data = _plan_checked(instance, period, time_limit, seed, previous, task,
                              work=work, started=started)
         task.done()
-    with OutputSet() as outputs:  # all or nothing: staged, then published together
-        stage = outputs.stage_dir(out, prune=True)  # the new set replaces the old
-        write_plan(data, stage / "plan.json")
-        if not no_render:
-            from .render import LETTER_DIR, write_map, write_outreach, write_timetables
-
-            write_timetables(data, stage, csv_dialect=csv_dialect)
-            # staff køreplan, packing list; letters and calendars in their own folder
-            write_outreach(data, stage, csv_dialect=csv_dialect,
-                           letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
-            write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
-        written = outputs.publish()
+    written = publish_plan(data, out, OutputOptions(not no_render, csv_dialect),
+                           map_file=Path("maps") / f"{name}.html")
     path = out / "plan.json"
     for line in plan_summary(data):
         click.echo(line)
@@ -184,8 +179,8 @@ def plan(source: str, quarter: Period | None, year: int | None, out_dir: str | N
 
 
 def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: int | None,
-                  previous: dict | None, progress: Any, *, work: int | None = None,
-                  started: float | None = None) -> dict:
+                  previous: Plan | None, progress: Any, *, work: int | None = None,
+                  started: float | None = None) -> Plan:
     """One quarter through the pipeline (plan → build → check); warnings go to stderr and
     a plan the checker rejects is an error with every violation listed (never written)."""
     from .pipeline import PlanRejected, plan_instance
@@ -206,15 +201,13 @@ def _plan_checked(instance: Any, period: Any, time_limit: float | None, seed: in
 
 
 def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float | None,
-               seed: int | None, previous: dict | None, no_render: bool, csv_dialect: str,
+               seed: int | None, previous: Plan | None, no_render: bool, csv_dialect: str,
                quiet: bool, limit: float, work: int | None = None) -> None:
     from .io.outdir import check_out_dir
-    from .plan.files import write_plan
+    from .outputs import OutputOptions, publish_year
     from .progress import ProgressReporter
-    from .render import write_map, write_outreach, write_timetables
-    from .render.report import write_report
     from .render.summary import plan_summary, year_summary
-    from .year import check_year_folder, plan_year, write_year, year_quarters
+    from .year import check_year_folder, plan_year, year_quarters
 
     quarters = year_quarters(year)
     out = check_out_dir(out_dir or f"plans/{output_name(instance.scenario, str(year))}",
@@ -227,17 +220,7 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
                                                              prev, say, work=work),
                           previous=previous, progress=tasks)
 
-    def write_quarter(data: dict, folder: Path) -> list[Path]:
-        paths = [write_plan(data, folder / "plan.json")]
-        if not no_render:
-            paths += write_timetables(data, folder, csv_dialect=csv_dialect)
-            # staff køreplan, packing list, each institution's letter and calendar
-            paths += write_outreach(data, folder, csv_dialect=csv_dialect)
-            paths.append(write_map(data, folder / "map.html"))
-        return paths
-
-    written = write_year(plans, out, write_quarter,
-                         lambda folder: write_report(plans, folder, csv_dialect=csv_dialect))
+    written = publish_year(plans, out, OutputOptions(not no_render, csv_dialect))
     for data in plans:
         for line in plan_summary(data):
             click.echo(line)
@@ -248,20 +231,18 @@ def _plan_year(instance: Any, year: int, out_dir: str | None, time_limit: float 
     sys.exit(EXIT_UNSERVED if any(d["unserved"] for d in plans) else EXIT_OK)
 
 
-def _repair(instance, previous: dict, period: Period, from_text: str | None,
-            out_dir: str | None, seed: int | None, no_render: bool) -> None:
+def _repair(instance: Any, previous: Plan, period: Period, from_text: str | None,
+            out_dir: str | None, seed: int | None, options: OutputOptions) -> None:
     """`plan --previous P --from D`: repair the published plan; write the plan, the
     change list and (unless --no-render) timetables, map and notices — all or none."""
     from .io.outdir import check_out_dir
-    from .io.outputset import OutputSet
+    from .outputs import publish_plan
     from .pipeline import PlanRejected, repair_instance
-    from .plan.files import write_plan
-    from .render.changesout import write_changes
     from .render.summary import plan_summary, repair_summary
 
     name = output_name(instance.scenario, period.quarter, "repair")
     out = check_out_dir(out_dir or f"plans/{name}", "--out")
-    if not no_render:
+    if options.render:
         check_out_dir("maps", "the map folder")
     try:
         data, how = repair_instance(instance, previous, period, from_text,
@@ -270,23 +251,9 @@ def _repair(instance, previous: dict, period: Period, from_text: str | None,
         for v in exc.violations:
             click.echo(f"  {v}", err=True)
         raise
-    with OutputSet() as outputs:  # all or nothing: staged, then published together
-        stage = outputs.stage_dir(out, prune=True)
-        write_plan(data, stage / "plan.json")
-        write_changes(data, stage)
-        if not no_render:
-            from .render import LETTER_DIR, write_map, write_outreach, write_timetables
-            from .render.notices import notices_needed, write_notices
-
-            write_timetables(data, stage)
-            # the repaired quarter's staff køreplan, packing list, letters and calendars
-            write_outreach(data, stage,
-                           letters_dir=outputs.stage_dir(out / LETTER_DIR, prune=True))
-            # a folder of its own: a staged set holds files, not sub-folders
-            if notices_needed(data, previous, out / "notices"):
-                write_notices(data, previous, outputs.stage_dir(out / "notices", prune=True))
-            write_map(data, outputs.stage_file(Path("maps") / f"{name}.html"))
-        written = outputs.publish()
+    # plan, change list and (rendered) timetables, letters, notices, map: all or none
+    written = publish_plan(data, out, options, map_file=Path("maps") / f"{name}.html",
+                           previous=previous)
     for line in plan_summary(data) + repair_summary(data, how):
         click.echo(line)
     click.echo(f"wrote {out / 'plan.json'} and {len(written) - 1} change/timetable/notice "

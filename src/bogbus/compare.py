@@ -15,7 +15,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .pipeline import plan_source
 from .plan.diff import CHANGE_KINDS, stop_changes
-from .plan.kpis import REACH_KEYS, compute_kpis
+from .plan.document import Plan
+from .plan.kpis import compute_kpis
 from .render.comparetable import FIGURES, render, to_csv, to_json, to_table
 
 __all__ = ["FIGURES", "compare_plans", "plan_one", "plan_sources", "render", "stop_changes",
@@ -26,7 +27,7 @@ PROCESSES_PER_PLAN = 2  # the search and, beside it, the lower bound (solve/plan
 
 
 
-def co2_factor_text(plan: dict) -> str:
+def co2_factor_text(plan: Plan) -> str:
     """The CO2 factors the plan used, stated the way the table shows them."""
     f = plan.get("co2_factors", {})
     fuels = {("litres" if (v.get("energy") or {}).get("litres_per_100km") else "kwh")
@@ -39,7 +40,7 @@ def co2_factor_text(plan: dict) -> str:
     return ", ".join(parts)
 
 
-def summarize(plan: dict, label: str | None = None) -> dict:
+def summarize(plan: Plan, label: str | None = None) -> dict:
     """One source's figures: the key figures re-derived from `plan["routes"]` by
     `plan.kpis.compute_kpis` (the same sums `bogbus check` verifies), runtime/gap from
     the plan."""
@@ -65,7 +66,8 @@ def summarize(plan: dict, label: str | None = None) -> dict:
         "public_stops_served": len(stops_served),
         "stop_visits": visits["stop"],
         "daycare_visits": visits["daycare"],
-        **{key: k[key] for key in REACH_KEYS},
+        "children_unique": k["children_unique"], "child_visits": k["child_visits"],
+        "residents_unique": k["residents_unique"], "resident_visits": k["resident_visits"],
         "nursing_home_visits": visits["nursing_home"],
         "routes": len(plan["routes"]),
         "unserved_count": len(plan.get("unserved", [])),
@@ -83,12 +85,12 @@ def summarize(plan: dict, label: str | None = None) -> dict:
     }
 
 
-def _stop_ids(plan: dict) -> set[str]:
+def _stop_ids(plan: Plan) -> set[str]:
     return {s["id"] for s in plan["sites"] if s["kind"] == "stop"}
 
 
-def compare_plans(plans: Sequence[dict], labels: Sequence[str] | None = None,
-                  previous: dict | None = None) -> dict:
+def compare_plans(plans: Sequence[Plan], labels: Sequence[str] | None = None,
+                  previous: Plan | None = None) -> dict:
     """The comparison document (`"schema": "bogbus.compare/1"`) of plan dicts; the first
     plan is the reference for the per-stop changes — or, given `previous` (the
     published plan every source was planned against), every plan is compared with
@@ -113,7 +115,7 @@ def compare_plans(plans: Sequence[dict], labels: Sequence[str] | None = None,
             "changes": changes}
 
 
-def _labels(plans: Sequence[dict]) -> list[str]:
+def _labels(plans: Sequence[Plan]) -> list[str]:
     """Scenario names; where two are equal, the data source too, then a number."""
     names = [p.get("scenario") or f"plan {i + 1}" for i, p in enumerate(plans)]
     names = [n if names.count(n) == 1 else f"{n} ({p.get('data')})"
@@ -124,9 +126,9 @@ def _labels(plans: Sequence[dict]) -> list[str]:
 # ---------------------------------------------------------------- planning
 
 def plan_one(source: str, quarter: str, time_limit_s: float | None,
-             seed: int | None, previous: dict | None = None,
+             seed: int | None, previous: Plan | None = None,
              progress: Callable[[str], None] | None = None,
-             work: int | None = None) -> dict:
+             work: int | None = None) -> Plan:
     """Plan one source and return its checked plan dict (runs in a worker process)."""
     if progress is not None:
         progress("reading the data")
@@ -161,8 +163,8 @@ def _relay_phases(queue, tasks: Sequence) -> None:
 def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | None = None,
                  seed: int | None = None,
                  progress: Callable[[str], None] | None = None,
-                 previous: dict | None = None,
-                 tasks: Sequence | None = None, work: int | None = None) -> list[dict]:
+                 previous: Plan | None = None,
+                 tasks: Sequence | None = None, work: int | None = None) -> list[Plan]:
     """Plan every source, in parallel processes where there are cores; plans in the
     order given. `previous`: a published plan every source keeps as its target.
     `tasks[i]` (optional, a `progress.TaskProgress`) follows source i: it is started when
@@ -186,7 +188,7 @@ def plan_sources(sources: Sequence[str], quarter: str, *, time_limit_s: float | 
                 tk.done()
         return plans
     say(f"planning {len(sources)} sources on {workers} processes")
-    results: dict[int, dict] = {}
+    results: dict[int, Plan] = {}
     import multiprocessing
     import threading
 

@@ -8,7 +8,6 @@ Writing and rendering are left to the caller.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from .calendar import Period, parse_quarter
 from .errors import BogbusError
@@ -18,9 +17,8 @@ from .io.previous import PreviousPlan, previous_plan
 from .model import Instance
 from .plan.build import build_plan
 from .plan.check import Violation, check_plan
+from .plan.document import Plan  # a plan.json document (schema bogbus.plan/1, docs/plan-json.md)
 from .solve.planner import plan_quarter
-
-Plan = dict[str, Any]  # a plan.json document (schema bogbus.plan/1, docs/plan-json.md)
 
 
 class PlanRejected(BogbusError):

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from .calendar import build_calendar, parse_quarter
 from .errors import BogbusError
-from .io.atomic import _umask
+from .io.atomic import current_umask
 from .model import Instance
+from .plan.document import Plan
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
@@ -69,19 +70,19 @@ def check_year_folder(out: Path) -> None:
                 "give a new or empty folder, or one written by `bogbus plan --year`")
 
 
-PlanQuarter = Callable[[str, dict | None, Callable[[str], None] | None], dict]
+PlanQuarter = Callable[[str, Plan | None, Callable[[str], None] | None], Plan]
 
 
 def plan_year(instance: Instance, year: int, plan_quarter: PlanQuarter, *,
-              previous: dict | None = None,
-              progress: Sequence[Callable[[str], None]] | None = None) -> list[dict]:
+              previous: Plan | None = None,
+              progress: Sequence[Callable[[str], None]] | None = None) -> list[Plan]:
     """The four quarters' plan dicts, in order. `plan_quarter(quarter, previous,
     progress)` plans and checks one quarter (raising on failure); `progress[i]` is the
     i-th quarter's progress callback (with optional `start()`/`done()`)."""
     quarters = year_quarters(year)
     for q in quarters:  # before spending minutes on Q1: is every quarter plannable at all?
         plannable(instance, q)
-    plans: list[dict] = []
+    plans: list[Plan] = []
     for i, q in enumerate(quarters):
         say = progress[i] if progress else None
         if say is not None and hasattr(say, "start"):
@@ -135,8 +136,8 @@ def _carry_over(old: Path, new: Path, before: set[str] | None, now: set[str]) ->
     return kept
 
 
-def write_year(plans: Sequence[dict], out: Path,
-               write_quarter: Callable[[dict, Path], list[Path]],
+def write_year(plans: Sequence[Plan], out: Path,
+               write_quarter: Callable[[Plan, Path], list[Path]],
                write_extra: Callable[[Path], list[Path]] | None = None) -> list[Path]:
     """Write the year into `out` all or nothing: everything goes into a hidden folder
     beside `out` first (`write_quarter(plan, folder)` per quarter, then
@@ -145,7 +146,7 @@ def write_year(plans: Sequence[dict], out: Path,
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; the year follows the umask
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; the year follows the umask
     old: Path | None = None
     try:
         written: list[Path] = []
@@ -157,7 +158,7 @@ def write_year(plans: Sequence[dict], out: Path,
         now = {p.relative_to(tmp).as_posix() for p in written}
         (tmp / YEAR_MANIFEST).write_text("".join(f"{r}\n" for r in sorted(now)),
                                          encoding="utf-8")
-        os.chmod(tmp / YEAR_MANIFEST, 0o666 & ~_umask())
+        os.chmod(tmp / YEAR_MANIFEST, 0o666 & ~current_umask())
         before = _written_before(out) if out.is_dir() else None
         if out.exists():
             old = out.with_name(f".{out.name}.old-{tmp.name.rsplit('.', 2)[-2]}")

@@ -9,10 +9,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # annotation only: solomon imports this module to check its routes
-    from .solomon import SolomonInstance
+
+class VRPTWInstance(Protocol):
+    """What the check reads of an instance (bench.solomon.SolomonInstance is one): the
+    check names only this, so it needs nothing of the module that calls it."""
+
+    @property
+    def vehicles(self) -> int: ...
+    @property
+    def capacity(self) -> int: ...
+    @property
+    def ids(self) -> tuple[int, ...]: ...
+    @property
+    def x(self) -> tuple[float, ...]: ...
+    @property
+    def y(self) -> tuple[float, ...]: ...
+    @property
+    def demand(self) -> tuple[int, ...]: ...
+    @property
+    def ready(self) -> tuple[int, ...]: ...
+    @property
+    def due(self) -> tuple[int, ...]: ...
+    @property
+    def service(self) -> tuple[int, ...]: ...
 
 EPS = 1e-6  # tolerance on time comparisons in double precision
 
@@ -28,7 +49,7 @@ class CheckResult:
         return not self.errors
 
 
-def check_routes(inst: SolomonInstance, routes: list[list[int]]) -> CheckResult:
+def check_routes(inst: VRPTWInstance, routes: list[list[int]]) -> CheckResult:
     """Every customer exactly once, load ≤ Q, service starts in [ready, due] (waiting
     allowed), back at the depot by its due date, at most K routes; cost = Σ Euclid."""
     row = {cid: i for i, cid in enumerate(inst.ids)}

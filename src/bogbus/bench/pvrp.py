@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,8 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
     def element(self, item: int, opt: tuple) -> int:
         return item
 
-    def item_of(self, element: int) -> int:
+    def item_of(self, element: Hashable) -> int:
+        assert isinstance(element, int)  # what `element` made: the item itself
         return element
 
     def day_key(self, day: int) -> tuple:
@@ -263,10 +265,11 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
         for c in self.construction_order(opts, noise):
             best = None
             for p in opts[c]:
-                plan = [(day, self.cheapest_insertion(sketch[day], c, day)) for day in p]
-                if any(w is None for _, w in plan):
+                tried = [(day, self.cheapest_insertion(sketch[day], c, day)) for day in p]
+                plan = [(day, w) for day, w in tried if w is not None]
+                if len(plan) < len(tried):  # no room on some day of the pattern
                     continue
-                cost = sum(w[0] for _, w in plan)
+                cost: float = sum(w[0] for _, w in plan)
                 if noise:
                     cost *= 0.8 + 0.4 * self.rng.random()
                 if best is None or cost < best[0]:
@@ -425,9 +428,10 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
                 new.append(self.evaluate(day, self.content_of(trial, day), near=near))
                 if new[-1] is None:
                     break
-            if None in new:
+            got = [x for x in new if x is not None]
+            if len(got) < len(new):
                 continue
-            if sum(x.cost for x in new) < sa.cost + sb.cost - self.MIN_GAIN * SCALE:
+            if sum(x.cost for x in got) < sa.cost + sb.cost - self.MIN_GAIN * SCALE:
                 assign.update(moved)
                 return True
         return False
@@ -435,7 +439,9 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
     def _deal(self, routes, fixed, a, b):
         """Routes for day a and day b (≤ m each) respecting fixed customers, or None."""
         m = self.inst.vehicles
-        to_a, to_b, free = [], [], []
+        to_a: list[list[int]] = []
+        to_b: list[list[int]] = []
+        free: list[list[int]] = []
         for r in routes:
             need = {fixed[c] for c in r if c in fixed}
             if len(need) > 1:
@@ -453,8 +459,9 @@ class PVRPSearch(PatternSearch[int, tuple, int]):
         router then re-optimises routes that never shared a day before. At most
         ROUTE_MOVES_PER_CALL candidates (seeded sample) are evaluated per call."""
         t = self.inst.days
-        sols = {d: self.evaluate(d, self.content_of(assign, d)) for d in range(1, t + 1)}
-        if any(sol is None for sol in sols.values()):
+        maybe = {d: self.evaluate(d, self.content_of(assign, d)) for d in range(1, t + 1)}
+        sols = {d: sol for d, sol in maybe.items() if sol is not None}
+        if len(sols) < len(maybe):
             return False
 
         def shifted(route, a, b):

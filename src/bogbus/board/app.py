@@ -21,6 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from ..errors import BogbusError, InputError
+from ..plan.document import Plan
 from ..plan.files import read_plan
 from .scenariofile import Conflict, Rejected
 from .security import COOKIE, MAX_BODY, BodyTooLarge, Guard
@@ -150,7 +151,7 @@ def create_app(board: Board, token: str, hosts: set[str]) -> Any:
         j = await run_in_threadpool(board.jobs.cancel)
         return JSONResponse(j.as_json() if j else None)
 
-    def _plan_at(rel: str) -> dict:
+    def _plan_at(rel: str) -> Plan:
         if rel == "board":
             if board.plan is None:
                 raise BadInput("no plan on the board yet")
@@ -162,7 +163,7 @@ def create_app(board: Board, token: str, hosts: set[str]) -> Any:
             raise BadInput(f"{rel}: not a plan.json in the workspace")
         return read_plan(path)
 
-    def _pair(request: Request) -> tuple[dict, dict, list[str]]:
+    def _pair(request: Request) -> tuple[Plan, Plan, list[str]]:
         a, b = request.query_params.get("a"), request.query_params.get("b")
         if not a or not b:
             raise BadInput("compare: give two plans, ?a=…&b=… (a plan.json path or 'board')")

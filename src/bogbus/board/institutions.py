@@ -17,15 +17,17 @@ from ..errors import BogbusError
 from ..model import parse_hhmm
 from ..plan.check.context import Violations, context_for
 from ..plan.check.rhythm import check_outreach_spacing
+from ..plan.document import Plan
 from .move import DAY_NAMES
 
 KINDS = ("daycare", "nursing_home")
 
 
-def month_visits(plan: dict, month: str) -> list[dict[str, Any]]:
+def month_visits(plan: Plan, month: str) -> list[dict[str, Any]]:
     """Every institution visit in `month` ("2027-01"), by date and arrival."""
     names = {s["id"]: s["name"] for s in plan.get("sites", [])}
-    coll = {c["id"]: c["name"] for c in (plan.get("rotation") or {}).get("collections", [])}
+    rot = plan.get("rotation")
+    coll = {c["id"]: c["name"] for c in (rot["collections"] if rot is not None else [])}
     out = []
     for r in plan.get("routes", []):
         if not r["date"].startswith(month):
@@ -40,7 +42,7 @@ def month_visits(plan: dict, month: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda x: (x["date"], x["arrival"]))
 
 
-def months(plan: dict) -> list[str]:
+def months(plan: Plan) -> list[str]:
     start, end = plan["period"]["start"], plan["period"]["end"]
     y, m = int(start[:4]), int(start[5:7])
     out = []
@@ -50,7 +52,7 @@ def months(plan: dict) -> list[str]:
     return out
 
 
-def check_visit_move(plan: dict, site_id: str, from_date: str, to_date: str) -> list[str]:
+def check_visit_move(plan: Plan, site_id: str, from_date: str, to_date: str) -> list[str]:
     """What breaks if `site_id`'s visit on `from_date` moves to `to_date` (Danish lines;
     empty: nothing the checker would reject about the dates)."""
     try:
@@ -83,6 +85,8 @@ def check_visit_move(plan: dict, site_id: str, from_date: str, to_date: str) -> 
     if any(d == new for d, _, _ in visits):
         problems.append(f"{site['name']} har allerede et besøg {to_date}")
     moved = sorted((new if d == old else d, a, v) for d, a, v in visits)
-    check_outreach_spacing(site_id, site, moved, ctx, out)
+    every = site.get("every_weeks")
+    if every:  # the spacing rule of an institution with a rhythm
+        check_outreach_spacing(site_id, every, moved, ctx, out)
     problems += [f"afstand: {v.message}" for v in out if v.rule == "spacing"]
     return problems

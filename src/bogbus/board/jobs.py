@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..plan.document import Plan
 
 
 def _child(source: str, quarter: str, time_limit_s: float | None, seed: int | None,
-           work: int | None, previous: dict | None, out: Any) -> None:
+           work: int | None, previous: Plan | None, out: Any) -> None:
     """Runs in the child process: plan, report phases, hand back the checked plan."""
     from ..pipeline import plan_source
 
@@ -71,8 +72,8 @@ class Jobs:
         return self._job
 
     def start(self, source: str, quarter: str, *, time_limit_s: float, seed: int | None,
-              work: int | None, previous: dict | None,
-              on_done: Callable[[dict], None]) -> Job:
+              work: int | None, previous: Plan | None,
+              on_done: Callable[[Plan], None]) -> Job:
         with self._lock:
             if self._job is not None and self._job.state == "running":
                 raise RuntimeError("a re-plan is already running — wait or cancel it")
@@ -90,7 +91,7 @@ class Jobs:
         threading.Thread(target=self._watch, args=(job, proc, out, on_done), daemon=True).start()
         return job
 
-    def _watch(self, job: Job, proc: Any, out: Any, on_done: Callable[[dict], None]) -> None:
+    def _watch(self, job: Job, proc: Any, out: Any, on_done: Callable[[Plan], None]) -> None:
         while job.state == "running":
             try:
                 kind, value = out.get(timeout=0.2)

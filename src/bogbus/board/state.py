@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from ..calendar import next_quarter, parse_quarter
 from ..errors import BogbusError
 from ..io import load_source
 from ..model import Instance
+from ..plan.document import Plan
 from ..plan.files import read_plan, write_plan
 from ..travel import TravelMatrix, build_travel
 from . import weekgrid
@@ -47,7 +49,7 @@ class Board:
         self._lock = threading.RLock()
         self._instance: tuple[str, Instance, TravelMatrix] | None = None
         self.overlay: dict[str, dict[str, Any]] = {}  # moves since the plan: card fields
-        self.plan: dict | None = None
+        self.plan: Plan | None = None
         self.plan_path: Path | None = None
         for path in (self.draft_path, self.published_path):
             if path.is_file():
@@ -180,7 +182,7 @@ class Board:
                               work=self.work, previous=self.plan, on_done=self._adopt)
         return job.as_json()
 
-    def _adopt(self, plan: dict) -> None:
+    def _adopt(self, plan: Plan) -> None:
         """A re-plan's checked plan becomes the draft (written atomically), the overlay
         is cleared: the plan now holds the moves."""
         write_plan(plan, self.draft_path)
@@ -203,7 +205,7 @@ class Board:
         return [self.ws.relative(p) for p in written]
 
 
-def _site_fields(s: dict) -> dict[str, Any]:
+def _site_fields(s: Mapping[str, Any]) -> dict[str, Any]:
     return {k: s.get(k) for k in ("id", "kind", "name", "earliest", "latest", "duration_min",
                                   "every_weeks", "days", "lat", "lon")}
 

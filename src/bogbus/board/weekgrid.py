@@ -6,10 +6,12 @@ All from the plan dict (plan.json) and the board's own pending moves; the figure
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..compare import summarize
 from ..model import parse_hhmm
+from ..plan.document import Plan
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RHYTHM = {1: "hver uge", 2: "hver 2. uge", 3: "hver 3. uge", 4: "hver 4. uge"}
@@ -19,7 +21,7 @@ def rhythm(every_weeks: int) -> str:
     return RHYTHM.get(every_weeks, f"hver {every_weeks}. uge")
 
 
-def key_figures(plan: dict) -> dict[str, Any]:
+def key_figures(plan: Plan) -> dict[str, Any]:
     s = summarize(plan)
     k = plan.get("kpis") or {}
     return {"km_total": s["km_total"], "drive_hours": s["drive_hours"],
@@ -31,13 +33,14 @@ def key_figures(plan: dict) -> dict[str, Any]:
             "nursing_home_visits": s["nursing_home_visits"]}
 
 
-def slots_of(plan: dict) -> dict[str, tuple[str, str, int]]:
+def slots_of(plan: Plan) -> dict[str, tuple[str, str, int]]:
     """stop id → (vehicle, weekday, week phase) from the plan's stop timetable."""
     return {e["site_id"]: (e["vehicle"], e["weekday"], int(e.get("week_phase") or 0))
             for e in plan.get("stop_timetable", [])}
 
 
-def _day_route(plan: dict, sites: dict[str, dict], vehicle: str, weekday: str,
+def _day_route(plan: Plan, sites: Mapping[str, Mapping[str, Any]], vehicle: str,
+               weekday: str,
                sid: str) -> list[list[float]]:
     """The first dated route of that vehicle and weekday that visits `sid`: its points,
     depot to depot — what hovering a card highlights on the map."""
@@ -49,7 +52,7 @@ def _day_route(plan: dict, sites: dict[str, dict], vehicle: str, weekday: str,
     return []
 
 
-def cards(plan: dict, overlay: dict[str, dict[str, Any]] | None = None,
+def cards(plan: Plan, overlay: dict[str, dict[str, Any]] | None = None,
           closed: set[str] | None = None) -> list[dict[str, Any]]:
     """One card per public stop: name, vehicle, weekday, phase, time, rhythm; `overlay`
     (the board's moves since the plan) replaces a stop's slot and times; `closed` marks
@@ -59,8 +62,8 @@ def cards(plan: dict, overlay: dict[str, dict[str, Any]] | None = None,
     out = []
     for e in plan.get("stop_timetable", []):
         sid = e["site_id"]
-        s = sites.get(sid, {})
-        card = {"site_id": sid, "name": s.get("name", sid), "vehicle": e["vehicle"],
+        s: Mapping[str, Any] = sites.get(sid) or {}
+        card: dict[str, Any] = {"site_id": sid, "name": s.get("name", sid), "vehicle": e["vehicle"],
                 "weekday": e["weekday"], "phase": int(e.get("week_phase") or 0),
                 "every_weeks": e["every_weeks"], "rhythm": rhythm(e["every_weeks"]),
                 "arrival": e["arrival"], "departure": e["departure"],
@@ -73,10 +76,10 @@ def cards(plan: dict, overlay: dict[str, dict[str, Any]] | None = None,
     return sorted(out, key=lambda c: (WEEKDAYS.index(c["weekday"]), c["minute"]))
 
 
-def map_points(plan: dict) -> list[dict[str, Any]]:
+def map_points(plan: Plan) -> list[dict[str, Any]]:
     return [{"id": s["id"], "kind": s["kind"], "name": s["name"], "lat": s["lat"],
              "lon": s["lon"]} for s in plan.get("sites", [])]
 
 
-def shifts(plan: dict) -> dict[str, dict[str, str]]:
+def shifts(plan: Plan) -> dict[str, dict[str, str]]:
     return {v["name"]: dict(v["shifts"]) for v in plan.get("vehicles", [])}

@@ -13,10 +13,15 @@ import tempfile
 from pathlib import Path
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it): the one rule for the
+    mode of every file and folder bogbus writes."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_umask = current_umask  # the old private name (io/outputset.py)
 
 
 _MODE = 0o666 & ~_umask()

@@ -25,11 +25,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..calendar import Period, parse_quarter, weekday_key
 from ..errors import BogbusError
 from ..model import WEEKDAYS, parse_hhmm
+
+if TYPE_CHECKING:  # the document's type only: plan.document is pure types, imports nothing
+    from ..plan.document import Plan, Route, Site
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class PublishedRoute:
     day: date
     vehicle: str
     visits: tuple[tuple[str, int], ...]
-    entry: dict[str, Any]
+    entry: Route
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,13 @@ class PreviousPlan:
     they came from."""
 
     slots: dict[str, PreviousSlot]
-    plan: dict[str, Any]
+    plan: Plan
     outreach_prefs: dict[str, tuple[str, int]] = field(default_factory=dict)
     quarter: str = ""
     routes: tuple[PublishedRoute, ...] = ()
     visit_dates: dict[str, tuple[date, ...]] = field(default_factory=dict)  # institutions
     carried: dict[str, date] = field(default_factory=dict)  # its rhythm.last_visits
-    sites: dict[str, dict[str, Any]] = field(default_factory=dict)  # its site entries
+    sites: dict[str, Site] = field(default_factory=dict)  # its site entries
     unserved_sites: frozenset[str] = frozenset()
 
     def last_visit(self, sid: str) -> date | None:
@@ -111,7 +114,7 @@ def continues(previous_quarter: str, period: Period) -> bool:
     return before.end + timedelta(days=1) == period.start
 
 
-def previous_plan(plan: dict[str, Any]) -> PreviousPlan:
+def previous_plan(plan: Plan) -> PreviousPlan:
     """Typed stop slots, routes and rhythm of a plan dict already read by
     `plan.files.read_plan`."""
     slots = {}
@@ -140,7 +143,7 @@ def previous_plan(plan: dict[str, Any]) -> PreviousPlan:
         frozenset(u["site_id"] for u in plan.get("unserved", [])))
 
 
-def published_routes(plan: dict[str, Any]) -> tuple[PublishedRoute, ...]:
+def published_routes(plan: Plan) -> tuple[PublishedRoute, ...]:
     """The plan's dated routes, typed (dates and times checked by `read_plan`)."""
     return tuple(PublishedRoute(date.fromisoformat(r["date"]), r["vehicle"],
                                 tuple((x["site_id"], parse_hhmm(x["arrival"]))
@@ -148,10 +151,10 @@ def published_routes(plan: dict[str, Any]) -> tuple[PublishedRoute, ...]:
                  for r in plan.get("routes", []))
 
 
-def carried_last_visits(plan: dict[str, Any]) -> dict[str, date]:
+def carried_last_visits(plan: Plan) -> dict[str, date]:
     """The plan's `rhythm.last_visits` (site id → the last visit before its quarter
     its rhythm continued from); a damaged section is a clear error, never ignored."""
-    section = plan.get("rhythm")
+    section: Any = plan.get("rhythm")  # a dict not read by `read_plan` may hold anything
     if section is None:
         return {}
     lv = section.get("last_visits") if isinstance(section, dict) else None
@@ -185,7 +188,7 @@ def usual_slots(visits: Iterable[tuple[str, date, int]]) -> dict[str, tuple[str,
     return out
 
 
-def outreach_preferences(plan: dict[str, Any]) -> dict[str, tuple[str, int]]:
+def outreach_preferences(plan: Plan) -> dict[str, tuple[str, int]]:
     """site id → (weekday, arrival) an institution is used to from a published plan
     (`usual_slots` of its institution visits), so the next quarter and a repair keep
     "Tuesday morning" where they can."""

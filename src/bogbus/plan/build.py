@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..calendar import Period, rhythm_dates, weekday_key
 from ..model import Instance, hhmm
+from .document import Kpis, Plan, Rhythm, built
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
 from .replan import replan_section
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # plan sits above solve; the result type is only needed for a
     from ..travel import TravelMatrix
 
 
-def bound_kpis(bound: Any, template_km: float) -> dict[str, Any]:
+def bound_kpis(bound: Any, template_km: float) -> Kpis:
     """The proven lower bound and gap, for the template week (see docs/lower-bound.md).
 
     gap_pct = (template km per week − lower bound) / template km per week × 100: how
@@ -73,7 +74,7 @@ def plan_header(inst: Instance, period: Period, tm: Any) -> dict[str, Any]:
 
 def plan_data(inst: Instance) -> dict[str, Any]:
     """The data a plan was made from, as the renderers and the checker read it back
-    (depot, sites, vehicles, the timing settings, CO₂ factors) — one copy for a
+    (depot, sites, vehicles, the timing settings, CO₂ factors, goals and costs) — one copy for a
     planned and a repaired plan."""
     st = inst.settings
     return {
@@ -83,10 +84,14 @@ def plan_data(inst: Instance) -> dict[str, Any]:
         "settings": {"outreach_tolerance_days": st.outreach_tolerance_days,
                      "round_to_min": st.round_to_min},
         "co2_factors": {"kg_per_litre": st.co2_kg_per_litre, "kg_per_kwh": st.co2_kg_per_kwh},
+        # the board's goal and cost rates, so `bogbus report` works from the plan alone
+        "goals": {"children_per_year": st.children_per_year},
+        "costs": ({"per_km": st.cost_per_km, "per_hour": st.cost_per_hour}
+                  if st.cost_per_km is not None or st.cost_per_hour is not None else None),
     }
 
 
-def build_plan(result: PlanResult) -> dict[str, Any]:
+def build_plan(result: PlanResult) -> Plan:
     """The plan dict per docs/plan-json.md."""
     import ortools  # only for its version string in generated_by
 
@@ -115,7 +120,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
                 "closed on every date of its timetable (" + e["skipped"][0]["reason"]
                 + ") — shorten the closure in calendar.closures")})
 
-    plan: dict[str, Any] = {
+    plan = built({
         **plan_header(inst, result.period, tm),
         "solver": {
             "engine": f"bogbus template+outreach decomposition, CP-SAT day models "
@@ -127,9 +132,6 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
             "template_km_per_week": round(tmpl.cost, 2),
         },
         **plan_data(inst),
-        "goals": {"children_per_year": st.children_per_year},
-        "costs": ({"per_km": st.cost_per_km, "per_hour": st.cost_per_hour}
-                  if st.cost_per_km is not None or st.cost_per_hour is not None else None),
         "calendar": {
             "holidays": [{"date": d.isoformat(), "name": n}
                          for d, n in sorted(cal.holidays.items())],
@@ -138,7 +140,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
         "stop_timetable": stop_timetable,
         "routes": routes,
         "unserved": unserved,
-    }
+    })
     if result.anchors:  # the institutions' rhythm runs on from the quarter before
         plan["rhythm"] = rhythm_section(result.previous.quarter if result.previous else "",
                                         result.anchors)
@@ -152,7 +154,7 @@ def build_plan(result: PlanResult) -> dict[str, Any]:
     return plan
 
 
-def rhythm_section(quarter: str, anchors: dict[str, date]) -> dict[str, Any]:
+def rhythm_section(quarter: str, anchors: dict[str, date]) -> Rhythm:
     """plan.json's `rhythm`: the quarter this plan continues and each institution's last
     visit before this quarter, from which its every-N-weeks rhythm runs on — what
     `check` holds the first visits to, and what the next quarter carries forward for

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..io.csvwrite import csv_text
+from .document import Change, ChangedVisit, Plan
 from .visitid import plan_visits, visit_uid
 
 KINDS = ("cancelled", "moved", "released", "added")
@@ -21,16 +22,17 @@ CSV_COLUMNS = ("change", "site_id", "name", "kind", "old_date", "old_time", "old
                "new_date", "new_time", "new_vehicle", "reason", "uid", "sequence")
 
 
-def _slim(v: dict | None) -> dict | None:
+def _slim(v: dict | None) -> ChangedVisit | None:
     if v is None:
         return None
     return {"date": v["date"], "vehicle": v["vehicle"], "arrival": v["arrival"],
             "departure": v["departure"]}
 
 
-def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
+def diff_visits(previous: Plan, plan: Plan, from_date: date | None = None,
                 reasons: dict[tuple[str, str], str] | None = None,
-                added: dict[str, str] | None = None) -> tuple[list[dict], dict]:
+                added: dict[str, str] | None = None
+                ) -> tuple[list[Change], dict[tuple[str, str, str, str, str], tuple[str, int]]]:
     """(changes, identity): every visit from `from_date` on that differs, and for each
     visit of `plan` (site, date, vehicle, arrival, departure) → (uid, sequence) so calendars update
     instead of duplicating. `reasons` maps a published (site, ISO date) to why it
@@ -46,7 +48,7 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
     new = [v for v in plan_visits(plan) if v["date"] >= cut]
     identity: dict[tuple[str, str, str, str, str], tuple[str, int]] = {}
     used = {v["uid"] for v in plan_visits(previous)}
-    changes: list[dict] = []
+    changes: list[Change] = []
     by_site: dict[str, tuple[list[dict], list[dict]]] = {}
     for v in old:
         by_site.setdefault(v["site_id"], ([], []))[0].append(v)
@@ -109,11 +111,18 @@ def diff_visits(previous: dict, plan: dict, from_date: date | None = None,
             used.add(uid)
             identity[key(b)] = (uid, 0)
             change("added", sid, None, b, added.get(sid, "new visit"))
-    changes.sort(key=lambda c: ((c["old"] or c["new"])["date"], c["site_id"]))
+    changes.sort(key=lambda c: (change_date(c), c["site_id"]))
     return changes, identity
 
 
-def summary(changes: list[dict], kept: int | None = None) -> dict:
+def change_date(c: Change) -> str:
+    """The date a change is about: its old visit's, or an added visit's new one."""
+    slot = c["old"] or c["new"]
+    assert slot is not None  # a change has an old or a new visit
+    return slot["date"]
+
+
+def summary(changes: list[Change], kept: int | None = None) -> dict[str, int]:
     """Counts per change kind (and untouched visits kept), for the summary line."""
     out = {k: sum(1 for c in changes if c["change"] == k) for k in KINDS}
     if kept is not None:
@@ -121,14 +130,14 @@ def summary(changes: list[dict], kept: int | None = None) -> dict:
     return out
 
 
-def changes_csv(changes: list[dict], dialect: str | None = None) -> str:
+def changes_csv(changes: list[Change], dialect: str | None = None) -> str:
     """One row per changed visit, with a header row, in the CSV `dialect` (Danish Excel
     by default, or plain; io.csvwrite, docs/csv.md)."""
     rows: list[list] = [list(CSV_COLUMNS)]
     for c in changes:
-        a, b = c["old"] or {}, c["new"] or {}
-        rows.append([c["change"], c["site_id"], c["name"], c["kind"], a.get("date", ""),
-                     a.get("arrival", ""), a.get("vehicle", ""), b.get("date", ""),
-                     b.get("arrival", ""), b.get("vehicle", ""), c["reason"], c["uid"],
-                     c["sequence"]])
+        a, b = c["old"], c["new"]
+        rows.append([c["change"], c["site_id"], c["name"], c["kind"],
+                     *((a["date"], a["arrival"], a["vehicle"]) if a else ("", "", "")),
+                     *((b["date"], b["arrival"], b["vehicle"]) if b else ("", "", "")),
+                     c["reason"], c["uid"], c["sequence"]])
     return csv_text(rows, dialect)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import parse_hhmm
+from .document import Plan, StopEntry
 
 CHANGE_KINDS = ("weekday_moved", "time_moved", "frequency_changed", "dropped", "added")
 
 
-def stop_slot(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+def stop_slot(entry: StopEntry | None) -> dict[str, Any] | None:
     """The citizen-visible slot of a `stop_timetable` entry (None for no entry)."""
     if entry is None:
         return None
@@ -23,12 +24,12 @@ def stop_slot(entry: dict[str, Any] | None) -> dict[str, Any] | None:
             "week_phase": entry.get("week_phase")}
 
 
-def timetable_by_stop(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def timetable_by_stop(plan: Plan) -> dict[str, StopEntry]:
     """stop id → its `stop_timetable` entry."""
     return {e["site_id"]: e for e in plan.get("stop_timetable", [])}
 
 
-def stop_changes(first: dict[str, Any], other: dict[str, Any]) -> list[dict[str, Any]]:
+def stop_changes(first: Plan, other: Plan) -> list[dict[str, Any]]:
     """Per public stop, what changed from `first`'s timetable to `other`'s; unchanged
     stops are left out. `kinds` lists weekday_moved, time_moved, frequency_changed,
     dropped, added."""

@@ -6,15 +6,14 @@ so the checker never reaches into the builder — and so never loads the solver.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..model import WEEKDAYS, Closure, Site, Vehicle, hhmm
+from . import document as doc
 
 
-def closure_entry(c: Closure) -> dict[str, Any]:
+def closure_entry(c: Closure) -> doc.Closure:
     """One `calendar.closures[]` entry; the scope keys only when it has a scope, so
     plans without scoped closures read exactly as before."""
-    out: dict[str, Any] = {"start": c.start.isoformat(), "end": c.end.isoformat(),
+    out: doc.Closure = {"start": c.start.isoformat(), "end": c.end.isoformat(),
                            "reason": c.reason}
     if c.sites:
         out["sites"] = list(c.sites)
@@ -23,7 +22,7 @@ def closure_entry(c: Closure) -> dict[str, Any]:
     return out
 
 
-def site_entry(s: Site) -> dict[str, Any]:
+def site_entry(s: Site) -> doc.Site:
     """One `sites[]` entry of plan.json (every_weeks null: a site without a rhythm)."""
     return {
         "id": s.id, "kind": s.kind, "name": s.name, "lat": s.lat, "lon": s.lon,
@@ -36,7 +35,7 @@ def site_entry(s: Site) -> dict[str, Any]:
     }
 
 
-def vehicle_entry(v: Vehicle) -> dict[str, Any]:
+def vehicle_entry(v: Vehicle) -> doc.Vehicle:
     """One `vehicles[]` entry of plan.json."""
     return {
         "name": v.name,

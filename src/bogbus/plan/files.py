@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import BogbusError
 from ..io.atomic import write_json
 from ..io.files import MAX_PLAN_BYTES, read_input_text
+from .document import Plan
 from .kpis import upgrade_kpis
 from .schema import SCHEMA, plan_structure_problems
 
 
-def write_plan(data: dict[str, Any], path: Path) -> Path:
+def write_plan(data: Plan | dict[str, Any], path: Path) -> Path:
     """Write a plan (or any JSON document) so a reader never sees a half-written file."""
     return write_json(data, Path(path))
 
@@ -27,7 +28,7 @@ def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def read_plan(path: Path) -> dict[str, Any]:
+def read_plan(path: Path) -> Plan:
     """Load a plan file, with a clear error when it is not one."""
     path = Path(path)
     if not os.path.lexists(path):
@@ -45,4 +46,5 @@ def read_plan(path: Path) -> dict[str, Any]:
     if problems:
         raise BogbusError(f"{path}: the plan file is damaged — re-run `bogbus plan`:\n  "
                           + "\n  ".join(problems))
-    return upgrade_kpis(plan)  # plans from before the reach split get the four figures
+    # the document now has every key and type plan.document names
+    return upgrade_kpis(cast(Plan, plan))  # plans from before the reach split get the four figures

@@ -10,21 +10,40 @@ for nursing-home residents. Plans written before this split carried one
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from ..model import parse_hhmm
+from .document import Kpis, Plan, Route, Site
 
 REACH_KEYS = ("children_unique", "child_visits", "residents_unique", "resident_visits")
 
 
-def reach(plan: dict[str, Any]) -> dict[str, int]:
+class Reach(TypedDict):
+    children_unique: int
+    child_visits: int
+    residents_unique: int
+    resident_visits: int
+
+
+class Steady(TypedDict):
+    institutions_visited: int
+    institutions_one_weekday: int
+
+
+def reach(plan: Plan) -> Reach:
     """Unique people and person-visits at daycares and nursing homes, from the routes."""
-    sites = {s["id"]: s for s in plan["sites"]}
+    return reach_of(plan["sites"], plan["routes"])
+
+
+def reach_of(site_list: Iterable[Site], routes: Iterable[Route]) -> Reach:
+    """`reach` of any sites and routes (e.g. a year's quarters together)."""
+    sites = {s["id"]: s for s in site_list}
     child_visits = resident_visits = 0.0
     daycares: set[str] = set()
     homes: set[str] = set()
-    for r in plan["routes"]:
+    for r in routes:
         for v in r["visits"]:
             s = sites[v["site_id"]]
             if s["kind"] == "daycare":
@@ -41,7 +60,7 @@ def reach(plan: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
+def compute_kpis(plan: Plan) -> Kpis:
     """km, hours, visits by kind, people reached, energy and CO₂ from plan["routes"]."""
     sites = {s["id"]: s for s in plan["sites"]}
     visits: dict[str, int] = {"stop": 0, "daycare": 0, "nursing_home": 0, "branch": 0}
@@ -54,7 +73,8 @@ def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
         drive += r["drive_min"]
         if r.get("start") and r.get("end"):  # always in plan.json; hand-made dicts may lack it
             duty += parse_hhmm(r["end"]) - parse_hhmm(r["start"])
-        energy = vehicles.get(r["vehicle"], {}).get("energy", {})
+        veh = vehicles.get(r["vehicle"])
+        energy = veh.get("energy", {}) if veh is not None else {}  # plans of old versions
         litres += r["km"] * (energy.get("litres_per_100km") or 0) / 100
         kwh += r["km"] * (energy.get("kwh_per_100km") or 0) / 100
         for v in r["visits"]:
@@ -83,7 +103,7 @@ def compute_kpis(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def steady_weekday(plan: dict[str, Any]) -> dict[str, int]:
+def steady_weekday(plan: Plan) -> Steady:
     """How many visited institutions (daycares, nursing homes, branches) got every visit
     of the quarter on one weekday — the slot they can build their week around."""
     kinds = {s["id"]: s["kind"] for s in plan["sites"]}
@@ -99,13 +119,16 @@ def steady_weekday(plan: dict[str, Any]) -> dict[str, int]:
             "institutions_one_weekday": sum(1 for d in days.values() if len(d) == 1)}
 
 
-def upgrade_kpis(plan: dict[str, Any]) -> dict[str, Any]:
+def upgrade_kpis(plan: Plan) -> Plan:
     """Give a plan written before the reach split (only `children_reached` /
     `residents_reached`, both per visit) the four reach figures, from its routes; the old
     keys stay as they were. A plan that has them is returned unchanged."""
-    kpis = plan.get("kpis")
-    if isinstance(kpis, dict) and not all(k in kpis for k in REACH_KEYS):
-        for k, v in reach(plan).items():
-            kpis.setdefault(k, v)
+    kpis = plan["kpis"]
+    if not all(k in kpis for k in REACH_KEYS):
+        old = reach(plan)
+        kpis.setdefault("children_unique", old["children_unique"])
+        kpis.setdefault("child_visits", old["child_visits"])
+        kpis.setdefault("residents_unique", old["residents_unique"])
+        kpis.setdefault("resident_visits", old["resident_visits"])
         kpis.setdefault("route_hours", compute_kpis(plan)["route_hours"])
     return plan

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import BogbusError
 from .check import check_plan
+from .document import Plan
 
 _FIX = "give the plan.json bogbus wrote when the plan was published, unedited"
 
@@ -52,7 +53,7 @@ def _rotation_problem(rot: Any) -> str | None:
     return None
 
 
-def _visits_problem(plan: dict) -> str | None:
+def _visits_problem(plan: Plan) -> str | None:
     """The first visit whose deliver/collect is not a list of collection ids, or None."""
     for i, r in enumerate(plan["routes"]):
         for j, v in enumerate(r["visits"]):
@@ -63,7 +64,7 @@ def _visits_problem(plan: dict) -> str | None:
     return None
 
 
-def check_published(previous: dict) -> None:
+def check_published(previous: Plan) -> None:
     """Raise `BogbusError` naming what is wrong with the published plan (`--previous`);
     it has passed `read_plan`'s structural check already."""
     what = _rotation_problem(previous.get("rotation")) or _visits_problem(previous)

@@ -12,6 +12,7 @@ Routes before `from` and untouched days are copied verbatim from the published p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..solve.repair import RepairResult, repair_quarter
 from ..solve.rotation import repair_rotation
 from .build import plan_data, plan_header, route_entry
 from .changes import diff_visits, summary
+from .document import Closure, Plan, StopEntry, built
 from .entries import closure_entry, site_entry, vehicle_entry
 from .kpis import compute_kpis
 from .published import check_published
@@ -33,7 +35,7 @@ RULE = ("past kept exactly; untouched visits keep date, vehicle and times; a sto
         "that keeps its spacing")
 
 
-def _same_route(r: dict | None, day, tm) -> bool:
+def _same_route(r: Mapping[str, Any] | None, day, tm) -> bool:
     """The published route of a day still holds exactly: same visits, same times,
     same legs under today's travel model."""
     if r is None or day.timed is None:
@@ -51,7 +53,7 @@ def _same_route(r: dict | None, day, tm) -> bool:
     return True
 
 
-def _stop_timetable(res: RepairResult, routes: list[dict]) -> list[dict]:
+def _stop_timetable(res: RepairResult, routes: list[dict]) -> list[StopEntry]:
     """Each stop's entry: published dates and skips before `from`, visited dates and
     skips with reasons (cancellations included) from it; a new slot from `valid_from`."""
     visited: dict[str, set[str]] = {}
@@ -88,7 +90,7 @@ def _stop_timetable(res: RepairResult, routes: list[dict]) -> list[dict]:
             pars = {date.fromisoformat(x).isocalendar().week % 2 for x in dates}
             if len(pars) == 1:
                 parity = "even" if pars == {0} else "odd"
-        entry = {"site_id": sid, "vehicle": slot.vehicle, "weekday": slot.weekday,
+        entry: StopEntry = {"site_id": sid, "vehicle": slot.vehicle, "weekday": slot.weekday,
                  "arrival": hhmm(slot.arrival),
                  "departure": hhmm(slot.arrival + s.duration_min),
                  "every_weeks": s.every_weeks, "week_phase": slot.phase,
@@ -99,11 +101,11 @@ def _stop_timetable(res: RepairResult, routes: list[dict]) -> list[dict]:
     return out
 
 
-def build_repaired_plan(res: RepairResult) -> dict:
+def build_repaired_plan(res: RepairResult, prev: Plan) -> Plan:
     """The repaired plan dict: the published plan where nothing changed, the repair
     where something did, and the list of what changed and why."""
 
-    inst, st, tm, prev = res.instance, res.instance.settings, res.travel, res.previous
+    inst, st, tm = res.instance, res.instance.settings, res.travel
     routes = [dict(r) for r in res.past_routes]
     for (vname, d), day in sorted(res.days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if day.timed is None or not day.timed.order:
@@ -122,7 +124,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
                      or (u["site_id"] not in res.touched and u["site_id"] not in res.added))]
     unserved += [{"site_id": sid, "date": d.isoformat() if d else None, "reason": why}
                  for sid, d, why in res.unserved]
-    plan: dict[str, Any] = {
+    plan = built({
         **plan_header(inst, res.period, tm),
         "solver": {"engine": "bogbus repair of a published plan (keep, cancel, move)",
                    "time_limit_s": None, "seed": res.seed,
@@ -137,10 +139,12 @@ def build_repaired_plan(res: RepairResult) -> dict:
         "stop_timetable": [],
         "routes": routes,
         "unserved": sorted(unserved, key=lambda u: (u["site_id"], u.get("date") or "")),
-    }
+    })
     plan["stop_timetable"] = _stop_timetable(res, routes)
-    if isinstance(prev.get("rhythm"), dict):  # the rhythm still runs on from the same visits
-        plan["rhythm"] = dict(prev["rhythm"])
+    rhythm = prev.get("rhythm")
+    if isinstance(rhythm, dict):  # the rhythm still runs on from the same visits
+        plan["rhythm"] = {"continues": rhythm["continues"],
+                          "last_visits": dict(rhythm["last_visits"])}
     reasons = {(sid, d.isoformat()): why for (sid, d), why in res.reasons.items()}
     reasons.update({(sid, d.isoformat()): why for (sid, d), why in res.cancelled.items()})
     changes, identity = diff_visits(prev, plan, res.from_date, reasons, res.added)
@@ -148,7 +152,7 @@ def build_repaired_plan(res: RepairResult) -> dict:
     published_ids = {(v["site_id"], v["date"], v["vehicle"], v["arrival"], v["departure"]):
                      (v["uid"], v["sequence"]) for v in plan_visits(prev)}
     for r in plan["routes"]:
-        r["visits"] = [dict(x) for x in r["visits"]]
+        r["visits"] = [x.copy() for x in r["visits"]]
         for x in r["visits"]:
             k = (x["site_id"], r["date"], r["vehicle"], x["arrival"], x["departure"])
             got = identity.get(k) or published_ids.get(k)
@@ -182,8 +186,8 @@ def build_repaired_plan(res: RepairResult) -> dict:
 
 
 
-def plan_repair(instance, previous: dict, period, from_text: str | None,
-                seed: int = 0) -> tuple[dict, str]:
+def plan_repair(instance: Instance, previous: Plan, period: Period, from_text: str | None,
+                seed: int = 0) -> tuple[Plan, str]:
     """Check the inputs of a repair, run it and build the plan: (plan, how `from` was
     chosen). Every bad input is a BogbusError before anything is written."""
     why = same_dataset_problem(previous, instance)
@@ -210,10 +214,10 @@ def plan_repair(instance, previous: dict, period, from_text: str | None,
         from_date = first
         how = f"first date the data differs ({what})"
     result = repair_quarter(instance, period, previous, from_date, seed=seed)
-    return build_repaired_plan(result), how
+    return build_repaired_plan(result, previous), how
 
 
-def same_dataset_problem(previous: dict, instance: Instance) -> str | None:
+def same_dataset_problem(previous: Plan, instance: Instance) -> str | None:
     """Why `previous` cannot be a published plan of this data set, or None. Another
     depot, or not one of its sites in the data, means the wrong plan file was given."""
     if previous.get("depot") and previous["depot"] != instance.settings.depot:
@@ -226,12 +230,12 @@ def same_dataset_problem(previous: dict, instance: Instance) -> str | None:
     return None
 
 
-def first_difference(previous: dict, instance: Instance, period: Period
+def first_difference(previous: Plan, instance: Instance, period: Period
                      ) -> tuple[date | None, str]:
     """The first date on which the data differs from the published plan's data, and
     what differs: a closure added, removed or changed dates its change; a change in
     sites or vehicles has no date (None: --from must be given)."""
-    def key(c: dict) -> tuple:
+    def key(c: Closure | dict[str, Any]) -> tuple:
         return (c["start"], c["end"], c.get("reason", ""), tuple(c.get("sites") or ()),
                 tuple(c.get("vehicles") or ()))
 

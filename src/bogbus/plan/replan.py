@@ -10,14 +10,13 @@ quarter to the next. The plan records every stop that moved, and why, under
 
 from __future__ import annotations
 
-from typing import Any
-
 from .diff import stop_slot as _slot
 from .diff import timetable_by_stop
+from .document import Plan, Replan
 
 
-def replan_section(previous: dict[str, Any], plan: dict[str, Any],
-                   released: dict[str, str]) -> dict[str, Any]:
+def replan_section(previous: Plan, plan: Plan,
+                   released: dict[str, str]) -> Replan:
     """The `replan` key of plan.json: which stops moved against the previous plan, why."""
     before, after = timetable_by_stop(previous), timetable_by_stop(plan)
     unserved = {u["site_id"]: u["reason"] for u in plan.get("unserved", []) if not u.get("date")}

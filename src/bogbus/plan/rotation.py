@@ -11,15 +11,16 @@ collection and any shortfall.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..model import Instance
+from .document import Rotation, Route, Shortfall
 
 if TYPE_CHECKING:  # plan sits above solve; the result type is only needed for annotations
     from ..solve.rotation import RotationResult
 
 
-def annotate_routes(routes: list[dict], rotation: RotationResult) -> None:
+def annotate_routes(routes: list[Route], rotation: RotationResult) -> None:
     """Add `deliver` and `collect` to every institution visit of the plan's routes."""
     for r in routes:
         day = date.fromisoformat(r["date"])
@@ -30,7 +31,7 @@ def annotate_routes(routes: list[dict], rotation: RotationResult) -> None:
                 v["collect"] = list(rotation.collect[key])
 
 
-def rotation_section(instance: Instance, rotation: RotationResult) -> dict:
+def rotation_section(instance: Instance, rotation: RotationResult) -> Rotation:
     return {
         "no_repeat_weeks": instance.settings.no_repeat_weeks,
         "collections": [{"id": c.id, "name": c.name, "kind": c.kind, "crates": c.crates,
@@ -39,6 +40,8 @@ def rotation_section(instance: Instance, rotation: RotationResult) -> dict:
         "history": [{"site_id": s, "collection_id": c, "date": d.isoformat()}
                     for s, c, d in rotation.history],
         "uses": dict(rotation.uses),
-        "shortfall": rotation.shortfall,
+        # the solver's entries carry exactly the keys of `Shortfall` (solve sits below
+        # plan and cannot name the type); `check_plan` re-checks each against the replay
+        "shortfall": cast("list[Shortfall]", rotation.shortfall),
         "solver_status": rotation.status,
     }

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .document import Plan
+
 UID_DOMAIN = "bogbus"
 
 
@@ -22,7 +24,7 @@ def visit_uid(scenario: str, site_id: str, day: str, n: int = 1) -> str:
     return f"{day}-{slug}-{digest}{suffix}@{UID_DOMAIN}"
 
 
-def plan_visits(plan: dict) -> list[dict]:
+def plan_visits(plan: Plan) -> list[dict]:
     """Every dated visit of a plan with its UID and SEQUENCE: {site_id, kind, date,
     vehicle, arrival, departure, uid, sequence}, sorted by date, vehicle, position."""
     kinds = {s["id"]: s.get("kind", "stop") for s in plan.get("sites", [])}

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import BogbusError
 from ..io import atomic
 from ..io.csvwrite import get_dialect
+from ..plan.document import Plan
 from .csvout import read_timetable_csv, timetable_csv
 from .htmlpages import koereplan_html, posters_html
 from .icsout import timetable_ics, visit_uid
@@ -38,7 +39,7 @@ def poster_filename(site_id: str) -> str:
 
 
 def write_timetables(
-    plan: dict,
+    plan: Plan,
     out_dir: Path,
     formats: Iterable[str] = FORMATS,
     stop: str | None = None,

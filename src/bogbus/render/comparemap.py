@@ -13,13 +13,14 @@ from pathlib import Path
 import folium
 
 from ..io import atomic
+from ..plan.document import Plan
 from .mapview import _leg_points, build_map, esc, route_layers
 from .planview import view
 
 OTHER_COLOURS = ("#6a3d9a", "#e31a1c", "#b15928", "#1f78b4", "#33a02c")
 
 
-def build_compare_map(plans: Sequence[dict], labels: Sequence[str]) -> folium.Map:
+def build_compare_map(plans: Sequence[Plan], labels: Sequence[str]) -> folium.Map:
     m = build_map(plans[0])
     for k, (plan, label) in enumerate(zip(plans[1:], labels[1:])):
         v = view(plan)
@@ -41,5 +42,5 @@ def build_compare_map(plans: Sequence[dict], labels: Sequence[str]) -> folium.Ma
     return m
 
 
-def write_compare_map(plans: Sequence[dict], labels: Sequence[str], path: Path) -> Path:
+def write_compare_map(plans: Sequence[Plan], labels: Sequence[str], path: Path) -> Path:
     return atomic.write_text(Path(path), build_compare_map(plans, labels).get_root().render())

@@ -32,6 +32,7 @@ from typing import Any
 from ..calendar import week_index
 from ..errors import BogbusError
 from ..io import atomic
+from ..plan.document import Plan, StopEntry
 from .danish import pattern_words, weekday_name
 
 FORMATS = ("gpkg", "geojson")
@@ -55,7 +56,7 @@ class GisExport:
     dated_routes: int
 
 
-def _known_legs(plan: dict) -> dict[tuple[str, str], Leg]:
+def _known_legs(plan: Plan) -> dict[tuple[str, str], Leg]:
     """Every leg the plan drove, with the km/min/shape it used (the same travel model)."""
     legs: dict[tuple[str, str], Leg] = {}
     for r in plan["routes"]:
@@ -64,7 +65,7 @@ def _known_legs(plan: dict) -> dict[tuple[str, str], Leg]:
     return legs
 
 
-def plan_travel(plan: dict) -> TravelLookup:
+def plan_travel(plan: Plan) -> TravelLookup:
     """Legs the plan did not drive (a template route's depot → first stop when every
     such day had outreach first), from the travel model the plan was made with.
 
@@ -117,7 +118,7 @@ def _lcm(values: list[int]) -> int:
     return out
 
 
-def _phase(entry: dict) -> int:
+def _phase(entry: StopEntry) -> int:
     """The stop's week phase; plans written before `week_phase` existed give it by dates."""
     every = int(entry["every_weeks"] or 1)
     if entry.get("week_phase") is not None:
@@ -126,14 +127,14 @@ def _phase(entry: dict) -> int:
     return week_index(date.fromisoformat(dates[0])) % every if dates else 0
 
 
-def template_routes(plan: dict) -> list[dict[str, Any]]:
+def template_routes(plan: Plan) -> list[dict[str, Any]]:
     """The timetable's routes: per vehicle-weekday, one per week of its cycle.
 
     A stop with `every_weeks` e and `week_phase` p comes in the weeks w with
     w mod e = p (continuous week count, see docs/plan-json.md), so a day's routes
     repeat after the least common multiple of its stops' e; stops in arrival order.
     """
-    days: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    days: dict[tuple[str, str], list[StopEntry]] = defaultdict(list)
     for entry in plan.get("stop_timetable", []):
         days[(entry["vehicle"], entry["weekday"])].append(entry)
     out = []
@@ -164,7 +165,7 @@ def _line(points: list[tuple[float, float]]):
 class _Geometry:
     """Coordinates of sites and legs, looked up from the plan, then the travel model."""
 
-    def __init__(self, plan: dict, travel: TravelLookup | None):
+    def __init__(self, plan: Plan, travel: TravelLookup | None):
         self.coords = {s["id"]: (float(s["lat"]), float(s["lon"])) for s in plan["sites"]}
         self.known = _known_legs(plan)
         self.travel = travel
@@ -198,7 +199,7 @@ class _Geometry:
         return _line(pts), km, minutes
 
 
-def _sites_records(plan: dict) -> list[dict[str, Any]]:
+def _sites_records(plan: Plan) -> list[dict[str, Any]]:
     timetable = {e["site_id"]: e for e in plan.get("stop_timetable", [])}
     visits: dict[str, list[str]] = defaultdict(list)
     for r in plan["routes"]:
@@ -206,7 +207,7 @@ def _sites_records(plan: dict) -> list[dict[str, Any]]:
             visits[v["site_id"]].append(r["date"])
     unserved: dict[str, list[str]] = defaultdict(list)
     for u in plan["unserved"]:
-        unserved[u["site_id"]].append((u["date"] + ": " if u.get("date") else "") + u["reason"])
+        unserved[u["site_id"]].append((u["date"] + ": " if u["date"] else "") + u["reason"])
     records = []
     for s in plan["sites"]:
         tt = timetable.get(s["id"])
@@ -243,7 +244,7 @@ def _crossings(vias: dict[tuple[str, str], list[str]], seq: list[str]) -> str | 
     return "|".join(dict.fromkeys(names)) or None
 
 
-def _routes_records(plan: dict, geo: _Geometry) -> list[dict[str, Any]]:
+def _routes_records(plan: Plan, geo: _Geometry) -> list[dict[str, Any]]:
     depot = plan["depot"]
     vias = {(leg["from"], leg["to"]): [str(n) for n in leg["via"]]
             for r in plan["routes"] for leg in r["legs"] if isinstance(leg.get("via"), list)}
@@ -285,7 +286,7 @@ def _routes_records(plan: dict, geo: _Geometry) -> list[dict[str, Any]]:
     return out
 
 
-def gis_layers(plan: dict, crs: int = 4326, travel: TravelLookup | None = None):
+def gis_layers(plan: Plan, crs: int = 4326, travel: TravelLookup | None = None):
     """The two GeoDataFrames (sites, routes) in EPSG:`crs`."""
     import geopandas
     from shapely.geometry import Point
@@ -303,7 +304,7 @@ def gis_layers(plan: dict, crs: int = 4326, travel: TravelLookup | None = None):
     return sites_gdf, routes_gdf
 
 
-def write_gis(plan: dict, path: Path, fmt: str, crs: int = 4326,
+def write_gis(plan: Plan, path: Path, fmt: str, crs: int = 4326,
               travel: TravelLookup | None = None) -> GisExport:
     """Write the layers to `path` atomically (io/atomic.py)."""
     import pandas

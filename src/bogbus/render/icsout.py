@@ -20,13 +20,13 @@ visit, for staff): one calendar event per visit.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from .._version import __version__
 from ..model import parse_hhmm
+from ..plan.document import Change, Plan
 from ..plan.visitid import UID_DOMAIN, visit_uid
 from .danish import capitalise, day_time, kind_name, pattern_words, quarter_text
 from .notices import danish_reason
@@ -123,11 +123,11 @@ def timetable_ics(v: PlanView, now: datetime | None = None, site_ids: set[str] |
     return cal.to_ical()
 
 
-def cancelled_visits(plan: dict) -> list[dict]:
+def cancelled_visits(plan: Plan) -> list[Change]:
     """Visits a repair cancelled or released (this one and earlier ones), each once."""
-    rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
+    rep = plan.get("repair")
     out, seen = [], set()
-    for c in list(rep.get("changes") or []) + list(rep.get("earlier_cancellations") or []):
+    for c in [*rep["changes"], *rep.get("earlier_cancellations", [])] if rep else []:
         if (isinstance(c, dict) and c.get("change") in ("cancelled", "released")
                 and isinstance(c.get("old"), dict) and not c.get("new")
                 and c.get("uid") not in seen):
@@ -136,8 +136,9 @@ def cancelled_visits(plan: dict) -> list[dict]:
     return out
 
 
-def _cancelled_event(v: PlanView, c: dict, tz: ZoneInfo, stamp: datetime) -> Event:
-    old, sid = c["old"], str(c.get("site_id", ""))
+def _cancelled_event(v: PlanView, c: Change, tz: ZoneInfo, stamp: datetime) -> Event:
+    old, sid = c["old"], c["site_id"]
+    assert old is not None  # cancelled_visits: only changes with the visit they cancel
     name = v.name(sid)
     ev = Event()
     ev.add("uid", str(c["uid"]))

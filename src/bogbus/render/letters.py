@@ -23,7 +23,7 @@ from .danish import (
 )
 from .htmlpages import esc
 from .packing import collection_label, collections_of
-from .pdf import _PDF, FONT, MARGIN, PAGE_H, PAGE_W, _line, _nb, _table
+from .pdfdoc import A4PDF, FONT, MARGIN, PAGE_H, PAGE_W, no_break, text_line, text_table
 from .planview import PlanView, clean_text, is_date, safe_filename_part
 from .style import ACCENT, ACCENT_RGB
 
@@ -78,7 +78,8 @@ def build_letter(v: PlanView, site_id: str) -> Letter:
 
     def label(ids: list) -> str:
         return ", ".join(f"{collection_label(colls, str(c))} "
-                         f"({_crates_text(colls.get(str(c), {}).get('crates'))})" for c in ids)
+                         f"({_crates_text(colls[str(c)]['crates'] if str(c) in colls else None)})"
+                         for c in ids)
 
     rotation = bool(colls)
     rows = []
@@ -111,8 +112,8 @@ def build_letter(v: PlanView, site_id: str) -> Letter:
         "Vi kunne ikke finde en fast tid til jer i perioden. Vi kontakter jer."
         for u in v.unserved if u.get("site_id") == site_id)
     short = []
-    rot = v.plan.get("rotation") if isinstance(v.plan.get("rotation"), dict) else {}
-    for sf in rot.get("shortfall", []) if isinstance(rot, dict) else []:
+    rot = v.plan.get("rotation")
+    for sf in rot["shortfall"] if rot is not None else []:
         for x in sf.get("visits", []):
             if x.get("site_id") == site_id and is_date(x.get("date")):
                 when = date_long(x["date"], year=True)
@@ -211,7 +212,7 @@ def letter_html(v: PlanView, site_id: str) -> str:
 # -------------------------------------------------------------------------------- PDF
 def letter_pdf(v: PlanView, site_id: str) -> bytes:
     lt = build_letter(v, site_id)
-    pdf = _PDF(title=f"Bogbussens besøg hos {lt.name}")
+    pdf = A4PDF(title=f"Bogbussens besøg hos {lt.name}")
     pdf.set_auto_page_break(True, margin=30)
     pdf.add_page()
     pdf.set_fill_color(*ACCENT_RGB)
@@ -222,39 +223,39 @@ def letter_pdf(v: PlanView, site_id: str) -> bytes:
     pdf.cell(0, 8, clean_text(v.library_name))
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(24)
-    _line(pdf, lt.name, 13, "B")
+    text_line(pdf, lt.name, 13, "B")
     if lt.address:
-        _line(pdf, lt.address, 11)
+        text_line(pdf, lt.address, 11)
     pdf.ln(6)
-    _line(pdf, f"Bogbussens besøg {quarter_text(v.quarter)}".strip(), 20, "B")
+    text_line(pdf, f"Bogbussens besøg {quarter_text(v.quarter)}".strip(), 20, "B")
     pdf.ln(2)
-    _line(pdf, f"Kære {lt.name}", 11)
+    text_line(pdf, f"Kære {lt.name}", 11)
     pdf.ln(1)
-    _line(pdf, _intro(v, lt), 11)
+    text_line(pdf, _intro(v, lt), 11)
     pdf.ln(2)
     if lt.steady:
-        _line(pdf, lt.steady, 14, "B")
+        text_line(pdf, lt.steady, 14, "B")
         pdf.ln(2)
     if lt.rows:
         heads = ["Dato", "Kl."] + (["I får", "Vi tager med tilbage"] if lt.rotation else [])
         widths = [40, 26, 58, 58] if lt.rotation else [60, 60]
-        rows = [[_nb(capitalise(f"{weekday_name(weekday_key(r.date), capital=False)} "
+        rows = [[no_break(capitalise(f"{weekday_name(weekday_key(r.date), capital=False)} "
                                 f"{date_long(r.date)}")),
                  time_range(r.arrival, r.departure, prefix="")]
                 + ([r.deliver or EN_DASH, r.collect or EN_DASH] if lt.rotation else [])
                 for r in lt.rows]
-        _table(pdf, heads, rows, widths)
+        text_table(pdf, heads, rows, widths)
     else:
-        _line(pdf, "Der er ingen besøg hos jer i perioden.", 11)
+        text_line(pdf, "Der er ingen besøg hos jer i perioden.", 11)
     for line in (*lt.missed, *lt.shortfall, _rotation_text(lt), _closed_text(v, lt.site_id),
                  f"Kalender: filen {calendar_filename(site_id)} kan lægges ind i jeres "
                  "kalender (Outlook, Google, telefon)."):
         if line:
-            _line(pdf, line, 10, colour=(60, 60, 60))
+            text_line(pdf, line, 10, colour=(60, 60, 60))
             pdf.ln(1)
     pdf.ln(3)
-    _line(pdf, "Med venlig hilsen", 11)
-    _line(pdf, "Bogbussen", 11)
+    text_line(pdf, "Med venlig hilsen", 11)
+    text_line(pdf, "Bogbussen", 11)
     # footer: library and contact line at the bottom of the (last) page
     pdf.set_auto_page_break(False)
     top = PAGE_H - MARGIN - 14
@@ -262,7 +263,7 @@ def letter_pdf(v: PlanView, site_id: str) -> bytes:
     pdf.set_line_width(0.8)
     pdf.line(MARGIN, top, PAGE_W - MARGIN, top)
     pdf.set_y(top + 2)
-    _line(pdf, v.library_name, 11, "B")
+    text_line(pdf, v.library_name, 11, "B")
     if v.contact:
-        _line(pdf, v.contact, 10)
+        text_line(pdf, v.contact, 10)
     return bytes(pdf.output())

@@ -22,13 +22,16 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from ..io import atomic
+from ..plan.document import Plan
 from .danish import (
     EN_DASH,
     capitalise,
@@ -222,7 +225,7 @@ class _FitBounds(MacroElement):
 
 
 # ------------------------------------------------------------------------ route layers
-def _signature(v: PlanView, route: dict) -> frozenset[int]:
+def _signature(v: PlanView, route: Mapping[str, Any]) -> frozenset[int]:
     """Which timetable lines a route's date belongs to (served or skipped that day)."""
     d, veh, wd = str(route["date"]), str(route.get("vehicle") or ""), route_weekday(route)
     return frozenset(
@@ -232,7 +235,7 @@ def _signature(v: PlanView, route: dict) -> frozenset[int]:
     )
 
 
-def _group_label(entries: list[StopEntry], routes: list[dict]) -> str:
+def _group_label(entries: list[StopEntry], routes: list[Mapping[str, Any]]) -> str:
     """Name a pattern group: "lige uger", "hver 3. uge", … or its ISO week numbers."""
     words = {pattern_words(e.every_weeks, e.week_parity) for e in entries}
     if len(words) == 1:
@@ -246,7 +249,7 @@ def _group_label(entries: list[StopEntry], routes: list[dict]) -> str:
     return "uge " + ", ".join(str(w) for w in weeks)
 
 
-def route_layers(v: PlanView) -> list[tuple[str, str, str, list[dict], int]]:
+def route_layers(v: PlanView) -> list[tuple[str, str, str, list[Mapping[str, Any]], int]]:
     """[(label, weekday, vehicle, routes, n)] — one per weekday and week pattern.
 
     `n` numbers the pattern groups of a weekday and vehicle (0, 1, …); groups after the
@@ -256,14 +259,14 @@ def route_layers(v: PlanView) -> list[tuple[str, str, str, list[dict], int]]:
     a weekday whose dates all share one set gets a single layer named after the weekday.
     The first route of each group is its representative day.
     """
-    by_day: dict[tuple[str, str], list[dict]] = {}
+    by_day: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for r in v.routes:
         by_day.setdefault((route_weekday(r), str(r.get("vehicle") or "")), []).append(r)
     order = {wd: i for i, wd in enumerate(WEEKDAY_COLOURS)}
     vehicles = {veh: i for i, veh in enumerate(v.vehicles)}
     out = []
     for wd, veh in sorted(by_day, key=lambda k: (order.get(k[0], 9), vehicles.get(k[1], 99), k[1])):
-        groups: dict[frozenset[int], list[dict]] = {}
+        groups: dict[frozenset[int], list[Mapping[str, Any]]] = {}
         for r in by_day[(wd, veh)]:
             groups.setdefault(_signature(v, r), []).append(r)
         sigs = list(groups)
@@ -402,7 +405,7 @@ def _marker_html(kind: str, colour: str, unserved: bool = False) -> str:
 
 
 # ------------------------------------------------------------------------------- map
-def build_map(plan: dict) -> folium.Map:
+def build_map(plan: Plan) -> folium.Map:
     v = view(plan)
     quarter = quarter_text(v.quarter)
     title = f"{v.library_name} – kort {quarter}".strip()
@@ -524,13 +527,14 @@ def build_map(plan: dict) -> folium.Map:
     return m
 
 
-def _water_layer(m: folium.Map, plan: dict) -> None:
+def _water_layer(m: folium.Map, plan: Plan) -> None:
     """The water the plan was made with (rivers, fjord, lakes) and its bridges and ferries,
     named; a crossing the bus may not use is drawn grey and says so."""
     water = plan_water(plan)
     if water is None:
         return
-    used = (plan.get("travel_model") or {}).get("crossings") or {}
+    tm = plan.get("travel_model")
+    used = (tm.get("crossings") if tm is not None else None) or {}
     fg = folium.FeatureGroup(
         name=f"{_swatch(WATER_COLOUR, None, 3)} Vand, broer og færger", show=True).add_to(m)
     for b in water.barriers:
@@ -602,11 +606,11 @@ def _legend(v: PlanView, layers, kind_groups, has_unserved: bool) -> str:
     )
 
 
-def render_map_html(plan: dict) -> str:
+def render_map_html(plan: Plan) -> str:
     return build_map(plan).get_root().render()
 
 
-def write_map(plan: dict, path: Path) -> Path:
+def write_map(plan: Plan, path: Path) -> Path:
     """Write the offline map of `plan` to `path` (atomically); return the path."""
     path = Path(path)
     return atomic.write_text(path, render_map_html(plan))

@@ -15,13 +15,16 @@ Reasons written by the solver are in English; a citizen reads the closure's own
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import BogbusError
 from ..io import atomic
-from ..plan.changes import diff_visits
+from ..plan.changes import change_date, diff_visits
+from ..plan.document import Change, Plan
 from .danish import clock, date_long, day_time, pattern_words, weekday_key, weekday_name
-from .pdf import _PDF, FONT, MARGIN
+from .pdfdoc import A4PDF, FONT, MARGIN
 from .planview import clean_text, safe_filename_part, view
 from .style import ACCENT_RGB
 
@@ -33,7 +36,7 @@ GENERIC = {
 }
 
 
-def danish_reason(change: dict, plan: dict) -> str:
+def danish_reason(change: Change, plan: Plan) -> str:
     """The reason a reader should see: the closure's or holiday's own name when the
     change comes from one, else a plain Danish sentence."""
     cal = plan.get("calendar") or {}
@@ -46,7 +49,7 @@ def danish_reason(change: dict, plan: dict) -> str:
     return GENERIC.get(change.get("change", ""), "ændret plan")
 
 
-def change_list(plan: dict, previous: dict) -> list[dict]:
+def change_list(plan: Plan, previous: Plan) -> list[Change]:
     """The repair's stored change list when it was made against `previous`, else the
     difference of the two plans (same quarter required)."""
     if plan.get("quarter") != previous.get("quarter"):
@@ -62,13 +65,13 @@ def change_list(plan: dict, previous: dict) -> list[dict]:
 NBSP = "\u00a0"
 
 
-def _when(v: dict) -> str:
+def _when(v: Mapping[str, Any]) -> str:
     """`onsdag 12. maj`, kept on one line (no break inside the date)."""
     return (f"{weekday_name(weekday_key(v['date']), False)}{NBSP}"
             f"{date_long(v['date']).replace(' ', NBSP)}")
 
 
-def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
+def _stop_lines(changes: list[Change], plan: Plan) -> list[tuple[str, str]]:
     """(headline, reason) per change of one stop, in date order; a stop with a new
     slot from a date (`valid_from`) gets one line for the new timetable instead of one
     per date."""
@@ -87,7 +90,7 @@ def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
                         f"{pattern_words(entry.get('every_weeks'), entry.get('week_parity'))}",
                         danish_reason(slot[0], plan)))
         changes = [c for c in changes if c not in slot]
-    for c in sorted(changes, key=lambda c: (c["old"] or c["new"])["date"]):
+    for c in sorted(changes, key=change_date):
         a, b, why = c["old"], c["new"], danish_reason(c, plan)
         if a and not b:
             out.append((f"Bogbussen kommer ikke {_when(a)}", why))
@@ -101,7 +104,7 @@ def _stop_lines(changes: list[dict], plan: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _regular(plan: dict, sid: str) -> str:
+def _regular(plan: Plan, sid: str) -> str:
     for e in plan.get("stop_timetable", []):
         if e.get("site_id") == sid and not e.get("valid_from"):
             when = day_time(e["weekday"], e["arrival"], e["departure"])
@@ -111,9 +114,9 @@ def _regular(plan: dict, sid: str) -> str:
     return ""
 
 
-def _letter_lines(changes: list[dict], plan: dict) -> list[str]:
+def _letter_lines(changes: list[Change], plan: Plan) -> list[str]:
     out = []
-    for c in sorted(changes, key=lambda c: (c["old"] or c["new"])["date"]):
+    for c in sorted(changes, key=change_date):
         a, b, why = c["old"], c["new"], danish_reason(c, plan)
         if a and b:
             out.append(f"Besøget {_when(a)} kl.{NBSP}{clock(a['arrival'])} flyttes til "
@@ -125,7 +128,7 @@ def _letter_lines(changes: list[dict], plan: dict) -> list[str]:
     return out
 
 
-def _remaining(plan: dict, sid: str, after: str) -> list[str]:
+def _remaining(plan: Plan, sid: str, after: str) -> list[str]:
     return [f"{_when(r)} kl.{NBSP}{clock(x['arrival'])}" for r in plan.get("routes", [])
             for x in r["visits"] if x["site_id"] == sid and r["date"] >= after]
 
@@ -134,7 +137,7 @@ def _pdf(title: str, lines: list[tuple[str, int, str]], footer: str,
          band: str | None = None) -> bytes:
     """A simple A4 page: an optional coloured band, then (text, size in pt, style)
     lines, wrapped left-aligned ("" is vertical space of that size)."""
-    pdf = _PDF(title, footer)
+    pdf = A4PDF(title, footer)
     pdf.add_page()
     w = pdf.w - 2 * MARGIN
     if band:
@@ -169,7 +172,7 @@ def _html(title: str, body: str, big: bool) -> str:
             f"</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def stop_notice(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes, str]:
+def stop_notice(plan: Plan, sid: str, changes: list[Change]) -> tuple[bytes, str]:
     """(PDF, HTML) of the notice for one public stop."""
     v = view(plan)
     name, lib, contact = v.name(sid), v.library_name, v.contact
@@ -205,7 +208,7 @@ def stop_notice(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes, str]:
     return pdf, _html(f"Ændring: {name}", body, big=True)
 
 
-def institution_letter(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes, str, str]:
+def institution_letter(plan: Plan, sid: str, changes: list[Change]) -> tuple[bytes, str, str]:
     """(PDF, HTML, plain text) of the letter to one institution."""
     v = view(plan)
     name, lib, contact = v.name(sid), v.library_name, v.contact
@@ -234,17 +237,17 @@ def institution_letter(plan: dict, sid: str, changes: list[dict]) -> tuple[bytes
     return pdf, _html(f"Ændrede besøg: {name}", body, big=False), plain
 
 
-def notices_needed(plan: dict, previous: dict, out_dir: Path) -> bool:
+def notices_needed(plan: Plan, previous: Plan, out_dir: Path) -> bool:
     """Whether writing notices into `out_dir` has anything to do: some visit changed, or
     the folder holds earlier notices that may now be stale. Without either, no folder is
     created — an empty notices folder looked like notices gone missing."""
     return bool(change_list(plan, previous)) or Path(out_dir).exists()
 
 
-def write_notices(plan: dict, previous: dict, out_dir: Path) -> list[Path]:
+def write_notices(plan: Plan, previous: Plan, out_dir: Path) -> list[Path]:
     """Write every notice and letter for the changes between `previous` and `plan`."""
     changes = change_list(plan, previous)
-    by_site: dict[str, list[dict]] = {}
+    by_site: dict[str, list[Change]] = {}
     for c in changes:
         by_site.setdefault(c["site_id"], []).append(c)
     out_dir = Path(out_dir)

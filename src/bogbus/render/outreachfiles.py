@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import BogbusError
 from ..io import atomic
+from ..plan.document import Plan
 from .csvout import timetable_csv
 from .htmlpages import koereplan_html
 from .icsout import timetable_ics
@@ -40,7 +41,7 @@ STAFF_ICS = "bogbus-personale.ics"  # every visit; bogbus.ics is public stops on
 INSTITUTION_KINDS = ("daycare", "nursing_home", "branch")
 
 
-def institution_ids(plan: dict) -> list[str]:
+def institution_ids(plan: Plan) -> list[str]:
     """Every site `--site` may name beside the public stops."""
     return [str(s.get("id")) for s in plan.get("sites", [])
             if isinstance(s, dict) and s.get("kind") in INSTITUTION_KINDS]
@@ -50,7 +51,7 @@ def institution_ics(v: PlanView, site_id: str) -> bytes:
     return timetable_ics(v, site_ids={site_id}, calname=f"Bogbussen hos {v.name(site_id)}")
 
 
-def write_outreach(plan: dict, out_dir: Path, formats: Iterable[str] = ("pdf", "html", "csv",
+def write_outreach(plan: Plan, out_dir: Path, formats: Iterable[str] = ("pdf", "html", "csv",
                                                                          "ics"),
                    site: str | None = None, letters_dir: Path | None = None,
                    csv_dialect: str | None = None) -> list[Path]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..io.csvwrite import Cell, csv_text
+from ..plan.document import Collection
 from .planview import PlanView, clean_text
 
 CSV_COLUMNS = ("date", "vehicle", "step", "time", "action", "site_id", "site_name",
@@ -49,16 +50,15 @@ class PackRoute:
     lunch_first: tuple[str, str] | None = None  # the break, when taken at the depot first
 
 
-def collections_of(v: PlanView) -> dict[str, dict]:
+def collections_of(v: PlanView) -> dict[str, Collection]:
     rot = v.plan.get("rotation")
     if not isinstance(rot, dict):
         return {}
     return {str(c.get("id")): c for c in rot.get("collections", []) if isinstance(c, dict)}
 
 
-def collection_label(colls: dict[str, dict], cid: str) -> str:
-    c = colls.get(cid, {})
-    name = clean_text(c.get("name"))
+def collection_label(colls: dict[str, Collection], cid: str) -> str:
+    name = clean_text(colls[cid]["name"]) if cid in colls else ""
     return f"{clean_text(cid)} {name}".strip() if name and name != cid else clean_text(cid)
 
 
@@ -113,9 +113,9 @@ def packing_routes(v: PlanView) -> list[PackRoute]:
     return out
 
 
-def _crates(colls: dict[str, dict], cid: str) -> int:
+def _crates(colls: dict[str, Collection], cid: str) -> int:
     try:
-        return int(colls.get(cid, {}).get("crates") or 0)
+        return int(colls[cid]["crates"] or 0) if cid in colls else 0
     except (TypeError, ValueError):
         return 0
 
@@ -135,7 +135,8 @@ def packing_csv(v: PlanView, dialect: str | None = None) -> str:
             note = f"direct from {m.handover_from}" if m.handover_from else ""
             rows.append([pr.date, pr.vehicle, step, time, m.action, m.site_id,
                          v.name(m.site_id) if m.site_id else "", m.collection_id,
-                         clean_text(colls.get(m.collection_id, {}).get("name")),
+                         clean_text(colls[m.collection_id]["name"]
+                                    if m.collection_id in colls else None),
                          m.crates, load_after, note])
 
         for m in pr.load:

@@ -12,7 +12,7 @@ from typing import Any
 from .danish import capitalise, clock, date_long, weekday_key, weekday_name
 from .htmlpages import esc
 from .packing import PackRoute, collection_label, collections_of, packing_routes
-from .pdf import _line, _table
+from .pdfdoc import text_line, text_table
 from .planview import PlanView
 from .shortfall import shortfall_lines
 
@@ -65,28 +65,28 @@ def packing_pages_pdf(pdf: Any, v: PlanView) -> None:
     short = shortfall_lines(v.plan)
     if short:
         pdf.add_page()
-        _line(pdf, "Samlinger der mangler", 18, "B")
+        text_line(pdf, "Samlinger der mangler", 18, "B")
         for line in short:
-            _line(pdf, line, 11)
+            text_line(pdf, line, 11)
             pdf.ln(2)
     for pr in routes:
         pdf.add_page()
         load, route, back = _rows(v, pr)
-        _line(pdf, _day_title(pr, multi), 18, "B")
-        _line(pdf, f"{_departure(pr)}, hjemme kl. {clock(pr.end)}. Kasser på bussen "
-                   f"undervejs: {' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
+        text_line(pdf, _day_title(pr, multi), 18, "B")
+        text_line(pdf, f"{_departure(pr)}, hjemme kl. {clock(pr.end)}. Kasser på bussen "
+                  f"undervejs: {' / '.join(map(str, pr.legs))}.", 10, colour=(80, 80, 80))
         pdf.ln(2)
-        _line(pdf, "1. Pak bussen i depotet (i den rækkefølge kasserne skal af)", 12, "B")
+        text_line(pdf, "1. Pak bussen i depotet (i den rækkefølge kasserne skal af)", 12, "B")
         if load:
-            _table(pdf, ["Nr.", "Samling", "Kasser", "Til"], load, [12, 80, 25, 65])
+            text_table(pdf, ["Nr.", "Samling", "Kasser", "Til"], load, [12, 80, 25, 65])
         else:
-            _line(pdf, "Intet at læsse: alt afleveres direkte fra et andet sted.", 10)
+            text_line(pdf, "Intet at læsse: alt afleveres direkte fra et andet sted.", 10)
             pdf.ln(2)
-        _line(pdf, "2. Undervejs", 12, "B")
-        _table(pdf, ["Tid", "Sted", "Aflever", "Hent", "Kasser efter"], route,
+        text_line(pdf, "2. Undervejs", 12, "B")
+        text_table(pdf, ["Tid", "Sted", "Aflever", "Hent", "Kasser efter"], route,
                [16, 44, 50, 50, 22])
-        _line(pdf, "3. Tilbage i depotet", 12, "B")
-        _line(pdf, "\n".join(back) if back else "Intet kommer tilbage.", 10)
+        text_line(pdf, "3. Tilbage i depotet", 12, "B")
+        text_line(pdf, "\n".join(back) if back else "Intet kommer tilbage.", 10)
 
 
 def packing_pages_html(v: PlanView) -> str:

@@ -7,12 +7,9 @@ text (never interpreted as markup).
 
 from __future__ import annotations
 
-import logging
-import re
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
-from fpdf import FPDF, FontFace, XPos, YPos
+from fpdf import FPDF, XPos, YPos
 from fpdf.enums import MethodReturnValue
 
 from .danish import (
@@ -29,43 +26,13 @@ from .danish import (
     time_range,
     weekday_name,
 )
+from .pdfdoc import A4PDF, FONT, MARGIN, PAGE_H, PAGE_W, PT, no_break, text_line, text_table
 from .planview import PlanView, StopEntry, clean_text, is_date
 from .style import ACCENT_RGB, WEEKDAY_COLOURS, hex_rgb
 from .waterview import WATER_HEADING, WATER_NOTE, water_legs
 
-FONT_DIR = Path(__file__).parent / "assets" / "fonts"
-FONT = "DejaVu"
-PAGE_W, PAGE_H = 210.0, 297.0
-MARGIN = 14.0
-PT = 0.3528  # mm per point
-NBSP = "\u00a0"
-
-# fpdf2 logs one warning per glyph a font lacks (e.g. emoji in a hostile name); the
-# character is then simply not drawn, which is what we want.
-logging.getLogger("fpdf").setLevel(logging.ERROR)
-
-
-class _PDF(FPDF):
-    def __init__(self, title: str, footer_text: str = "") -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_title(title)
-        self.set_author("bogbus")
-        self.set_creator("bogbus")
-        self.set_lang("da")
-        self._footer_text = footer_text
-        self.set_font(FONT, "", 11)
-
-    def footer(self) -> None:  # fpdf2 hook
-        if not self._footer_text:
-            return
-        self.set_y(-11)
-        self.set_font(FONT, "", 8)
-        self.set_text_color(110, 110, 110)
-        self.cell(0, 5, f"{self._footer_text} {EN_DASH} side {self.page_no()} af {{nb}}", align="C")
-        self.set_text_color(0, 0, 0)
+# the old private names, kept for callers on other branches (use render/pdfdoc.py)
+_PDF, _line, _nb, _table = A4PDF, text_line, no_break, text_table
 
 
 def _fit_size(
@@ -79,30 +46,6 @@ def _fit_size(
         size -= 1
     pdf.set_font(FONT, style, smallest)
     return smallest
-
-
-def _line(
-    pdf: FPDF,
-    text: str,
-    size: float,
-    style: str = "",
-    h: float | None = None,
-    align: str = "L",
-    colour: tuple[int, int, int] = (0, 0, 0),
-) -> None:
-    """Text wrapped to the text width, then the cursor on the next line at the margin."""
-    pdf.set_font(FONT, style, size)
-    pdf.set_text_color(*colour)
-    pdf.set_x(MARGIN)
-    pdf.multi_cell(
-        PAGE_W - 2 * MARGIN,
-        h or size * PT * 1.25,
-        text,
-        align=align,
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.set_text_color(0, 0, 0)
 
 
 def _lines_needed(pdf: FPDF, text: str, width: float, size: float, style: str = "") -> int:
@@ -123,10 +66,10 @@ def _poster_footer(pdf: FPDF, v: PlanView) -> float:
     pdf.set_line_width(0.8)
     pdf.line(MARGIN, top, PAGE_W - MARGIN, top)
     pdf.set_y(top + 2)
-    _line(pdf, v.library_name, 15, "B", h=7.5)
+    text_line(pdf, v.library_name, 15, "B", h=7.5)
     if v.contact:
-        _line(pdf, v.contact, 14, h=6.5)
-    _line(
+        text_line(pdf, v.contact, 14, h=6.5)
+    text_line(
         pdf,
         f"Gælder {period_text(v.period_start, v.period_end)}. Ret til ændringer forbeholdes.",
         10,
@@ -157,19 +100,20 @@ def _poster_entry(pdf: FPDF, v: PlanView, e: StopEntry, s: float) -> None:
     pdf.ln(5 * s)
 
     # every date of the quarter
-    _line(pdf, f"Datoer i {quarter_text(v.quarter) or 'perioden'}:", 22 * s, "B")
+    text_line(pdf, f"Datoer i {quarter_text(v.quarter) or 'perioden'}:", 22 * s, "B")
     pdf.ln(1 * s)
     dates = list(e.dates)
     if dates:
         _date_grid(pdf, dates, width, 28 * s)
     else:
-        _line(pdf, "Ingen datoer i perioden.", 28 * s)
+        text_line(pdf, "Ingen datoer i perioden.", 28 * s)
     pdf.ln(4 * s)
 
     if e.skipped:
-        _line(pdf, "Bussen kommer ikke:", 22 * s, "B")
+        text_line(pdf, "Bussen kommer ikke:", 22 * s, "B")
         for a, b, reason in e.skipped_ranges():
-            _line(pdf, f"{date_range(a, b)}: {reason}" if reason else date_range(a, b), 22 * s)
+            text_line(pdf, f"{date_range(a, b)}: {reason}" if reason else date_range(a, b),
+                      22 * s)
         pdf.ln(4 * s)
 
 
@@ -199,7 +143,7 @@ def _date_grid(pdf: FPDF, dates: list[str], width: float, size: float) -> None:
 
 def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
     name = v.name(site_id)
-    pdf = _PDF(title=f"Bogbussen – {name}")
+    pdf = A4PDF(title=f"Bogbussen – {name}")
     pdf.set_auto_page_break(False)
     pdf.add_page()
     width = PAGE_W - 2 * MARGIN
@@ -218,10 +162,10 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
     # stop name: as large as fits on one line, else wrapped
     pdf.set_y(34)
     size = _fit_size(pdf, name, width, 60 * s, 36 * s)
-    _line(pdf, name, size, "B", h=size * PT * 1.2)
+    text_line(pdf, name, size, "B", h=size * PT * 1.2)
     address = v.address(site_id)
     if address:
-        _line(pdf, address, 16 * s, colour=(70, 70, 70))
+        text_line(pdf, address, 16 * s, colour=(70, 70, 70))
     pdf.ln(7 * s)
 
     entries = v.entries_for(site_id)
@@ -229,7 +173,7 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
         for e in entries:
             _poster_entry(pdf, v, e, s)
     else:
-        _line(
+        text_line(
             pdf,
             f"Bogbussen kommer ikke her i {quarter_text(v.quarter) or 'perioden'}.",
             28 * s,
@@ -238,7 +182,7 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
         reason = v.unserved_reason(site_id)
         if reason:
             pdf.ln(3 * s)
-            _line(pdf, f"Årsag: {reason}", 17 * s)
+            text_line(pdf, f"Årsag: {reason}", 17 * s)
     return pdf, pdf.get_y() <= footer_top - 2
 
 
@@ -269,93 +213,15 @@ def _heading(
     pdf.set_font(FONT, "", 10)
 
 
-def _nb(text: str) -> str:
-    """Keep a date like "2. mar." on one line when a table cell wraps."""
-    return text.replace(" ", NBSP)
-
-
 def _dates_line(dates: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(_nb(date_short(d)) for d in dates)
+    return ", ".join(no_break(date_short(d)) for d in dates)
 
 
 def _skipped_line(e: StopEntry) -> str:
     """The dates a stop's bus does not come, runs of one closure on one line."""
-    return "\n".join(f"{_nb(date_range(a, b, short=True))}: {r}" if r
-                     else _nb(date_range(a, b, short=True)) for a, b, r in e.skipped_ranges())
-
-
-CELL_PAD = 1.5  # mm left and right inside a table cell
-
-
-def _unbreakable(pdf: FPDF, text: str, style: str = "") -> float:
-    """Width of the widest piece of `text` a table cell may not break: words between
-    ordinary spaces and line breaks (a no-break space keeps "ons. 10. nov." whole)."""
-    pdf.set_font(FONT, style, pdf.font_size_pt)
-    return max((pdf.get_string_width(w) for w in re.split(r"[ \n]+", text) if w), default=0.0)
-
-
-def fit_widths(pdf: FPDF, headings: list[str], rows: list[list[str]],
-               widths: Sequence[float], total: float) -> list[float] | None:
-    """Column widths near `widths` (scaled to `total`) in which no word has to be split:
-    a column narrower than its widest word grows, and the columns with room to spare
-    give it up in proportion. None when the words cannot all fit at this type size."""
-    scale = total / sum(widths)
-    want = [w * scale for w in widths]
-    need = []
-    for j in range(len(want)):
-        word = max([_unbreakable(pdf, headings[j], "B")]
-                   + [_unbreakable(pdf, r[j]) for r in rows if j < len(r)])
-        need.append(word + 2 * CELL_PAD + 2 * pdf.c_margin + 0.6)
-    if sum(need) > total:
-        return None
-    out = [max(w, n) for w, n in zip(want, need, strict=True)]
-    excess = sum(out) - total
-    while excess > 1e-6:
-        slack = [o - n for o, n in zip(out, need, strict=True)]
-        room = sum(slack)
-        out = [o - excess * sl / room for o, sl in zip(out, slack, strict=True)]
-        excess = sum(out) - total
-    return out
-
-
-def _table(pdf: FPDF, headings: list[str], rows: list[list[str]],
-           widths: Sequence[float]) -> None:
-    """A table whose columns are widened where a word would otherwise be cut in two
-    ("novemb|er"); the type gets smaller only if that is not enough."""
-    heading_style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT_RGB)
-    total = PAGE_W - 2 * MARGIN
-    size = 10.0
-    pdf.set_font(FONT, "", size)
-    fitted = fit_widths(pdf, headings, rows, widths, total)
-    while fitted is None and size > 6:
-        size -= 0.5
-        pdf.set_font(FONT, "", size)
-        fitted = fit_widths(pdf, headings, rows, widths, total)
-    pdf.set_font(FONT, "", size)
-    pdf.set_draw_color(190, 190, 190)
-    pdf.set_fill_color(242, 246, 247)
-    pdf.set_line_width(0.2)
-    with pdf.table(
-        col_widths=fitted or list(widths),
-        text_align="LEFT",
-        v_align="TOP",
-        headings_style=heading_style,
-        line_height=5.2 * size / 10,
-        padding=(1.2, CELL_PAD),
-        borders_layout="HORIZONTAL_LINES",
-        cell_fill_color=(242, 246, 247),
-        cell_fill_mode="ROWS",
-        width=total,
-    ) as table:
-        head = table.row()
-        for h in headings:
-            head.cell(h)
-        for r in rows:
-            row = table.row()
-            for text in r:
-                row.cell(text)
-    pdf.set_font(FONT, "", 10)
-    pdf.ln(5)
+    return "\n".join(f"{no_break(date_range(a, b, short=True))}: {r}" if r
+                     else no_break(date_range(a, b, short=True))
+                     for a, b, r in e.skipped_ranges())
 
 
 def koereplan_pdf(v: PlanView, staff: bool = False,
@@ -365,7 +231,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
     (never shown to citizens)."""
     quarter = quarter_text(v.quarter)
     title = "Bogbussens køreplan" + (" – personale" if staff else "")
-    pdf = _PDF(
+    pdf = A4PDF(
         title=f"{title} {quarter}".strip(),
         footer_text=f"{title} {quarter} {EN_DASH} {v.library_name}",
     )
@@ -373,25 +239,25 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
     pdf.alias_nb_pages()
     pdf.add_page()
 
-    _line(pdf, title, 26, "B")
-    _line(
+    text_line(pdf, title, 26, "B")
+    text_line(
         pdf,
         f"{capitalise(quarter) + ': ' if quarter else ''}"
         f"{period_text(v.period_start, v.period_end)}",
         14,
     )
-    _line(pdf, v.library_name, 12, "B")
+    text_line(pdf, v.library_name, 12, "B")
     if v.contact:
-        _line(pdf, v.contact, 11)
+        text_line(pdf, v.contact, 11)
     pdf.ln(3)
     closed = [
         f"{date_long(a)}: {why}" if a == b else f"{date_long(a)} {EN_DASH} {date_long(b)}: {why}"
         for a, b, why in v.closed_days(staff=staff)
     ]
     if closed:
-        _line(pdf, "Bussen kører ikke: " + "; ".join(closed) + ".", 10)
+        text_line(pdf, "Bussen kører ikke: " + "; ".join(closed) + ".", 10)
     if staff and v.scenario:  # the data set's name: for staff, not for citizens
-        _line(pdf, f"Scenarie: {v.scenario}", 8, colour=(110, 110, 110))
+        text_line(pdf, f"Scenarie: {v.scenario}", 8, colour=(110, 110, 110))
     pdf.ln(4)
 
     multi = v.multi_vehicle
@@ -402,7 +268,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
         if e.weekday not in weekdays:
             weekdays.append(e.weekday)
     if not weekdays:
-        _line(pdf, "Ingen holdepladser i perioden.", 12)
+        text_line(pdf, "Ingen holdepladser i perioden.", 12)
     for wd in weekdays:
         _heading(pdf, weekday_name(wd), 16, hex_rgb(WEEKDAY_COLOURS.get(wd, "#333333")))
         rows = []
@@ -415,14 +281,14 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
                 name += "\n" + v.address(e.site_id)
             row = [time_range(e.arrival, e.departure), name, when, _skipped_line(e)]
             rows.append(row + ([e.vehicle] if multi else []))
-        _table(pdf, headings, rows, widths)
+        text_table(pdf, headings, rows, widths)
 
     if not staff:
         return bytes(pdf.output())
     # staff section
     pdf.add_page()
-    _line(pdf, "Til personalet: daginstitutioner og plejehjem", 20, "B")
-    _line(
+    text_line(pdf, "Til personalet: daginstitutioner og plejehjem", 20, "B")
+    text_line(
         pdf,
         "Daterede besøg i perioden (opsøgende arbejde og depotbytte). Vises ikke for borgerne.",
         10,
@@ -441,23 +307,23 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
                 name += "\n" + v.address(vis.site_id)
             crates = site.get("crates") or ""
             row = [
-                _nb(date_short(vis.date, weekday=True)),
+                no_break(date_short(vis.date, weekday=True)),
                 time_range(vis.arrival, vis.departure),
                 name,
                 kind_name(vis.kind),
                 str(crates),
             ]
             rows.append(row + ([vis.vehicle] if multi else []))
-        _table(pdf, headings, rows, widths)
+        text_table(pdf, headings, rows, widths)
     else:
-        _line(pdf, "Ingen besøg i daginstitutioner eller plejehjem i perioden.", 11)
+        text_line(pdf, "Ingen besøg i daginstitutioner eller plejehjem i perioden.", 11)
     crossings = water_legs(v)
     if crossings:
         _heading(pdf, WATER_HEADING, 14)
-        _line(pdf, WATER_NOTE, 9, colour=(90, 90, 90))
-        _table(pdf, ["Fra", "Til", "Vej", "Kørsel", "Dage"],
-               [[w.start, w.end, w.via, f"{w.km} km, {w.minutes} min", w.days]
-                for w in crossings], [40, 40, 42, 28, 32])
+        text_line(pdf, WATER_NOTE, 9, colour=(90, 90, 90))
+        text_table(pdf, ["Fra", "Til", "Vej", "Kørsel", "Dage"],
+                   [[w.start, w.end, w.via, f"{w.km} km, {w.minutes} min", w.days]
+                    for w in crossings], [40, 40, 42, 28, 32])
 
     if v.unserved:
         _heading(pdf, "Ikke planlagt", 14)
@@ -469,7 +335,7 @@ def koereplan_pdf(v: PlanView, staff: bool = False,
             ]
             for u in v.unserved
         ]
-        _table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
+        text_table(pdf, ["Sted", "Dato", "Årsag"], rows, [60, 30, 92])
     if extra_pages is not None:
         extra_pages(pdf)
     return bytes(pdf.output())

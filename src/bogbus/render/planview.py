@@ -12,10 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import BogbusError
 from ..model import WEEKDAYS
+from ..plan.document import Plan
 from ..plan.schema import SCHEMA
 from .danish import as_date, weekday_key
 
@@ -102,7 +105,7 @@ class Closure:
 
 @dataclass
 class PlanView:
-    plan: dict
+    plan: Plan
     scenario: str
     quarter: str
     period_start: str
@@ -110,17 +113,17 @@ class PlanView:
     library_name: str
     contact: str
     depot: str | None
-    sites: dict[str, dict]
+    sites: dict[str, Mapping[str, Any]]  # tolerant: a site may lack keys a renderer skips
     stop_entries: list[StopEntry]
     visits: list[Visit]
-    routes: list[dict]
+    routes: Sequence[Mapping[str, Any]]
     holidays: list[tuple[str, str]]  # (ISO date, name) inside the period
     closures: list[Closure]  # overlapping the period
-    unserved: list[dict]
+    unserved: list[Mapping[str, Any]]
     vehicles: list[str] = field(default_factory=list)
 
     # -- look-ups ---------------------------------------------------------------
-    def site(self, site_id: str) -> dict:
+    def site(self, site_id: str) -> Mapping[str, Any]:
         return self.sites.get(site_id, {"id": site_id, "kind": "stop", "name": site_id})
 
     def name(self, site_id: str) -> str:
@@ -219,7 +222,8 @@ def _week_parity(dates: list[str], every_weeks: int) -> str | None:
     return None if len(parities) != 1 else ("even" if parities == {0} else "odd")
 
 
-def _entries_from_routes(routes: list[dict], sites: dict[str, dict]) -> list[StopEntry]:
+def _entries_from_routes(routes: Sequence[Mapping[str, Any]],
+                         sites: Mapping[str, Mapping[str, Any]]) -> list[StopEntry]:
     """Fallback when a plan has no `stop_timetable`: group stop visits by slot."""
     slots: dict[tuple, list[str]] = {}
     for r in routes:
@@ -244,7 +248,7 @@ def _entries_from_routes(routes: list[dict], sites: dict[str, dict]) -> list[Sto
     return out
 
 
-def view(plan: dict) -> PlanView:
+def view(plan: Plan) -> PlanView:
     """Check the plan is a `bogbus.plan/1` dict and build the renderers' view of it."""
     if not isinstance(plan, dict):
         raise BogbusError("plan must be the JSON object of a plan.json file")
@@ -260,7 +264,7 @@ def view(plan: dict) -> PlanView:
     except (KeyError, TypeError, ValueError) as exc:
         raise BogbusError("plan.json has no valid period {start, end} (ISO dates)") from exc
 
-    sites: dict[str, dict] = {}
+    sites: dict[str, Mapping[str, Any]] = {}
     for s in plan.get("sites") or []:
         if isinstance(s, dict) and s.get("id") is not None:
             sites[str(s["id"])] = s
@@ -371,7 +375,7 @@ def view(plan: dict) -> PlanView:
     )
 
 
-def route_weekday(route: dict) -> str:
+def route_weekday(route: Mapping[str, Any]) -> str:
     wd = route.get("weekday")
     return wd if wd in WEEKDAYS else WEEKDAYS[as_date(route["date"]).weekday()]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..io import atomic
 from ..io.csvwrite import Cell, csv_text
+from ..plan.document import Plan
 from .reportdata import KINDS, group_plans, report_figures
 from .reporthtml import report_html
 from .reportlayout import report_charts
@@ -45,7 +46,7 @@ def report_csv(doc: dict, dialect: str | None = None) -> str:
     return csv_text(rows, dialect)
 
 
-def write_report(plans: Sequence[dict], out_dir: Path, labels: Sequence[str] | None = None,
+def write_report(plans: Sequence[Plan], out_dir: Path, labels: Sequence[str] | None = None,
                  csv_dialect: str | None = None) -> list[Path]:
     """Render the report of `plans` into `out_dir`; returns the paths written."""
     doc = report_figures(plans, labels)

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..model import WEEKDAYS
+from ..plan.document import Leg, Plan, Site
 from .danish import kind_name, number_da, quarter_text, weekday_name
 from .reportdata import KINDS
 from .style import ACCENT, KIND_COLOURS
@@ -35,7 +36,7 @@ def label(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _png(fig: Figure) -> bytes:
+def png_of(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     with warnings.catch_warnings():  # a character the font lacks (emoji) is just not drawn
@@ -44,7 +45,7 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _new(width: float = 7.0, height: float = 3.4) -> Figure:
+def new_figure(width: float = 7.0, height: float = 3.4) -> Figure:
     fig = Figure(figsize=(width, height), layout="constrained")
     fig.set_facecolor("white")
     return fig
@@ -61,14 +62,14 @@ def _style(ax, title: str) -> None:
     ax.tick_params(labelsize=8)
 
 
-def _kinds_present(groups: Sequence[dict]) -> list[str]:
+def kinds_present(groups: Sequence[dict]) -> list[str]:
     return [k for k in KINDS if any(g["totals"]["visits"].get(k) for g in groups)] or ["stop"]
 
 
 def quarters_chart(doc: dict) -> bytes:
     """Visits per quarter (one bar per plan), stacked by kind."""
     groups = doc["groups"]
-    kinds = _kinds_present(groups)
+    kinds = kinds_present(groups)
     labels: list[str] = []
     stacks: dict[str, list[int]] = {k: [] for k in kinds}
     for g in groups:
@@ -77,7 +78,7 @@ def quarters_chart(doc: dict) -> bytes:
             labels.append(f"{label(g['label'])}\n{q}" if len(groups) > 1 else q)
             for k in kinds:
                 stacks[k].append(p["visits"].get(k, 0))
-    fig = _new()
+    fig = new_figure()
     ax = fig.add_subplot()
     bottom = [0] * len(labels)
     for k in kinds:
@@ -93,7 +94,7 @@ def quarters_chart(doc: dict) -> bytes:
     ax.set_ylabel("besøg", fontsize=9)
     _style(ax, "Besøg pr. kvartal")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    return _png(fig)
+    return png_of(fig)
 
 
 def weekdays_chart(doc: dict) -> bytes:
@@ -102,12 +103,12 @@ def weekdays_chart(doc: dict) -> bytes:
     days = [d for d in WEEKDAYS
             if any(sum(g["totals"]["weekday_visits"][d].values()) for g in groups)] \
         or list(WEEKDAYS[:5])
-    fig = _new()
+    fig = new_figure()
     ax = fig.add_subplot()
     xs = range(len(days))
     if len(groups) == 1:
         wv = groups[0]["totals"]["weekday_visits"]
-        kinds = _kinds_present(groups)
+        kinds = kinds_present(groups)
         bottom = [0] * len(days)
         for k in kinds:
             vals = [wv[d].get(k, 0) for d in days]
@@ -124,14 +125,14 @@ def weekdays_chart(doc: dict) -> bytes:
     ax.set_ylabel("besøg", fontsize=9)
     _style(ax, "Besøg pr. ugedag")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    return _png(fig)
+    return png_of(fig)
 
 
 def kinds_chart(doc: dict) -> bytes:
     """Visits per kind of site, one bar per scenario and kind."""
     groups = doc["groups"]
-    kinds = _kinds_present(groups)
-    fig = _new(7.0, 2.2 + 0.35 * len(kinds) * max(1, len(groups)) / 2)
+    kinds = kinds_present(groups)
+    fig = new_figure(7.0, 2.2 + 0.35 * len(kinds) * max(1, len(groups)) / 2)
     ax = fig.add_subplot()
     height = 0.8 / len(groups)
     for i, g in enumerate(groups):
@@ -154,13 +155,13 @@ def kinds_chart(doc: dict) -> bytes:
     ax.set_xlabel("besøg", fontsize=9)
     if len(groups) > 1:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    return _png(fig)
+    return png_of(fig)
 
 
 def children_chart(doc: dict) -> bytes:
     """Unique children and child-visits per scenario against the yearly goal."""
     groups = doc["groups"]
-    fig = _new(7.0, 3.0)
+    fig = new_figure(7.0, 3.0)
     ax = fig.add_subplot()
     labels, uniq, visits = [label(g["label"]) for g in groups], [], []
     for g in groups:
@@ -188,10 +189,10 @@ def children_chart(doc: dict) -> bytes:
                 + max(0, (3 - len(groups)) / 2))
     _style(ax, "Børn nået mod målet")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    return _png(fig)
+    return png_of(fig)
 
 
-def _leg_points(leg: dict, coords: dict[str, tuple[float, float]]
+def _leg_points(leg: Leg, coords: dict[str, tuple[float, float]]
                 ) -> list[tuple[float, float]]:
     shape = leg.get("shape")
     if isinstance(shape, list) and len(shape) >= 2:
@@ -203,25 +204,25 @@ def _leg_points(leg: dict, coords: dict[str, tuple[float, float]]
     return [a, b] if a and b else []
 
 
-def missed_sites(plans: Sequence[dict]) -> list[str]:
+def missed_sites(plans: Sequence[Plan]) -> list[str]:
     """Site ids some plan lists in `unserved` (what the map marks with a red cross)."""
     return sorted({u["site_id"] for p in plans for u in p.get("unserved") or []})
 
 
-def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
+def map_thumbnail(plans: Sequence[Plan], title: str = "") -> bytes:
     """Sites (coloured by kind, the depot black) and every leg the plans drive, on an
     equirectangular projection corrected for latitude; no tiles, no network."""
-    sites: dict[str, dict] = {}
+    sites: dict[str, Site] = {}
     for p in plans:
         sites.update({s["id"]: s for s in p["sites"]})
     coords = {sid: (float(s["lat"]), float(s["lon"])) for sid, s in sites.items()}
-    legs: dict[tuple[str, str], dict] = {}
+    legs: dict[tuple[str, str], Leg] = {}
     for p in plans:
         for r in p["routes"]:
             for leg in r["legs"]:
                 a, b = str(leg["from"]), str(leg["to"])
                 legs.setdefault((a, b) if a <= b else (b, a), leg)
-    fig = _new(7.0, 5.2)
+    fig = new_figure(7.0, 5.2)
     ax = fig.add_subplot()
     for leg in legs.values():
         pts = _leg_points(leg, coords)
@@ -255,10 +256,10 @@ def map_thumbnail(plans: Sequence[dict], title: str = "") -> bytes:
     if title:
         ax.set_title(title, loc="left", fontsize=11, fontweight="bold", color="#222")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return _png(fig)
+    return png_of(fig)
 
 
-def all_charts(doc: dict, groups_plans: Sequence[Sequence[dict]], *,
+def all_charts(doc: dict, groups_plans: Sequence[Sequence[Plan]], *,
                figures: bool = True) -> dict[str, bytes]:
     """Every chart of the report by file name (`kvartaler.png` …, `kort-1.png` …);
     `figures=False`: the map thumbnails only (reportlayout draws the rest)."""

@@ -19,19 +19,15 @@ from datetime import date
 
 from ..errors import BogbusError
 from ..model import WEEKDAYS
-from ..plan.kpis import compute_kpis, reach
+from ..plan.document import Costs, Plan, Site
+from ..plan.kpis import compute_kpis, reach_of
 from .shortfall import shortfall_lines
 
 SCHEMA = "bogbus.report/1"
 KINDS = ("stop", "daycare", "nursing_home", "branch")
 
 
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
-def plan_label(plan: dict) -> str:
+def plan_label(plan: Plan) -> str:
     """The name a board member reads for a plan's column and chart bars: the plan of the
     library's own data is "Nuværende plan"; a scenario file's plan its name in words
     ("close-three-stops" → "close three stops"). Never the
@@ -43,7 +39,7 @@ def plan_label(plan: dict) -> str:
     return name.replace("-", " ").replace("_", " ")
 
 
-def cost_of(km: float, hours: float, costs: dict | None) -> dict | None:
+def cost_of(km: float, hours: float, costs: Costs | None) -> dict | None:
     """kr. for driving `km` and running the bus `hours` (route hours, depot to depot);
     None when the settings gave no costs."""
     if not costs:
@@ -54,7 +50,7 @@ def cost_of(km: float, hours: float, costs: dict | None) -> dict | None:
             "km_kr": by_km, "hours_kr": by_hour, "total_kr": round(by_km + by_hour, 2)}
 
 
-def weekday_visits(plan: dict) -> dict[str, dict[str, int]]:
+def weekday_visits(plan: Plan) -> dict[str, dict[str, int]]:
     """Visits per weekday and kind (weekday of the route's date)."""
     kinds = {s["id"]: s["kind"] for s in plan["sites"]}
     out = {d: {k: 0 for k in KINDS} for d in WEEKDAYS}
@@ -66,7 +62,7 @@ def weekday_visits(plan: dict) -> dict[str, dict[str, int]]:
     return out
 
 
-def plan_figures(plan: dict) -> dict:
+def plan_figures(plan: Plan) -> dict:
     """One plan's figures: every value a sum over its routes (bound figures as planned)."""
     k = compute_kpis(plan)
     saved = plan.get("kpis") or {}
@@ -106,17 +102,15 @@ def _sum(values: Sequence[float], digits: int) -> float:
     return round(sum(values), digits)
 
 
-def group_figures(plans: Sequence[dict]) -> dict:
+def group_figures(plans: Sequence[Plan]) -> dict:
     """A scenario's plans (sorted by quarter) → per-plan figures and their totals."""
     per = [plan_figures(p) for p in plans]
     last = plans[-1]
     # unique reach over the group: each site once, with its latest count
-    merged_sites: dict[str, dict] = {}
+    merged_sites: dict[str, Site] = {}
     for p in plans:
         merged_sites.update({s["id"]: s for s in p["sites"]})
-    union = {"sites": list(merged_sites.values()),
-             "routes": [r for p in plans for r in p["routes"]]}
-    unique = reach(union)
+    unique = reach_of(merged_sites.values(), [r for p in plans for r in p["routes"]])
     totals: dict = {
         "plans": len(per),
         "routes": sum(f["routes"] for f in per),
@@ -169,7 +163,7 @@ def group_figures(plans: Sequence[dict]) -> dict:
     }
 
 
-def _goal(goal: int | None, totals: dict, quarters: int) -> dict:
+def _goal(goal: float | None, totals: dict, quarters: int) -> dict:
     """The strategy's children-per-year goal against the unique children and the
     child-visits; with fewer than four quarters the share of a year is stated too."""
     if not goal:
@@ -182,15 +176,15 @@ def _goal(goal: int | None, totals: dict, quarters: int) -> dict:
     }
 
 
-def _quarter_key(plan: dict) -> str:
+def _quarter_key(plan: Plan) -> str:
     return str(plan.get("quarter") or "")
 
 
-def group_plans(plans: Sequence[dict], labels: Sequence[str] | None = None
-                ) -> list[list[dict]]:
+def group_plans(plans: Sequence[Plan], labels: Sequence[str] | None = None
+                ) -> list[list[Plan]]:
     """Plans grouped by scenario (and data folder) in the order first seen, each group
     sorted by quarter. A quarter twice in one group is an error: which one counts?"""
-    groups: dict[tuple, list[tuple[str, dict]]] = {}
+    groups: dict[tuple, list[tuple[str, Plan]]] = {}
     for i, p in enumerate(plans):
         src = labels[i] if labels else f"plan {i + 1}"
         groups.setdefault((p.get("scenario"), p.get("data")), []).append((src, p))
@@ -208,7 +202,7 @@ def group_plans(plans: Sequence[dict], labels: Sequence[str] | None = None
     return out
 
 
-def report_kind(groups: Sequence[Sequence[dict]]) -> str:
+def report_kind(groups: Sequence[Sequence[Plan]]) -> str:
     """`quarter` (one plan), `year` (one scenario, several quarters of one year),
     `scenarios` (several scenarios), else `plans`."""
     if len(groups) > 1:
@@ -220,7 +214,7 @@ def report_kind(groups: Sequence[Sequence[dict]]) -> str:
     return "year" if len(years) == 1 else "plans"
 
 
-def report_figures(plans: Sequence[dict], labels: Sequence[str] | None = None) -> dict:
+def report_figures(plans: Sequence[Plan], labels: Sequence[str] | None = None) -> dict:
     """The whole report.json document for `plans` (plan dicts as read by read_plan)."""
     if not plans:
         raise BogbusError("no plans to report on — give one or more plan.json files")

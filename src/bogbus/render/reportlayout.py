@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..plan.document import Plan
 from .danish import EN_DASH, kind_name, number_da, quarter_text, weekday_name
 from .reportcharts import (
     CHART_KIND_COLOURS,
     GROUP_COLOURS,
-    _kinds_present,
-    _new,
-    _png,
     all_charts,
+    kinds_present,
     label,
+    new_figure,
+    png_of,
 )
 from .reporttext import key_rows
 
@@ -52,7 +53,7 @@ def _sideways(title: str, names: Sequence[str], parts: Sequence[tuple[str, list[
               unit: str) -> bytes:
     """One horizontal bar per name, stacked by `parts` (legend name, values, colour),
     its total written at its end; the figure grows with the names."""
-    fig = _new(7.0, 1.3 + 0.24 * len(names))
+    fig = new_figure(7.0, 1.3 + 0.24 * len(names))
     ax = fig.add_subplot()
     left = [0.0] * len(names)
     for part, values, colour in parts:
@@ -71,7 +72,7 @@ def _sideways(title: str, names: Sequence[str], parts: Sequence[tuple[str, list[
     ax.set_xlabel(unit, fontsize=9)
     ax.set_xlim(0, max([*left, 1]) * 1.12)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    return _png(fig)
+    return png_of(fig)
 
 
 def _short(quarter: str) -> str:
@@ -81,7 +82,7 @@ def _short(quarter: str) -> str:
 def many_charts(doc: dict) -> dict[str, bytes]:
     """The four charts for more than MANY scenarios, drawn on their side."""
     groups = doc["groups"]
-    kinds = _kinds_present(groups)
+    kinds = kinds_present(groups)
     names = [g["label"] for g in groups]
     plans = [(g, p) for g in groups for p in g["plans"]]
     goals = sorted({g["goal"].get("children_per_year") for g in groups} - {None})
@@ -108,7 +109,7 @@ def many_charts(doc: dict) -> dict[str, bytes]:
     }
 
 
-def report_charts(doc: dict, groups_plans: Sequence[Sequence[dict]]) -> dict[str, bytes]:
+def report_charts(doc: dict, groups_plans: Sequence[Sequence[Plan]]) -> dict[str, bytes]:
     """Every chart of the report: the usual ones, on their side for many scenarios."""
     many = len(doc["groups"]) > MANY
     return {**(many_charts(doc) if many else {}),

@@ -11,7 +11,7 @@ import io
 
 from fpdf import FontFace, XPos, YPos
 
-from .pdf import _PDF, FONT, MARGIN, PAGE_H, PAGE_W
+from .pdfdoc import A4PDF, FONT, MARGIN, PAGE_H, PAGE_W
 from .reportlayout import key_blocks
 from .reporttext import (
     METHOD_NOTES,
@@ -27,7 +27,7 @@ from .style import ACCENT_RGB
 WIDTH = PAGE_W - 2 * MARGIN
 
 
-def _heading(pdf: _PDF, text: str, need: float = 30) -> None:
+def _heading(pdf: A4PDF, text: str, need: float = 30) -> None:
     if pdf.get_y() + need > PAGE_H - 18:
         pdf.add_page()
     pdf.ln(3)
@@ -37,14 +37,14 @@ def _heading(pdf: _PDF, text: str, need: float = 30) -> None:
     pdf.set_text_color(0, 0, 0)
 
 
-def _para(pdf: _PDF, text: str, size: float = 10) -> None:
+def _para(pdf: A4PDF, text: str, size: float = 10) -> None:
     pdf.set_font(FONT, "", size)
     pdf.set_x(MARGIN)
     pdf.multi_cell(WIDTH, size * 0.3528 * 1.4, text, align="L", new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT)
 
 
-def _table(pdf: _PDF, head: list[str], rows: list[list[str]], widths: tuple[float, ...],
+def text_table(pdf: A4PDF, head: list[str], rows: list[list[str]], widths: tuple[float, ...],
            size: float = 9, total_last: bool = False, width: float = WIDTH) -> None:
     pdf.set_font(FONT, "", size)
     pdf.set_fill_color(242, 246, 247)
@@ -61,7 +61,7 @@ def _table(pdf: _PDF, head: list[str], rows: list[list[str]], widths: tuple[floa
             table.row(r, style=FontFace(emphasis="BOLD") if bold else None)
 
 
-def _image(pdf: _PDF, png: bytes, width: float) -> None:
+def _image(pdf: A4PDF, png: bytes, width: float) -> None:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as im:
@@ -79,7 +79,7 @@ def _image(pdf: _PDF, png: bytes, width: float) -> None:
 def report_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
     """The report PDF for `doc` (report.json) with `charts` (file name → PNG)."""
     groups = doc["groups"]
-    pdf = _PDF(title=title(doc), footer_text=title(doc))
+    pdf = A4PDF(title=title(doc), footer_text=title(doc))
     pdf.set_auto_page_break(True, margin=16)
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -99,8 +99,8 @@ def report_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
                  need=30 if i == 0 else 12 + 5 * len(rows))
         first = 96.0 if len(head) <= 3 else 70.0
         rest = min(45.0, (WIDTH - first) / (len(head) - 1))
-        _table(pdf, head, rows, (first, *([rest] * (len(head) - 1))),
-               width=first + rest * (len(head) - 1))
+        text_table(pdf, head, rows, (first, *([rest] * (len(head) - 1))),
+                   width=first + rest * (len(head) - 1))
     pdf.ln(2)
     for p in (*goal_paragraphs(doc), *collection_paragraphs(doc)):
         _para(pdf, p, 10)
@@ -109,7 +109,7 @@ def report_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
     for g in groups:
         _heading(pdf, "Pr. kvartal" + (f": {g['label']}" if len(groups) > 1 else ""),
                  need=12 + 6 * (len(g["plans"]) + 2))
-        _table(pdf, quarter_header(), quarter_rows(g),
+        text_table(pdf, quarter_header(), quarter_rows(g),
                (30, 16, 18, 20, 22, 20, 18, 18, 20), size=7.5, total_last=True)
 
     _heading(pdf, "Diagrammer", need=75)

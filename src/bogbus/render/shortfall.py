@@ -10,6 +10,7 @@ new collection — or "repeat" — one the site had within `no_repeat_weeks`).
 
 from __future__ import annotations
 
+from ..plan.document import Plan, ShortfallVisit
 from .danish import date_long
 from .planview import clean_text
 
@@ -19,7 +20,7 @@ KIND_WORDS = {  # (one, several)
 }
 
 
-def _visits_text(plan: dict, visits: list[dict]) -> str:
+def _visits_text(plan: Plan, visits: list[ShortfallVisit]) -> str:
     names = {str(s.get("id")): clean_text(s.get("name")) or str(s.get("id"))
              for s in plan.get("sites") or [] if isinstance(s, dict)}
     parts = []
@@ -30,7 +31,7 @@ def _visits_text(plan: dict, visits: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def shortfall_lines(plan: dict) -> list[str]:
+def shortfall_lines(plan: Plan) -> list[str]:
     """One Danish sentence per kind of collection that ran short; [] when none did."""
     rot = plan.get("rotation")
     if not isinstance(rot, dict):

@@ -6,12 +6,13 @@ other front ends (a notebook, a report) can show the same summary.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from ..plan.document import Kpis, Plan
 from .shortfall import shortfall_lines
 
 
-def plan_summary(data: dict[str, Any]) -> list[str]:
+def plan_summary(data: Plan) -> list[str]:
     """The summary of a plan dict as lines of text (English: it is for the planner)."""
     lines: list[str] = []
     say = lines.append
@@ -75,7 +76,7 @@ def plan_summary(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _reach_line(k: dict[str, Any]) -> str:
+def _reach_line(k: Kpis) -> str:
     """Unique people and person-visits, both named (a board reading "children reached"
     must not be given child-visits)."""
     return (f"  reach: {k['children_unique']} children in the daycares served "
@@ -83,7 +84,7 @@ def _reach_line(k: dict[str, Any]) -> str:
             f"residents ({k['resident_visits']} resident-visits)")
 
 
-def year_summary(plans: list[dict[str, Any]]) -> list[str]:
+def year_summary(plans: Sequence[Plan]) -> list[str]:
     """The totals of a year's plans (unique reach counted once over the year)."""
     from .reportdata import group_figures
 
@@ -94,7 +95,7 @@ def year_summary(plans: list[dict[str, Any]]) -> list[str]:
             _reach_line(t)]
 
 
-def repair_summary(data: dict[str, Any], how: str = "") -> list[str]:
+def repair_summary(data: Plan, how: str = "") -> list[str]:
     """The change list of a repaired plan (`plan --previous P --from D`) as lines."""
     r = data.get("repair")
     if not isinstance(r, dict):

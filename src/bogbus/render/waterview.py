@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BogbusError
+from ..plan.document import Leg, Plan
 from ..travel.common import file_sha256
 from ..travel.waterfile import WaterFile, read_water
 from .danish import weekday_key, weekday_name
@@ -29,13 +30,13 @@ def crossing_text(name: str, mode: str) -> str:
     return f"færge {name}" if mode == "ferry" else f"via {name}"
 
 
-def leg_via_text(plan: dict, leg: dict) -> str:
+def leg_via_text(plan: Plan, leg: Leg) -> str:
     """The crossings of one leg as staff text ('' for a leg over land)."""
     via = leg.get("via")
     if not isinstance(via, list) or not via:
         return ""
-    modes = (plan.get("travel_model") or {}).get("crossings") or {}
-    modes = modes if isinstance(modes, dict) else {}
+    tm = plan.get("travel_model")
+    modes = (tm.get("crossings") if tm is not None else None) or {}
     return ", ".join(crossing_text(str(n), str(modes.get(n, "bridge"))) for n in via)
 
 
@@ -73,10 +74,10 @@ def water_legs(v: PlanView) -> list[WaterLeg]:
             for (a, b, text), (leg, days) in seen.items()]
 
 
-def plan_water(plan: dict) -> WaterFile | None:
+def plan_water(plan: Plan) -> WaterFile | None:
     """The water file the plan was made with, or None (no water, moved, or changed)."""
-    tm = plan.get("travel_model") or {}
-    name, sha = tm.get("water"), tm.get("water_sha256")
+    tm = plan.get("travel_model")
+    name, sha = (tm.get("water"), tm.get("water_sha256")) if tm is not None else (None, None)
     data = plan.get("data")
     if not (isinstance(name, str) and name and isinstance(sha, str) and isinstance(data, str)):
         return None

@@ -204,9 +204,9 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         keys = ms & pk
         srt = np.lexsort((np.arange(len(keys)), keys))  # by key, then by g (stable)
         ks = keys[srt]
-        cut = np.flatnonzero(np.diff(ks)) + 1
+        splits = np.flatnonzero(np.diff(ks)) + 1
         grp = {}
-        for a, b in zip(np.r_[0, cut], np.r_[cut, len(ks)]):
+        for a, b in zip(np.r_[0, splits], np.r_[splits, len(ks)]):
             if b > a:
                 sel = srt[a:b]
                 grp[int(ks[a])] = (gs[sel], ms[sel])
@@ -256,7 +256,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
                 return  # the common case, without the array work below
             hi = int(np.searchsorted(gg, threshold() - partial, side="left"))
             sel = np.flatnonzero((mm[lo:hi] & banned) == 0) + lo
-            for i in sel:
+            for i in sel.tolist():
                 t = partial + float(gg[i])
                 if t >= threshold():
                     break

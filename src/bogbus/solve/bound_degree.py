@@ -110,4 +110,5 @@ def _pair(ins: list[tuple[int, str]], outs: list[tuple[int, str]]) -> int:
             if p == q and p != "@":
                 continue
             best = a + b if best is None else min(best, a + b)
+    assert best is not None  # each list holds the depot, so one pair always qualifies
     return best

@@ -110,6 +110,7 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
     back_km = km10[cls.idx, dep] / L
     back_min = minutes[cls.idx, dep]
     arr0 = np.maximum(cls.lo, cls.start + minutes[dep, cls.idx])
+    j: int | np.integer  # a numpy index in the loops, an int from `ends`
     for j in np.flatnonzero(arr0 <= cls.hi):
         val[0, j, arr0[j] - base] = out_km[j] - pi[j]
         pred[0, j, arr0[j] - base] = -1
@@ -157,7 +158,7 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
                 val[1, s_i, s_s], pred[1, s_i, s_s] = x[second], j
                 ptime[1, s_i, s_s], pslot[1, s_i, s_s] = t, r
     ends.sort()
-    out = []
+    out: list[tuple[float, dict[int, int], int]] = []
     seen: set[tuple] = set()
     for rc, j, t, r in ends:
         if rc >= -1e-9 or len(out) >= COLUMNS_PER_PRICING:

@@ -269,7 +269,7 @@ class FastDay:
         assert br is not None
         T, dep = p.minutes, p.depot_index
         b_lo, b_hi, m = br.earliest, br.latest - br.minutes, br.minutes
-        legs = []
+        legs: list[tuple[int, list, list, list]] = []
         first = o[0]
         go = T[dep][nodes[first].index]
         if max(p.shift_start, b_lo) <= b_hi:  # leave the depot, park, drive on

@@ -317,6 +317,7 @@ class OutreachScheduler:
             dd.pins.pop(site.id, None)
             dd.crates -= site.crates
             self._changed((vname, day))
+            assert dd.timed is not None  # a day with this visit on it is timed
             order = [s for s in dd.timed.order if s != site.id]
             # dropping a visit only widens gaps, so the rest stays feasible
             dd.timed = self._time(dd, order)
@@ -407,6 +408,7 @@ class OutreachScheduler:
         total = 0.0
         for day, vname in visits:
             dd = self.days[(vname, day)]
+            assert dd.timed is not None  # a day with this visit on it is timed
             order = [s for s in dd.timed.order if s != site.id]
             without = self._time(dd, order)
             total += dd.timed.km - (without.km if without else 0.0)

@@ -20,11 +20,21 @@ import random
 import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-Item = TypeVar("Item", bound=Hashable)
+
+class Key(Protocol):
+    """What items and days are: hashable, and ordered — the search sorts them so the
+    same data gives the same plan (str ids, tuples of them)."""
+
+    def __hash__(self) -> int: ...
+
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+Item = TypeVar("Item", bound=Key)
 Opt = TypeVar("Opt", bound=Hashable)
-Day = TypeVar("Day", bound=Hashable)
+Day = TypeVar("Day", bound=Key)
 
 
 @dataclass

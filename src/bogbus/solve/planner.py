@@ -17,6 +17,7 @@ import time
 import warnings
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..calendar import Calendar, Period, build_calendar, no_service_problem, week_index, weekday_key
 from ..errors import InputError, Problem
@@ -34,6 +35,9 @@ from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
 from .steady import steady_timing
 from .template import Budget, Option, TemplateResult, TemplateSearch
+
+if TYPE_CHECKING:  # the plan document's type (plan.document: pure types, no imports)
+    from ..plan.document import Plan
 
 # The time limit is a promise (docs/planner.md, "Time and work"): the template search
 # ends at SEARCH_SHARE of it, the outreach choice among the elite timetables at
@@ -171,7 +175,7 @@ def default_work(time_limit_s: float, instance: Instance | None = None) -> int:
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
                  seed: int | None = None, work: int | None = None,
                  progress: Progress | None = None,
-                 previous: PreviousPlan | dict | None = None,
+                 previous: PreviousPlan | Plan | None = None,
                  started: float | None = None) -> PlanResult:
     """Plan a quarter within `time_limit_s` (bound included), counted from `started`
     (a perf_counter() value; default: now — the CLI passes its own start, so loading
@@ -291,16 +295,17 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         r = sol.routes[week_index(key[1]) % len(sol.routes)] if sol else None
         reroute = r is None or dd.outreach or set(r.order) != set(dd.stop_times)  # closed stop
         if reroute and time.perf_counter() < t0 + reroute_end * time_limit_s:
-            best = improve_day(instance, travel, dd, seed)
+            improved = improve_day(instance, travel, dd, seed)
             # a steady on-grid slot for the institutions (solve/steady.py), km unchanged
-            routes[key] = ((steady_timing(instance, travel, dd, best.order)
-                            or steady_timing(instance, travel, dd, dd.timed.order) or best)
-                           if dd.outreach else best)
+            routes[key] = ((steady_timing(instance, travel, dd, improved.order)
+                            or steady_timing(instance, travel, dd, dd.timed.order) or improved)
+                           if dd.outreach else improved)
         elif reroute:  # out of time: the screened route, valid but not re-routed
             if "re-routing" not in clock_cut:
                 clock_cut.append("re-routing")
             routes[key] = dd.timed
         else:  # exactly the template's week: its exact route and timing
+            assert r is not None and sol is not None  # else it was re-routed above
             routes[key] = Timed(r.order, tuple(sol.times[s] for s in r.order), r.start, r.end,
                                 r.break_start, r.km, r.drive_min)
     rotation = None
@@ -347,6 +352,7 @@ def improve_day(instance: Instance, travel: TravelMatrix, dd: DatedDay, seed: in
     """Re-route one dated day with the stop times fixed: the day router's route and
     the screened route compete as the hint of the exact CP-SAT day model; the
     shortest of the three routes is kept (never worse than the screened one)."""
+    assert dd.timed is not None  # only timed days are re-routed
     v = instance.settings.vehicle(dd.vehicle)
     idx = travel.index()
     sites = {s.id: s for s in instance.sites}
@@ -402,6 +408,7 @@ def route_day(dd: DatedDay, windows: dict[str, tuple[int, int]], durations: dict
               seed: int) -> Timed | None:
     """The day router's route for one dated day (windows, break, km limit), timed
     exactly by the screening model; None if the router finds nothing it accepts."""
+    assert dd.timed is not None  # only timed days are re-routed
     order = list(dd.timed.order)
     rows = [depot] + [idx[s] for s in order]  # local node k → matrix row
     km = [[travel.km[a][b] for b in rows] for a in rows]

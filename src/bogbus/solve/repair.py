@@ -26,8 +26,10 @@ moves institution visits (4). The published plan is read through `io.previous` o
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from ..calendar import Calendar, Period, build_calendar, weekday_key
 from ..errors import BogbusError
@@ -40,6 +42,9 @@ from .repairday import Day, StopSlot
 from .schedule import Timed, time_route
 from .spacing import Spacing, missed_targets
 
+if TYPE_CHECKING:  # the document's type only: plan.document is pure types
+    from ..plan.document import Plan
+
 
 @dataclass
 class RepairResult:
@@ -49,9 +54,9 @@ class RepairResult:
     period: Period
     calendar: Calendar
     travel: TravelMatrix
-    previous: dict
+    previous: Mapping[str, Any]
     from_date: date
-    past_routes: list[dict]  # published routes before `from`, verbatim
+    past_routes: list[Mapping[str, Any]]  # published routes before `from`, verbatim
     days: dict[tuple[str, date], Day]  # from `from` on, with timing
     stops: dict[str, StopSlot]
     cancelled: dict[tuple[str, date], str]  # stop date → why it is cancelled
@@ -67,8 +72,8 @@ class RepairResult:
 
 
 class Repair:
-    def __init__(self, instance: Instance, period: Period, previous: PreviousPlan | dict,
-                 from_date: date):
+    def __init__(self, instance: Instance, period: Period,
+                 previous: PreviousPlan | Plan, from_date: date):
         self.inst = instance
         self.period = period
         self.published = previous if isinstance(previous, PreviousPlan) else \
@@ -182,9 +187,9 @@ class Repair:
             for d in self.cal.service_dates(v):
                 if d >= self.frm:
                     sh = v.shifts[weekday_key(d)]
-                    r = published.get((v.name, d))
+                    pr = published.get((v.name, d))
                     days[(v.name, d)] = Day(v.name, d, (sh.start, sh.end), {},
-                                            r.entry if r is not None else None)
+                                            pr.entry if pr is not None else None)
         self._published = published
         return past, days
 
@@ -348,7 +353,8 @@ class Repair:
                 day.fixed.clear()
 
     # -- institutions -------------------------------------------------------------------
-def repair_quarter(instance: Instance, period: Period, previous: PreviousPlan | dict,
+def repair_quarter(instance: Instance, period: Period,
+                   previous: PreviousPlan | Plan,
                    from_date: date, *, seed: int = 0) -> RepairResult:
     """Repair `previous` (a published plan of `period`) from `from_date` on."""
     if not isinstance(previous, PreviousPlan):

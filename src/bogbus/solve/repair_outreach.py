@@ -70,10 +70,10 @@ def place_site(rep: Repair, s: Site, days: dict[tuple[str, date], Day]) -> None:
         near = min((abs((d - h).days) for h in hits), default=P)
         base = rep.retime(day)
         extra = timed.km - (base.km if base else 0.0)
-        cost = ((0.0 if new_site else MOVE_COST) + DAY_COST * min(near, P // 2)
-                + (WEEKDAY_COST if usual and weekday_key(d) != usual[0] else 0.0)
-                + (TIME_COST if usual and off_time else 0.0) + 0.01 * extra)
-        cands.append((d, vname, cost, timed))
+        score = ((0.0 if new_site else MOVE_COST) + DAY_COST * min(near, P // 2)
+                 + (WEEKDAY_COST if usual and weekday_key(d) != usual[0] else 0.0)
+                 + (TIME_COST if usual and off_time else 0.0) + 0.01 * extra)
+        cands.append((d, vname, score, timed))
     best_per_date: dict[date, tuple[date, str, float, Timed]] = {}
     for c in cands:
         if c[0] not in best_per_date or c[2] < best_per_date[c[0]][2] - 1e-9:

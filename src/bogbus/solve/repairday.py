@@ -3,8 +3,10 @@ times, and a stop's slot. Shared by `repair`, `repair_stops` and `repair_outreac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..model import parse_hhmm
 from .schedule import Timed
@@ -23,7 +25,7 @@ class Day:
     day: date
     shift: tuple[int, int]
     fixed: dict[str, int]  # site id → arrival minutes
-    previous: dict | None = None  # the published route of this day, if any
+    previous: Mapping[str, Any] | None = None  # the published route of this day, if any
     timed: Timed | None = None
 
     @property

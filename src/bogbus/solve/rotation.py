@@ -29,8 +29,10 @@ add.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -72,7 +74,7 @@ class RotationResult:
     status: str = ""
 
 
-def previous_events(previous: dict | None) -> tuple[list[tuple[str, str, date]],
+def previous_events(previous: Mapping[str, Any] | None) -> tuple[list[tuple[str, str, date]],
                                                     dict[str, str] | None, date | None]:
     """From a previous plan: deliveries it knew (its stored history + its own), the
     holdings it ended with, and the last day of its period."""
@@ -95,7 +97,7 @@ def previous_events(previous: dict | None) -> tuple[list[tuple[str, str, date]],
     return events, holdings, date.fromisoformat(previous["period"]["end"])
 
 
-def start_state(instance: Instance, start: date, previous: dict | None
+def start_state(instance: Instance, start: date, previous: Mapping[str, Any] | None
                 ) -> tuple[dict[str, str], list[tuple[str, str, date]]]:
     """Holdings when the quarter starts and every known delivery before it."""
     prev_events, prev_holdings, prev_end = previous_events(previous)
@@ -131,7 +133,7 @@ def rotation_visits(instance: Instance, routes: dict[tuple[str, date], list[str]
 
 
 def assign_rotation(instance: Instance, routes: dict[tuple[str, date], list[str]],
-                    start: date, previous: dict | None = None, seed: int = 0,
+                    start: date, previous: Mapping[str, Any] | None = None, seed: int = 0,
                     det_limit: float = DET_LIMIT) -> RotationResult | None:
     """The collections for every institution visit of `routes` ((vehicle, date) → site
     ids in route order); None when the data has no collections.csv."""
@@ -266,7 +268,7 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
         kv = [v for v in visits if v.kind == kind]
         for i, a in enumerate(kv):
             for b in kv[i + 1:]:
-                same_site_back = nxt[a.key] is not None and nxt[a.key].key == b.key
+                same_site_back = (n := nxt[a.key]) is not None and n.key == b.key
                 if _follows(nxt[a.key], b) and not same_site_back:
                     continue
                 for c in cids:
@@ -334,7 +336,7 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
                         terms.append(crates[c] * h)
             m.Add(sum(terms) + const <= cap)
     # even use within each kind (deliveries in the window before the quarter count too)
-    before = defaultdict(int)
+    before: dict[str, int] = defaultdict(int)
     for _, c, _ in history:
         before[c] += 1
     spread_terms = []
@@ -377,11 +379,11 @@ def _solve(instance: Instance, routes, visits: list[RVisit], colls: list[Collect
     for s, c, d in history:
         got[(s, c)].append(d)
     for v in visits:
-        c = choice[v.key]
-        if c and any(0 <= (v.day - d).days < window for d in got[(v.site_id, c)]):
+        if (picked := choice[v.key]) and any(0 <= (v.day - d).days < window
+                                             for d in got[(v.site_id, picked)]):
             repeats.add(v.key)
-        if c:
-            got[(v.site_id, c)].append(v.day)
+        if picked:
+            got[(v.site_id, picked)].append(v.day)
     return _Solution(choice, repeats, solver.StatusName(status))
 
 
@@ -403,8 +405,8 @@ def _greedy(visits: list[RVisit], kind_colls: dict[str, list[str]], x: dict,
                 continue
             if any(0 <= (v.day - d).days < window for d in got[(v.site_id, c)]):
                 continue
-            if any(not (_follows(nxt[a.key], v) and nxt[a.key] is not None
-                        and nxt[a.key].key != v.key) for a in users[c]):
+            if any(not (_follows(n := nxt[a.key], v) and n is not None and n.key != v.key)
+                   for a in users[c]):
                 continue
             best = c
             break
@@ -420,7 +422,8 @@ def history_window_start(start: date, no_repeat_weeks: int) -> date:
     return start - timedelta(7 * no_repeat_weeks)
 
 
-def repair_rotation(instance: Instance, previous: dict, routes: list[dict], from_date: date,
+def repair_rotation(instance: Instance, previous: Mapping[str, Any],
+                    routes: Sequence[Mapping[str, Any]], from_date: date,
                     period_start: date, seed: int = 0) -> RotationResult | None:
     """The collections of a repaired plan (`routes`: its route entries, sorted). What the
     published plan delivered before `from_date` happened and stays as published; the
@@ -467,7 +470,7 @@ def repair_rotation(instance: Instance, previous: dict, routes: list[dict], from
         uses, [s for s in shortfall if s["visits"]], res.status)
 
 
-def _route_orders(routes: list[dict]) -> dict[tuple[str, date], list[str]]:
+def _route_orders(routes: Sequence[Mapping[str, Any]]) -> dict[tuple[str, date], list[str]]:
     """(vehicle, date) → site ids in visit order, from plan route entries."""
     return {(r["vehicle"], date.fromisoformat(r["date"])): [v["site_id"] for v in r["visits"]]
             for r in routes}

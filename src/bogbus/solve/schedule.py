@@ -51,7 +51,7 @@ def time_route(
         now, arrivals, bstart, ok = shift[0], [], None, True
         end = None
         for pos in range(n + 1):
-            if pos == gap:
+            if pos == gap and break_rule is not None:  # gap is None without a rule
                 b = max(break_rule.earliest, now)
                 if b + break_rule.minutes > break_rule.latest:
                     ok = False
@@ -72,7 +72,7 @@ def time_route(
             now = at + durations[order[pos]]
         if not ok or end is None or end > shift[1]:
             continue
-        if gap == 0:
+        if gap == 0 and bstart is not None:  # the break came first (always set then)
             start = bstart
         elif n:
             start = arrivals[0] - minutes[depot][idxs[1]]

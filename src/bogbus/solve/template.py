@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Hashable
 from dataclasses import astuple, dataclass, field
 from functools import reduce
 from typing import Any
@@ -180,7 +181,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     def element(self, item: str, opt: Option) -> tuple[str, int]:
         return (item, opt.phase)
 
-    def item_of(self, element: tuple[str, int]) -> str:
+    def item_of(self, element: Hashable) -> str:
+        assert isinstance(element, tuple)  # what `element` made: (stop id, phase)
         return element[0]
 
     def option_key(self, opt: Option) -> tuple:
@@ -494,8 +496,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         for v in self.instance.settings.vehicles:
             for d in v.shifts:
                 content = self.content_of(assign, (v.name, d))
-                if content:
-                    days[(v.name, d)] = self.timed((v.name, d), content)
+                # an accepted assignment's days are all feasible: each has a solution
+                if content and (sol := self.timed((v.name, d), content)) is not None:
+                    days[(v.name, d)] = sol
         return TemplateResult(dict(assign), days, unserved, cost, self.budget.used,
                               stopped_by, released=dict(self.released))
 

@@ -17,9 +17,8 @@ re-derived from the routes).
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...model import Instance
+from ..document import Plan
 from .breaks import check_break
 from .context import Violation, Violations, context_for
 from .figures import check_figures
@@ -39,7 +38,7 @@ __all__ = ["Violation", "check_plan"]
 _REQUIRED = ("schema", "quarter", "period", "routes", "unserved", "kpis", "calendar")
 
 
-def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[Violation]:
+def check_plan(plan: Plan, instance: Instance | None = None) -> list[Violation]:
     """All rule violations found in the plan (empty list: the plan is valid)."""
     out = Violations()
     for key in _REQUIRED:
@@ -60,12 +59,13 @@ def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[V
         gaps = check_visits(r, frame, ctx, out)
         check_break(r, frame, gaps, out)
     for sid, s in ctx.sites.items():
-        if s["kind"] == "depot" or not s.get("every_weeks"):
+        every = s["every_weeks"]
+        if s["kind"] == "depot" or not every:
             continue
         visits = sorted(ctx.visits_by_site.get(sid, []))
         if not visits:
             if sid in ctx.anchors and s["kind"] != "stop" and sid not in ctx.new_in_repair:
-                why = anchored_start_problem(7 * s["every_weeks"], ctx.tolerance_days,
+                why = anchored_start_problem(7 * every, ctx.tolerance_days,
                                              ctx.span_gap(sid), ctx.anchors[sid], ctx.period,
                                              None, sid in ctx.unserved_sites)
                 if why:  # a rhythm longer than the quarter may have no visit in it
@@ -74,9 +74,9 @@ def check_plan(plan: dict[str, Any], instance: Instance | None = None) -> list[V
                 out.add("dropped", "never visited and not listed as unserved", None, sid)
             continue
         if s["kind"] == "stop":
-            check_stop_rhythm(sid, s, visits, ctx, out)
+            check_stop_rhythm(sid, every, visits, ctx, out)
         else:
-            check_outreach_spacing(sid, s, visits, ctx, out)
+            check_outreach_spacing(sid, every, visits, ctx, out)
     check_rotation(plan, instance, out.add)
     check_stop_timetable(plan, ctx, out)  # what posters, CSV and ICS print
     check_figures(plan, out)

@@ -3,15 +3,14 @@ allowed window, in a gap between visits long enough for the drive and the break.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...model import parse_hhmm
+from ..document import Route
 from .context import Violations
 from .routes import RouteFrame
 from .visits import Gap
 
 
-def check_break(r: dict[str, Any], frame: RouteFrame, gaps: list[Gap], out: Violations) -> None:
+def check_break(r: Route, frame: RouteFrame, gaps: list[Gap], out: Violations) -> None:
     """Check the route's break against its vehicle's break rule (if it has one)."""
     br = frame.vehicle.get("break")
     if not br:

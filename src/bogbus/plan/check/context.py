@@ -14,6 +14,8 @@ from ...errors import BogbusError
 from ...model import Closure, Instance, Site
 from ...travel import TravelMatrix, build_travel
 from ...travel.greatcircle import greatcircle_matrix
+from .. import document as doc
+from ..document import Plan
 from ..entries import site_entry, vehicle_entry
 
 
@@ -44,8 +46,8 @@ class CheckContext:
 
     `visits_by_site` is filled while the routes are checked and read by the rhythm rules."""
 
-    sites: dict[str, dict[str, Any]]
-    vehicles: dict[str, dict[str, Any]]
+    sites: dict[str, doc.Site]
+    vehicles: dict[str, doc.Vehicle]
     depot: str
     tolerance_days: int
     round_to_min: int
@@ -80,31 +82,30 @@ class CheckContext:
         return self.repair_from is not None and day < self.repair_from
 
 
-def _travel_for(plan: dict[str, Any], instance: Instance | None, period: Period,
+def _travel_for(plan: Plan, instance: Instance | None, period: Period,
                 out: Violations) -> TravelMatrix | None:
     if instance is not None:
         tm = build_travel(instance, period)  # the plan's own quarter: its seasonal ferries
-        said, now = plan.get("travel_model", {}).get("in_season"), tm.description.get(
-            "in_season")
+        recorded = plan.get("travel_model")
+        said = recorded.get("in_season") if recorded is not None else None
+        now = tm.description.get("in_season")
         if said != now:
             out.add("legs", f"travel_model.in_season says {said!r}, but the water file's "
                     f"seasons in {period.quarter} give {now!r} (a ferry used out of season, "
                     "or the data changed) — re-run `bogbus plan`")
         return tm
-    tm = plan.get("travel_model", {})
-    if tm.get("model") != "greatcircle" or tm.get("water"):
+    model = plan.get("travel_model")
+    if model is None or model["model"] != "greatcircle" or model.get("water"):
         return None  # legs cannot be re-derived without the source data (road, water file)
-    values = (tm.get("circuity"), tm.get("speed_kmh"))
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1e6
-               for v in values):
-        raise BogbusError("the plan is damaged: travel_model.circuity and speed_kmh must be "
-                          f"positive numbers, not {values[0]!r:.20} and {values[1]!r:.20} — "
-                          "re-run `bogbus plan`")
+    circuity, speed = model.get("circuity"), model.get("speed_kmh")
+    if circuity is None or speed is None:  # the reader checked their type and range
+        raise BogbusError("the plan is damaged: a greatcircle travel_model needs circuity "
+                          "and speed_kmh — re-run `bogbus plan`")
     sites = [Site(s["id"], s["kind"], s["name"], s["lat"], s["lon"]) for s in plan["sites"]]
-    return greatcircle_matrix(sites, float(values[0]), float(values[1]))
+    return greatcircle_matrix(sites, float(circuity), float(speed))
 
 
-def context_for(plan: dict[str, Any], instance: Instance | None,
+def context_for(plan: Plan, instance: Instance | None,
                 out: Violations) -> CheckContext:
     """Check against `instance` when given (and say if its data changed), else against the
     sites, vehicles, settings and calendar stored in the plan."""
@@ -132,23 +133,24 @@ def context_for(plan: dict[str, Any], instance: Instance | None,
         all_closures = closures
         cal.holidays.update({date.fromisoformat(h["date"]): h["name"]
                              for h in plan["calendar"]["holidays"]})
-    rep: dict[str, Any] = plan["repair"] if isinstance(plan.get("repair"), dict) else {}
+    rep = plan.get("repair")
     return CheckContext(
         sites, vehicles, depot, tol, step, period, cal, _travel_for(plan, instance, period, out),
         {u["site_id"] for u in plan["unserved"]},
-        unserved_dates={(u["site_id"], u["date"]) for u in plan["unserved"] if u.get("date")},
+        unserved_dates={(u["site_id"], u["date"]) for u in plan["unserved"]
+                        if u["date"] is not None},
         valid_from={e["site_id"]: date.fromisoformat(e["valid_from"])
                     for e in plan.get("stop_timetable", []) if e.get("valid_from")},
-        repair_from=date.fromisoformat(rep["from"]) if rep.get("from") else None,
-        new_in_repair=set(rep.get("new_sites") or []),
+        repair_from=date.fromisoformat(rep["from"]) if rep is not None else None,
+        new_in_repair=set(rep.get("new_sites") or []) if rep is not None else set(),
         anchors=recorded_anchors(plan, out),
         span=Calendar(period, cal.holidays, all_closures))
 
 
-def recorded_anchors(plan: dict[str, Any], out: Violations) -> dict[str, date]:
+def recorded_anchors(plan: Plan, out: Violations) -> dict[str, date]:
     """The plan's `rhythm.last_visits` (site id → date before its quarter); a damaged
     section is a violation, never a rule quietly switched off."""
-    section = plan.get("rhythm")
+    section: Any = plan.get("rhythm")
     if section is None:
         return {}
     lv = section.get("last_visits") if isinstance(section, dict) else None

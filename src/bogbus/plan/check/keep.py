@@ -13,10 +13,11 @@ published one visit by visit.
 
 from __future__ import annotations
 
+from ..document import ChangedVisit, Plan
 from .context import Violation
 
 
-def _visits(plan: dict, before: str | None = None, after: str | None = None
+def _visits(plan: Plan, before: str | None = None, after: str | None = None
             ) -> set[tuple[str, str, str, str, str]]:
     out = set()
     for r in plan.get("routes", []):
@@ -28,13 +29,13 @@ def _visits(plan: dict, before: str | None = None, after: str | None = None
     return out
 
 
-def _key(v: dict | None, sid: str) -> tuple[str, str, str, str, str] | None:
+def _key(v: ChangedVisit | None, sid: str) -> tuple[str, str, str, str, str] | None:
     if not v:
         return None
     return (sid, v["date"], v["vehicle"], v["arrival"], v["departure"])
 
 
-def check_keep(plan: dict, published: dict) -> list[Violation]:
+def check_keep(plan: Plan, published: Plan) -> list[Violation]:
     """Violations of the keep-rules of a repaired `plan` against `published`."""
     out: list[Violation] = []
     rep = plan.get("repair")
@@ -69,10 +70,10 @@ def check_keep(plan: dict, published: dict) -> list[Violation]:
             out.append(Violation("keep", f"visit {k[2]} {k[3]} is new but not listed in the "
                                          "change list", k[1], k[0]))
     for c in changes:
-        if not str(c.get("reason", "")).strip():
-            out.append(Violation("keep", f"{c.get('change')} without a reason",
-                                 (c.get("old") or c.get("new") or {}).get("date"),
-                                 c.get("site_id")))
+        if not c["reason"].strip():
+            slot = c["old"] or c["new"]
+            out.append(Violation("keep", f"{c['change']} without a reason",
+                                 slot["date"] if slot else None, c["site_id"]))
     skipped = {(e["site_id"], k["date"]) for e in plan.get("stop_timetable", [])
                for k in e.get("skipped", [])}
     moved_stops = {e["site_id"] for e in plan.get("stop_timetable", []) if e.get("valid_from")}

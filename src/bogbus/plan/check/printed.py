@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from ...calendar import rhythm_dates, week_index, weekday_key
 from ...model import Instance, parse_hhmm
+from .. import document as doc
+from ..document import Plan, StopEntry
 from ..entries import site_entry, vehicle_entry
 from .context import CheckContext, Violations
 
 StopVisit = tuple[date, str, str, str]  # (date, vehicle, arrival, departure)
 
 
-def route_stop_visits(plan: dict[str, Any], ctx: CheckContext) -> dict[str, list[StopVisit]]:
+def route_stop_visits(plan: Plan, ctx: CheckContext) -> dict[str, list[StopVisit]]:
     """Every visit of a public stop in the routes, per stop."""
     out: dict[str, list[StopVisit]] = defaultdict(list)
     for r in plan["routes"]:
@@ -33,7 +34,7 @@ def route_stop_visits(plan: dict[str, Any], ctx: CheckContext) -> dict[str, list
     return out
 
 
-def check_stop_timetable(plan: dict[str, Any], ctx: CheckContext, out: Violations) -> None:
+def check_stop_timetable(plan: Plan, ctx: CheckContext, out: Violations) -> None:
     """Each `stop_timetable` entry is one public stop's slot exactly as the routes drive it:
     same vehicle, weekday, arrival and departure on every listed date, every rhythm date
     either listed or skipped for the day off the calendar gives, and no stop driven
@@ -66,7 +67,7 @@ def check_stop_timetable(plan: dict[str, Any], ctx: CheckContext, out: Violation
                 "stop_timetable, so no poster, CSV or calendar shows it", None, sid)
 
 
-def _entry_matches_site(e: dict[str, Any], s: dict[str, Any], ctx: CheckContext,
+def _entry_matches_site(e: StopEntry, s: doc.Site, ctx: CheckContext,
                         out: Violations) -> None:
     sid = e["site_id"]
     n = s.get("every_weeks") or 1
@@ -77,10 +78,10 @@ def _entry_matches_site(e: dict[str, Any], s: dict[str, Any], ctx: CheckContext,
     if dep - arr != s["duration_min"]:
         out.add("timetable", f"timetable {e['arrival']}–{e['departure']} is {dep - arr} min, "
                 f"the stop takes {s['duration_min']}", None, sid)
-    if s.get("earliest") and arr < parse_hhmm(s["earliest"]):
+    if (earliest := s["earliest"]) and arr < parse_hhmm(earliest):
         out.add("timetable", f"timetable arrival {e['arrival']} is before earliest "
                 f"{s['earliest']}", None, sid)
-    if s.get("latest") and dep > parse_hhmm(s["latest"]):
+    if (latest := s["latest"]) and dep > parse_hhmm(latest):
         out.add("timetable", f"timetable departure {e['departure']} is after latest "
                 f"{s['latest']}", None, sid)
     if e["weekday"] not in s["days"]:
@@ -96,7 +97,7 @@ def _entry_matches_site(e: dict[str, Any], s: dict[str, Any], ctx: CheckContext,
                 f"{ctx.round_to_min}-minute grid", None, sid)
 
 
-def _entry_matches_calendar(e: dict[str, Any], s: dict[str, Any], ctx: CheckContext,
+def _entry_matches_calendar(e: StopEntry, s: doc.Site, ctx: CheckContext,
                             out: Violations) -> None:
     """dates + skipped are exactly the stop's rhythm dates; skipped ones are days off
     with the calendar's reason (for everyone, the stop's vehicle or the stop) or dates
@@ -139,16 +140,16 @@ def _entry_matches_calendar(e: dict[str, Any], s: dict[str, Any], ctx: CheckCont
         out.add("timetable", "a date is listed twice", None, sid)
 
 
-def _entry_matches_routes(e: dict[str, Any], visits: list[StopVisit], out: Violations) -> None:
+def _entry_matches_routes(e: StopEntry, visits: list[StopVisit], out: Violations) -> None:
     sid = e["site_id"]
     listed = set(e["dates"])
     driven = {d.isoformat() for d, _, _, _ in visits}
-    for d in sorted(listed - driven):
-        out.add("timetable", f"the timetable lists {d} but no route visits the stop that day",
-                d, sid)
-    for d in sorted(driven - listed):
-        out.add("timetable", f"a route visits the stop on {d}, which the timetable does not "
-                "list", d, sid)
+    for day_s in sorted(listed - driven):
+        out.add("timetable", f"the timetable lists {day_s} but no route visits the stop that "
+                "day", day_s, sid)
+    for day_s in sorted(driven - listed):
+        out.add("timetable", f"a route visits the stop on {day_s}, which the timetable does "
+                "not list", day_s, sid)
     for d, vehicle, arr, dep in sorted(visits):
         if d.isoformat() not in listed:
             continue
@@ -163,7 +164,7 @@ def _entry_matches_routes(e: dict[str, Any], visits: list[StopVisit], out: Viola
                     d.isoformat(), sid)
 
 
-def check_unserved_honest(plan: dict[str, Any], ctx: CheckContext, out: Violations) -> None:
+def check_unserved_honest(plan: Plan, ctx: CheckContext, out: Violations) -> None:
     """Nothing listed as unserved was served: a public stop listed without a date has no
     visit, and no site listed for a date is visited that date."""
     visited: dict[str, set[str]] = defaultdict(set)
@@ -180,7 +181,7 @@ def check_unserved_honest(plan: dict[str, Any], ctx: CheckContext, out: Violatio
                     None, sid)
 
 
-def check_stored_data(plan: dict[str, Any], instance: Instance | None,
+def check_stored_data(plan: Plan, instance: Instance | None,
                       out: Violations) -> bool:
     """Against fresh data: the plan records which data it was made from, and the sites,
     vehicles, depot and library the renderers print from the plan are the data's.

@@ -20,12 +20,13 @@ from typing import Any
 
 from ...calendar import parse_quarter, rhythm_dates, week_index, weekday_key
 from ...model import Instance
+from ..document import Plan
 from .context import CheckContext, Violation, Violations, context_for
 
 Visit = tuple[date, int, str]  # (date, arrival minutes, vehicle)
 
 
-def check_unserved_list(plan: dict[str, Any], ctx: CheckContext, out: Violations) -> None:
+def check_unserved_list(plan: Plan, ctx: CheckContext, out: Violations) -> None:
     """Each unserved entry names a site of the data and gives a reason. A stop's reason
     may open with "proven infeasible" (no slot even alone) or "not proven infeasible";
     both are accepted, but a stop proven infeasible cannot also have a timetable slot."""
@@ -41,12 +42,13 @@ def check_unserved_list(plan: dict[str, Any], ctx: CheckContext, out: Violations
                     u.get("date"), u["site_id"])
 
 
-def check_stop_rhythm(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckContext,
+def check_stop_rhythm(sid: str, n: int, vs: list[Visit], ctx: CheckContext,
                       out: Violations) -> None:
     """Same weekday and arrival on the time grid, one every-N-weeks phase, no missing date
     (a day off for everyone, the stop's vehicle or the stop itself, or a date listed
-    unserved, excuses one). A stop with a new slot in a repair: from `valid_from` on."""
-    n, step = s["every_weeks"], ctx.round_to_min
+    unserved, excuses one). A stop with a new slot in a repair: from `valid_from` on.
+    `n`: the stop's every_weeks."""
+    step = ctx.round_to_min
     first_day = ctx.valid_from.get(sid)
     if first_day is not None:
         vs = [v for v in vs if v[0] >= first_day]
@@ -72,12 +74,12 @@ def check_stop_rhythm(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckCo
                     day.isoformat(), sid)
 
 
-def check_outreach_spacing(sid: str, s: dict[str, Any], vs: list[Visit], ctx: CheckContext,
+def check_outreach_spacing(sid: str, n: int, vs: list[Visit], ctx: CheckContext,
                            out: Violations) -> None:
     """Open days between visits within N weeks ± tolerance; the quarter's ends covered.
 
     A site listed as unserved may skip whole periods (a listed missed visit explains it)."""
-    n, tol, cal = s["every_weeks"], ctx.tolerance_days, ctx.calendar
+    tol, cal = ctx.tolerance_days, ctx.calendar
     period_days = 7 * n
     relaxed = sid in ctx.unserved_sites
     ds = [d for d, _, _ in vs]
@@ -137,12 +139,12 @@ def anchored_start_problem(P: int, tol: int, gap: Gap, anchor: date, period: Any
     return None
 
 
-def last_visits(plan: dict[str, Any]) -> dict[str, date]:
+def last_visits(plan: Plan) -> dict[str, date]:
     """Each institution's last visit in `plan`, else the one `plan` itself continued
     from (its `rhythm.last_visits`, e.g. a rhythm longer than the quarter): where the
     next quarter's rhythm runs on from."""
     out: dict[str, date] = {}
-    section = plan.get("rhythm")
+    section: Any = plan.get("rhythm")  # damage is reported by the plan's own check
     lv = section.get("last_visits") if isinstance(section, dict) else None
     for sid, d in (lv.items() if isinstance(lv, dict) else ()):
         try:
@@ -158,7 +160,7 @@ def last_visits(plan: dict[str, Any]) -> dict[str, date]:
     return {**out, **own}
 
 
-def check_rhythm_across(plan: dict[str, Any], before: dict[str, Any],
+def check_rhythm_across(plan: Plan, before: Plan,
                         instance: Instance | None = None) -> list[Violation]:
     """`check PLAN --previous BEFORE` with BEFORE the plan of the quarter just before:
     every institution's first visit continues its rhythm from its last visit in
@@ -179,7 +181,8 @@ def check_rhythm_across(plan: dict[str, Any], before: dict[str, Any],
             if x["site_id"] not in firsts or d < firsts[x["site_id"]]:
                 firsts[x["site_id"]] = d
     for sid, s in sorted(ctx.sites.items()):
-        if s["kind"] in ("stop", "depot") or not s.get("every_weeks") or sid not in expected:
+        every = s.get("every_weeks")
+        if s["kind"] in ("stop", "depot") or not every or sid not in expected:
             continue
         anchor = expected[sid]
         if recorded.get(sid) != anchor:
@@ -187,7 +190,7 @@ def check_rhythm_across(plan: dict[str, Any], before: dict[str, Any],
             out.add("rhythm", f"the plan continues its rhythm from "
                               f"{got or 'no visit'}, but its last visit in {prev.quarter} is "
                               f"{anchor} — plan it with --previous that plan", None, sid)
-        why = anchored_start_problem(7 * s["every_weeks"], ctx.tolerance_days,
+        why = anchored_start_problem(7 * every, ctx.tolerance_days,
                                      ctx.span_gap(sid), anchor, period, firsts.get(sid),
                                      sid in ctx.unserved_sites)
         if why:

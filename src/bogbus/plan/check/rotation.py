@@ -9,14 +9,17 @@ folder it also checks that the plan used the data's collections, rule and histor
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from ...model import ROTATION_KINDS, Instance
+from ..document import Plan, Rotation
 
 ROTATION_RULE = "rotation"
 
 
-def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
+def check_rotation(plan: Plan, instance: Instance | None, bad) -> None:
     """Report every rotation violation through `bad(rule, message, date, site_id)`."""
     rot = plan.get("rotation")
     if rot is None:
@@ -30,13 +33,19 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
         bad(ROTATION_RULE, "the rotation section is damaged — re-run `bogbus plan`")
         return
     colls = {c["id"]: c for c in rot["collections"]}
-    weeks = rot.get("no_repeat_weeks")
+    weeks: object = rot.get("no_repeat_weeks")
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks < 1:
+        # never a reason to skip the repeat rule: the reader refuses such a file, and a
+        # plan built in memory is told so here
+        bad(ROTATION_RULE, f"no_repeat_weeks must be a whole number of weeks, not {weeks!r}")
+        weeks = 52
     sites = {s["id"]: s for s in plan["sites"]}
     if instance is not None:
         _against_data(plan, rot, instance, bad)
     caps = {v["name"]: v.get("crate_capacity") for v in plan["vehicles"]}
     listed = _listed_shortfall(rot, colls, sites, bad)
-    allowed = defaultdict(set)  # (site, date) → problems the plan admits to
+    # (site, date) → problems the plan admits to
+    allowed: dict[tuple[str, str], set[str]] = defaultdict(set)
     for (sid, day_s), entry in listed.items():
         allowed[(sid, day_s)].add(entry["problem"])
     happened: dict[tuple[str, str], tuple[str, str | None]] = {}  # what each visit lacked
@@ -67,9 +76,9 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
         day = date.fromisoformat(day_s)
         bus: set[str] = set()
         collected_here: set[str] = set()
-        load = sum(sites[v["site_id"]].get("crates") or 0 for v in r["visits"]
-                   if sites.get(v["site_id"], {}).get("kind") not in
-                   (*ROTATION_KINDS, "stop", "depot", None))
+        load = sum(sites[v["site_id"]]["crates"] or 0 for v in r["visits"]
+                   if v["site_id"] in sites and sites[v["site_id"]]["kind"] not in
+                   (*ROTATION_KINDS, "stop", "depot"))
         # what leaves the depot: deliveries not picked up earlier on this route
         for v in r["visits"]:
             for cid in v.get("collect", []):
@@ -86,7 +95,7 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
         legs = [load]
         for v in r["visits"]:
             sid = v["site_id"]
-            kind = sites.get(sid, {}).get("kind")
+            kind = sites[sid]["kind"] if sid in sites else None
             if kind not in ROTATION_KINDS:
                 if "deliver" in v or "collect" in v:
                     bad(ROTATION_RULE, f"a {kind} does not get collections", day_s, sid)
@@ -145,14 +154,14 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
             bad(ROTATION_RULE, "rotation.shortfall lists a visit the routes do not have",
                 day_s, sid)
             continue
-        problem, cid = happened[(sid, day_s)]
-        if problem != entry["problem"]:
+        lacked, repeated = happened[(sid, day_s)]
+        if lacked != entry["problem"]:
             bad(ROTATION_RULE, f"rotation.shortfall lists a '{entry['problem']}' here, but the "
-                f"visit {'has ' + repr(problem) if problem else 'gets a new collection'}",
+                f"visit {'has ' + repr(lacked) if lacked else 'gets a new collection'}",
                 day_s, sid)
-        elif problem == "repeat" and entry.get("collection_id", cid) != cid:
+        elif lacked == "repeat" and entry.get("collection_id", repeated) != repeated:
             bad(ROTATION_RULE, f"rotation.shortfall lists the repeat of "
-                f"{entry.get('collection_id')!r}, but the visit repeats {cid}", day_s, sid)
+                f"{entry.get('collection_id')!r}, but the visit repeats {repeated}", day_s, sid)
     for cid, n in rot.get("uses", {}).items():
         if uses.get(cid, 0) != n:
             bad(ROTATION_RULE, f"uses of {cid} say {n}, the routes give {uses.get(cid, 0)}")
@@ -161,7 +170,8 @@ def check_rotation(plan: dict, instance: Instance | None, bad) -> None:
 SHORTFALL_PROBLEMS = ("none", "repeat")
 
 
-def _listed_shortfall(rot: dict, colls: dict, sites: dict, bad) -> dict[tuple[str, str], dict]:
+def _listed_shortfall(rot: Mapping[str, Any], colls: Mapping[str, Any],
+                      sites: Mapping[str, Any], bad) -> dict[tuple[str, str], dict]:
     """(site, date) → the shortfall entry that excuses it, each entry checked on its own:
     a rotation kind listed once, with the plan's number of collections of that kind, and
     visits of that kind with a known problem. What each visit really lacked is compared
@@ -205,7 +215,7 @@ def _listed_shortfall(rot: dict, colls: dict, sites: dict, bad) -> dict[tuple[st
     return out
 
 
-def _against_data(plan: dict, rot: dict, instance: Instance, bad) -> None:
+def _against_data(plan: Plan, rot: Rotation, instance: Instance, bad) -> None:
     """The plan's rotation section must be the data's: collections, rule, history."""
     mine = {c.id: (c.kind, c.crates) for c in instance.collections}
     theirs = {c["id"]: (c["kind"], c["crates"]) for c in rot["collections"]}

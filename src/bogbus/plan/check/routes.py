@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from ...calendar import weekday_key
 from ...model import parse_hhmm
+from .. import document as doc
+from ..document import Route
 from .context import CheckContext, Violations
 
 
@@ -19,12 +20,12 @@ class RouteFrame:
 
     day: str
     weekday: str
-    vehicle: dict[str, Any]
+    vehicle: doc.Vehicle
     start: int
     end: int
 
 
-def check_route_frame(r: dict[str, Any], ctx: CheckContext, seen: set[tuple[str, str]],
+def check_route_frame(r: Route, ctx: CheckContext, seen: set[tuple[str, str]],
                       out: Violations) -> RouteFrame | None:
     """The route-level rules; None when the route cannot be checked further."""
     day_s = r["date"]
@@ -55,7 +56,7 @@ def check_route_frame(r: dict[str, Any], ctx: CheckContext, seen: set[tuple[str,
     return RouteFrame(day_s, wd, v, start, end)
 
 
-def _legs_ok(r: dict[str, Any], ctx: CheckContext, out: Violations) -> bool:
+def _legs_ok(r: Route, ctx: CheckContext, out: Violations) -> bool:
     """Legs chain the visits, match the travel model and add up; False if uncountable."""
     day_s, legs, visits = r["date"], r["legs"], r["visits"]
     if len(legs) != len(visits) + 1:
@@ -77,6 +78,6 @@ def _legs_ok(r: dict[str, Any], ctx: CheckContext, out: Violations) -> bool:
     if sum(x["min"] for x in legs) != r["drive_min"]:
         out.add("km", "drive_min ≠ sum of leg minutes", day_s)
     v = ctx.vehicles[r["vehicle"]]
-    if v.get("max_km_per_day") is not None and r["km"] > v["max_km_per_day"] + 1e-6:
-        out.add("range", f"{r['km']} km exceeds max_km_per_day {v['max_km_per_day']}", day_s)
+    if (most := v["max_km_per_day"]) is not None and r["km"] > most + 1e-6:
+        out.add("range", f"{r['km']} km exceeds max_km_per_day {most}", day_s)
     return True

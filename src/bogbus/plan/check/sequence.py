@@ -10,10 +10,10 @@ every boundary between its quarters (and before Q1, given the quarter before it)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ...errors import BogbusError
 from ...model import Instance
+from ..document import Plan
 from . import check_plan
 from .context import Violation
 from .keep import check_keep
@@ -22,7 +22,7 @@ from .rhythm import check_rhythm_across
 YEAR_QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
 
-def check_against(plan: dict[str, Any], published: dict[str, Any],
+def check_against(plan: Plan, published: Plan,
                   instance: Instance | None = None) -> list[Violation]:
     """The rules `plan` keeps towards `published`: a repair's keep-rules when both are
     of one quarter, the rhythm across the boundary when `published` is the quarter
@@ -48,8 +48,8 @@ def year_plan_files(folder: Path) -> list[Path]:
     return files
 
 
-def check_year(plans: list[dict[str, Any]], instance: Instance | None = None,
-               before: dict[str, Any] | None = None) -> list[tuple[str, Violation]]:
+def check_year(plans: list[Plan], instance: Instance | None = None,
+               before: Plan | None = None) -> list[tuple[str, Violation]]:
     """(quarter, violation) for every rule the year's plans (in order) break, each on
     its own and across each boundary — from `before` (the quarter before the first)
     too when given."""

@@ -5,40 +5,41 @@ institutions arrive on the `round_to_min` grid."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from ...model import parse_hhmm
+from .. import document as doc
+from ..document import Route
 from .context import CheckContext, Violations
 from .routes import RouteFrame
 
 Gap = tuple[int, int, int]  # (from departure, to arrival, drive minutes) between two stops
 
 
-def _site_rules(s: dict[str, Any], x: dict[str, Any], arr: int, dep: int, wd: str,
+def _site_rules(s: doc.Site, x: doc.Visit, arr: int, dep: int, wd: str,
                 vname: str, day_s: str, out: Violations) -> None:
     """A visit against its site's rules: duration, window, weekdays, vehicles."""
     sid = x["site_id"]
     if dep - arr != s["duration_min"]:
         out.add("timing", f"stays {dep - arr} min, needs {s['duration_min']}", day_s, sid)
-    if s.get("earliest") and arr < parse_hhmm(s["earliest"]):
+    if (earliest := s["earliest"]) and arr < parse_hhmm(earliest):
         out.add("window", f"arrives {x['arrival']} before earliest {s['earliest']}",
                 day_s, sid)
-    if s.get("latest") and dep > parse_hhmm(s["latest"]):
+    if (latest := s["latest"]) and dep > parse_hhmm(latest):
         out.add("window", f"leaves {x['departure']} after latest {s['latest']}", day_s, sid)
     if wd not in s["days"]:
         out.add("window", f"visited on {wd}, allowed {','.join(s['days'])}", day_s, sid)
-    if s.get("vehicles") and vname not in s["vehicles"]:
-        out.add("vehicle", f"served by {vname}, allowed {s['vehicles']}", day_s, sid)
+    if (allowed := s.get("vehicles")) and vname not in allowed:
+        out.add("vehicle", f"served by {vname}, allowed {allowed}", day_s, sid)
 
 
-def check_visits(r: dict[str, Any], frame: RouteFrame, ctx: CheckContext,
+def check_visits(r: Route, frame: RouteFrame, ctx: CheckContext,
                  out: Violations) -> list[Gap]:
     """Check the visits of a route; return the gaps between them (for the break rule)."""
     day_s, wd, vname = frame.day, frame.weekday, r["vehicle"]
     legs = r["legs"]
     gaps: list[Gap] = []
     prev_dep = frame.start
-    crates = 0
+    crates: float = 0
     seen: set[str] = set()
     for i, x in enumerate(r["visits"]):
         sid = x["site_id"]
