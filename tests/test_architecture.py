@@ -181,8 +181,8 @@ def test_the_checker_does_not_load_cp_sat_at_run_time():
 KNOWN_TYPE_CYCLES = {
     frozenset({"bogbus.solve.template", "bogbus.solve.replan_search"}),  # TemplateSearch
     frozenset({"bogbus.solve.template", "bogbus.solve.recombine"}),
-    frozenset({"bogbus.solve.repair", "bogbus.solve.repair_outreach"}),  # Repair
-    frozenset({"bogbus.solve.repair", "bogbus.solve.repair_stops"}),
+    frozenset({"bogbus.solve.repair", "bogbus.solve.repair.outreach"}),  # Repair
+    frozenset({"bogbus.solve.repair", "bogbus.solve.repair.stops"}),
 }
 
 
@@ -197,7 +197,7 @@ def all_cycles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
 
 
 def _old_names(cycles: set[frozenset[str]]) -> set[frozenset[str]]:
-    """Cycles named in the flat layout (bogbus.solve.repair_stops), whichever layout the
+    """Cycles named in the flat layout (bogbus.solve.repair.stops), whichever layout the
     tree has (after tools/restructure.py: bogbus.solve.repair.stops, .repair.core)."""
     def old_name(m: str) -> str:
         if m.endswith(".core"):  # the family's first module became the package's core

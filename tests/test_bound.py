@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bogbus.model import BreakRule
-from bogbus.solve.bound import enumerate_routes, template_lower_bound
+from bogbus.solve.bound import template_lower_bound
+from bogbus.solve.bound.core import enumerate_routes
 from bogbus.solve.daymodel import arrival_window
 from bogbus.solve.template import Budget, TemplateSearch
 from bogbus.travel import build_travel
@@ -203,7 +204,7 @@ def test_enumeration_respects_windows_and_km_limit():
 
 
 def test_too_wide_windows_fall_back_to_the_lp_over_walks(monkeypatch):
-    import bogbus.solve.bound as bound
+    import bogbus.solve.bound.core as bound
 
     monkeypatch.setattr(bound, "MAX_LABELS", 20)
     inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90), (56.40, 10.00)], [1] * 4,
@@ -236,7 +237,7 @@ def test_reports_only_rising_proven_bounds():
 
 
 def test_a_bound_is_raised_to_the_next_value_a_timetable_can_have():
-    from bogbus.solve.bound import _km
+    from bogbus.solve.bound.core import _km
 
     # every route is a multiple of 0.1 km and a day's cycle divides L: a timetable's
     # km per week × 10 × L is an integer, so a bound may round up to that lattice

@@ -14,8 +14,9 @@ from bogbus.errors import BogbusError
 from bogbus.io.csvwrite import read_csv
 from bogbus.plan.kpis import compute_kpis
 from bogbus.render.danish import number_da
-from bogbus.render.report import CSV_COLUMNS, write_report
-from bogbus.render.reportdata import report_figures
+from bogbus.render.report import write_report
+from bogbus.render.report.core import CSV_COLUMNS
+from bogbus.render.report.data import report_figures
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +146,7 @@ def test_hostile_scenario_names_are_plain_text(year_plans, tmp_path):
 
 
 def test_map_marks_only_listed_unserved_sites(year_plans):
-    from bogbus.render.reportcharts import map_thumbnail, missed_sites
+    from bogbus.render.report.charts import map_thumbnail, missed_sites
 
     plans = copy.deepcopy(year_plans[:2])
     assert missed_sites(plans) == []  # sites without visits but not unserved are no miss

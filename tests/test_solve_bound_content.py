@@ -12,14 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bound import _shared_times_feasible, bound_of, brute_force_optimum, tiny
 
-from bogbus.solve.bound import route_pools, template_lower_bound
-from bogbus.solve.bound_content import (
+from bogbus.solve.bound import template_lower_bound
+from bogbus.solve.bound.content import (
     DayClass,
     content_bound,
     day_classes,
     exact_cost,
     list_contents,
 )
+from bogbus.solve.bound.core import route_pools
 from bogbus.solve.fastday import UNDECIDED
 from bogbus.solve.template import TemplateSearch
 from bogbus.travel import build_travel

@@ -1,4 +1,4 @@
-"""The neighbour bound (solve/bound_degree.py) never exceeds the true optimum."""
+"""The neighbour bound (solve/bound/degree.py) never exceeds the true optimum."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bound import brute_force_optimum, tiny
 
-from bogbus.solve.bound_degree import neighbour_bound
+from bogbus.solve.bound.degree import neighbour_bound
 from bogbus.travel import build_travel
 
 

@@ -1,4 +1,4 @@
-"""The LP over walks (solve/bound_qroute.py) is a relaxation: never above the exact
+"""The LP over walks (solve/bound/qroute.py) is a relaxation: never above the exact
 LP over routes (bound.py) nor above the brute-force optimum."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from test_bound import brute_force_optimum, tiny
 
 from bogbus.solve.bound import template_lower_bound
-from bogbus.solve.bound_qroute import DayClass, price, qroute_bound
+from bogbus.solve.bound.qroute import DayClass, price, qroute_bound
 from bogbus.travel import build_travel
 
 coord = st.tuples(st.floats(56.35, 56.65), st.floats(9.80, 10.30))

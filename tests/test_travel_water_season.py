@@ -16,7 +16,7 @@ from bogbus.cli import main
 from bogbus.io import load_source
 from bogbus.model import Site, TimeWindow, Vehicle
 from bogbus.plan.check import check_plan
-from bogbus.solve.repair import Repair
+from bogbus.solve.repair.core import Repair
 from bogbus.travel import build_travel
 from bogbus.travel.water import build_water, compute, in_season
 from bogbus.travel.waterfile import Crossing, read_water

@@ -9,7 +9,7 @@ ROOT is a checkout of bogbus (default: the checkout this script is in). It moves
                                                                 master, qroute, result)
     src/bogbus/solve/repair*.py     → src/bogbus/solve/repair/  (core, outreach, stops, day)
     src/bogbus/render/report*.py    → src/bogbus/render/report/ (core, charts, data, html,
-                                                                 pdf, text)
+                                                                 layout, pdf, text)
 
 with `git mv` (plain renames with --no-git), rewrites every import of the moved modules
 in src/, tests/, bench/ and tools/ — relative imports stay relative, an import of names
@@ -65,6 +65,7 @@ FAMILIES = (
         "bogbus.render.report": "bogbus.render.report.core",
         "bogbus.render.reportcharts": "bogbus.render.report.charts",
         "bogbus.render.reportdata": "bogbus.render.report.data",
+        "bogbus.render.reportlayout": "bogbus.render.report.layout",
         "bogbus.render.reporthtml": "bogbus.render.report.html",
         "bogbus.render.reportpdf": "bogbus.render.report.pdf",
         "bogbus.render.reporttext": "bogbus.render.report.text",

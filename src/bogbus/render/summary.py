@@ -86,7 +86,7 @@ def _reach_line(k: Kpis) -> str:
 
 def year_summary(plans: Sequence[Plan]) -> list[str]:
     """The totals of a year's plans (unique reach counted once over the year)."""
-    from .reportdata import group_figures
+    from .report import group_figures
 
     t = group_figures(plans)["totals"]
     return [f"{plans[0]['scenario']} {str(plans[0]['quarter'])[:4]} (year)",

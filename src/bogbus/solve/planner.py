@@ -24,8 +24,7 @@ from ..errors import InputError, Problem
 from ..io.previous import PreviousPlan, previous_plan
 from ..model import Instance
 from ..travel import TravelMatrix, build_travel
-from .bound import TemplateBound, template_lower_bound
-from .bound_job import BoundJob
+from .bound import BoundJob, TemplateBound, template_lower_bound
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 from .fastday import UNDECIDED, fast_day
 from .outreach import DatedDay, OutreachResult, OutreachScheduler

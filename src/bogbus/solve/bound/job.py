@@ -21,9 +21,9 @@ import signal
 import time
 from dataclasses import replace
 
-from ..model import Instance
-from ..travel import TravelMatrix
-from .bound import TemplateBound, template_lower_bound
+from ...model import Instance
+from ...travel import TravelMatrix
+from .core import TemplateBound, template_lower_bound
 
 
 def _peak_mb() -> int:

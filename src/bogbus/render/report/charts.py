@@ -18,11 +18,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..model import WEEKDAYS
-from ..plan.document import Leg, Plan, Site
-from .danish import kind_name, number_da, quarter_text, weekday_name
-from .reportdata import KINDS
-from .style import ACCENT, KIND_COLOURS
+from ...model import WEEKDAYS
+from ...plan.document import Leg, Plan, Site
+from ..danish import kind_name, number_da, quarter_text, weekday_name
+from ..style import ACCENT, KIND_COLOURS
+from .data import KINDS
 
 DPI = 150
 GROUP_COLOURS = ("#004a5a", "#d95f02", "#7570b3", "#1b9e77", "#e7298a", "#66a61e")

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ..calendar import week_index
-from ..model import WEEKDAYS, Site
-from .repairday import Day, StopSlot
+from ...calendar import week_index
+from ...model import WEEKDAYS, Site
+from .day import Day, StopSlot
 
 if TYPE_CHECKING:
-    from .repair import Repair
+    from .core import Repair
 
 
 def restore_stop_dates(rep: Repair, days: dict[tuple[str, date], Day],

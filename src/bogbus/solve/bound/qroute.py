@@ -40,10 +40,10 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from ..model import Instance, Site
-from ..travel import TravelMatrix
-from .bound_master import stop_rows
-from .daymodel import day_candidates
+from ...model import Instance, Site
+from ...travel import TravelMatrix
+from ..daymodel import day_candidates
+from .master import stop_rows
 
 INF = float("inf")
 COLUMNS_PER_PRICING = 8

@@ -31,19 +31,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..calendar import Calendar, Period, build_calendar, weekday_key
-from ..errors import BogbusError
-from ..io.previous import PreviousPlan, PreviousSlot, PublishedRoute, previous_plan
-from ..model import Instance, Site, hhmm
-from ..travel import TravelMatrix, build_travel
-from .repair_outreach import place_outreach
-from .repair_stops import fit_stops, restore_stop_dates
-from .repairday import Day, StopSlot
-from .schedule import Timed, time_route
-from .spacing import Spacing, missed_targets
+from ...calendar import Calendar, Period, build_calendar, weekday_key
+from ...errors import BogbusError
+from ...io.previous import PreviousPlan, PreviousSlot, PublishedRoute, previous_plan
+from ...model import Instance, Site, hhmm
+from ...travel import TravelMatrix, build_travel
+from ..schedule import Timed, time_route
+from ..spacing import Spacing, missed_targets
+from .day import Day, StopSlot
+from .outreach import place_outreach
+from .stops import fit_stops, restore_stop_dates
 
 if TYPE_CHECKING:  # the document's type only: plan.document is pure types
-    from ..plan.document import Plan
+    from ...plan.document import Plan
 
 
 @dataclass

@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..calendar import weekday_key
-from ..model import Site
-from .repairday import Day
-from .schedule import Timed
-from .spacing import ChainCosts, Spacing, best_chain
+from ...calendar import weekday_key
+from ...model import Site
+from ..schedule import Timed
+from ..spacing import ChainCosts, Spacing, best_chain
+from .day import Day
 
 if TYPE_CHECKING:
-    from .repair import Repair
+    from .core import Repair
 
 MOVE_COST = 1000.0  # one moved visit: more than any km difference
 MISSED_COST = 100_000.0  # one visit that no date can take

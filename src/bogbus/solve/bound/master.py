@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ortools.linear_solver import pywraplp
 
-from ..model import Site
+from ...model import Site
 
 UNCOVERED_PENALTY = 1e6  # 0.1 km per week: keeps the master feasible before columns exist
 

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import math
 
-from ..model import Instance, Site
-from ..travel import TravelMatrix
-from .bound_result import TemplateBound
-from .daymodel import day_candidates
+from ...model import Instance, Site
+from ...travel import TravelMatrix
+from ..daymodel import day_candidates
+from .result import TemplateBound
 
 
 def _km10(km: float) -> int:

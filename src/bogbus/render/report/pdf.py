@@ -11,9 +11,10 @@ import io
 
 from fpdf import FontFace, XPos, YPos
 
-from .pdfdoc import A4PDF, FONT, MARGIN, PAGE_H, PAGE_W
-from .reportlayout import key_blocks
-from .reporttext import (
+from ..pdfdoc import A4PDF, FONT, MARGIN, PAGE_H, PAGE_W
+from ..style import ACCENT_RGB
+from .layout import key_blocks
+from .text import (
     METHOD_NOTES,
     collection_paragraphs,
     goal_paragraphs,
@@ -22,7 +23,6 @@ from .reporttext import (
     subtitle,
     title,
 )
-from .style import ACCENT_RGB
 
 WIDTH = PAGE_W - 2 * MARGIN
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..plan.document import Plan
-from .danish import EN_DASH, kind_name, number_da, quarter_text, weekday_name
-from .reportcharts import (
+from ...plan.document import Plan
+from ..danish import EN_DASH, kind_name, number_da, quarter_text, weekday_name
+from .charts import (
     CHART_KIND_COLOURS,
     GROUP_COLOURS,
     all_charts,
@@ -23,7 +23,7 @@ from .reportcharts import (
     new_figure,
     png_of,
 )
-from .reporttext import key_rows
+from .text import key_rows
 
 PER_BLOCK = 4  # scenarios per key-figures table: a 25-character name still fits on A4
 MANY = len(GROUP_COLOURS)  # more scenarios than colours: the charts are drawn on their side

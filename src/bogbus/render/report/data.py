@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ..errors import BogbusError
-from ..model import WEEKDAYS
-from ..plan.document import Costs, Plan, Site
-from ..plan.kpis import compute_kpis, reach_of
-from .shortfall import shortfall_lines
+from ...errors import BogbusError
+from ...model import WEEKDAYS
+from ...plan.document import Costs, Plan, Site
+from ...plan.kpis import compute_kpis, reach_of
+from ..shortfall import shortfall_lines
 
 SCHEMA = "bogbus.report/1"
 KINDS = ("stop", "daycare", "nursing_home", "branch")

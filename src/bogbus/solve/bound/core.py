@@ -38,13 +38,13 @@ from typing import NamedTuple
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from ..model import Instance, Site
-from ..travel import TravelMatrix
-from .bound_degree import neighbour_bound
-from .bound_master import stop_rows
-from .bound_result import TemplateBound
-from .cpsat import deterministic_solver
-from .daymodel import day_candidates
+from ...model import Instance, Site
+from ...travel import TravelMatrix
+from ..cpsat import deterministic_solver
+from ..daymodel import day_candidates
+from .degree import neighbour_bound
+from .master import stop_rows
+from .result import TemplateBound
 
 MAX_BOUND_CYCLE = 12  # weeks; beyond that the master LP is not built
 # Labelling states per day before the exact bound gives up for the neighbour bound
@@ -222,7 +222,7 @@ def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: 
                 say: Report) -> TemplateBound:
     """Too many routes to enumerate: the LP over walks (bound_qroute.py), never below
     the neighbour bound."""
-    from .bound_qroute import qroute_bound
+    from .qroute import qroute_bound
 
     floor = weak.lower_km if weak.lower_km is not None else 0.0
     if deadline is not None and time.perf_counter() > deadline:
@@ -303,7 +303,7 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     say(TemplateBound(_km(value, L), status, L, n_routes, lp.n_columns))
     if upper_km is None or upper_km * 10 <= value + 1e-6:
         return TemplateBound(_km(value, L), status, L, n_routes, lp.n_columns)
-    from .bound_content import shared_time_bound
+    from .content import shared_time_bound
 
     shared = shared_time_bound(instance, travel, stops, pools, L, upper_km * 10,
                                det_limit=det_limit, seed=seed, deadline=deadline,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 
-from .htmlpages import esc
-from .reportlayout import key_blocks
-from .reporttext import (
+from ..htmlpages import esc
+from ..style import ACCENT
+from .layout import key_blocks
+from .text import (
     METHOD_NOTES,
     collection_paragraphs,
     goal_paragraphs,
@@ -20,7 +21,6 @@ from .reporttext import (
     subtitle,
     title,
 )
-from .style import ACCENT
 
 _CSS = f"""
 :root {{ --accent: {ACCENT}; }}

@@ -45,12 +45,12 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from ..model import Instance, Site
-from ..travel import TravelMatrix
-from .bound_master import stop_rows
-from .cpsat import deterministic_solver
-from .daymodel import DayNode, DayProblem, DaySolution, build_day_model, day_candidates
-from .fastday import UNDECIDED, FastDay
+from ...model import Instance, Site
+from ...travel import TravelMatrix
+from ..cpsat import deterministic_solver
+from ..daymodel import DayNode, DayProblem, DaySolution, build_day_model, day_candidates
+from ..fastday import UNDECIDED, FastDay
+from .master import stop_rows
 
 FIRST_LISTED = 16  # contents listed (and costed exactly) per class and round, at first
 MAX_LISTED = 200_000  # never list more per class and round or probe (memory)

@@ -14,13 +14,13 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..io import atomic
-from ..io.csvwrite import Cell, csv_text
-from ..plan.document import Plan
-from .reportdata import KINDS, group_plans, report_figures
-from .reporthtml import report_html
-from .reportlayout import report_charts
-from .reportpdf import report_pdf
+from ...io import atomic
+from ...io.csvwrite import Cell, csv_text
+from ...plan.document import Plan
+from .data import KINDS, group_plans, report_figures
+from .html import report_html
+from .layout import report_charts
+from .pdf import report_pdf
 
 CSV_COLUMNS = ("scenario", "quarter", "routes", "visits_total", *(f"visits_{k}" for k in KINDS),
                "children_unique", "child_visits", "residents_unique", "resident_visits",
@@ -66,7 +66,7 @@ def write_report(plans: Sequence[Plan], out_dir: Path, labels: Sequence[str] | N
 def plan_files(paths: Sequence[str | Path]) -> list[Path]:
     """PLAN arguments → plan.json files: a file as given, a folder's plan.json, or the
     plan.json of each sub-folder (a year folder `…-2027/Q1 … Q4`)."""
-    from ..errors import BogbusError
+    from ...errors import BogbusError
 
     out: list[Path] = []
     for raw in paths:

@@ -6,7 +6,7 @@ number comes from `reportdata` (report.json) and is only formatted here.
 
 from __future__ import annotations
 
-from .danish import EN_DASH, capitalise, kind_name, number_da, period_text, quarter_text
+from ..danish import EN_DASH, capitalise, kind_name, number_da, period_text, quarter_text
 
 Row = tuple[str, list[str]]  # (label, one cell per scenario)
 

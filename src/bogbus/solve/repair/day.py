@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..model import parse_hhmm
-from .schedule import Timed
+from ...model import parse_hhmm
+from ..schedule import Timed
 
 
 def minutes(t: str) -> int:
