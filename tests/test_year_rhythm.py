@@ -23,17 +23,20 @@ def test_a_year_on_randers_keeps_every_rhythm_across_the_boundaries(randers_dir,
     year = tmp_path / "randers-2027"
     # a small work budget per quarter (deterministic; an idle machine plans a quarter in
     # ~15 s) and room in the time limit
-    res = CliRunner().invoke(main, ["plan", str(randers_dir), "--year", "2027", "--work", "40",
-                                    "--time-limit", "60", "--no-render", "--quiet",
+    res = CliRunner().invoke(main, ["plan", str(randers_dir), "--year", "2027", "--work", "80",
+                                    "--time-limit", "120", "--no-render", "--quiet",
                                     "--out", str(year)])
     assert res.exit_code in (0, 3), res.output
     plans = [json.loads((year / q / "plan.json").read_text(encoding="utf-8"))
              for q in QUARTERS]
-    # nothing unserved — unless a heavily loaded machine made the clock cut the
-    # placing of visits (said in the plan); those sites are then left out below
+    # every public stop is served; an institution visit no date within the rhythm's
+    # tolerance can take is listed with its reason (its site is left out below, and
+    # `check` of the year folder still verifies its spacing) — at most one in the year
+    kinds = {s["id"]: s["kind"] for s in plans[0]["sites"]}
+    assert not [u for p in plans for u in p["unserved"] if kinds[u["site_id"]] == "stop"]
+    assert all(u["reason"].strip() for p in plans for u in p["unserved"])
     unserved = {u["site_id"] for p in plans for u in p["unserved"]}
-    assert not unserved or all("time limit" in u["reason"] for p in plans
-                               for u in p["unserved"])
+    assert len(unserved) <= 1, unserved
     for before, p in zip(plans, plans[1:]):
         assert p["rhythm"]["continues"] == before["quarter"]
     closures = tuple(Closure(date.fromisoformat(c["start"]), date.fromisoformat(c["end"]),
