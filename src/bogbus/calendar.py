@@ -92,7 +92,9 @@ OPTIONAL_ALIASES: dict[str, str] = {
 }
 
 
-def _key(name: str) -> str:
+def holiday_key(name: str) -> str:
+    """A holiday name folded for matching (case, spaces, dots, dashes ignored): the
+    calendar and the settings reader (io/settings.py) compare names the same way."""
     return re.sub(r"[\s.\-]+", "", name.strip().lower())
 
 
@@ -123,12 +125,12 @@ def optional_holiday_names(country: str, year: int = 2027) -> dict[str, str]:
     english = _country_days(code, years, ("optional",), "en_US")
     names: dict[str, str] = {}
     for d, name in local.items():
-        names[_key(name)] = name
+        names[holiday_key(name)] = name
         if d in english:
-            names[_key(english[d])] = name
+            names[holiday_key(english[d])] = name
     for alias, name in OPTIONAL_ALIASES.items():
-        if _key(name) in names:
-            names[_key(alias)] = name
+        if holiday_key(name) in names:
+            names[holiday_key(alias)] = name
     return names
 
 
@@ -142,7 +144,7 @@ def public_holidays(country: str | None, period: Period,
     lang = "da" if country.upper() == "DK" else None
     days = _country_days(country, years, ("public",), lang)
     if optional:
-        wanted = {_key(n) for n in optional}
+        wanted = {holiday_key(n) for n in optional}
         accepted = optional_holiday_names(country, period.start.year)
         wanted_names = {accepted.get(k, k) for k in wanted}
         for d, name in _country_days(country, years, ("optional",), lang).items():

@@ -21,10 +21,7 @@ def current_umask() -> int:
     return mask
 
 
-_umask = current_umask  # the old private name (io/outputset.py)
-
-
-_MODE = 0o666 & ~_umask()
+_MODE = 0o666 & ~current_umask()
 
 
 def write_bytes(path: Path, data: bytes) -> Path:

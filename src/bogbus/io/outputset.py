@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .atomic import _umask  # one rule for the mode of every file bogbus writes
+from .atomic import current_umask  # one rule for the mode of every file bogbus writes
 
 MANIFEST = ".bogbus-outputs"
 
@@ -80,7 +80,7 @@ class OutputSet:
         self._mkdirs(final.parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".bogbus-tmp",
                                     dir=final.parent))
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, 0o777 & ~current_umask())
         self._dirs.append((tmp, final, prune))
         return tmp
 
@@ -109,7 +109,7 @@ class OutputSet:
 
     def publish(self) -> list[Path]:
         """Move every staged file to its final place; the paths now in place, in order."""
-        mode = 0o666 & ~_umask()
+        mode = 0o666 & ~current_umask()
         written: list[Path] = []
         with _signals_held():
             for tmp, final, prune in self._dirs:

@@ -378,7 +378,7 @@ def _optional_holidays(r: _Reader, value: Any, country: str | None) -> tuple[str
     if not country:
         r.bad(path, f"{path} needs a country", "write country: DK beside optional")
         return ()
-    from ..calendar import _key, optional_holiday_names
+    from ..calendar import holiday_key, optional_holiday_names
 
     try:
         known = optional_holiday_names(country)
@@ -386,12 +386,12 @@ def _optional_holidays(r: _Reader, value: Any, country: str | None) -> tuple[str
         return ()  # an unknown country: _holidays names that problem once, at .country
     out = []
     for i, name in enumerate(names):
-        if _key(name) not in known:
+        if holiday_key(name) not in known:
             r.bad(f"{path}[{i}]", f"'{name}' is not an optional holiday of {country}",
                   "use one of: " + (", ".join(sorted(set(known.values()))) or
                                     f"none ({country} has no optional days)"))
         else:
-            out.append(known[_key(name)])
+            out.append(known[holiday_key(name)])
     return tuple(dict.fromkeys(out))
 
 

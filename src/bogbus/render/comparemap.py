@@ -14,7 +14,7 @@ import folium
 
 from ..io import atomic
 from ..plan.document import Plan
-from .mapview import _leg_points, build_map, esc, route_layers
+from .mapview import build_map, esc, leg_points, route_layers
 from .planview import view
 
 OTHER_COLOURS = ("#6a3d9a", "#e31a1c", "#b15928", "#1f78b4", "#33a02c")
@@ -28,7 +28,7 @@ def build_compare_map(plans: Sequence[Plan], labels: Sequence[str]) -> folium.Ma
         for name, _wd, _veh, routes, _n in route_layers(v):
             fg = folium.FeatureGroup(name=f"{esc(label)}: {esc(name)}", show=False)
             for leg in routes[0].get("legs") or []:
-                pts = _leg_points(v, leg)
+                pts = leg_points(v, leg)
                 if len(pts) >= 2:
                     folium.PolyLine(pts, color=colour, weight=3, opacity=0.8,
                                     dash_array="6 6").add_to(fg)

@@ -305,7 +305,9 @@ def _swatch(colour: str, dash: str | None, weight: int) -> str:
     return f'<span class="bb-line" style="border-top:{weight}px {style} {colour}"></span>'
 
 
-def _leg_points(v: PlanView, leg: dict) -> list[tuple[float, float]]:
+def leg_points(v: PlanView, leg: dict) -> list[tuple[float, float]]:
+    """The points a leg is drawn through (its road shape, else its two ends): shared
+    with the comparison map (render/comparemap.py) so both draw a leg alike."""
     shape = leg.get("shape")
     if isinstance(shape, list) and len(shape) >= 2:
         pts: list[tuple[float, float]] = []
@@ -439,7 +441,7 @@ def build_map(plan: Plan) -> folium.Map:
         ).add_to(m)
         dates = ", ".join(date_short(r["date"]) for r in routes)
         for i, leg in enumerate(rep.get("legs") or []):
-            pts = _leg_points(v, leg)
+            pts = leg_points(v, leg)
             if len(pts) < 2:
                 continue
             points.extend(pts)
