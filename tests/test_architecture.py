@@ -181,8 +181,6 @@ def test_the_checker_does_not_load_cp_sat_at_run_time():
 KNOWN_TYPE_CYCLES = {
     frozenset({"bogbus.solve.template", "bogbus.solve.replan_search"}),  # TemplateSearch
     frozenset({"bogbus.solve.template", "bogbus.solve.recombine"}),
-    frozenset({"bogbus.solve.repair", "bogbus.solve.repair.outreach"}),  # Repair
-    frozenset({"bogbus.solve.repair", "bogbus.solve.repair.stops"}),
 }
 
 
