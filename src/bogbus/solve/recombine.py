@@ -18,20 +18,45 @@ cost, so it is offered on both (Randers: Monday, Tuesday and Thursday are twins)
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
+from ..model import Instance, Site
 from .cpsat import deterministic_solver
+from .daymodel import DayNode, DaySolution
+from .option import Day, Option
+from .patterns import Budget
 
-if TYPE_CHECKING:
-    from .template import Option, TemplateSearch
+
+class MemoSearch(Protocol):
+    """What recombination uses of the search (template.TemplateSearch): its memo of
+    solved days, the locks, the day oracle and the work budget it charges — named here
+    so this module never imports the search."""
+
+    instance: Instance
+    stops: dict[str, Site]
+    locks: dict[str, tuple[Option, int]]
+    cache: dict[tuple, DaySolution | None]  # (vehicle, weekday, content, locks) → day
+    seed: int
+    deadline: float | None
+    budget: Budget
+    MIN_GAIN: float
+
+    def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None: ...
+
+    def evaluate(self, day: Day, content: frozenset, near: Any = None
+                 ) -> DaySolution | None: ...
+
+    def content_of(self, assign: dict[str, Option], day: Day) -> frozenset: ...
+
+    def day_cost(self, sol: DaySolution | None) -> float: ...
 
 SCALE = 100  # cost units per km (costs are km per average week, 0.01 km resolution)
 DET_WORK = 100  # day solves per deterministic second (a day solve is ~7-10 ms)
 
 
-def twin_days(search: TemplateSearch) -> dict[tuple[str, str], list[tuple[str, str]]]:
+def twin_days(search: MemoSearch) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(vehicle, weekday) → the days (itself included) with the same shift, break and
     km limit; a content moves between them when every stop allows both."""
     groups: dict[tuple, list[tuple[str, str]]] = {}
@@ -42,7 +67,7 @@ def twin_days(search: TemplateSearch) -> dict[tuple[str, str], list[tuple[str, s
     return {day: members for members in groups.values() for day in members}
 
 
-def _fits(search: TemplateSearch, content: frozenset, day: tuple[str, str],
+def _fits(search: MemoSearch, content: frozenset, day: tuple[str, str],
           home: tuple[str, str]) -> bool:
     """Every stop of `content` may use `day` with the same node as on `home`."""
     for sid, _phase in content:
@@ -55,7 +80,7 @@ def _fits(search: TemplateSearch, content: frozenset, day: tuple[str, str],
     return True
 
 
-def recombine(search: TemplateSearch, assign: dict[str, Option],
+def recombine(search: MemoSearch, assign: dict[str, Option],
               det_limit: float = 1.0) -> dict[str, tuple[str, str, int]] | None:
     """The cheapest timetable made of memoised day solutions that serves the same stops
     as `assign`, as stop → (vehicle, weekday, phase); None unless it beats `assign` by

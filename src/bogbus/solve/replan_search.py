@@ -10,15 +10,38 @@ is the one place that changes locks and records why a stop moved.
 from __future__ import annotations
 
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from ..model import hhmm
+from ..model import Site, hhmm
+from .daymodel import DayNode, DaySolution
+from .option import Day, Option
 
-if TYPE_CHECKING:
-    from .template import Option, TemplateSearch
+
+class ReplanSearch(Protocol):
+    """What re-planning uses of the search (template.TemplateSearch): the previous
+    timetable, the locks and releases it keeps for the day oracle, and the oracle —
+    named here so this module never imports the search."""
+
+    previous: dict[str, tuple[Option, int, int]] | None
+    locks: dict[str, tuple[Option, int]]  # kept stops: option and arrival
+    released: dict[str, str]  # stop id → why its previous slot was given up
+    stops: dict[str, Site]
+    step: int
+
+    def node(self, s: Site, vehicle: str, weekday: str) -> DayNode | None: ...
+
+    def options_for(self, s: Site) -> list[Option]: ...
+
+    def evaluate(self, day: Day, content: frozenset, near: Any = None
+                 ) -> DaySolution | None: ...
+
+    def content_of(self, assign: dict[str, Option], day: Day) -> frozenset: ...
+
+    def try_place(self, assign: dict[str, Option], item: str, opts: list[Option],
+                  tries: int = 4) -> tuple[Option, float] | None: ...
 
 
-def construct_previous(search: TemplateSearch,
+def construct_previous(search: ReplanSearch,
                        opts: dict[str, list[Option]]) -> tuple[dict, dict]:
     """Keep every stop at its previous (vehicle, weekday, week phase, arrival) where
     possible: lock it (its only option, arrival lo = hi), check each locked weekday
@@ -75,7 +98,7 @@ def construct_previous(search: TemplateSearch,
     return assign, unserved
 
 
-def _rescue(search: TemplateSearch, assign: dict[str, Option], unserved: dict[str, str],
+def _rescue(search: ReplanSearch, assign: dict[str, Option], unserved: dict[str, str],
             opts: dict[str, list[Option]]) -> None:
     """A kept slot that leaves another stop unserved is "clearly worse": for each
     unserved stop, free one (else two) kept stops of a day it could use, if the freed
@@ -90,7 +113,7 @@ def _rescue(search: TemplateSearch, assign: dict[str, Option], unserved: dict[st
                 break
 
 
-def _rescue_with(search: TemplateSearch, assign, sid: str, o: Option, xs: list[str],
+def _rescue_with(search: ReplanSearch, assign, sid: str, o: Option, xs: list[str],
                  opts) -> bool:
     s = search.stops[sid]
     saved = {x: (search.locks.pop(x), assign.pop(x)) for x in xs}
@@ -120,7 +143,7 @@ def _rescue_with(search: TemplateSearch, assign, sid: str, o: Option, xs: list[s
     return False
 
 
-def _fewest_release(search: TemplateSearch, vehicle: str, weekday: str,
+def _fewest_release(search: ReplanSearch, vehicle: str, weekday: str,
                     sids: list[str]) -> list[str]:
     """The fewest locked stops of a day to free so the rest keep their slots: none
     when the day is feasible, else the cheapest single, else the cheapest pair, else

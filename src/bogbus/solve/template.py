@@ -5,7 +5,8 @@ public stop, an option is (vehicle, weekday, phase) touching the one day
 (vehicle, weekday), the content element a stop adds is (stop id, phase), and the day
 oracle is the exact CP-SAT day model (shared times across the weeks of its cycle),
 whose cost is km averaged per week. Re-planning against a previous timetable lives
-in `replan_search.py`.
+in `replan_search.py`, recombination in `recombine.py`: each names what it uses of the
+search as a Protocol there, so neither imports this module.
 
 The budget counts day solves, not seconds, so the same data + seed + time limit
 give the same timetable on any machine.
@@ -24,6 +25,7 @@ from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
 from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute, arrival_window, solve_day
 from .fastday import ENUMERATED, UNDECIDED, FastDay
+from .option import Day, Option
 from .patterns import Budget, PatternSearch
 from .replan_search import construct_previous
 
@@ -42,16 +44,6 @@ SAME_KM = 1e-6
 # a proof that no feasible slot exists even alone, or the honest opposite
 PROVEN = "proven infeasible"
 NOT_PROVEN = "not proven infeasible"
-
-Day = tuple[str, str]  # (vehicle, weekday)
-
-
-@dataclass(frozen=True)
-class Option:
-    vehicle: str
-    weekday: str
-    phase: int
-
 
 def lcm(values) -> int:
     return reduce(lambda a, b: a * b // math.gcd(a, b), values, 1)
