@@ -4,7 +4,7 @@
         --out /tmp/muni-180
     .venv/bin/bogbus plan /tmp/muni-180 --quarter 2027Q1 --time-limit 60 --no-render
 
-The shapes of issue 24 (cycle mix, bus restrictions, an e-bus's range, the summer
+The library shapes (cycle mix, bus restrictions, an e-bus's range, the summer
 closure) by name, or by their own flags:
 
     .venv/bin/python bench/gen_municipality.py --shape 18-1 --seed 0 --out /tmp/s18
@@ -39,7 +39,7 @@ def cycles(text: str) -> dict[int, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shape", choices=sorted(SHAPES), help="a shape of issue 24's table")
+    ap.add_argument("--shape", choices=sorted(SHAPES), help="a library shape (docs/benchmarks.md, Shapes)")
     ap.add_argument("--stops", type=int)
     ap.add_argument("--vehicles", type=int)
     ap.add_argument("--seed", type=int, default=0)

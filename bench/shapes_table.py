@@ -1,4 +1,4 @@
-"""Plan the shapes of issue 24 (bench/gen_municipality.py --shape) and print their table.
+"""Plan the library shapes (bench/gen_municipality.py --shape) and print their table.
 
     .venv/bin/python bench/shapes_table.py 18-1 36-2 --seeds 0 1 2 3 --work 1500 \
         [--time-limit 600] [--dir /tmp/shapes] [--out bench/results/shapes-w1500]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn the prefix families of bogbus into packages (issue 20, item 4).
+"""Turn the prefix families of bogbus into packages (docs/architecture.md, Packages).
 
     python tools/restructure.py [ROOT] [--no-git] [--check]
 

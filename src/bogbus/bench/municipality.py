@@ -20,7 +20,7 @@ so the generator copies Randers' proportions:
 
 Deterministic: the same arguments give the same files (random.Random(seed)).
 
-**Shapes (issue 24).** Libraries run other rhythms and fleets than Randers, so
+**Shapes.** Libraries run other rhythms and fleets than Randers, so
 `generate` can also make (each drawn from its own seeded stream, so the default rows
 stay exactly Randers-like when none is asked for):
 

@@ -122,7 +122,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
         # The work budget may end the search only when every item with an option is
         # placed: with this set (the planner's default budget, not an explicit --work)
         # and a deadline, an unserved item lifts the budget and the search goes on to
-        # the clock (issue 24). Off: the budget always ends it (reproducible --work).
+        # the clock. Off: the budget always ends it (reproducible --work).
         self.to_clock_when_unserved = False
         self.went_on = False  # the budget was lifted for unserved items
         self._steps = 0  # bookkeeping steps not yet charged (OVERHEAD_STEPS_PER_UNIT)
