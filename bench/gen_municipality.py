@@ -39,7 +39,8 @@ def cycles(text: str) -> dict[int, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shape", choices=sorted(SHAPES), help="a library shape (docs/benchmarks.md, Shapes)")
+    ap.add_argument("--shape", choices=sorted(SHAPES),
+                    help="a library shape (docs/benchmarks.md, Shapes)")
     ap.add_argument("--stops", type=int)
     ap.add_argument("--vehicles", type=int)
     ap.add_argument("--seed", type=int, default=0)

@@ -31,7 +31,7 @@ stay exactly Randers-like when none is asked for):
 - an e-bus's range (`ebus_km`: the last bus gets that `max_km_per_day`);
 - the summer closure (`summer`: 5 July – 6 August 2027 closed, plan 2027Q3 to feel it).
 
-`SHAPES` names the shapes of the issue's table (18/1 cycle 6, 36/2 cycle 4, 45/2,
+`SHAPES` names the shapes of docs/benchmarks.md's table (18/1 cycle 6, 36/2 cycle 4, 45/2,
 90/4, 180/8); `bench/gen_municipality.py --shape NAME` writes one.
 """
 
@@ -92,7 +92,7 @@ SUMMER = "\n    - {start: 2027-07-05, end: 2027-08-06, reason: Sommerferie}"
 
 @dataclass(frozen=True)
 class Shape:
-    """One shape of the issue's table: the arguments `generate` takes beyond a seed."""
+    """One shape of docs/benchmarks.md's table: the arguments `generate` takes beyond a seed."""
 
     stops: int
     vehicles: int
