@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from exact_template import exact_template
+from shapes_table import write_table
 
 from bogbus.bench.municipality import SHAPES, generate, write
 from bogbus.io import load_source
@@ -103,11 +104,7 @@ def main() -> int:
             results.append(r)
             lines.append(row(r))
             print(json.dumps(r), flush=True)
-    if a.out:
-        Path(a.out + ".jsonl").write_text("".join(json.dumps(r) + "\n" for r in results),
-                                          encoding="utf-8")
-        Path(a.out + ".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_table(a.out, results, lines)
     return 0
 
 

@@ -131,13 +131,19 @@ def main() -> int:
             results.append(r)
             lines.append(row(r))
             print(lines[-1], flush=True)
-    if a.out:
-        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.out + ".jsonl").write_text("".join(json.dumps(r) + "\n" for r in results),
-                                          encoding="utf-8")
-        Path(a.out + ".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_table(a.out, results, lines)
     return 0
+
+
+def write_table(out: str | None, results: list[dict], lines: list[str]) -> None:
+    """The raw answers as OUT.jsonl and the table as OUT.md (when --out is given), and
+    the table on the terminal (bench/gap_owner.py writes its study the same way)."""
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out + ".jsonl").write_text("".join(json.dumps(r) + "\n" for r in results),
+                                        encoding="utf-8")
+        Path(out + ".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
