@@ -50,7 +50,7 @@ from ...travel import TravelMatrix
 from ..cpsat import deterministic_solver
 from ..daymodel import DayNode, DayProblem, DaySolution, build_day_model, day_candidates
 from ..fastday import UNDECIDED, FastDay
-from .master import stop_rows
+from .master import UNCOVERED_PENALTY, stop_rows
 
 FIRST_LISTED = 16  # contents listed (and costed exactly) per class and round, at first
 MAX_LISTED = 200_000  # never list more per class and round or probe (memory)
@@ -181,16 +181,25 @@ class _Cut(Exception):
 
 
 def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
-                  max_steps: int | None = MAX_STEPS) -> tuple[list[tuple[float, Masks]], float]:
+                  max_steps: int | None = MAX_STEPS,
+                  extra: Callable[[Masks], float] | None = None
+                  ) -> tuple[list[tuple[float, Masks]], float]:
     """The contents with Σ_k g(M_k) < `limit`, cheapest first, at most `keep` of them;
     and a value every content NOT listed reaches (`limit` when all were listed). After
-    `max_steps` steps of the search it stops; then that value is only L × the least g
-    (every week is a route), still true, and below `limit`.
+    `max_steps` steps of the search it stops; then that value is only L × the g of
+    the week-0 route it was at (the contents whose cheapest week comes earlier were
+    all seen; every week of the others costs at least that), still true, and below
+    `limit`.
 
     Week k's route must agree with the earlier weeks: a stop that comes every e ≤ k
     weeks is in M_k exactly when it is in M_{k−e}; one that comes less often and was
     already served in an earlier week is not. Week 0 is a cheapest week (rotations are
-    the same column), so week 0's g times L must stay under the limit."""
+    the same column), so week 0's g times L must stay under the limit.
+
+    `extra(masks)` ≥ 0 is what a content is known to cost above its weeks' sum (its
+    exact cost once costed, math.inf when no day can drive it): a content is kept by
+    that value, so contents already known dear no longer crowd the list; the listing
+    still prunes by the weeks' sums, which are floors of it."""
     order = np.argsort(g, kind="stable")
     gs = g[order]
     ms = cls.masks[order]
@@ -211,6 +220,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
                 sel = srt[a:b]
                 grp[int(ks[a])] = (gs[sel], ms[sel])
         groups.append(grp)
+    ahead = _Lookahead(ms, gs, cls.every, L)
     heap: list[tuple[float, int, Masks]] = []  # max-heap by total (negated)
     serial = [0]
     steps = [0]
@@ -219,6 +229,10 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         return limit if len(heap) < keep else -heap[0][0]
 
     def push(total: float, masks: Masks) -> None:
+        if extra is not None:
+            total += extra(masks)
+            if total >= threshold():
+                return
         serial[0] += 1
         item = (-total, serial[0], masks)
         if len(heap) < keep:
@@ -244,13 +258,16 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         steps[0] += 1
         if max_steps is not None and steps[0] > max_steps:
             raise _Cut
+        floors = ahead.floors(chosen, g0)  # the weeks still open, at least
+        if floors is None or partial + sum(floors) >= threshold():
+            return
         forced, banned = forced_of(chosen, k)
         got = groups[k].get(forced)
         if got is None:
             return
         gg, mm = got
         lo = int(np.searchsorted(gg, g0, side="left"))  # later weeks cost ≥ week 0
-        rest = (L - k - 1) * g0
+        rest = sum(floors[1:])  # the weeks after this one: choosing it only raises them
         if k == L - 1:  # the last week, vectorised
             if lo >= len(gg) or partial + float(gg[lo]) >= threshold():
                 return  # the common case, without the array work below
@@ -271,6 +288,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
             rec([*chosen, int(mm[i])], partial + float(gg[i]), g0)
 
     cut = False
+    g0 = float(gs[0]) if len(gs) else 0.0
     try:
         for i in range(len(gs)):
             g0 = float(gs[i])
@@ -284,9 +302,157 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         cut = True
     items = sorted((-t, s, m) for t, s, m in heap)
     rest_value = limit if len(heap) < keep else -heap[0][0]
-    if cut:
-        rest_value = min(rest_value, L * float(gs[0]))
+    if cut:  # every content not listed has its cheapest week at or after this one
+        floor = relaxed_floor(cls.member, g, cls.every, L,
+                              min([0.0, *(-t for t, _, _ in heap)]))
+        rest_value = min(rest_value, max(L * g0, floor))
     return [(t, m) for t, _, m in items], rest_value
+
+
+def relaxed_floor(member: np.ndarray, g: np.ndarray, every: np.ndarray, L: int,
+                  upper: float, rounds: int = 80) -> float:
+    """A proven floor on Σ_k g(M_k) over EVERY consistent content (M_0, …, M_{L−1}),
+    by Lagrangian relaxation of the consistency: used when a listing is cut.
+
+    Why: a cut listing could only say "at least L × the week-0 route's g", far below
+    the truth for cycles of 3 and 6 weeks (the weeks must agree, the cheapest route
+    cannot be taken every week). With y_jk = 1 when candidate j lies in week k's
+    route, a content is consistent when y_jk = y_j,k+e for k + e < L (its rhythm e)
+    and Σ_{k<e} y_jk ≤ 1 (one phase). Moving both into the objective with
+    multipliers λ (free) and ν ≥ 0 leaves one independent cheapest route per week:
+
+        Φ(λ, ν) = −Σ_j ν_j + Σ_k min_r [g_r + Σ_j member_rj · w_jk]
+
+    with w_jk = λ_jk − λ_j,k−e + ν_j·[k < e]. Every Φ is ≤ the least consistent
+    content's cost (weak duality); the empty route keeps each week's minimum ≤ 0.
+    Subgradient steps (Polyak's, towards `upper`, a consistent content's cost or 0)
+    raise it; a fixed number of rounds keeps it deterministic. Milliseconds a round
+    (one route × candidate × week product)."""
+    n = member.shape[1]
+    if n == 0 or len(g) == 0:
+        return float(min(0.0, L * float(np.min(g)) if len(g) else 0.0))
+    e = every.astype(np.int64)
+    lam = np.zeros((n, L))  # λ_jk, used where k + e_j < L
+    nu = np.zeros(n)
+    k_idx = np.arange(L)
+    has_next = k_idx[None, :] + e[:, None] < L  # (n, L): λ_jk exists
+    first = k_idx[None, :] < e[:, None]  # (n, L): k < e_j
+    phase_row = e > 1  # Σ_{k<e} y ≤ 1 binds only when a stop has several phases
+    best = -math.inf
+    theta = 1.0
+    idle = 0
+    for _ in range(rounds):
+        lam_eff = np.where(has_next, lam, 0.0)
+        prev = np.zeros((n, L))
+        for j in range(n):  # −λ_j,k−e_j on week k ≥ e_j
+            ej = int(e[j])
+            if ej < L:
+                prev[j, ej:] = lam_eff[j, :L - ej]
+        w = lam_eff - prev + np.where(first & phase_row[:, None], nu[:, None], 0.0)
+        total = g[:, None] + member @ w  # (routes, L)
+        pick = np.argmin(total, axis=0)
+        value = float(total[pick, k_idx].sum() - nu[phase_row].sum())
+        if value > best + 1e-9:
+            best, idle = value, 0
+        else:
+            idle += 1
+            if idle >= 5:
+                theta, idle = theta / 2, 0
+        y = member[pick].T  # (n, L): candidate j in week k's route
+        nxt = np.zeros((n, L))
+        for j in range(n):
+            ej = int(e[j])
+            if ej < L:
+                nxt[j, :L - ej] = y[j, ej:]
+        s_lam = np.where(has_next, y - nxt, 0.0)
+        s_nu = np.where(phase_row, (y * first).sum(axis=1) - 1.0, 0.0)
+        s_nu = np.where((nu <= 0) & (s_nu < 0), 0.0, s_nu)  # ν stays ≥ 0
+        norm = float((s_lam ** 2).sum() + (s_nu ** 2).sum())
+        if norm < 1e-12:  # the routes picked agree: Φ is a consistent content's cost
+            break
+        step = theta * max(upper - value, 1e-3 * max(1.0, abs(value))) / norm
+        lam = lam + step * s_lam
+        nu = np.maximum(0.0, nu + step * s_nu)
+    return best
+
+
+class _Lookahead:
+    """A floor on the weeks not chosen yet, from what the chosen weeks already fix.
+
+    Why: with rhythms of 1, 2 and 3 weeks (cycle 6) the first three weeks decide every
+    stop's phase, so weeks 3–5 are fixed routes; and after week 0 every 2-weekly stop
+    of week 2 is known. Without looking ahead the listing only knew "each later week
+    costs at least week 0" and was cut after MAX_STEPS steps on every round for cycles
+    of 3 and more weeks (docs/lower-bound.md). A stop that comes every e weeks lies in
+    week j exactly as it lies in week j mod e, so once j mod e is chosen for every
+    e ≤ E, week j's route is known on the bits of the stops with rhythm ≤ E: the
+    cheapest route with those bits is a floor for week j (and never below week 0,
+    a cheapest week by rotation); with every rhythm known it is the one route, or
+    none — then no content continues these weeks."""
+
+    def __init__(self, masks: np.ndarray, g: np.ndarray, every: np.ndarray, L: int) -> None:
+        self.L = L
+        self.evals = sorted({int(e) for e in every.tolist()})
+        self.bits = [int(sum(1 << j for j in range(len(every)) if every[j] == e))
+                     for e in self.evals]
+        self.least: list[dict[int, float]] = []  # per prefix of rhythms: key → least g
+        upto = 0
+        for b in self.bits:
+            upto |= b
+            keys = masks & upto
+            least: dict[int, float] = {}
+            for key, val in zip(keys.tolist(), g.tolist()):  # g ascending: first is least
+                if key not in least:
+                    least[key] = val
+            self.least.append(least)
+
+    def floors(self, chosen: list[int], g0: float) -> list[float] | None:
+        """A floor on the g of each week after `chosen`; None when a week the chosen
+        ones fix has no route (or one cheaper than week 0: another rotation of this
+        content is listed from that week instead)."""
+        k = len(chosen)
+        out: list[float] = []
+        for j in range(k, self.L):
+            key = 0
+            t = -1
+            for e, b in zip(self.evals, self.bits):
+                if j % e >= k:
+                    break
+                key |= chosen[j % e] & b
+                t += 1
+            if t < 0:
+                out.append(g0)
+                continue
+            val = self.least[t].get(key)
+            if val is None:
+                return None
+            if t == len(self.evals) - 1 and val < g0:
+                return None
+            out.append(max(g0, val))
+        return out
+
+
+def _penalties(stops: list[Site], classes: list[DayClass]) -> dict[str, float]:
+    """The price (0.1 km per week) of leaving a stop uncovered in the restricted
+    master: twice its cheapest visit alone, at its rhythm.
+
+    Why not a huge number: the master is degenerate, and with a price of 10⁶ GLOP's
+    duals put 10⁶ on one stop and −10⁶ on a day's row long after every stop is
+    covered; pricing then chases that stop, the Lagrangian value is useless and the
+    listing is cut every round (18 stops, cycle 6: no shared-time bound at all). The
+    uncovered variables are columns of the LP like any other, so the Lagrangian
+    bound stays a proven bound whatever their price: the LP with them is a
+    relaxation of the LP without. When column generation converges with a stop
+    still uncovered its price was too low: it is raised fourfold and the master
+    goes on (content_bound)."""
+    price: dict[str, float] = {}
+    for cls in classes:
+        for j, site in enumerate(cls.cand):
+            solo = cls.route_cost(1 << j)
+            if solo is not None:
+                value = 2 * solo / int(cls.every[j])
+                price[site.id] = min(price.get(site.id, value), value)
+    return {s.id: max(1.0, price.get(s.id, UNCOVERED_PENALTY)) for s in stops}
 
 
 def _costed(classes: list[DayClass]) -> int:
@@ -305,14 +471,54 @@ class ContentResult:
     mu: list[float] = field(default_factory=list)  # per class
 
 
+@dataclass
+class _Column:
+    """A content in the master: its cost is its week-routes' sum until it is used."""
+
+    var: pywraplp.Variable
+    cls: int
+    key: Masks
+    bits: int
+    cost: float  # 0.1 km per week: the relaxed cost, or the exact one once costed
+    exact: bool = False
+
+
+def _known_extra(cls: DayClass, masks: Masks) -> float:
+    """What the content is known to cost above its week-routes' sum: 0 until costed."""
+    key = _canonical(masks, cls.every)
+    if key not in cls.exact:
+        return 0.0
+    value = cls.exact[key]
+    return math.inf if value is None else max(0.0, value - relaxed_cost(cls, key))
+
+
+def relaxed_cost(cls: DayClass, key: Masks) -> float:
+    """Σ of the content's week-routes per average week (0.1 km): a floor on its cost."""
+    return sum(cls.route_cost(m) or 0.0 for m in key) / len(key)
+
+
 def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_limit: float,
                   seed: int = 0, deadline: float | None = None,
                   report: Callable[[float], None] | None = None,
                   max_rounds: int = 1000) -> ContentResult:
-    """Column generation over day contents; the Lagrangian bound after every round."""
+    """Column generation over day contents; the Lagrangian bound after every round.
+
+    Contents join the master at their *relaxed* cost (the sum of their week-routes, a
+    floor on the exact cost) and are costed exactly only when the LP uses them; then
+    the LP is solved again. Why: costing every listed content exactly (the day model,
+    often by CP-SAT) took 85 % of the time and most of those contents are never used
+    (18 stops, cycle 6: 21,678 costings, 9,000 CP-SAT solves, no convergence within
+    minutes). Every LP on the way is the LP with costs between the relaxed and the
+    exact ones — a relaxation — so every Lagrangian value stays proven; when no
+    content prices out and the LP uses only exactly costed contents, its optimum is
+    the optimum of the LP with exact costs (its solution is feasible there at the same
+    cost, and no LP there is cheaper)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     obj = solver.Objective()
     assign, art = stop_rows(solver, stops)
+    penalty = _penalties(stops, classes)
+    for s, a in zip(stops, art):
+        obj.SetCoefficient(a, penalty[s.id])
     conv = []
     for cls in classes:
         row = solver.Constraint(cls.count, cls.count)
@@ -320,17 +526,47 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
         row.SetCoefficient(empty, 1)
         conv.append(row)
     obj.SetMinimization()
-    added: list[set[Masks]] = [set() for _ in classes]
+    columns: list[_Column] = []
+    added: list[dict[Masks, _Column]] = [{} for _ in classes]
     keep = [FIRST_LISTED] * len(classes)
     best: float | None = None
     spent = 0.0
-    columns = stalls = 0
+    stalls = 0
 
     def late() -> bool:
         return spent >= det_limit or (deadline is not None and time.perf_counter() > deadline)
 
+    def stop_here() -> ContentResult:
+        return ContentResult(best, False, len(columns), _costed(classes), spent)
+
     for _ in range(max_rounds):
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        solved = True
+        while True:  # the LP, with every content it uses costed exactly
+            if solver.Solve() != pywraplp.Solver.OPTIMAL:
+                solved = False
+                break
+            raised = 0
+            used_now = [col for col in columns
+                        if not col.exact and col.var.solution_value() > 1e-9]
+            if not used_now:
+                break
+            for col in used_now:
+                if late():
+                    return stop_here()
+                wall = None if deadline is None else deadline - time.perf_counter()
+                value, used = exact_cost(classes[col.cls], col.key, L, seed, EVAL_DET, wall)
+                spent += used
+                col.exact = True
+                if value is None:  # no day can drive it
+                    col.var.SetUb(0)
+                    raised += 1
+                elif value > col.cost + 1e-9:
+                    col.cost = value
+                    obj.SetCoefficient(col.var, value)
+                    raised += 1
+            if not raised:
+                break
+        if not solved:
             break
         z = obj.Value()
         uncovered = sum(a.solution_value() for a in art)
@@ -341,55 +577,63 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
         complete = True
         for c, cls in enumerate(classes):
             if late():
-                return ContentResult(best, False, columns, _costed(classes), spent)
+                return stop_here()
             mu = mus[c]
             pis = np.array([pi[s.id] for s in cls.cand]) * cls.every / L
             g = cls.costs / L - cls.member @ pis
-            listed, rest = list_contents(cls, g, L, mu - TOL, keep[c])
+            listed, rest = list_contents(cls, g, L, mu - TOL, keep[c],
+                                         extra=lambda masks, cls=cls: _known_extra(cls, masks))
             least = rest - mu  # every content not listed has a reduced cost ≥ this
             found = 0
-            for relaxed, masks in listed:
-                if late():
-                    least = min(least, relaxed - mu)  # the rest of the list is uncosted
-                    break
-                wall = None if deadline is None else deadline - time.perf_counter()
-                value, used = exact_cost(cls, masks, L, seed, EVAL_DET, wall)
-                spent += used
-                if value is None:
-                    continue
+            for _, masks in listed:
                 key = _canonical(masks, cls.every)
+                old = added[c].get(key)
+                if key in cls.exact and cls.exact[key] is None:
+                    continue  # costed: no day can drive it
                 bits = 0
                 for m in key:
                     bits |= m
-                rc = value - mu - sum(pi[cls.cand[j].id] for j in range(len(cls.cand))
-                                      if bits >> j & 1)
+                duals = sum(pi[cls.cand[j].id] for j in range(len(cls.cand)) if bits >> j & 1)
+                if old is not None:
+                    least = min(least, old.cost - mu - duals)
+                    continue
+                cost = cls.exact.get(key) or relaxed_cost(cls, key)
+                rc = cost - mu - duals
                 least = min(least, rc)
-                if rc < -TOL and key not in added[c]:
+                if rc < -TOL:
                     var = solver.NumVar(0, cls.count, "")
-                    obj.SetCoefficient(var, value)
+                    obj.SetCoefficient(var, cost)
                     conv[c].SetCoefficient(var, 1)
                     for j in range(len(cls.cand)):
                         if bits >> j & 1:
                             assign[cls.cand[j].id].SetCoefficient(var, 1)
-                    added[c].add(key)
+                    col = _Column(var, c, key, bits, cost, key in cls.exact)
+                    added[c][key] = col
+                    columns.append(col)
                     found += 1
-                    columns += 1
             lagrange += cls.count * min(0.0, least)
             new += found
             if rest < mu - TOL:  # some content may still price out: not converged
                 complete = False
-                if not found:  # all listed were costed and none prices out: list more
+                if not found:  # none of the listed prices out: list more
                     keep[c] = min(MAX_LISTED, keep[c] * 4)
-        if uncovered < 1e-6 and (best is None or lagrange > best):
+        if best is None or lagrange > best:  # valid with the penalties too (_penalties)
             best = lagrange
             if report is not None:
                 report(best)
         if not new and complete:
-            return ContentResult(best, True, columns, _costed(classes), spent, z, pi, mus)
+            if uncovered > 1e-6:  # a penalty below a stop's true price: raise it, go on
+                for s, a in zip(stops, art):
+                    if a.solution_value() > 1e-6:
+                        penalty[s.id] *= 4
+                        obj.SetCoefficient(a, penalty[s.id])
+                continue
+            return ContentResult(best, True, len(columns), _costed(classes), spent, z, pi,
+                                 mus)
         stalls = stalls + 1 if not new else 0
         if stalls > MAX_STALLS:  # listings cut or too long: leave the time to bound.py
             break
-    return ContentResult(best, False, columns, _costed(classes), spent)
+    return stop_here()
 
 
 def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: ContentResult,
