@@ -62,3 +62,37 @@ def test_pricing_never_returns_to_the_stop_it_came_from():
     assert best[0] >= 2  # longer cycles are allowed (a relaxation) …
     assert best[0] <= others // 2 + 1  # … but never straight back: two others between
     assert cost == 10 * (sum(best.values()) + 1)  # one leg into every visit, one home
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 6), st.integers(0, 10_000), st.sampled_from([1, 5]), st.booleans())
+def test_pricing_is_never_above_the_cheapest_real_route(n, seed, step, lunch):
+    """The Lagrangian bound needs pricing to be exact (or lower) over every real route:
+    the DP's cheapest reduced cost is checked against core.py's enumeration of all
+    feasible routes (same windows, grid, break), with random duals."""
+    from bogbus.solve.bound.core import enumerate_routes
+
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 30, size=(n + 1, 2))
+    km10 = np.floor(np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)) * 10)
+    minutes = np.ceil(km10 / 10 * 1.5).astype(np.int64) + 1
+    np.fill_diagonal(minutes, 0)
+    lo = rng.integers(480, 800, size=n)
+    hi = lo + rng.integers(0, 240, size=n)
+    dur = rng.integers(5, 60, size=n)
+    brk = (660, 780, 30) if lunch else None
+    start, end = 450, 1000
+    cls = DayClass(start, end, [None] * n, np.arange(1, n + 1), lo, hi, dur, 1, step, brk)
+    pi = rng.uniform(0, 400, size=n)
+    spec = [(j + 1, int(lo[j]), int(hi[j]), int(dur[j])) for j in range(n)]
+    routes = enumerate_routes(spec, 0, start, end, km10.astype(int).tolist(), minutes.tolist(),
+                              None, None, step, brk)
+    assert routes is not None
+    cheapest = min(cost - sum(pi[j] for j in range(n) if mask >> j & 1)
+                   for mask, cost in routes.items())
+    found = price(cls, 0, km10, minutes, 1, pi)
+    least = found[0][0] if found else 0.0
+    assert least <= cheapest + 1e-6
+    for rc, visits, cost in found:  # each column is what it says it is
+        assert abs(rc - (cost - sum(pi[j] * k for j, k in visits.items()))) < 1e-6
+        assert all(k >= 1 for k in visits.values())
