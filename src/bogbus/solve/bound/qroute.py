@@ -125,50 +125,48 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
     width = max(1, int(hi.max() - base) // step + 1)
     brk = cls.brk
     # per (flag, slot, stop, time): flag 1 = break taken (or no break rule); two labels
-    # per state with different predecessors: value, predecessor (-1 = the depot), and
-    # where the predecessor label sits (its flag, time slot and slot)
-    val = np.full((2, 2, n, width), INF)
-    pred = np.full((2, 2, n, width), -2, dtype=np.int64)
-    ptime = np.zeros((2, 2, n, width), dtype=np.int64)
-    pslot = np.zeros((2, 2, n, width), dtype=np.int64)
-    pflag = np.zeros((2, 2, n, width), dtype=np.int64)
+    # (slots) per state with different predecessors: value, predecessor stop (-1 = the
+    # depot) and the flat index of the predecessor's label (-1 = the depot). Flat
+    # arrays: fancy indexing on one axis is what numpy does fastest.
+    nw = n * width
+    val = np.full(4 * nw, INF)
+    pred = np.full(4 * nw, -2, dtype=np.int64)
+    ptr = np.full(4 * nw, -1, dtype=np.int64)
     leg = km10[np.ix_(cls.idx, cls.idx)] / L  # 0.1 km per average week
     drive = minutes[np.ix_(cls.idx, cls.idx)]
     out_km = km10[dep, cls.idx] / L
     back_km = km10[cls.idx, dep] / L
     back_min = minutes[cls.idx, dep]
     cols = np.arange(n)
+    row = cols * width  # a stop's offset in a (flag, slot) block
 
     def slots(ready: np.ndarray | int, travel: np.ndarray) -> np.ndarray:
         """Arrival slot per stop leaving at `ready` (−1 where its window is missed)."""
         arr = np.maximum(lo, -(-(ready + travel) // step) * step)
         return np.where(arr <= hi, (arr - base) // step, -1)
 
-    def put(f: int, i: np.ndarray, sl: np.ndarray, x: np.ndarray, j: int, t: int, r: int,
-            fj: int) -> None:
-        """Offer labels (value x, predecessor j at (fj, r, t)) to states (f, i, sl)."""
-        c0, q0 = val[f, 0, i, sl], pred[f, 0, i, sl]
-        top = x < c0
-        demote = top & (q0 != j)  # the old best moves to the second slot
-        d_i, d_s = i[demote], sl[demote]
-        for a in (val, pred, ptime, pslot, pflag):
-            a[f, 1, d_i, d_s] = a[f, 0, d_i, d_s]
-        t_i, t_s = i[top], sl[top]
-        val[f, 0, t_i, t_s], pred[f, 0, t_i, t_s] = x[top], j
-        ptime[f, 0, t_i, t_s], pslot[f, 0, t_i, t_s], pflag[f, 0, t_i, t_s] = t, r, fj
-        second = ~top & (q0 != j) & (x < val[f, 1, i, sl])
-        s_i, s_s = i[second], sl[second]
-        val[f, 1, s_i, s_s], pred[f, 1, s_i, s_s] = x[second], j
-        ptime[f, 1, s_i, s_s], pslot[f, 1, s_i, s_s], pflag[f, 1, s_i, s_s] = t, r, fj
+    def put(k0: np.ndarray, x: np.ndarray, j: int, src: int) -> None:
+        """Offer labels (value x, predecessor j whose label is `src`) to the states
+        whose first slot is k0 (all distinct); the second slot is k0 + nw."""
+        k1 = k0 + nw
+        top = x < val[k0]
+        other = pred[k0] != j
+        demote = top & other  # the old best moves to the second slot
+        d0, d1 = k0[demote], k1[demote]
+        val[d1], pred[d1], ptr[d1] = val[d0], pred[d0], ptr[d0]
+        t0 = k0[top]
+        val[t0], pred[t0], ptr[t0] = x[top], j, src
+        second = ~top & other & (x < val[k1])
+        s1 = k1[second]
+        val[s1], pred[s1], ptr[s1] = x[second], j, src
 
     def start(f: int, ready: int) -> None:
         sl = slots(ready, minutes[dep, cls.idx])
         ok = sl >= 0
-        i = cols[ok]
-        s = sl[ok]
-        better = out_km[ok] - pi[ok] < val[f, 0, i, s]
-        val[f, 0, i[better], s[better]] = (out_km[ok] - pi[ok])[better]
-        pred[f, 0, i[better], s[better]] = -1
+        k = 2 * f * nw + row[ok] + sl[ok]
+        x = (out_km - pi)[ok]
+        better = x < val[k]
+        val[k[better]], pred[k[better]], ptr[k[better]] = x[better], -1, -1
 
     if brk is None:
         start(1, cls.start)
@@ -181,7 +179,7 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
     b0 = np.full((2, n), INF)
     p0 = np.full((2, n), -3, dtype=np.int64)
     b1 = np.full((2, n), INF)
-    ends: list[tuple[float, int, int, int, int]] = []  # (reduced cost, flag, j, t, slot)
+    ends: list[tuple[float, int]] = []  # (reduced cost, flat index of the last label)
 
     def dominated(g: int, j: int, v: float, p: int) -> bool:
         return bool(v >= b1[g, j] or (v >= b0[g, j] and (p0[g, j] == p or p0[g, j] == -1)))
@@ -189,9 +187,11 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
     for t in range(width):
         for f in (1, 0):  # a label with its break taken may dominate one without
             for r in (0, 1):
-                for jj in np.flatnonzero(val[f, r, :, t] < INF):
+                block = (2 * f + r) * nw + t
+                for jj in np.flatnonzero(val[block:block + nw:width] < INF):
                     j = int(jj)
-                    v, p = float(val[f, r, j, t]), int(pred[f, r, j, t])
+                    here = block + j * width
+                    v, p = float(val[here]), int(pred[here])
                     # dominated: an earlier label as cheap that may go everywhere this
                     # one may (same predecessor, or the depot), or two with different ones
                     if dominated(1, j, v, p) or (f == 0 and dominated(0, j, v, p)):
@@ -209,39 +209,43 @@ def price(cls: DayClass, dep: int, km10: np.ndarray, minutes: np.ndarray, L: int
                         bs = max(finish, brk[0])
                         home = bs + brk[2] if bs <= brk[1] else cls.end + 1
                     if home + back_min[j] <= cls.end:
-                        ends.append((v + back_km[j], f, int(j), t, r))
+                        ends.append((v + back_km[j], here))
                     free = (cols != j) & (cols != p)
                     x = v + leg[j] - pi
                     sl = slots(finish, drive[j])
                     reach = free & (sl >= 0)
-                    if reach.any():
-                        put(f, cols[reach], sl[reach], x[reach], int(j), t, r, f)
-                    if f == 0:  # or the break, then the drive
+                    keys = 2 * f * nw + row[reach] + sl[reach]
+                    offer = x[reach]
+                    if f == 0:  # or the break, then the drive (other states: no clash)
                         assert brk is not None
                         bs = max(finish, brk[0])
                         if bs <= brk[1]:
                             sl = slots(bs + brk[2], drive[j])
                             reach = free & (sl >= 0)
-                            if reach.any():
-                                put(1, cols[reach], sl[reach], x[reach], int(j), t, r, 0)
+                            keys = np.concatenate((keys, 2 * nw + row[reach] + sl[reach]))
+                            offer = np.concatenate((offer, x[reach]))
+                    if len(keys):
+                        put(keys, offer, j, here)
     ends.sort()
     out: list[tuple[float, dict[int, int], int]] = []
     seen: set[tuple] = set()
-    for rc, f, e, t, r in ends:
+    for rc, last in ends:
         if rc >= -1e-9 or len(out) >= limit:
             break
         visits: dict[int, int] = {}
-        cost = int(km10[cls.idx[e], dep])
-        cf, cj, ct, cr = f, e, t, r
+        at = last
+        cj = at % nw // width
+        cost = int(km10[cls.idx[cj], dep])
         while True:
             visits[cj] = visits.get(cj, 0) + 1
-            p = int(pred[cf, cr, cj, ct])
+            p = int(pred[at])
             if p == -1:
                 cost += int(km10[dep, cls.idx[cj]])
                 break
             cost += int(km10[cls.idx[p], cls.idx[cj]])
-            cf, cj, ct, cr = (int(pflag[cf, cr, cj, ct]), p, int(ptime[cf, cr, cj, ct]),
-                              int(pslot[cf, cr, cj, ct]))
+            at = int(ptr[at])
+            cj = at % nw // width
+            assert cj == p
         key = tuple(sorted(visits.items()))
         if key in seen:
             continue
