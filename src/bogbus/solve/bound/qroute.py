@@ -15,7 +15,8 @@ convex set, so the average of an optimum over the L rotations is optimal too, an
 drives the same route mix in every week and spreads each stop's options evenly over
 its phases. So the LP's optimum equals that of the LP over ONE week in which a stop
 that comes every e weeks is served 1/e of a time: L times fewer rows, columns and
-pricing problems, the same value. (The shared arrival times are relaxed here anyway;
+pricing problems, the same value. (Its link rows are written × e, integer
+coefficients only: with 1/3's GLOP ended ABNORMAL on the 90-stop shape.) (The shared arrival times are relaxed here anyway;
 the integer probes of core.py need the weeks, this LP does not.)
 
 The bound does not need column generation to converge: at any iteration,
@@ -287,55 +288,75 @@ def qroute_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], *,
     link: list[list] = []
     for cls in classes:
         conv.append(solver.Constraint(cls.count, cls.count))
-        empty = solver.NumVar(0, cls.count, "")
+        # no upper bound (the row implies it): so its reduced cost −μ ≥ 0 at an optimum,
+        # and walks of reduced cost ≥ 0 without μ never price out
+        empty = solver.NumVar(0, solver.infinity(), "")
         conv[-1].SetCoefficient(empty, 1)
         link.append([solver.Constraint(0, 0) for _ in cls.cand])
         for j, s in enumerate(cls.cand):
             y = solver.NumVar(0, 1, "")  # the share of the stop's weeks on this class
             assign[s.id].SetCoefficient(y, 1)
-            link[-1][j].SetCoefficient(y, -1.0 / (s.every_weeks or 1))
+            link[-1][j].SetCoefficient(y, -1)  # rows × e: integer coefficients only
     obj.SetMinimization()
+    freq = [np.array([s.every_weeks or 1 for s in cls.cand], dtype=float) for cls in classes]
     where: dict[str, list[tuple[int, int]]] = {s.id: [] for s in stops}  # (class, cand)
     for c, cls in enumerate(classes):
         for j, s in enumerate(cls.cand):
             where[s.id].append((c, j))
     best = None
     columns = 0
+
+    def lagrangian(pis: list[np.ndarray]) -> tuple[float, list[list]] | None:
+        """The Lagrangian function at link duals `pis` (0.1 km per week) and the walks
+        priced there per class; None when time ran out. Each class drives `count` of
+        its cheapest walks (or empty days), each stop takes its cheapest share (or the
+        penalty): a lower bound for ANY duals, however inexact the LP's are."""
+        total = sum(min([penalty[s.id]] + [pis[c][j] / (s.every_weeks or 1)
+                                           for c, j in where[s.id]]) for s in stops)
+        walks = []
+        for c, cls in enumerate(classes):
+            if late():
+                return None
+            found = price(cls, dep, km10, minutes, 1, pis[c])
+            if found:
+                total += cls.count * min(0.0, found[0][0])
+            walks.append(found)
+        return total, walks
+
     for _ in range(max_rounds):
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        status = solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:  # GLOP's warm start can end ABNORMAL:
+            fresh = pywraplp.MPSolverParameters()  # solve once more from scratch
+            fresh.SetIntegerParam(fresh.INCREMENTALITY, fresh.INCREMENTALITY_OFF)
+            status = solver.Solve(fresh)
+        if status != pywraplp.Solver.OPTIMAL:
             return best, columns, False
         uncovered = sum(a.solution_value() for a in art)
-        duals = [(con.dual_value(), np.array([x.dual_value() for x in rows]))
-                 for con, rows in zip(conv, link)]
-        # the Lagrangian function at the link duals π: each class drives `count` of its
-        # cheapest walks (or empty days), each stop takes its cheapest share (or the
-        # penalty). A lower bound for any π, however inexact the LP's duals are.
-        lagrange = sum(min([penalty[s.id]] + [duals[c][1][j] / (s.every_weeks or 1)
-                                              for c, j in where[s.id]])
-                       for s in stops)
-        added = 0
-        for c, (mu, pi) in enumerate(duals):
-            if late():
-                return best, columns, False
-            cls = classes[c]
-            found = price(cls, dep, km10, minutes, 1, pi)
-            if found:
-                lagrange += cls.count * min(0.0, found[0][0])
-            for rc, visits, cost in found:
-                if rc - mu >= -1e-7:
-                    break
-                lam = solver.NumVar(0, cls.count, "")
-                obj.SetCoefficient(lam, cost)
-                conv[c].SetCoefficient(lam, 1)
-                for j, times in visits.items():
-                    link[c][j].SetCoefficient(lam, times)
-                added += 1
-                columns += 1
+        # a walk's link coefficient is e × its visits: as a dual per visit, e × the row's
+        duals = [(con.dual_value(), np.array([x.dual_value() for x in rows]) * freq[c])
+                 for c, (con, rows) in enumerate(zip(conv, link))]
+        got = lagrangian([pi for _, pi in duals])
+        if got is None:
+            return best, columns, False
+        lagrange, walks = got
         value = math.floor(lagrange - 1e-6 * max(1.0, abs(lagrange))) / 10
         if value > 0 and (best is None or value > best):
             best = value
             if report is not None:
                 report(best)
+        added = 0
+        for c, found in enumerate(walks):
+            mu = duals[c][0]
+            for rc, visits, cost in found:
+                if rc - mu >= -1e-7:  # sorted: none after it prices out either
+                    break
+                lam = solver.NumVar(0, classes[c].count, "")
+                obj.SetCoefficient(lam, cost)
+                conv[c].SetCoefficient(lam, 1)
+                for j, times in visits.items():
+                    link[c][j].SetCoefficient(lam, times * float(freq[c][j]))
+                added += 1
+                columns += 1
         if not added:
             if uncovered > 1e-6 and max(penalty.values()) < UNCOVERED_PENALTY:
                 for s, a in zip(stops, art):  # the LP leans on the penalty: raise it
