@@ -4,6 +4,7 @@ LP over routes (bound.py) nor above the brute-force optimum."""
 from __future__ import annotations
 
 import numpy as np
+from factories import LUNCH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bound import brute_force_optimum, tiny
@@ -35,6 +36,25 @@ def test_walk_bound_never_exceeds_the_route_lp_or_the_optimum(rows):
     assert value <= opt + 1e-9
     exact = template_lower_bound(inst, build_travel(inst), {s.id for s in inst.stops})
     assert value <= exact.lower_km + 0.1 + 1e-9  # LP over walks ≤ LP over routes
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(coord, st.sampled_from([1, 3]), st.sampled_from([20, 45, 60]),
+                          window), min_size=2, max_size=3))
+def test_walk_bound_with_the_break_and_three_week_stops_stays_below_the_optimum(rows):
+    # the break, the grid and a 3-week cycle folded into one week: still a
+    # relaxation of the brute-force optimum (shared times, real orders) and of the LP
+    # over routes
+    inst = tiny([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                [r[3] for r in rows], brk=LUNCH)
+    opt = brute_force_optimum(inst)
+    value, _, converged = walks(inst)
+    if opt is None:
+        return
+    assert converged and value is not None
+    assert value <= opt + 1e-9
+    exact = template_lower_bound(inst, build_travel(inst), {s.id for s in inst.stops})
+    assert value <= exact.lower_km + 0.1 + 1e-9
 
 
 def test_one_weekly_day_matches_the_route_lp():

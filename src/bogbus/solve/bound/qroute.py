@@ -15,9 +15,9 @@ convex set, so the average of an optimum over the L rotations is optimal too, an
 drives the same route mix in every week and spreads each stop's options evenly over
 its phases. So the LP's optimum equals that of the LP over ONE week in which a stop
 that comes every e weeks is served 1/e of a time: L times fewer rows, columns and
-pricing problems, the same value. (Its link rows are written × e, integer
-coefficients only: with 1/3's GLOP ended ABNORMAL on the 90-stop shape.) (The shared arrival times are relaxed here anyway;
-the integer probes of core.py need the weeks, this LP does not.)
+pricing problems, the same value. (The shared arrival times are relaxed here anyway;
+the integer probes of core.py need the weeks, this LP does not. Its link rows are
+written × e, integer coefficients only: with 1/3's GLOP ended ABNORMAL on 90-4.)
 
 The bound does not need column generation to converge: at any iteration,
 
