@@ -4,6 +4,7 @@ LP over routes (bound.py) nor above the brute-force optimum."""
 from __future__ import annotations
 
 import numpy as np
+from factories import LUNCH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bound import brute_force_optimum, tiny
@@ -37,6 +38,25 @@ def test_walk_bound_never_exceeds_the_route_lp_or_the_optimum(rows):
     assert value <= exact.lower_km + 0.1 + 1e-9  # LP over walks ≤ LP over routes
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(coord, st.sampled_from([1, 3]), st.sampled_from([20, 45, 60]),
+                          window), min_size=2, max_size=3))
+def test_walk_bound_with_the_break_and_three_week_stops_stays_below_the_optimum(rows):
+    # the break, the grid and a 3-week cycle folded into one week: still a
+    # relaxation of the brute-force optimum (shared times, real orders) and of the LP
+    # over routes
+    inst = tiny([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                [r[3] for r in rows], brk=LUNCH)
+    opt = brute_force_optimum(inst)
+    value, _, converged = walks(inst)
+    if opt is None:
+        return
+    assert converged and value is not None
+    assert value <= opt + 1e-9
+    exact = template_lower_bound(inst, build_travel(inst), {s.id for s in inst.stops})
+    assert value <= exact.lower_km + 0.1 + 1e-9
+
+
 def test_one_weekly_day_matches_the_route_lp():
     # three stops that can only be served in one order: a walk cannot do better
     inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90)], [1, 1, 1], [30, 30, 30],
@@ -62,3 +82,37 @@ def test_pricing_never_returns_to_the_stop_it_came_from():
     assert best[0] >= 2  # longer cycles are allowed (a relaxation) …
     assert best[0] <= others // 2 + 1  # … but never straight back: two others between
     assert cost == 10 * (sum(best.values()) + 1)  # one leg into every visit, one home
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 6), st.integers(0, 10_000), st.sampled_from([1, 5]), st.booleans())
+def test_pricing_is_never_above_the_cheapest_real_route(n, seed, step, lunch):
+    """The Lagrangian bound needs pricing to be exact (or lower) over every real route:
+    the DP's cheapest reduced cost is checked against core.py's enumeration of all
+    feasible routes (same windows, grid, break), with random duals."""
+    from bogbus.solve.bound.core import enumerate_routes
+
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 30, size=(n + 1, 2))
+    km10 = np.floor(np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)) * 10)
+    minutes = np.ceil(km10 / 10 * 1.5).astype(np.int64) + 1
+    np.fill_diagonal(minutes, 0)
+    lo = rng.integers(480, 800, size=n)
+    hi = lo + rng.integers(0, 240, size=n)
+    dur = rng.integers(5, 60, size=n)
+    brk = (660, 780, 30) if lunch else None
+    start, end = 450, 1000
+    cls = DayClass(start, end, [None] * n, np.arange(1, n + 1), lo, hi, dur, 1, step, brk)
+    pi = rng.uniform(0, 400, size=n)
+    spec = [(j + 1, int(lo[j]), int(hi[j]), int(dur[j])) for j in range(n)]
+    routes = enumerate_routes(spec, 0, start, end, km10.astype(int).tolist(), minutes.tolist(),
+                              None, None, step, brk)
+    assert routes is not None
+    cheapest = min(cost - sum(pi[j] for j in range(n) if mask >> j & 1)
+                   for mask, cost in routes.items())
+    found = price(cls, 0, km10, minutes, 1, pi)
+    least = found[0][0] if found else 0.0
+    assert least <= cheapest + 1e-6
+    for rc, visits, cost in found:  # each column is what it says it is
+        assert abs(rc - (cost - sum(pi[j] * k for j, k in visits.items()))) < 1e-6
+        assert all(k >= 1 for k in visits.values())
