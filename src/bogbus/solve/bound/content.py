@@ -35,6 +35,7 @@ is proven, converged or not; converged it is the LP optimum over ALL contents.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import time
@@ -582,7 +583,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             pis = np.array([pi[s.id] for s in cls.cand]) * cls.every / L
             g = cls.costs / L - cls.member @ pis
             listed, rest = list_contents(cls, g, L, mu - TOL, keep[c],
-                                         extra=lambda masks, cls=cls: _known_extra(cls, masks))
+                                         extra=functools.partial(_known_extra, cls))
             least = rest - mu  # every content not listed has a reduced cost ≥ this
             found = 0
             for _, masks in listed:
