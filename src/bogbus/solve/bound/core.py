@@ -341,7 +341,20 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
 
 
 class _MasterLP:
-    """Restricted master over the route pools, priced by full enumeration."""
+    """Restricted master over the route pools, priced by full enumeration — over ONE
+    week of the cycle.
+
+    Why one week: the LP over the L weeks of the cycle (each (vehicle, weekday, week)
+    one route, each stop one phase) keeps its value when the weeks are turned, so
+    averaging an optimum over the L turns gives an optimum in which every week of a
+    day has the same route mix and a stop that comes every e weeks is in 1/e of it.
+    That LP is this one: per (vehicle, weekday) one convex mix of routes, a stop
+    covered by its days' mixes e × (share in the mix) = its share of the day, shares
+    summing to 1. Same value, L times fewer rows and pricing runs (36 stops, cycle 4:
+    13 s → a few). The L-week duals are these divided by L (they are feasible and
+    reach the same value there), so `reduced_costs` gives the integer probes the
+    reduced cost of every (vehicle, weekday, week) route as before. The link rows are
+    written with e, not 1/e (whole coefficients keep GLOP stable)."""
 
     def __init__(self, stops: list[Site], pools, L: int):
         self.stops, self.pools, self.L = stops, pools, L
@@ -351,26 +364,22 @@ class _MasterLP:
         self.convex: dict[tuple[str, str, int], pywraplp.Constraint] = {}
         self.link: dict[tuple[str, str, str, int], pywraplp.Constraint] = {}
         self.cols: dict[tuple[str, str, int], set[int]] = {}
+        self.every: dict[tuple[str, str], np.ndarray] = {}
         assign, self.art = stop_rows(s, stops)
         for (veh, day), (cand, member, _costs, _) in pools.items():
-            for k in range(L):
-                key = (veh, day, k)
-                self.convex[key] = s.Constraint(1, 1, f"one_{veh}_{day}_{k}")
-                self.cols[key] = set()
-                for st in cand:
-                    self.link[(st.id, veh, day, k)] = s.Constraint(
-                        0, 0, f"in_{st.id}_{veh}_{day}_{k}")
+            key = (veh, day, 0)
+            self.convex[key] = s.Constraint(1, 1, f"one_{veh}_{day}")
+            self.cols[key] = set()
+            self.every[(veh, day)] = np.array([st.every_weeks for st in cand], dtype=float)
             for st in cand:
-                n = st.every_weeks
-                for p in range(n):
-                    x = s.NumVar(0, 1, f"x_{st.id}_{veh}_{day}_{p}")
-                    assign[st.id].SetCoefficient(x, 1)
-                    for k in range(L):
-                        if k % n == p:
-                            self.link[(st.id, veh, day, k)].SetCoefficient(x, -1)
+                # e × (share of the route mix visiting the stop) − its share of the day = 0
+                row = s.Constraint(0, 0, f"in_{st.id}_{veh}_{day}")
+                self.link[(st.id, veh, day, 0)] = row
+                x = s.NumVar(0, 1, f"x_{st.id}_{veh}_{day}")
+                assign[st.id].SetCoefficient(x, 1)
+                row.SetCoefficient(x, -1)
             empty = int(np.flatnonzero(member.sum(axis=1) == 0)[0])
-            for k in range(L):
-                self._add((veh, day, k), empty)
+            self._add(key, empty)
         self.obj.SetMinimization()
 
     @property
@@ -382,13 +391,13 @@ class _MasterLP:
         return sum(a.solution_value() for a in self.art)
 
     def _add(self, key: tuple[str, str, int], col: int) -> None:
-        veh, day, k = key
+        veh, day, _ = key
         cand, member, costs, _ = self.pools[(veh, day)]
-        lam = self.solver.NumVar(0, 1, f"r_{veh}_{day}_{k}_{col}")
-        self.obj.SetCoefficient(lam, costs[col] / self.L)  # 0.1 km per average week
+        lam = self.solver.NumVar(0, 1, f"r_{veh}_{day}_{col}")
+        self.obj.SetCoefficient(lam, costs[col])  # 0.1 km: one (average) week
         self.convex[key].SetCoefficient(lam, 1)
         for j in np.flatnonzero(member[col]):
-            self.link[(cand[j].id, veh, day, k)].SetCoefficient(lam, 1)
+            self.link[(cand[j].id, veh, day, 0)].SetCoefficient(lam, cand[j].every_weeks)
         self.cols[key].add(col)
 
     def solve(self, max_rounds: int = 500, per_round: int = 30) -> float | None:
@@ -398,15 +407,14 @@ class _MasterLP:
                 return None
             duals = {}  # read all duals before the model changes
             for key, con in self.convex.items():
-                veh, day, k = key
+                veh, day, _ = key
                 cand = self.pools[(veh, day)][0]
-                duals[key] = (con.dual_value(), np.array(
-                    [self.link[(st.id, veh, day, k)].dual_value() for st in cand]))
+                pi = np.array([self.link[(st.id, veh, day, 0)].dual_value() for st in cand])
+                duals[key] = (con.dual_value(), pi * self.every[(veh, day)])
             added = 0
             for key, (mu, pi) in duals.items():
-                veh, day, k = key
-                cand, member, costs, _ = self.pools[(veh, day)]
-                reduced = costs / self.L - mu - member @ pi
+                cand, member, costs, _ = self.pools[key[:2]]
+                reduced = costs - mu - member @ pi
                 order = np.argsort(reduced, kind="stable")
                 for col in order[: per_round * 3]:
                     if reduced[col] > -1e-7 or added >= per_round * len(self.convex):
@@ -420,11 +428,14 @@ class _MasterLP:
         return None
 
     def reduced_costs(self) -> dict[tuple[str, str, int], np.ndarray]:
-        """Every pooled column's reduced cost at the final LP duals (all ≥ -1e-7)."""
+        """Every pooled column's reduced cost in the L-week LP, for every week of the
+        cycle, at the final duals divided by L (all ≥ -1e-7 / L)."""
         out = {}
-        for key, (mu, pi) in self.duals.items():
-            cand, member, costs, _ = self.pools[key[:2]]
-            out[key] = costs / self.L - mu - member @ pi
+        for (veh, day, _), (mu, pi) in self.duals.items():
+            cand, member, costs, _ = self.pools[(veh, day)]
+            reduced = (costs - mu - member @ pi) / self.L
+            for k in range(self.L):
+                out[(veh, day, k)] = reduced
         return out
 
 
