@@ -207,7 +207,11 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             prob = self.day_problem(vehicle, weekday, content)
             sol = None
             if prob is not None:
-                if sum(n.duration for n in prob.nodes) <= prob.shift_end - prob.shift_start:
+                # a quick proof of infeasibility: one week's visits alone outlast the
+                # shift (per week: a 4-week cycle's day holds four weeks' visits)
+                minutes = {n.site_id: n.duration for n in prob.nodes}
+                if max(sum(minutes[sid] for sid in week) for week in prob.scenarios) <= (
+                        prob.shift_end - prob.shift_start):
                     got = self._enumerated(prob)
                     if got is UNDECIDED:
                         got = self._solved(prob)
@@ -401,6 +405,28 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     def adapt(self, item: str, opt: Option) -> Option:
         """A swap partner's slot, with the phase folded onto this stop's rhythm."""
         return Option(opt.vehicle, opt.weekday, opt.phase % self.stops[item].every_weeks)
+
+    def swap_pairs(self, assign: dict[str, Option], opts) -> list[tuple[str, str]]:
+        """PatternSearch's pairs on different days, then the pairs of rhythm stops on
+        one day whose week phases a swap changes, nearest first. A day of a 4-week
+        cycle is four week-routes: trading two stops' weeks can balance them where
+        moving either stop alone to the other's week overfills that week (no relocate
+        reaches it), and it costs a single day evaluation."""
+        pairs = super().swap_pairs(assign, opts)
+        same = []
+        ids = sorted(sid for sid in assign if self.stops[sid].every_weeks > 1)
+        for i, a in enumerate(ids):
+            oa = assign[a]
+            for b in ids[i + 1:]:
+                ob = assign[b]
+                if (ob.vehicle, ob.weekday) != (oa.vehicle, oa.weekday):
+                    continue
+                if self.adapt(a, ob) == oa or self.adapt(b, oa) == ob:
+                    continue  # one of them keeps its week: a relocate, tried already
+                same.append((self.item_distance(a, b), a, b))
+        self.charge(len(ids) ** 2 // 2)
+        same.sort()
+        return pairs + [(a, b) for _, a, b in same]
 
     def item_distance(self, a: str, b: str) -> float:
         return self.travel.km[self.idx[a]][self.idx[b]]
