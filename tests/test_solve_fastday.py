@@ -188,3 +188,50 @@ def test_the_memo_is_emptied_past_its_cap_and_answers_stay_the_same(monkeypatch)
     answers = [solver.solve(p) for p in days]
     assert len(solver._orders) < len(days)  # emptied on the way
     assert [total_km(a) for a in answers] == [total_km(fast_day(p)) for p in days]  # type: ignore[arg-type]
+
+
+def test_a_four_week_cycle_of_five_stop_weeks_is_enumerated_and_optimal():
+    """Four distinct 5-stop weeks with lunch: 6 break legs a week, 6⁴ = 1296 picks, which
+    the product over break legs left to CP-SAT (its cap: 400); the depth-first pick,
+    cut at infeasible partial picks, decides it, with CP-SAT's km."""
+    wide = [node(s, dur=30, lo=8 * 60 + 30, hi=16 * 60) for s in "ABCDEF"]
+    p = problem(wide, ["ABCDE", "ABCDF", "ABCEF", "ABDEF"], start=8 * 60 + 30,
+                end=16 * 60 + 30)
+    solver = FastDay()
+    fast = solver.solve(p)
+    assert fast is not UNDECIDED and fast is not None
+    assert fast.status == ENUMERATED
+    assert_valid(p, fast)
+    exact = solve_day(p, det_limit=30)
+    assert exact is not None and exact.status == "optimal"
+    assert total_km(fast) == total_km(exact)
+
+
+@st.composite
+def cycle_problems(draw):
+    """Bigger days over a 4-week cycle (a 1/2/4-weekly mix): the break legs and order
+    combinations of several distinct weeks at once."""
+    ids = draw(st.lists(st.sampled_from("ABCDEF"), min_size=3, max_size=6, unique=True))
+    nodes = []
+    for s in ids:
+        lo, hi = draw(st.sampled_from(WINDOWS[:5] + [(8 * 60 + 30, 16 * 60)]))
+        nodes.append(node(s, dur=draw(st.sampled_from([15, 30, 45])), lo=lo, hi=hi))
+    every = {s: draw(st.sampled_from([1, 2, 4])) for s in ids}
+    phase = {s: draw(st.integers(0, every[s] - 1)) for s in ids}
+    scenarios = [{s for s in ids if k % every[s] == phase[s]} for k in range(4)]
+    shift = draw(st.sampled_from([(8 * 60 + 30, 16 * 60 + 30), (10 * 60, 19 * 60 + 30)]))
+    return problem(nodes, scenarios, start=shift[0], end=shift[1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(cycle_problems())
+def test_enumeration_agrees_with_the_cpsat_day_model_over_a_four_week_cycle(p):
+    fast = fast_day(p)
+    if fast is UNDECIDED:
+        return  # left to CP-SAT: nothing to compare
+    exact = solve_day(p, det_limit=20)
+    assert (fast is None) == (exact is None)
+    if fast is not None and exact is not None:
+        assert exact.status == "optimal"
+        assert total_km(fast) == total_km(exact)
+        assert_valid(p, fast)

@@ -12,8 +12,9 @@ break parked on one leg of each week and `max_km` per week — by enumeration:
 1. Each distinct week of the cycle gets all its feasible visiting orders (a depth-
    first search with earliest-arrival pruning; weeks with the same stops share
    routes, so identical weeks are solved once and counted as often as they occur).
-2. Order combinations are visited cheapest first (a best-first walk over the sorted
-   lists), and each is checked *exactly* for a shared timing: with the grid, the
+2. Order combinations are visited cheapest first (a best-first walk over prefixes of
+   the sorted lists, a prefix with no shared timing cut with all its extensions), and
+   each is checked *exactly* for a shared timing: with the grid, the
    precedences, the windows and the chosen break leg, all constraints are difference
    constraints on integer grid indices, so a longest-path relaxation decides them.
    The first combination with a timing is the optimum; exhausting all proves the day
@@ -33,7 +34,6 @@ import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import product
 
 from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute
 
@@ -45,8 +45,8 @@ ENUMERATED = "enumerated"  # DaySolution.status: optimal km, earliest timing (no
 # them the day goes to CP-SAT. Counted work, so the cut-off is deterministic.
 MAX_ORDERS = 4000  # feasible orders of one week
 MAX_NODES = 30000  # depth-first steps over all weeks of one day
-MAX_COMBOS = 400  # order combinations checked for a shared timing
-MAX_BREAK_CHOICES = 400  # break-leg choices tried for one combination
+MAX_COMBOS = 400  # order combinations (prefixes: this × the distinct weeks) checked for a timing
+MAX_BREAK_CHOICES = 400  # break-leg picks visited (partial ones too) for one combination
 # The memo of week order lists is emptied when it holds more orders than this (~100
 # bytes each): Randers at 3,375 units of work stores ~50,000, so this only guards a
 # very long run on big data against unbounded memory. A count, so still deterministic.
@@ -187,34 +187,52 @@ class FastDay:
     # -- the weeks together: cheapest combination with a shared timing --------------
     def _best_combination(self, p: DayProblem, nodes: dict[str, DayNode],
                           weeks: list[_Week], g: int):
-        """Best-first over order combinations (km weighted by how often each week
-        occurs); the first one with a shared timing is optimal."""
-        start = tuple(0 for _ in weeks)
-        heap = [(self._cost(weeks, start), start)]
-        seen = {start}
+        """The cheapest order combination (km weighted by how often each week occurs)
+        with a shared timing, ties to the smallest index tuple; None if none has one.
+
+        Best-first over *prefixes*: a node fixes the orders of the first weeks, its key
+        is the cheapest completion (every later week at its cheapest order, which is
+        also the smallest index tuple below it), and a prefix with no shared timing is
+        cut with every combination that extends it (more weeks only add constraints).
+        Checking whole combinations instead tried them one by one: on a 4-week cycle of
+        5-stop weeks the cheapest orders of two weeks often clash, and every
+        combination holding that pair was tried (hundreds per day, the day then left to
+        CP-SAT). The answer is the same: the first complete node popped is the
+        smallest-key combination with a timing, which is what the one-by-one walk
+        found when it found one."""
+        n = len(weeks)
+        rest = [0] * (n + 1)  # rest[k]: the cheapest km of weeks k… (index 0 each)
+        for k in range(n - 1, -1, -1):
+            rest[k] = rest[k + 1] + weeks[k].count * weeks[k].orders[0][0]
+
+        def key(prefix: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+            km = sum(w.count * w.orders[i][0] for w, i in zip(weeks, prefix))
+            return (km + rest[len(prefix)], prefix + (0,) * (n - len(prefix)))
+
+        heap: list[tuple[tuple[int, tuple[int, ...]], tuple[int, ...]]] = [(key((0,)), (0,))]
         checked = 0
         while heap:
-            _, combo = heapq.heappop(heap)
-            checked += 1
-            self.work += 1
-            if checked > MAX_COMBOS:
-                return UNDECIDED
-            timing = self._timing(p, nodes, [w.orders[i][1] for w, i in zip(weeks, combo)], g)
-            if timing is UNDECIDED:
-                return UNDECIDED
-            if timing is not None:
-                return combo, timing[0], timing[1]
-            for k in range(len(weeks)):
-                if combo[k] + 1 < len(weeks[k].orders):
-                    nxt = combo[:k] + (combo[k] + 1,) + combo[k + 1:]
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        heapq.heappush(heap, (self._cost(weeks, nxt), nxt))
+            _, prefix = heapq.heappop(heap)
+            while True:
+                k = len(prefix)
+                if prefix[-1] + 1 < len(weeks[k - 1].orders):  # the next sibling
+                    sib = prefix[:-1] + (prefix[-1] + 1,)
+                    heapq.heappush(heap, (key(sib), sib))
+                checked += 1
+                self.work += 1
+                if checked > MAX_COMBOS * n:
+                    return UNDECIDED
+                timing = self._timing(p, nodes, [w.orders[i][1] for w, i in zip(weeks, prefix)],
+                                      g)
+                if timing is None:
+                    break  # no combination with this prefix has a timing
+                if k == n:
+                    if timing is UNDECIDED:
+                        return UNDECIDED
+                    return prefix, timing[0], timing[1]
+                # undecided for a prefix: not cut, decided further down
+                prefix = prefix + (0,)  # the first child has the same key: no heap trip
         return None
-
-    @staticmethod
-    def _cost(weeks: list[_Week], combo: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
-        return (sum(w.count * w.orders[i][0] for w, i in zip(weeks, combo)), combo)
 
     def _timing(self, p: DayProblem, nodes: dict[str, DayNode],
                 orders: Sequence[tuple[str, ...]], g: int):
@@ -234,30 +252,50 @@ class FastDay:
         if p.break_rule is None:
             u = _solve(bounds, base)
             return None if u is None else (u, [None] * len(orders))
-        choices = [self._break_legs(p, nodes, o, g) for o in orders]
-        if any(not c for c in choices):
-            return None
-        n_choices = 1
-        for c in choices:
-            n_choices *= len(c)
-        if n_choices > MAX_BREAK_CHOICES:
-            return UNDECIDED
         if _solve(bounds, base) is None:  # infeasible whatever the break
             return None
-        for pick in product(*choices):
-            self.work += 1
-            bb = {s: list(v) for s, v in bounds.items()}
-            extra: list[Constraint] = []
-            for _leg, raises, lowers, cons in pick:
-                for s, v in raises:
-                    _raise(bb, s, v)
-                for s, v in lowers:
-                    _lower(bb, s, v)
-                extra.extend(cons)
-            u = _solve(bb, base + extra)
-            if u is not None:
-                return u, [leg for leg, *_ in pick]
-        return None
+        # Each week's legs that admit a timing on their own: a leg infeasible alone stays
+        # infeasible beside the other weeks' legs (constraints only add up), so dropping
+        # it loses nothing. Typically only the legs around lunch survive.
+        kept = []
+        for o in orders:
+            ok = []
+            for leg in self._break_legs(p, nodes, o, g):
+                self.work += 1
+                if _solve(*_with_leg(bounds, base, leg)) is not None:
+                    ok.append(leg)
+            if not ok:
+                return None
+            kept.append(ok)
+        # Depth-first over the weeks' legs in the order of their product, a partial pick
+        # with no timing pruned with everything below it (more weeks' legs only add
+        # constraints): the first complete pick with a timing is the product's first,
+        # found without trying the thousands of picks a 4-week cycle of 5-stop weeks
+        # has (the cap counts visited picks, so the cut-off stays deterministic).
+        visited = 0
+
+        def dfs(k: int, bb: dict[str, list[int]], cons: list[Constraint], at: dict[str, int],
+                legs: list) -> tuple | None | _Undecided:
+            nonlocal visited
+            if k == len(kept):
+                return at, legs
+            for leg in kept[k]:
+                visited += 1
+                self.work += 1
+                if visited > MAX_BREAK_CHOICES:
+                    return UNDECIDED
+                nb, nc = _with_leg(bb, cons, leg)
+                u = _solve(nb, nc, start=at)
+                if u is None:
+                    continue
+                got = dfs(k + 1, nb, nc, u, legs + [leg[0]])
+                if got is not None:
+                    return got
+            return None
+
+        start = _solve(bounds, base)
+        assert start is not None
+        return dfs(0, bounds, base, start, [])
 
     @staticmethod
     def _break_legs(p: DayProblem, nodes: dict[str, DayNode], o: tuple[str, ...], g: int):
@@ -303,13 +341,29 @@ def _lower(bounds: dict[str, list[int]], s: str, v: int) -> None:
         bounds[s][1] = v
 
 
-def _solve(bounds: dict[str, list[int]], cons: list[Constraint]) -> dict[str, int] | None:
+def _with_leg(bounds: dict[str, list[int]], cons: list[Constraint],
+              leg: tuple) -> tuple[dict[str, list[int]], list[Constraint]]:
+    """Bounds and constraints with one week's break leg (from `_break_legs`) added."""
+    _k, raises, lowers, extra = leg
+    bb = {s: list(v) for s, v in bounds.items()}
+    for s, v in raises:
+        _raise(bb, s, v)
+    for s, v in lowers:
+        _lower(bb, s, v)
+    return bb, (cons + extra) if extra else cons
+
+
+def _solve(bounds: dict[str, list[int]], cons: list[Constraint],
+           start: dict[str, int] | None = None) -> dict[str, int] | None:
     """The least integer solution of lo ≤ u ≤ hi and u_b − u_a ≥ w (a longest-path
     relaxation from the lower bounds); None if it passes an upper bound, which is
-    also how a positive cycle shows (the bounds are finite)."""
-    u = {s: lo for s, (lo, _hi) in bounds.items()}
+    also how a positive cycle shows (the bounds are finite). `start`: the least
+    solution of a subset of these constraints, a warm start below the answer (the
+    least solution is unique, so the answer is the same)."""
     if any(lo > hi for lo, hi in bounds.values()):
         return None
+    u = ({s: lo for s, (lo, _hi) in bounds.items()} if start is None
+         else {s: max(lo, start[s]) for s, (lo, _hi) in bounds.items()})
     for _ in range(len(u) + 1):
         changed = False
         for a, b, w in cons:
