@@ -301,6 +301,10 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
                 rec([int(ms[i])], g0, g0)
     except _Cut:
         cut = True
+    # `rec` refers to itself through its closure: a reference cycle that holds this
+    # listing's arrays (tens of MB on a 144,000-route day) until a full garbage
+    # collection, so without this the bound grew by ~55 MB a listing (36 stops: 1.3 GB)
+    del rec
     items = sorted((-t, s, m) for t, s, m in heap)
     rest_value = limit if len(heap) < keep else -heap[0][0]
     if cut:  # every content not listed has its cheapest week at or after this one
