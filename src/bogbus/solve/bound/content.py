@@ -251,6 +251,12 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
             seen |= m
         return forced, seen & ~periodic[k]
 
+    # `rec` calls itself through this list, cleared at the end: a closure naming itself
+    # is a reference cycle that holds this listing's arrays (tens of MB on a
+    # 144,000-route day) until a full garbage collection — the bound grew by ~55 MB a
+    # listing (36 stops: 1.3 GB)
+    again: list[Callable[[list[int], float, float], None]] = []
+
     def rec(chosen: list[int], partial: float, g0: float) -> None:
         k = len(chosen)
         if k == L:
@@ -286,8 +292,9 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
                 break
             if int(mm[i]) & banned:
                 continue
-            rec([*chosen, int(mm[i])], partial + float(gg[i]), g0)
+            again[0]([*chosen, int(mm[i])], partial + float(gg[i]), g0)
 
+    again.append(rec)
     cut = False
     g0 = float(gs[0]) if len(gs) else 0.0
     try:
@@ -301,10 +308,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
                 rec([int(ms[i])], g0, g0)
     except _Cut:
         cut = True
-    # `rec` refers to itself through its closure: a reference cycle that holds this
-    # listing's arrays (tens of MB on a 144,000-route day) until a full garbage
-    # collection, so without this the bound grew by ~55 MB a listing (36 stops: 1.3 GB)
-    del rec
+    again.clear()  # see `again` above
     items = sorted((-t, s, m) for t, s, m in heap)
     rest_value = limit if len(heap) < keep else -heap[0][0]
     if cut:  # every content not listed has its cheapest week at or after this one
