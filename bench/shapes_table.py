@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/shapes_table.py 18-1 36-2 --seeds 0 1 2 3 --work 1500 \
         [--time-limit 600] [--dir /tmp/shapes] [--out bench/results/shapes-w1500]
+    .venv/bin/python bench/shapes_table.py 18-1 36-2 45-2 --work 0 --time-limit 30  # defaults
 
 Each (shape, seed) is generated, then planned by `bogbus plan` in its own process, one
 at a time, with a fixed work budget (the plan is reproducible on any machine; the long
@@ -26,7 +27,7 @@ from pathlib import Path
 from bogbus.bench.municipality import SHAPES, generate_shape, write
 
 HEAD = ("| shape | seed | plan km/week | bound | method | gap | work used / budget | "
-        "runtime (wall) | stopped by | unserved stops (proven / not proven) |")
+        "runtime (wall, peak memory) | stopped by | unserved stops (proven / not proven) |")
 
 
 def run_one(shape: str, seed: int, work: int, limit: float, folder: Path) -> dict:
@@ -36,22 +37,27 @@ def run_one(shape: str, seed: int, work: int, limit: float, folder: Path) -> dic
     write(data, *generate_shape(shape, seed))
     bogbus = Path(sys.executable).with_name("bogbus")
     cmd = [str(bogbus), "plan", str(data), "--quarter", SHAPES[shape].quarter, "--seed", "0",
-           "--work", str(work), "--time-limit", str(limit), "--no-render", "--quiet",
-           "--out", str(out)]
+           *(["--work", str(work)] if work else []), "--time-limit", str(limit),
+           "--no-render", "--quiet", "--out", str(out)]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ))
+    with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env=dict(os.environ)) as proc:
+        # wait4: the plan's own peak resident memory, its bound child's included (Linux)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     k, s = plan["kpis"], plan["solver"]
     stops = {x["id"] for x in plan["sites"] if x["kind"] == "stop"}
     un = [u for u in plan["unserved"] if u["site_id"] in stops]
     proven = sum(1 for u in un if u["reason"].startswith("proven infeasible"))
-    return {"shape": shape, "seed": seed, "work": work, "exit": proc.returncode,
+    return {"shape": shape, "seed": seed, "work": s.get("work", work), "exit": proc.returncode,
             "template_km_per_week": k["template_km_per_week"],
             "lower_bound_km": k.get("lower_bound_km"),
             "method": k.get("lower_bound_method") or k.get("lower_bound_note"),
             "gap_pct": k.get("gap_pct"), "used": s["template_day_solves"],
             "runtime_s": s["runtime_s"], "wall_s": round(wall, 1),
+            "peak_mb": usage.ru_maxrss // 1024,
             "stopped_by": s["template_stopped_by"], "clock_cut": s["clock_cut"],
             "unserved_proven": proven, "unserved_not_proven": len(un) - proven,
             "outreach_unserved": len(plan["unserved"]) - len(un)}
@@ -102,7 +108,8 @@ def row(r: dict) -> str:
     gap = "—" if r["gap_pct"] is None else f"{r['gap_pct']:.2f} %"
     return (f"| {r['shape']} | {r['seed']} | {r['template_km_per_week']:.2f} | "
             f"{r['lower_bound_km']} | {r['method']} | {gap} | {r['used']} / {r['work']} | "
-            + (f"{r['runtime_s']:.1f} s ({r['wall_s']:.1f}) | " if r["wall_s"] else
+            + (f"{r['runtime_s']:.1f} s ({r['wall_s']:.1f} s, {r.get('peak_mb', '?')} MB) | "
+               if r["wall_s"] else
                f"{r['runtime_s']:.1f} s CPU | ")
             + f"{r['stopped_by']} | "
             f"{r['unserved_proven']} / {r['unserved_not_proven']} |")
@@ -112,7 +119,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("shapes", nargs="+", choices=sorted(SHAPES))
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
-    ap.add_argument("--work", type=int, default=1500)
+    ap.add_argument("--work", type=int, default=1500,
+                    help="the search's work budget; 0: the default one (the clock may end "
+                         "the search, so such a run is not reproducible)")
     ap.add_argument("--time-limit", type=float, default=600)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/shapes"))
     ap.add_argument("--out")

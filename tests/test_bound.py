@@ -214,6 +214,20 @@ def test_too_wide_windows_fall_back_to_the_lp_over_walks(monkeypatch):
     assert "too many possible routes" in b.note
 
 
+def test_without_routes_the_walks_give_a_bound_below_the_routes_one():
+    # the planner's recompute for the served stops skips an enumeration the bound child
+    # saw give up: straight to the LP over walks, never above the optimum nor the routes
+    inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90), (56.40, 10.00)], [1, 2, 2, 1],
+                [20] * 4, [(9 * 60, 16 * 60)] * 4)
+    travel = build_travel(inst)
+    served = {s.id for s in inst.stops}
+    walks = template_lower_bound(inst, travel, served, None, det_limit=2.0, routes=False)
+    with_routes = bound_of(inst)
+    assert walks.status == "walks" and "routes not enumerated" in walks.note
+    assert 0 < walks.lower_km <= with_routes.lower_km + 1e-9
+    assert walks.lower_km <= brute_force_optimum(inst) + 1e-9
+
+
 def test_a_passed_deadline_still_gives_a_proven_bound():
     inst = tiny([(56.44, 10.15), (56.54, 10.04), (56.50, 9.90)], [1, 2, 1], [30] * 3,
                 [(13 * 60, 19 * 60)] * 3)

@@ -321,9 +321,14 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     say("collecting the lower bound on the timetable's km")
     bound = job.result(until=end)
     if set(tmpl.options) != servable:  # the bound was for all servable stops: recompute
+        # where the child found the routes too many, straight to the walks (45 / 2 with
+        # two stops unserved: the enumeration ate the time and left the neighbour floor)
+        enumerate_routes = bound is None or bound.status != "walks"
+        left = t0 + RECOMPUTE_END * time_limit_s - time.perf_counter()
         bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
-                                     det_limit=1.0, seed=seed,
-                                     deadline=t0 + RECOMPUTE_END * time_limit_s)
+                                     det_limit=1.0 if enumerate_routes else max(1.0, left),
+                                     seed=seed, deadline=t0 + RECOMPUTE_END * time_limit_s,
+                                     routes=enumerate_routes)
     return PlanResult(instance, period, cal, travel, tmpl, out, routes,
                       time.perf_counter() - t0, seed, time_limit_s, previous=previous,
                       bound=bound, work=work_units, clock_cut=clock_cut,

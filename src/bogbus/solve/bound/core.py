@@ -262,7 +262,7 @@ def _km(value10: float, L: int) -> float:
 def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[str],
                          upper_km: float | None = None, *, det_limit: float = 10.0,
                          seed: int = 0, deadline: float | None = None,
-                         report: Report | None = None) -> TemplateBound:
+                         report: Report | None = None, routes: bool = True) -> TemplateBound:
     """Lower bound on km per average week for timetables serving exactly `served`.
 
     `upper_km`: the cost of a known timetable serving `served` (the plan's; `inf` when
@@ -274,7 +274,8 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
 
     When the week-routes are too many to enumerate (or time runs out doing it), the
     weaker neighbour bound (bound_degree.py) is returned instead, so a plan of any
-    size carries a proven gap."""
+    size carries a proven gap. `routes=False` skips the enumeration (a caller that
+    saw it give up already) and goes straight to the LP over walks."""
     heard = report or (lambda b: None)
     proven = [-1.0]
 
@@ -295,6 +296,9 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                                   + weak.note)
     if deadline is not None and time.perf_counter() > deadline:
         return replace(weak, note=f"no time left for more; {weak.note}")
+    if not routes:  # the caller knows the routes are too many: straight to the walks
+        return _walk_bound(instance, travel, stops, L, weak, "routes not enumerated",
+                           deadline, det_limit, say)
     pools, note = route_pools(instance, travel, stops, deadline)
     if pools is None:  # CPU for the walks: as much as the probes would get
         return _walk_bound(instance, travel, stops, L, weak, note, deadline, det_limit, say)
