@@ -183,7 +183,8 @@ class _Cut(Exception):
 
 def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
                   max_steps: int | None = MAX_STEPS,
-                  extra: Callable[[Masks], float] | None = None
+                  extra: Callable[[Masks], float] | None = None,
+                  deadline: float | None = None
                   ) -> tuple[list[tuple[float, Masks]], float]:
     """The contents with Σ_k g(M_k) < `limit`, cheapest first, at most `keep` of them;
     and a value every content NOT listed reaches (`limit` when all were listed). After
@@ -265,6 +266,8 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         steps[0] += 1
         if max_steps is not None and steps[0] > max_steps:
             raise _Cut
+        if deadline is not None and steps[0] % 4096 == 0 and time.perf_counter() > deadline:
+            raise _Cut  # a cut listing stays valid (below), and the bound keeps its time
         floors = ahead.floors(chosen, g0)  # the weeks still open, at least
         if floors is None or partial + sum(floors) >= threshold():
             return
@@ -538,6 +541,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     columns: list[_Column] = []
     added: list[dict[Masks, _Column]] = [{} for _ in classes]
     keep = [FIRST_LISTED] * len(classes)
+    budget = [MAX_STEPS] * len(classes)  # listing steps per class, raised when cut
     best: float | None = None
     spent = 0.0
     stalls = 0
@@ -590,8 +594,9 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             mu = mus[c]
             pis = np.array([pi[s.id] for s in cls.cand]) * cls.every / L
             g = cls.costs / L - cls.member @ pis
-            listed, rest = list_contents(cls, g, L, mu - TOL, keep[c],
-                                         extra=functools.partial(_known_extra, cls))
+            listed, rest = list_contents(cls, g, L, mu - TOL, keep[c], budget[c],
+                                         extra=functools.partial(_known_extra, cls),
+                                         deadline=deadline)
             least = rest - mu  # every content not listed has a reduced cost ≥ this
             found = 0
             for _, masks in listed:
@@ -626,6 +631,8 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
                 complete = False
                 if not found:  # none of the listed prices out: list more
                     keep[c] = min(MAX_LISTED, keep[c] * 4)
+                    if len(listed) < keep[c] // 4:  # the listing was cut: search longer
+                        budget[c] = min(MAX_STEPS * 16, budget[c] * 4)
         if best is None or lagrange > best:  # valid with the penalties too (_penalties)
             best = lagrange
             if report is not None:
