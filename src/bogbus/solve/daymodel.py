@@ -99,6 +99,23 @@ def day_candidates(vehicle: Vehicle, weekday: str, shift_start: int, shift_end: 
     return out
 
 
+def route_spec(vehicle: Vehicle, weekday: str, shift_start: int, shift_end: int,
+               stops: Sequence[Site], index: dict[str, int], depot: int,
+               minutes: Sequence[Sequence[int]]
+               ) -> tuple[list[Site], list[tuple[int, int, int, int]],
+                          tuple[int, int, int] | None]:
+    """What the route bounds (route enumeration, the LP over walks) need of one
+    (vehicle, weekday): its candidate stops, each as (matrix index, arrival lo, arrival
+    hi, minutes there), and the break as (earliest start, latest start, minutes) or None.
+    One place, so both bounds see the same day."""
+    found = day_candidates(vehicle, weekday, shift_start, shift_end, stops, index, depot,
+                           minutes)
+    br = vehicle.break_rule
+    brk = None if br is None else (br.earliest, br.latest - br.minutes, br.minutes)
+    return ([s for s, _, _ in found], [(i, w[0], w[1], s.duration_min) for s, i, w in found],
+            brk)
+
+
 def _grid(lo: int, hi: int, step: int) -> tuple[int, int] | None:
     first = math.ceil(lo / step) * step
     last = (hi // step) * step

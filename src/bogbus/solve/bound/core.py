@@ -41,7 +41,7 @@ from ortools.linear_solver import pywraplp
 from ...model import Instance, Site
 from ...travel import TravelMatrix
 from ..cpsat import deterministic_solver
-from ..daymodel import day_candidates
+from ..daymodel import route_spec
 from .degree import neighbour_bound
 from .master import stop_rows
 from .result import TemplateBound
@@ -199,14 +199,10 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
     memo: dict[tuple, RoutePool] = {}
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
-            found = day_candidates(v, d, sh.start, sh.end, stops, idx, dep, T)
-            cand = [s for s, _, _ in found]
-            spec = [(i, w[0], w[1], s.duration_min) for s, i, w in found]
+            cand, spec, brk = route_spec(v, d, sh.start, sh.end, stops, idx, dep, T)
             if not cand:
                 continue
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
-            br = v.break_rule
-            brk = None if br is None else (br.earliest, br.latest - br.minutes, br.minutes)
             key = (tuple(spec), sh.start, sh.end, mk, brk)
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
                 routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk, deadline,

@@ -58,7 +58,7 @@ from ortools.linear_solver import pywraplp
 
 from ...model import Instance, Site
 from ...travel import TravelMatrix
-from ..daymodel import day_candidates
+from ..daymodel import route_spec
 from .master import UNCOVERED_PENALTY, stop_rows
 
 INF = float("inf")
@@ -92,12 +92,8 @@ def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site]) -> 
     step = instance.settings.round_to_min
     classes: dict[tuple, DayClass] = {}
     for v in instance.settings.vehicles:
-        br = v.break_rule
-        brk = None if br is None else (br.earliest, br.latest - br.minutes, br.minutes)
         for d, sh in v.shifts.items():
-            found = day_candidates(v, d, sh.start, sh.end, stops, idx, dep, T)
-            cand = [s for s, _, _ in found]
-            spec = [(i, w[0], w[1], s.duration_min) for s, i, w in found]
+            cand, spec, brk = route_spec(v, d, sh.start, sh.end, stops, idx, dep, T)
             if not cand:
                 continue
             key = (sh.start, sh.end, brk, tuple(spec))
