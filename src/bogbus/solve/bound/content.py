@@ -26,11 +26,12 @@ break and the grid per week), so with duals (π, μ) its reduced cost is at leas
 The contents are listed cheapest *relaxed* reduced cost first (a search over the
 weeks, each week's route consistent with the earlier weeks), the best few are costed
 exactly, and whatever is not costed has a relaxed reduced cost at least the last one
-listed. So after every round the Lagrangian bound
+listed. So after every round the Lagrangian bound at the duals (π, μ) priced at
 
-    LP value + Σ_class count · min(0, smallest reduced cost any content can have)
+    Σ_s π_s + Σ_class count · min(0, smallest cost − π over its stops any content has)
 
-is proven, converged or not; converged it is the LP optimum over ALL contents.
+(plus, per stop, min(0, its uncovered price − π_s)) is proven, converged or not, at
+any π; converged at the LP's duals it is the LP optimum over ALL contents.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ FIRST_LISTED = 16  # contents listed (and costed exactly) per class and round, a
 MAX_LISTED = 200_000  # never list more per class and round or probe (memory)
 EVAL_DET = 0.5  # deterministic seconds for one content's exact cost
 TOL = 1e-6  # reduced costs above -TOL count as non-negative (0.1 km per week)
+# weight of the best duals so far in the duals the listing prices at (Wentges
+# smoothing); measured at 28 s on 18-1 seed 0 / 36-2 seeds 0, 2 (docs/lower-bound.md):
+# 0 → 141.2 / 377.5 / 387.9 km, 0.3 → 144.2 / 382.2 / 401.6, 0.5 → 147.1 / 380.9 /
+# 401.8, 0.7 → 147.8 / 379.3 / 375.6, 0.8 → 140.3 on 18-1
+SMOOTHING = 0.5
+# ... until the best value is within this share of the restricted master's value: then
+# the LP's own duals (36-2 seed 1 alone: converged at 14.5 s unsmoothed, 20.8 s
+# smoothed to the end, 18.0 s so)
+SMOOTH_GAP = 0.02
 MAX_STALLS = 6  # rounds in a row without a new column (each lists 4× more) before giving up
 MAX_STEPS = 300_000  # search steps of one listing (~1 s); a cut listing stays valid
 MAX_MASK_BITS = 62  # candidates per day: a route is an int64 bitmask
@@ -512,7 +522,7 @@ def relaxed_cost(cls: DayClass, key: Masks) -> float:
 def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_limit: float,
                   seed: int = 0, deadline: float | None = None,
                   report: Callable[[float], None] | None = None,
-                  max_rounds: int = 1000) -> ContentResult:
+                  max_rounds: int = 1000, alpha: float = SMOOTHING) -> ContentResult:
     """Column generation over day contents; the Lagrangian bound after every round.
 
     Contents join the master at their *relaxed* cost (the sum of their week-routes, a
@@ -524,7 +534,18 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     exact ones — a relaxation — so every Lagrangian value stays proven; when no
     content prices out and the LP uses only exactly costed contents, its optimum is
     the optimum of the LP with exact costs (its solution is feasible there at the same
-    cost, and no LP there is cheaper)."""
+    cost, and no LP there is cheaper).
+
+    The listing prices at *smoothed* duals, `alpha` × the duals that gave the best
+    Lagrangian value so far + (1 − `alpha`) × the LP's (Wentges smoothing). Why: the
+    master is degenerate and its duals jump; on a busy long day (18 stops, cycle 6, the
+    10:00–19:30 Wednesday) the contents the LP's duals make attractive are, costed
+    exactly, ~10 km/week dearer than their week-routes, and pricing chased a new 16 of
+    them every round while the bound stood still. The Lagrangian value is proven at
+    any duals π: Σ_s π_s + Σ_s min(0, price_s − π_s) (a stop left uncovered) +
+    Σ_class count · min(0, least content cost − π over its stops). Convergence is
+    declared only at the LP's own duals (a round at them follows every round whose
+    smoothed duals found nothing the LP wants)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     obj = solver.Objective()
     assign, art = stop_rows(solver, stops)
@@ -545,6 +566,8 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     best: float | None = None
     spent = 0.0
     stalls = 0
+    center: tuple[dict[str, float], list[float]] | None = None  # the best duals so far
+    smooth = True
 
     def late() -> bool:
         return spent >= det_limit or (deadline is not None and time.perf_counter() > deadline)
@@ -583,9 +606,16 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             break
         z = obj.Value()
         uncovered = sum(a.solution_value() for a in art)
-        pi = {s.id: assign[s.id].dual_value() for s in stops}
-        mus = [row.dual_value() for row in conv]
-        lagrange = z
+        pi_lp = {s.id: assign[s.id].dual_value() for s in stops}
+        mus_lp = [row.dual_value() for row in conv]
+        if center is None:
+            center = (pi_lp, mus_lp)
+        # near the LP's value the smoothed duals only halve the distance each round
+        a = alpha if smooth and (best is None or z - best > SMOOTH_GAP * abs(z)) else 0.0
+        pi = {k: a * center[0][k] + (1 - a) * v for k, v in pi_lp.items()}
+        mus = [a * mc + (1 - a) * ml for mc, ml in zip(center[1], mus_lp)]
+        # the Lagrangian value at (pi, mus): valid at any duals (docstring)
+        lagrange = sum(pi.values()) + sum(min(0.0, penalty[k] - v) for k, v in pi.items())
         new = 0
         complete = True
         for c, cls in enumerate(classes):
@@ -597,34 +627,29 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             listed, rest = list_contents(cls, g, L, mu - TOL, keep[c], budget[c],
                                          extra=functools.partial(_known_extra, cls),
                                          deadline=deadline)
-            least = rest - mu  # every content not listed has a reduced cost ≥ this
+            least = rest  # every content not listed has cost − duals ≥ this
             found = 0
-            for _, masks in listed:
+            for t, masks in listed:
+                least = min(least, t)
                 key = _canonical(masks, cls.every)
-                old = added[c].get(key)
-                if key in cls.exact and cls.exact[key] is None:
-                    continue  # costed: no day can drive it
+                if key in added[c] or (key in cls.exact and cls.exact[key] is None):
+                    continue
                 bits = 0
                 for m in key:
                     bits |= m
-                duals = sum(pi[cls.cand[j].id] for j in range(len(cls.cand)) if bits >> j & 1)
-                if old is not None:
-                    least = min(least, old.cost - mu - duals)
-                    continue
                 cost = cls.exact.get(key) or relaxed_cost(cls, key)
-                rc = cost - mu - duals
-                least = min(least, rc)
-                if rc < -TOL:
-                    var = solver.NumVar(0, cls.count, "")
-                    obj.SetCoefficient(var, cost)
-                    conv[c].SetCoefficient(var, 1)
-                    for j in range(len(cls.cand)):
-                        if bits >> j & 1:
-                            assign[cls.cand[j].id].SetCoefficient(var, 1)
-                    col = _Column(var, c, key, bits, cost, key in cls.exact)
-                    added[c][key] = col
-                    columns.append(col)
-                    found += 1
+                rc_lp = cost - mus_lp[c] - sum(pi_lp[cls.cand[j].id]
+                                               for j in range(len(cls.cand)) if bits >> j & 1)
+                var = solver.NumVar(0, cls.count, "")
+                obj.SetCoefficient(var, cost)
+                conv[c].SetCoefficient(var, 1)
+                for j in range(len(cls.cand)):
+                    if bits >> j & 1:
+                        assign[cls.cand[j].id].SetCoefficient(var, 1)
+                col = _Column(var, c, key, bits, cost, key in cls.exact)
+                added[c][key] = col
+                columns.append(col)
+                found += rc_lp < -TOL
             lagrange += cls.count * min(0.0, least)
             new += found
             if rest < mu - TOL:  # some content may still price out: not converged
@@ -635,17 +660,19 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
                         budget[c] = min(MAX_STEPS * 16, budget[c] * 4)
         if best is None or lagrange > best:  # valid with the penalties too (_penalties)
             best = lagrange
+            center = (pi, mus)
             if report is not None:
                 report(best)
-        if not new and complete:
+        if not new and complete and a == 0.0:
             if uncovered > 1e-6:  # a penalty below a stop's true price: raise it, go on
-                for s, a in zip(stops, art):
-                    if a.solution_value() > 1e-6:
+                for s, a_s in zip(stops, art):
+                    if a_s.solution_value() > 1e-6:
                         penalty[s.id] *= 4
-                        obj.SetCoefficient(a, penalty[s.id])
+                        obj.SetCoefficient(a_s, penalty[s.id])
                 continue
-            return ContentResult(best, True, len(columns), _costed(classes), spent, z, pi,
-                                 mus)
+            return ContentResult(best, True, len(columns), _costed(classes), spent, z, pi_lp,
+                                 mus_lp)
+        smooth = bool(new)  # nothing new at the smoothed duals: price at the LP's next
         stalls = stalls + 1 if not new else 0
         if stalls > MAX_STALLS:  # listings cut or too long: leave the time to bound.py
             break
