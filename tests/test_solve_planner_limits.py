@@ -93,6 +93,30 @@ def test_recombination_never_worsens_and_keeps_every_stop():
         search.total(got)
 
 
+
+def test_a_recombination_that_finds_nothing_makes_the_next_wait_twice_as_long(monkeypatch):
+    """Each recombination costs ~100 units of CP-SAT time; after one that finds nothing
+    the memo must grow twice as much again before the next, and one that improves
+    brings the wait back (template.py, RECOMBINE_GROWTH)."""
+    inst = small()
+    search = TemplateSearch(inst, build_travel(inst), budget=Budget(10_000))
+    answers: list[dict | None] = [None, None, {}]
+    monkeypatch.setattr("bogbus.solve.recombine.recombine", lambda s, a: answers.pop(0))
+    grow = TemplateSearch.RECOMBINE_GROWTH
+    search.cache.update({("x", "mon", frozenset({(str(i), 0)}), ()): None
+                         for i in range(grow - 1)})
+    assert not search.block_moves({}, {}) and search._growth == grow  # too early: no call
+    waits = []
+    for step in range(3):
+        search.cache[("x", "mon", frozenset({("y", step)}), ())] = None
+        while not (len(search.cache) >= search._recombined + search._growth):
+            search.cache[("x", "tue", frozenset({(str(len(search.cache)), 0)}), ())] = None
+        waits.append(len(search.cache) - search._recombined)
+        search.block_moves({}, {})
+    assert waits == [grow, 2 * grow, 4 * grow]  # two found nothing: the wait doubled twice
+    assert search._growth == grow and search.recombinations == 1  # the third improved
+
+
 def test_the_summary_says_when_the_clock_ended_the_search(tmp_path):
     from click.testing import CliRunner
 
