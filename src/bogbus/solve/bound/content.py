@@ -237,13 +237,12 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
     serial = [0]
     steps = [0]
 
-    def threshold() -> float:
-        return limit if len(heap) < keep else -heap[0][0]
+    thr = [limit]  # what a content must beat to be kept: limit, then the heap's worst
 
     def push(total: float, masks: Masks) -> None:
         if extra is not None:
             total += extra(masks)
-            if total >= threshold():
+            if total >= thr[0]:
                 return
         serial[0] += 1
         item = (-total, serial[0], masks)
@@ -251,6 +250,8 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
             heapq.heappush(heap, item)
         elif total < -heap[0][0]:
             heapq.heapreplace(heap, item)
+        if len(heap) >= keep:
+            thr[0] = -heap[0][0]
 
     def forced_of(chosen: list[int], k: int) -> tuple[int, int]:
         forced = 0
@@ -279,7 +280,10 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         if deadline is not None and steps[0] % 4096 == 0 and time.perf_counter() > deadline:
             raise _Cut  # a cut listing stays valid (below), and the bound keeps its time
         floors = ahead.floors(chosen, g0)  # the weeks still open, at least
-        if floors is None or partial + sum(floors) >= threshold():
+        if floors is None:
+            return
+        open_weeks = sum(floors)
+        if partial + open_weeks >= thr[0]:
             return
         forced, banned = forced_of(chosen, k)
         got = groups[k].get(forced)
@@ -289,19 +293,19 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         lo = int(np.searchsorted(gg, g0, side="left"))  # later weeks cost ≥ week 0
         rest = sum(floors[1:])  # the weeks after this one: choosing it only raises them
         if k == L - 1:  # the last week, vectorised
-            if lo >= len(gg) or partial + float(gg[lo]) >= threshold():
+            if lo >= len(gg) or partial + float(gg[lo]) >= thr[0]:
                 return  # the common case, without the array work below
-            hi = int(np.searchsorted(gg, threshold() - partial, side="left"))
+            hi = int(np.searchsorted(gg, thr[0] - partial, side="left"))
             sel = np.flatnonzero((mm[lo:hi] & banned) == 0) + lo
             for i in sel.tolist():
                 t = partial + float(gg[i])
-                if t >= threshold():
+                if t >= thr[0]:
                     break
                 push(t, (*chosen, int(mm[i])))
             return
         for i in range(lo, len(gg)):
             steps[0] += 1  # every candidate tried is a step, so a cut comes in time
-            if partial + float(gg[i]) + rest >= threshold():
+            if partial + float(gg[i]) + rest >= thr[0]:
                 break
             if int(mm[i]) & banned:
                 continue
@@ -313,7 +317,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
     try:
         for i in range(len(gs)):
             g0 = float(gs[i])
-            if g0 * L >= threshold():
+            if g0 * L >= thr[0]:
                 break
             if L == 1:
                 push(g0, (int(ms[i]),))
@@ -427,30 +431,40 @@ class _Lookahead:
                 if key not in least:
                     least[key] = val
             self.least.append(least)
+        # per number of weeks chosen, per later week j: the (week j mod e, bits of the
+        # stops with rhythm e) it reads, shortest rhythms first, while j mod e is chosen
+        # (the listing calls `floors` ~10⁶ times a round: this is its hot path)
+        self.plan: list[list[list[tuple[int, int]]]] = []
+        for k in range(L + 1):
+            rows = []
+            for j in range(k, L):
+                parts = []
+                for e, b in zip(self.evals, self.bits):
+                    if j % e >= k:
+                        break
+                    parts.append((j % e, b))
+                rows.append(parts)
+            self.plan.append(rows)
 
     def floors(self, chosen: list[int], g0: float) -> list[float] | None:
         """A floor on the g of each week after `chosen`; None when a week the chosen
         ones fix has no route (or one cheaper than week 0: another rotation of this
         content is listed from that week instead)."""
-        k = len(chosen)
         out: list[float] = []
-        for j in range(k, self.L):
-            key = 0
-            t = -1
-            for e, b in zip(self.evals, self.bits):
-                if j % e >= k:
-                    break
-                key |= chosen[j % e] & b
-                t += 1
-            if t < 0:
+        whole = len(self.evals)
+        for parts in self.plan[len(chosen)]:
+            if not parts:
                 out.append(g0)
                 continue
-            val = self.least[t].get(key)
+            key = 0
+            for week, bits in parts:
+                key |= chosen[week] & bits
+            val = self.least[len(parts) - 1].get(key)
             if val is None:
                 return None
-            if t == len(self.evals) - 1 and val < g0:
+            if len(parts) == whole and val < g0:
                 return None
-            out.append(max(g0, val))
+            out.append(val if val > g0 else g0)
         return out
 
 
