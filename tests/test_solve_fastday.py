@@ -173,6 +173,12 @@ def day_problems(draw):
 def test_enumeration_agrees_with_the_cpsat_day_model(p):
     fast = fast_day(p)
     assert fast is not UNDECIDED  # these days are small
+    assert_agrees_with_cpsat(p, fast)
+
+
+def assert_agrees_with_cpsat(p, fast) -> None:
+    """Enumeration and the CP-SAT day model agree on feasibility and on the optimum's
+    km, and the enumerated answer is a valid day."""
     exact = solve_day(p, det_limit=20)
     assert (fast is None) == (exact is None)
     if fast is not None and exact is not None:
@@ -229,9 +235,4 @@ def test_enumeration_agrees_with_the_cpsat_day_model_over_a_four_week_cycle(p):
     fast = fast_day(p)
     if fast is UNDECIDED:
         return  # left to CP-SAT: nothing to compare
-    exact = solve_day(p, det_limit=20)
-    assert (fast is None) == (exact is None)
-    if fast is not None and exact is not None:
-        assert exact.status == "optimal"
-        assert total_km(fast) == total_km(exact)
-        assert_valid(p, fast)
+    assert_agrees_with_cpsat(p, fast)

@@ -417,7 +417,6 @@ class _Lookahead:
     none — then no content continues these weeks."""
 
     def __init__(self, masks: np.ndarray, g: np.ndarray, every: np.ndarray, L: int) -> None:
-        self.L = L
         self.evals = sorted({int(e) for e in every.tolist()})
         self.bits = [int(sum(1 << j for j in range(len(every)) if every[j] == e))
                      for e in self.evals]
@@ -651,15 +650,14 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
                 bits = 0
                 for m in key:
                     bits |= m
+                served = [cls.cand[j].id for j in range(len(cls.cand)) if bits >> j & 1]
                 cost = cls.exact.get(key) or relaxed_cost(cls, key)
-                rc_lp = cost - mus_lp[c] - sum(pi_lp[cls.cand[j].id]
-                                               for j in range(len(cls.cand)) if bits >> j & 1)
+                rc_lp = cost - mus_lp[c] - sum(pi_lp[sid] for sid in served)
                 var = solver.NumVar(0, cls.count, "")
                 obj.SetCoefficient(var, cost)
                 conv[c].SetCoefficient(var, 1)
-                for j in range(len(cls.cand)):
-                    if bits >> j & 1:
-                        assign[cls.cand[j].id].SetCoefficient(var, 1)
+                for sid in served:
+                    assign[sid].SetCoefficient(var, 1)
                 col = _Column(var, c, key, bits, cost, key in cls.exact)
                 added[c][key] = col
                 columns.append(col)
