@@ -155,6 +155,34 @@ def test_an_unserved_item_is_served_by_moving_one_out_of_its_way():
     assert assign == {"a": (0,), "b": (1,)}
 
 
+def test_ejection_tries_every_option_and_every_item_once_time_is_the_items():
+    # a fits none of its five days; the one blocker that can move is on a's last option
+    # by estimate (day 4): three options never reach it, all do once the budget has
+    # been lifted for unserved items (`go_on`)
+    pos = {"a": 1, "b0": 2, "b1": 3, "b2": 4, "b3": 5, "e": 6}
+    pats = {"a": [(d,) for d in range(5)], "e": [(4,), (5,)],
+            **{f"b{d}": [(d,)] for d in range(4)}}
+    s = LineSearch(pos, pats, cap=1, budget=Budget(1000))
+    opts = {k: s.item_options(k) for k in s.items()}
+    start = {f"b{d}": (d,) for d in range(4)} | {"e": (4,)}
+    assign = dict(start)
+    assert not s.insert_by_ejection(assign, "a", opts) and assign == start
+    s.went_on = True
+    assert s.insert_by_ejection(assign, "a", opts)
+    assert assign["a"] == (4,) and assign["e"] == (5,)
+    # a's only day holds four items; the one that can move is the farthest from a
+    pos = {"a": 1, "c1": 2, "c2": 3, "c3": 4, "far": 9}
+    pats = {"a": [(0,)], "far": [(0,), (1,)], **{f"c{i}": [(0,)] for i in (1, 2, 3)}}
+    s = LineSearch(pos, pats, cap=4, budget=Budget(1000))
+    opts = {k: s.item_options(k) for k in s.items()}
+    start = {"c1": (0,), "c2": (0,), "c3": (0,), "far": (0,)}
+    assign = dict(start)
+    assert not s.insert_by_ejection(assign, "a", opts) and assign == start
+    s.went_on = True
+    assert s.insert_by_ejection(assign, "a", opts)
+    assert assign["a"] == (0,) and assign["far"] == (1,)
+
+
 def test_no_ejection_when_the_blocking_item_has_nowhere_to_go():
     pos = {"a": 1, "b": 2}
     pats = {"a": [(0,)], "b": [(0,)]}
