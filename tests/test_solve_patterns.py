@@ -183,6 +183,33 @@ def test_ejection_tries_every_option_and_every_item_once_time_is_the_items():
     assert assign["a"] == (0,) and assign["far"] == (1,)
 
 
+def test_make_room_swaps_an_unserved_item_in_and_the_descent_places_the_other():
+    # a's only day is full with b; make_room serves a by leaving b out (the count
+    # stays), and the descent's retry then puts b on its other day
+    pos = {"a": 1, "b": 2}
+    pats = {"a": [(0,)], "b": [(0,), (1,)]}
+    s = LineSearch(pos, pats, cap=1, budget=Budget(100))
+    opts = {k: s.item_options(k) for k in s.items()}
+    cur, unserved = {"b": (0,)}, {"a": ""}
+    assert s.make_room(cur, unserved, opts)
+    assert cur == {"a": (0,)} and set(unserved) == {"b"}
+    s.descend(cur, unserved, opts)
+    assert cur == {"a": (0,), "b": (1,)} and not unserved
+
+
+def test_make_room_changes_nothing_when_it_cannot():
+    pos = {"a": 1, "b": 2}
+    s = LineSearch(pos, {"a": [(0,)], "b": [(1,)]}, cap=0, budget=Budget(100))
+    opts = {k: s.item_options(k) for k in s.items()}
+    cur, unserved = {}, {"a": "", "b": ""}
+    assert not s.make_room(cur, unserved, opts)  # days empty, and a fits no day alone
+    assert cur == {} and set(unserved) == {"a", "b"}
+    s = LineSearch(pos, {"a": [(0,)], "b": [(0,)]}, cap=1, budget=Budget(100))
+    cur, unserved = {"b": (0,)}, {}
+    assert not s.make_room(cur, unserved, opts)  # nobody waits
+    assert cur == {"b": (0,)} and unserved == {}
+
+
 def test_no_ejection_when_the_blocking_item_has_nowhere_to_go():
     pos = {"a": 1, "b": 2}
     pats = {"a": [(0,)], "b": [(0,)]}

