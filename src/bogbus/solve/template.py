@@ -564,7 +564,13 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
                                                                   "fri", "sat", "sun"].index(d))
         partly = ""
-        if self.stopped_by in ("clock", "work") and len(opts) > self.RETRY_TRIES:
+        if self.went_on and self.stopped_by == "clock":
+            # the time after the budget was the unserved stops': the retries tried its
+            # options with each stop of their day moved aside (insert_by_ejection)
+            partly = (" (the search went on to the time limit for the unserved stops, "
+                      "moving others aside to make room, and did not place this one — a "
+                      "longer run may)")
+        elif self.stopped_by in ("clock", "work") and len(opts) > self.RETRY_TRIES:
             partly = (f" (the {'time limit' if self.stopped_by == 'clock' else 'work budget'} "
                       f"ended the search before all {len(opts)} options were tried — a longer "
                       "run may place it" + ("" if self.stopped_by == "clock" else
