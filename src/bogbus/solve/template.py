@@ -569,7 +569,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             # options with each stop of their day moved aside (insert_by_ejection)
             partly = (" (the search went on to the time limit for the unserved stops, "
                       "moving others aside to make room, and did not place this one — a "
-                      "longer run may)")
+                      "longer run may place it)")
         elif self.stopped_by in ("clock", "work") and len(opts) > self.RETRY_TRIES:
             partly = (f" (the {'time limit' if self.stopped_by == 'clock' else 'work budget'} "
                       f"ended the search before all {len(opts)} options were tried — a longer "
