@@ -389,11 +389,11 @@ class PatternSearch(Generic[Item, Opt, Day]):
         scored.sort(key=lambda x: (x[0], x[1]))
         # the narrow pass first (its first success is the one a narrow search takes),
         # then, once the search goes on for unserved items, every pair it skipped
-        narrow = [(o, cs, bases, x) for _, _, o, cs, bases in scored[:self.EJECT_INSERT_OPTIONS]
-                  for x in self._there(item, cs)[:self.EJECT_INSERT_ITEMS]]
-        tried = {(self.option_key(o), x) for o, _, _, x in narrow}
-        rest = ((o, cs, bases, x) for _, _, o, cs, bases in scored
-                for x in self._there(item, cs) if (self.option_key(o), x) not in tried)
+        n_opts, n_items = self.EJECT_INSERT_OPTIONS, self.EJECT_INSERT_ITEMS
+        narrow = [(o, cs, bases, x) for _, _, o, cs, bases in scored[:n_opts]
+                  for x in self._there(item, cs)[:n_items]]
+        rest = ((o, cs, bases, x) for i, (_, _, o, cs, bases) in enumerate(scored)
+                for j, x in enumerate(self._there(item, cs)) if i >= n_opts or j >= n_items)
         for o, cs, bases, x in chain(narrow, rest) if self.went_on else narrow:
             if self.stopped():
                 return False
