@@ -654,7 +654,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
     # Perturbation while the search goes on for unserved items (`went_on`): options of
     # the unserved item tried per make_room. On the 180-stop, 8-bus shape, two data
     # sets × search seeds 0–2 at 10,000 units: 35 stops unserved in all with the random
-    # perturbation, 31 with make_room for half of them, 23 with make_room always.
+    # perturbation, 23–29 with make_room always (two random streams: ±6 is RNG noise).
     MAKE_ROOM_OPTIONS = 8
 
     def make_room(self, cur: dict[Item, Opt], unserved: dict[Item, str], opts) -> bool:
