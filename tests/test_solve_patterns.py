@@ -183,31 +183,60 @@ def test_ejection_tries_every_option_and_every_item_once_time_is_the_items():
     assert assign["a"] == (0,) and assign["far"] == (1,)
 
 
-def test_make_room_swaps_an_unserved_item_in_and_the_descent_places_the_other():
-    # a's only day is full with b; make_room serves a by leaving b out (the count
-    # stays), and the descent's retry then puts b on its other day
-    pos = {"a": 1, "b": 2}
-    pats = {"a": [(0,)], "b": [(0,), (1,)]}
-    s = LineSearch(pos, pats, cap=1, budget=Budget(100))
+def test_pack_serves_by_a_chain_of_ejections_that_one_ejection_cannot_make():
+    # one item per day. a fits only day 0 (taken by b); b can go to day 1 (taken by
+    # c); c can go to day 2 (free). Moving b alone finds day 1 full, so the ejection
+    # insertion fails; the pool serves all three: a in, b out; b fails, and of the
+    # two it could push out it takes c, not a (a has failed once, c never); c goes free
+    pos = {"a": 1, "b": 2, "c": 3}
+    pats = {"a": [(0,)], "b": [(0,), (1,)], "c": [(1,), (2,)]}
+    s = LineSearch(pos, pats, cap=1, budget=Budget(1000))
     opts = {k: s.item_options(k) for k in s.items()}
-    cur, unserved = {"b": (0,)}, {"a": ""}
-    assert s.make_room(cur, unserved, opts)
-    assert cur == {"a": (0,)} and set(unserved) == {"b"}
-    s.descend(cur, unserved, opts)
-    assert cur == {"a": (0,), "b": (1,)} and not unserved
+    cur, unserved = {"b": (0,), "c": (1,)}, {"a": ""}
+    assert not s.insert_by_ejection(dict(cur), "a", opts)
+    assert s.pack(cur, unserved, opts)
+    assert cur == {"a": (0,), "b": (1,), "c": (2,)} and unserved == {}
 
 
-def test_make_room_changes_nothing_when_it_cannot():
+def test_pack_changes_nothing_when_it_serves_no_more():
+    # a and b both need day 0, which holds one: the pool swaps them back and forth and
+    # gives up after PACK_STALL steps, leaving the start as it was
     pos = {"a": 1, "b": 2}
+    s = LineSearch(pos, {"a": [(0,)], "b": [(0,)]}, cap=1, budget=Budget(1000))
+    s.PACK_STALL = 20
+    opts = {k: s.item_options(k) for k in s.items()}
+    cur, unserved = {"b": (0,)}, {"a": "why"}
+    assert not s.pack(cur, unserved, opts)
+    assert cur == {"b": (0,)} and unserved == {"a": "why"}
+    assert s._ejections["a"] > 2 and s._ejections["b"] > 2  # both failed, in turn
     s = LineSearch(pos, {"a": [(0,)], "b": [(1,)]}, cap=0, budget=Budget(100))
     opts = {k: s.item_options(k) for k in s.items()}
     cur, unserved = {}, {"a": "", "b": ""}
-    assert not s.make_room(cur, unserved, opts)  # days empty, and a fits no day alone
+    assert not s.pack(cur, unserved, opts)  # days empty, and neither fits a day alone
     assert cur == {} and set(unserved) == {"a", "b"}
-    s = LineSearch(pos, {"a": [(0,)], "b": [(0,)]}, cap=1, budget=Budget(100))
-    cur, unserved = {"b": (0,)}, {}
-    assert not s.make_room(cur, unserved, opts)  # nobody waits
-    assert cur == {"b": (0,)} and unserved == {}
+    cur, unserved = {"b": (1,)}, {}
+    assert not s.pack(cur, unserved, opts)  # nobody waits
+    assert cur == {"b": (1,)} and unserved == {}
+
+
+def test_pack_ejects_two_when_one_is_not_enough():
+    # day 0 holds two; a needs day 0 and only b and c together leaving makes room
+    # while each has a free day of its own
+    pos = {"a": 1, "b": 2, "c": 3}
+    pats = {"a": [(0,)], "b": [(0,), (1,)], "c": [(0,), (2,)]}
+
+    class Big(LineSearch):
+        def evaluate(self, day, content, near=None):  # a needs the whole day
+            if "a" in content and len(content) > 1:
+                self.budget.used += 1
+                return None
+            return super().evaluate(day, content, near)
+
+    s = Big(pos, pats, cap=2, budget=Budget(1000))
+    opts = {k: s.item_options(k) for k in s.items()}
+    cur, unserved = {"b": (0,), "c": (0,)}, {"a": ""}
+    assert s.pack(cur, unserved, opts)
+    assert cur == {"a": (0,), "b": (1,), "c": (2,)} and unserved == {}
 
 
 def test_no_ejection_when_the_blocking_item_has_nowhere_to_go():

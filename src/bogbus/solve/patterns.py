@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, combinations
 from typing import Any, Generic, Protocol, TypeVar
 
 
@@ -126,6 +126,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
         # the clock. Off: the budget always ends it (reproducible --work).
         self.to_clock_when_unserved = False
         self.went_on = False  # the budget was lifted for unserved items
+        self._ejections: dict = {}  # pack(): item → 1 + its failed insertions
         self._steps = 0  # bookkeeping steps not yet charged (OVERHEAD_STEPS_PER_UNIT)
 
     # -- the problem (subclass hooks) -----------------------------------------------
@@ -449,7 +450,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
                 since_restart = 0
             else:
                 cur, unserved = dict(best), dict(best_unserved)
-                if not (self.went_on and self.make_room(cur, unserved, opts)):
+                if not (self.went_on and self.pack(cur, unserved, opts)):
                     self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
             cost = self.descend(cur, unserved, opts)
             self._remember(elite, cur, unserved, cost)
@@ -651,44 +652,87 @@ class PatternSearch(Generic[Item, Opt, Day]):
         assign[a], assign[b] = oa, ob
         return False
 
-    # Perturbation while the search goes on for unserved items (`went_on`): options of
-    # the unserved item tried per make_room. On the 180-stop, 8-bus shape, two data
-    # sets × search seeds 0–2 at 10,000 units: 35 stops unserved in all with the random
-    # perturbation, 23–29 with make_room always (two random streams: ±6 is RNG noise).
-    MAKE_ROOM_OPTIONS = 8
+    # The ejection pool while the search goes on for unserved items (`went_on`), after
+    # Nagata & Bräysy's route minimisation: an unserved item that fits nowhere takes an
+    # option whose days fit it once PACK_EJECT or fewer items there leave; those join
+    # the pool. Each failed insertion makes an item harder to eject (its count grows),
+    # so the items that are hard to place end up placed and the easy ones wait. On the
+    # 180-stop, 8-bus shape at 60 s (two data sets, search seeds 0–1) it left 6 stops
+    # unserved where the random make-room perturbation it replaced left 15
+    # (docs/planner.md, "Unserved stops while time is left").
+    PACK_EJECT = 2  # items ejected at most per step (three: no better, fewer steps)
+    PACK_EVALS = 400  # ejections tried per step, fewest ejection counts first
+    PACK_STALL = 300  # steps without a smaller pool before the descent takes over
 
-    def make_room(self, cur: dict[Item, Opt], unserved: dict[Item, str], opts) -> bool:
-        """The perturbation while the search goes on for unserved items: a random
-        unserved item takes a random option of its whose days fit it once one or two
-        random items there leave; they become unserved, for the descent to place again
-        (retries, the wide ejection). The count stays; the descent decides whether the
-        room was worth it (the best is only replaced by more served or, as many
-        served, fewer km). True if it moved anything; False leaves `cur` as it was."""
-        waiting = sorted(it for it in unserved if opts[it] and not self.unplaceable(it))
-        if not waiting:
+    def pack(self, cur: dict[Item, Opt], unserved: dict[Item, str], opts) -> bool:
+        """Serve more items by the ejection pool: pop an unserved item, place it where it
+        fits, else put it in where the items with the lowest ejection counts leave room
+        and pool them. Ends when the pool is empty, after PACK_STALL steps without a
+        smaller pool, or on the deadline; leaves `cur`/`unserved` at the smallest pool
+        seen. The km are the descent's: an ejection ignores them. True if it served
+        more items; False leaves `cur` as it was."""
+        pool = sorted(it for it in unserved if opts[it] and not self.unplaceable(it))
+        if not pool:
             return False
-        item = self.rng.choice(waiting)
-        cand = list(opts[item])
-        self.rng.shuffle(cand)
+        self.rng.shuffle(pool)
+        start = len(pool)
+        best_cur, best_pool = dict(cur), list(pool)
+        count = self._ejections
+        step = last = 0
+        while pool and not self.stopped() and step - last <= self.PACK_STALL:
+            step += 1
+            item = pool.pop()
+            placed = self.try_place(cur, item, opts[item],
+                                    tries=min(len(opts[item]), self.RETRY_TRIES))
+            if placed is not None:
+                cur[item] = placed[0]
+                if len(pool) < len(best_pool):
+                    best_cur, best_pool, last = dict(cur), list(pool), step
+                continue
+            count[item] = count.get(item, 1) + 1
+            out = self._room(cur, item, opts[item])
+            if out is None:
+                pool.insert(0, item)  # nowhere even with ejections: later
+                continue
+            o, gone = out
+            for x in gone:
+                del cur[x]
+                pool.append(x)
+            cur[item] = o
+        cur.clear()
+        cur.update(best_cur)
+        reasons = dict(unserved)
+        unserved.clear()
+        unserved.update((it, reasons.get(it, "")) for it in opts if it not in cur)
+        return len(best_pool) < start
+
+    def _room(self, cur: dict[Item, Opt], item: Item, opts: list[Opt]
+              ) -> tuple[Opt, tuple[Item, ...]] | None:
+        """The option and the items (at most PACK_EJECT) whose leaving lets `item` in,
+        the lowest sum of ejection counts first (ties at random), among the first
+        PACK_EVALS; None if none of them works."""
+        count = self._ejections
         by_day = self.contents(cur)
         empty: frozenset = frozenset()
-        for o in cand[:self.MAKE_ROOM_OPTIONS]:
+        cands = []
+        for o in opts:
             days = self.days_of(o)
             there = sorted({self.item_of(el) for d in days for el in by_day.get(d, empty)})
-            if not there:
-                continue
-            out = self.rng.sample(there, k=self.rng.randint(1, min(2, len(there))))
+            for k in range(1, self.PACK_EJECT + 1):
+                for out in combinations(there, k):
+                    cands.append((sum(count.get(x, 1) for x in out), k, self.rng.random(),
+                                  o, out))
+        self.charge(self.OPTION_STEPS * len(cands))
+        cands.sort(key=lambda c: c[:3])
+        for _, _, _, o, out in cands[:self.PACK_EVALS]:
+            if self.stopped():
+                return None
+            days = self.days_of(o)
             gone = {self.element(x, cur[x]) for x in out}
-            cs = [by_day.get(d, empty) - gone for d in days]
-            if self._with(item, o, cs, [None] * len(days)) is None:
-                continue
-            for x in out:
-                del cur[x]
-                unserved[x] = ""
-            cur[item] = o
-            del unserved[item]
-            return True
-        return False
+            if self._with(item, o, [by_day.get(d, empty) - gone for d in days],
+                          [None] * len(days)) is not None:
+                return o, out
+        return None
 
     def perturb(self, cur: dict[Item, Opt], opts, strength: int) -> None:
         """Move `strength` random items to random feasible options (seeded)."""
