@@ -93,6 +93,20 @@ def test_recombination_never_worsens_and_keeps_every_stop():
         search.total(got)
 
 
+def test_a_recombination_past_the_deadline_solves_nothing(monkeypatch):
+    # at 180 stops reading the memo and building the model took seconds past the
+    # search's deadline; past it, recombine gives up before any solve
+    inst = small()
+    search = TemplateSearch(inst, build_travel(inst), budget=Budget(150))
+    best = search.run()
+
+    def no_solve(*args):
+        raise AssertionError("a solver was made past the deadline")
+
+    monkeypatch.setattr("bogbus.solve.recombine.deterministic_solver", no_solve)
+    search.deadline = time.perf_counter() - 1
+    assert recombine(search, dict(best.options)) is None
+
 
 def test_a_recombination_that_finds_nothing_makes_the_next_wait_twice_as_long(monkeypatch):
     """Each recombination costs ~100 units of CP-SAT time; after one that finds nothing

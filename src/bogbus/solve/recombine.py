@@ -80,6 +80,10 @@ def _fits(search: MemoSearch, content: frozenset, day: tuple[str, str],
     return True
 
 
+def _past(search: MemoSearch) -> bool:
+    return search.deadline is not None and time.perf_counter() > search.deadline
+
+
 def recombine(search: MemoSearch, assign: dict[str, Option],
               det_limit: float = 1.0) -> dict[str, tuple[str, str, int]] | None:
     """The cheapest timetable made of memoised day solutions that serves the same stops
@@ -89,7 +93,9 @@ def recombine(search: MemoSearch, assign: dict[str, Option],
     served = set(assign)
     twins = twin_days(search)
     columns: dict[tuple[tuple[str, str], frozenset], float] = {}
-    for (vehicle, weekday, content, locked), sol in list(search.cache.items()):
+    for n, ((vehicle, weekday, content, locked), sol) in enumerate(list(search.cache.items())):
+        if n % 4096 == 0 and _past(search):
+            return None  # a big memo takes seconds to read: the deadline comes first
         if sol is None or not content or locked:
             continue
         if any(sid not in served for sid, _ in content):
@@ -109,8 +115,10 @@ def recombine(search: MemoSearch, assign: dict[str, Option],
     by_day: dict[tuple[str, str], list] = {}
     by_stop: dict[str, list] = {sid: [] for sid in sorted(served)}  # not set order: hash-seeded
     chosen = []
-    for (day, content), cost in sorted(columns.items(),
-                                       key=lambda kv: (kv[0][0], sorted(kv[0][1]))):
+    for n, ((day, content), cost) in enumerate(sorted(
+            columns.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1])))):
+        if n % 4096 == 0 and _past(search):
+            return None
         y = m.NewBoolVar("")
         m.AddHint(y, current.get(day) == content)
         by_day.setdefault(day, []).append(y)
@@ -124,6 +132,8 @@ def recombine(search: MemoSearch, assign: dict[str, Option],
             return None
         m.AddExactlyOne(ys)
     m.Minimize(sum(c * y for y, _, _, c in chosen))
+    if _past(search):
+        return None
     # a big model can take seconds to presolve under load: the deadline caps the wall too
     solver = deterministic_solver(search.seed, det_limit, None if search.deadline is None
                                   else search.deadline - time.perf_counter())
