@@ -85,9 +85,12 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         # day contents proven infeasible, per (vehicle, weekday, locks): a superset of
         # one is infeasible too (one more stop never makes a day fit), so it needs no solve.
         # Each set is filed under one of its elements: a set inside a content has that
-        # element in the content, so a check looks only under the content's elements (a
-        # scan of every set was a fifth of the search's CPU at 180 stops)
+        # element in the content, so a check looks only under the content's elements.
+        # The element is the one the day was least often asked with (`_asked`): a stop
+        # tried there, not one that stays there, so few sets share it (a scan of every
+        # set was a fifth of the search's CPU at 180 stops, and 40 % of its ejection pool)
         self.infeasible: dict[tuple, dict[Hashable, list[frozenset]]] = {}
+        self._asked: dict[tuple, dict[Hashable, int]] = {}
         # local search screened by estimates on large instances (docs/planner.md, "Time
         # and work"): exact confirmation of every relocate and swap would spend a whole
         # descent's budget at 360 stops before the first improvement
@@ -202,6 +205,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         if key in self.cache:
             return self.cache[key]
         known_bad = self.infeasible.setdefault((vehicle, weekday, key[3]), {})
+        asked = self._asked.setdefault((vehicle, weekday, key[3]), {})
+        for e in content:
+            asked[e] = asked.get(e, 0) + 1
         if any(bad <= content for e in content for bad in known_bad.get(e, ())):
             self.cache[key] = None
             return None
@@ -225,7 +231,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                     sol = got
         self.cache[key] = sol
         if sol is None and content:
-            known_bad.setdefault(min(content), []).append(content)
+            rarest = min(content, key=lambda e: (asked[e], e))
+            known_bad.setdefault(rarest, []).append(content)
         return sol
 
     def _solved(self, prob: DayProblem) -> DaySolution | None | object:
