@@ -219,6 +219,25 @@ def test_pack_changes_nothing_when_it_serves_no_more():
     assert cur == {"b": (1,)} and unserved == {}
 
 
+def test_pack_never_pushes_out_an_item_that_outranks_the_one_coming_in():
+    # a fits only day 0, held by b, which has a free day of its own: the pool serves
+    # both, unless b outranks a (a kept slot, a lock, a priority): then nothing moves
+    pos = {"a": 1, "b": 2}
+    pats = {"a": [(0,)], "b": [(0,), (1,)]}
+
+    class Ranked(LineSearch):
+        def outranks(self, x, y):
+            return (x, y) == ("b", "a")
+
+    for cls, served in ((LineSearch, True), (Ranked, False)):
+        s = cls(pos, pats, cap=1, budget=Budget(1000))
+        s.PACK_STALL = 20
+        opts = {k: s.item_options(k) for k in s.items()}
+        cur, unserved = {"b": (0,)}, {"a": ""}
+        assert s.pack(cur, unserved, opts) is served
+        assert cur == ({"a": (0,), "b": (1,)} if served else {"b": (0,)})
+
+
 def test_pack_ejects_two_when_one_is_not_enough():
     # day 0 holds two; a needs day 0 and only b and c together leaving makes room
     # while each has a free day of its own

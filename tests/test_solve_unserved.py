@@ -63,3 +63,14 @@ def test_a_stop_infeasible_even_alone_is_proven_and_not_waited_for():
 def test_a_stop_no_shift_can_reach_is_proven():
     res = search(instance([stop(1, 56.44, 10.15, window=(20 * 60, 21 * 60))]), 30).run()
     assert res.unserved["S01"].startswith(PROVEN + ":") and "window" in res.unserved["S01"]
+
+
+def test_kept_locked_and_priority_stops_outrank_the_others_for_the_ejection_pool():
+    inst = instance([stop(1, 56.44, 10.15), stop(2, 56.54, 10.04, priority=2),
+                     stop(3, 56.65, 10.26, fixed_day="tue"), stop(4, 56.61, 10.30)])
+    s = search(inst, 30)
+    assert s.outranks("S02", "S01") and not s.outranks("S01", "S02")  # priority
+    assert s.outranks("S03", "S02") and not s.outranks("S02", "S03")  # data lock
+    assert not s.outranks("S01", "S04") and not s.outranks("S04", "S01")  # equals
+    s.locks["S04"] = (s.options_for(s.stops["S04"])[0], 14 * 60)  # kept from a plan
+    assert s.outranks("S04", "S03") and not s.outranks("S03", "S04")

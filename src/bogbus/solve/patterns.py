@@ -198,6 +198,12 @@ class PatternSearch(Generic[Item, Opt, Day]):
     def restarts_allowed(self) -> bool:
         return True
 
+    def outranks(self, a: Item, b: Item) -> bool:
+        """Whether `a` must stay served rather than make room for `b`: the ejection pool
+        never pushes `a` out to let `b` in (kept or locked slots, priorities). Default:
+        no item outranks another."""
+        return False
+
     def unplaceable(self, item: Item) -> bool:
         """True when the item is proven to fit none of its options even alone (then no
         search can place it and `go_on` does not wait for it). Default: not proven."""
@@ -708,9 +714,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
 
     def _room(self, cur: dict[Item, Opt], item: Item, opts: list[Opt]
               ) -> tuple[Opt, tuple[Item, ...]] | None:
-        """The option and the items (at most PACK_EJECT) whose leaving lets `item` in,
-        the lowest sum of ejection counts first (ties at random), among the first
-        PACK_EVALS; None if none of them works."""
+        """The option and the items (at most PACK_EJECT, none that `outranks` it) whose
+        leaving lets `item` in, the lowest sum of ejection counts first (ties at
+        random), among the first PACK_EVALS; None if none of them works."""
         count = self._ejections
         by_day = self.contents(cur)
         empty: frozenset = frozenset()
@@ -718,6 +724,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
         for o in opts:
             days = self.days_of(o)
             there = sorted({self.item_of(el) for d in days for el in by_day.get(d, empty)})
+            if any(self.outranks(x, item) for x in there):
+                # what outranks the item stays: only the others may leave
+                there = [x for x in there if not self.outranks(x, item)]
             for k in range(1, self.PACK_EJECT + 1):
                 for out in combinations(there, k):
                     cands.append((sum(count.get(x, 1) for x in out), k, self.rng.random(),

@@ -413,6 +413,17 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                 -s.duration_min / s.every_weeks, s.id))
         return [s.id for s in order]
 
+    def outranks(self, a: str, b: str) -> bool:
+        """A stop kept from a previous plan outranks one that is not (a kept slot is never
+        given up for another stop: replan_search.py), then a stop the data locks
+        (fixed_day / fixed_time), then a higher priority (docs/data.md: placed first)."""
+        return self._rank(a) > self._rank(b)
+
+    def _rank(self, sid: str) -> tuple[bool, bool, int]:
+        s = self.stops[sid]
+        return (sid in self.locks, s.fixed_day is not None or s.fixed_time is not None,
+                s.priority or 0)
+
     def adapt(self, item: str, opt: Option) -> Option:
         """A swap partner's slot, with the phase folded onto this stop's rhythm."""
         return Option(opt.vehicle, opt.weekday, opt.phase % self.stops[item].every_weeks)
