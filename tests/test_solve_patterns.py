@@ -304,3 +304,24 @@ def test_unfit_options_are_tried_but_capped():
     assert s.budget.used - used == len(pats["x7"]) + FitsNothing.UNFIT_TRIES
     # a retry (RETRY_TRIES = 12 >= 8 options) reaches it
     assert s.try_place(assign, "x7", pats["x7"], tries=s.RETRY_TRIES) == ((7,), 16)
+
+
+def test_pack_ejects_one_more_only_where_fewer_cannot_make_room():
+    # a needs day 0 to itself, and three items hold it, each with a free day of its own:
+    # two ejected leave the third in the way, so the pool ejects three
+    pos = {"a": 1, "b": 2, "c": 3, "e": 4}
+    pats = {"a": [(0,)], "b": [(0,), (1,)], "c": [(0,), (2,)], "e": [(0,), (3,)]}
+
+    class Whole(LineSearch):
+        def evaluate(self, day, content, near=None):
+            if "a" in content and len(content) > 1:
+                self.budget.used += 1
+                return None
+            return super().evaluate(day, content, near)
+
+    s = Whole(pos, pats, cap=3, budget=Budget(1000))
+    assert s.PACK_EJECT == 2
+    opts = {k: s.item_options(k) for k in s.items()}
+    cur, unserved = {"b": (0,), "c": (0,), "e": (0,)}, {"a": ""}
+    assert s.pack(cur, unserved, opts)
+    assert cur == {"a": (0,), "b": (1,), "c": (2,), "e": (3,)} and unserved == {}

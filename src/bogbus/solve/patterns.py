@@ -660,23 +660,26 @@ class PatternSearch(Generic[Item, Opt, Day]):
 
     # The ejection pool while the search goes on for unserved items (`went_on`), after
     # Nagata & Bräysy's route minimisation: an unserved item that fits nowhere takes an
-    # option whose days fit it once PACK_EJECT or fewer items there leave; those join
-    # the pool. Each failed insertion makes an item harder to eject (its count grows),
-    # so the items that are hard to place end up placed and the easy ones wait. On the
-    # 180-stop, 8-bus shape at 60 s (two data sets, search seeds 0–1) it left 6 stops
-    # unserved where the random make-room perturbation it replaced left 15
+    # option whose days fit it once PACK_EJECT or fewer items there leave (one more
+    # where that many cannot); those join the pool. Each failed insertion makes an item
+    # harder to eject (its count grows), so the items that are hard to place end up
+    # placed and the easy ones wait. On the 180-stop, 8-bus shape at 60 s (two data
+    # sets, search seeds 0–1) it left 6 stops unserved where the random make-room
+    # perturbation it replaced left 15; three ejected always: 8; three only where two
+    # cannot: 10 against 13 over seven runs, 4 → 1 on a data set the tuning never saw
     # (docs/planner.md, "Unserved stops while time is left").
-    PACK_EJECT = 2  # items ejected at most per step (three: no better, fewer steps)
+    PACK_EJECT = 2
     PACK_EVALS = 400  # ejections tried per step, fewest ejection counts first
     PACK_STALL = 300  # steps without a smaller pool before the descent takes over
 
     def pack(self, cur: dict[Item, Opt], unserved: dict[Item, str], opts) -> bool:
         """Serve more items by the ejection pool: pop an unserved item, place it where it
         fits, else put it in where the items with the lowest ejection counts leave room
-        and pool them. Ends when the pool is empty, after PACK_STALL steps without a
-        smaller pool, or on the deadline; leaves `cur`/`unserved` at the smallest pool
-        seen. The km are the descent's: an ejection ignores them. True if it served
-        more items; False leaves `cur` as it was."""
+        (up to PACK_EJECT of them, one more where that many cannot) and pool them.
+        Ends when the pool is empty, after PACK_STALL steps without a smaller pool, or
+        on the deadline; leaves `cur`/`unserved` at the smallest pool seen. The km are
+        the descent's: an ejection ignores them. True if it served more items; False
+        leaves `cur` as it was."""
         pool = sorted(it for it in unserved if opts[it] and not self.unplaceable(it))
         if not pool:
             return False
@@ -696,7 +699,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
                     best_cur, best_pool, last = dict(cur), list(pool), step
                 continue
             count[item] = count.get(item, 1) + 1
-            out = self._room(cur, item, opts[item])
+            out = (self._room(cur, item, opts[item], range(1, self.PACK_EJECT + 1))
+                   or self._room(cur, item, opts[item], (self.PACK_EJECT + 1,)))
             if out is None:
                 pool.insert(0, item)  # nowhere even with ejections: later
                 continue
@@ -712,10 +716,10 @@ class PatternSearch(Generic[Item, Opt, Day]):
         unserved.update((it, reasons.get(it, "")) for it in opts if it not in cur)
         return len(best_pool) < start
 
-    def _room(self, cur: dict[Item, Opt], item: Item, opts: list[Opt]
-              ) -> tuple[Opt, tuple[Item, ...]] | None:
-        """The option and the items (at most PACK_EJECT, none that `outranks` it) whose
-        leaving lets `item` in, the lowest sum of ejection counts first (ties at
+    def _room(self, cur: dict[Item, Opt], item: Item, opts: list[Opt],
+              sizes: Iterable[int]) -> tuple[Opt, tuple[Item, ...]] | None:
+        """The option and the items (as many as one of `sizes`, none that `outranks` it)
+        whose leaving lets `item` in, the lowest sum of ejection counts first (ties at
         random), among the first PACK_EVALS; None if none of them works."""
         count = self._ejections
         by_day = self.contents(cur)
@@ -727,7 +731,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
             if any(self.outranks(x, item) for x in there):
                 # what outranks the item stays: only the others may leave
                 there = [x for x in there if not self.outranks(x, item)]
-            for k in range(1, self.PACK_EJECT + 1):
+            for k in sizes:
                 for out in combinations(there, k):
                     cands.append((sum(count.get(x, 1) for x in out), k, self.rng.random(),
                                   o, out))
