@@ -727,10 +727,10 @@ class PatternSearch(Generic[Item, Opt, Day]):
         cands = []
         for o in opts:
             days = self.days_of(o)
-            there = sorted({self.item_of(el) for d in days for el in by_day.get(d, empty)})
-            if any(self.outranks(x, item) for x in there):
-                # what outranks the item stays: only the others may leave
-                there = [x for x in there if not self.outranks(x, item)]
+            # what outranks the item stays: only the others may leave
+            there = [x for x in sorted({self.item_of(el) for d in days
+                                        for el in by_day.get(d, empty)})
+                     if not self.outranks(x, item)]
             for k in sizes:
                 for out in combinations(there, k):
                     cands.append((sum(count.get(x, 1) for x in out), k, self.rng.random(),

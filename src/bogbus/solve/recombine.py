@@ -52,6 +52,8 @@ class MemoSearch(Protocol):
 
     def day_cost(self, sol: DaySolution | None) -> float: ...
 
+    def out_of_time(self) -> bool: ...
+
 SCALE = 100  # cost units per km (costs are km per average week, 0.01 km resolution)
 DET_WORK = 100  # day solves per deterministic second (a day solve is ~7-10 ms)
 
@@ -80,10 +82,6 @@ def _fits(search: MemoSearch, content: frozenset, day: tuple[str, str],
     return True
 
 
-def _past(search: MemoSearch) -> bool:
-    return search.deadline is not None and time.perf_counter() > search.deadline
-
-
 def recombine(search: MemoSearch, assign: dict[str, Option],
               det_limit: float = 1.0) -> dict[str, tuple[str, str, int]] | None:
     """The cheapest timetable made of memoised day solutions that serves the same stops
@@ -94,7 +92,7 @@ def recombine(search: MemoSearch, assign: dict[str, Option],
     twins = twin_days(search)
     columns: dict[tuple[tuple[str, str], frozenset], float] = {}
     for n, ((vehicle, weekday, content, locked), sol) in enumerate(list(search.cache.items())):
-        if n % 4096 == 0 and _past(search):
+        if n % 4096 == 0 and search.out_of_time():
             return None  # a big memo takes seconds to read: the deadline comes first
         if sol is None or not content or locked:
             continue
@@ -117,7 +115,7 @@ def recombine(search: MemoSearch, assign: dict[str, Option],
     chosen = []
     for n, ((day, content), cost) in enumerate(sorted(
             columns.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1])))):
-        if n % 4096 == 0 and _past(search):
+        if n % 4096 == 0 and search.out_of_time():
             return None
         y = m.NewBoolVar("")
         m.AddHint(y, current.get(day) == content)
@@ -132,7 +130,7 @@ def recombine(search: MemoSearch, assign: dict[str, Option],
             return None
         m.AddExactlyOne(ys)
     m.Minimize(sum(c * y for y, _, _, c in chosen))
-    if _past(search):
+    if search.out_of_time():
         return None
     # a big model can take seconds to presolve under load: the deadline caps the wall too
     solver = deterministic_solver(search.seed, det_limit, None if search.deadline is None

@@ -88,7 +88,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         # element in the content, so a check looks only under the content's elements.
         # The element is the one the day was least often asked with (`_asked`): a stop
         # tried there, not one that stays there, so few sets share it (a scan of every
-        # set was a fifth of the search's CPU at 180 stops, and 40 % of its ejection pool)
+        # set was a fifth of the search's CPU at 180 stops, and 44 % of its ejection pool)
         self.infeasible: dict[tuple, dict[Hashable, list[frozenset]]] = {}
         self._asked: dict[tuple, dict[Hashable, int]] = {}
         # local search screened by estimates on large instances (docs/planner.md, "Time
