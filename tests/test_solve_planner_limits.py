@@ -195,3 +195,21 @@ def test_a_large_construction_cut_by_the_clock_ends_in_time_with_a_valid_plan(tm
         assert u["reason"]  # every unserved stop and visit says why
     cut = [u for u in plan["unserved"] if CUT in u["reason"]]
     assert all("time limit" in u["reason"] for u in cut)
+
+
+def test_cheap_screened_units_buy_more_work_but_the_pool_keeps_its_time(tmp_path):
+    from bogbus.solve.planner import default_work, go_on_work, search_share, solve_seconds
+    from bogbus.solve.template import SCREEN_FROM_STOPS
+
+    sizes = {}
+    for stops, vehicles in ((SCREEN_FROM_STOPS - 4, 3), (SCREEN_FROM_STOPS + 30, 4)):
+        write(tmp_path / str(stops), *generate(stops, vehicles, seed=0))
+        sizes[stops] = load_source(str(tmp_path / str(stops)))
+    small_, large = sizes[SCREEN_FROM_STOPS - 4], sizes[SCREEN_FROM_STOPS + 30]
+    # unscreened: one budget, the pool starts where it ends
+    assert go_on_work(60, small_) == default_work(60, small_)
+    # screened: more than twice the units in the same time; unserved stops still get
+    # the ejection pool from where the old budget ended
+    assert default_work(60, large) > 2 * go_on_work(60, large)
+    assert go_on_work(60, large) == int(search_share(60, large) * 60
+                                        / solve_seconds(large, screened=False))

@@ -74,3 +74,30 @@ def test_kept_locked_and_priority_stops_outrank_the_others_for_the_ejection_pool
     assert not s.outranks("S01", "S04") and not s.outranks("S04", "S01")  # equals
     s.locks["S04"] = (s.options_for(s.stops["S04"])[0], 14 * 60)  # kept from a plan
     assert s.outranks("S04", "S03") and not s.outranks("S03", "S04")
+
+
+def test_with_a_stop_unserved_the_search_turns_to_it_before_a_large_budget_is_spent():
+    t0 = time.perf_counter()
+    s = search(crowded(), 10**9, deadline=t0 + 1.5, to_clock=True)
+    s.MAX_STALE_ROUNDS = 10**9  # neither the budget nor convergence lifts it here
+    s.go_on_after = 30  # what the planner sets where units are cheap (go_on_work)
+    res = s.run()
+    assert s.went_on and res.stopped_by == "clock" and len(res.unserved) == 1
+    (why,) = res.unserved.values()
+    assert "went on to the time limit" in why
+    plain = search(crowded(), 10**9, deadline=time.perf_counter() + 1.5, to_clock=True)
+    plain.MAX_STALE_ROUNDS = 10**9
+    plain.run()
+    assert not plain.went_on  # without it the pool waits for the budget's end
+
+
+def test_turning_early_changes_nothing_while_every_stop_is_placed():
+    inst = instance([stop(1, 56.44, 10.15), stop(2, 56.54, 10.04), stop(3, 56.65, 10.26)])
+    runs = []
+    for after in (None, 1):
+        s = search(inst, 60, deadline=time.perf_counter() + 60, to_clock=True)
+        s.go_on_after = after
+        res = s.run()
+        runs.append((res.stopped_by, round(res.cost, 3), sorted(res.options.items()),
+                     s.budget.used, s.went_on))
+    assert runs[0] == runs[1] and not runs[0][4] and runs[0][0] in ("work", "converged")

@@ -126,6 +126,10 @@ class PatternSearch(Generic[Item, Opt, Day]):
         # the clock. Off: the budget always ends it (reproducible --work).
         self.to_clock_when_unserved = False
         self.went_on = False  # the budget was lifted for unserved items
+        # With items unserved the search goes on this early, before its budget is
+        # spent (the planner's default: the time the ejection pool needs; None: at the
+        # budget's end). Nothing changes while every item is placed.
+        self.go_on_after: int | None = None
         self._ejections: dict = {}  # pack(): item → 1 + its failed insertions
         self._steps = 0  # bookkeeping steps not yet charged (OVERHEAD_STEPS_PER_UNIT)
 
@@ -318,12 +322,18 @@ class PatternSearch(Generic[Item, Opt, Day]):
     def construct_tries(self, n_items: int) -> int:
         """Options confirmed per item in construction: CONSTRUCT_TRIES, fewer when that
         would spend more than CONSTRUCT_SHARE of the work budget (a pure function of
-        the budget and the item count, so runs stay reproducible)."""
+        the budget and the item count, so runs stay reproducible) — of the work before
+        the search would turn to unserved items where that comes first (`go_on_after`):
+        construction's tries are exact answers, as dear as before the screened moves
+        made the budget's other units cheap. Once the budget is lifted for unserved
+        items, restarts confirm CONSTRUCT_TRIES."""
         if not n_items:
             return self.CONSTRUCT_TRIES
         # each try costs about one evaluation per day of the option (+1 for the base)
         per_try = 1.5
-        fit = int(self.CONSTRUCT_SHARE * self.budget.limit / (n_items * per_try))
+        work = (self.budget.limit if self.went_on or self.go_on_after is None
+                else min(self.budget.limit, self.go_on_after))
+        fit = int(self.CONSTRUCT_SHARE * work / (n_items * per_try))
         return max(1, min(self.CONSTRUCT_TRIES, fit))
 
     def stopped(self) -> bool:
@@ -443,6 +453,9 @@ class PatternSearch(Generic[Item, Opt, Day]):
         stale = since_restart = 0
         stopped_by = "converged"
         while True:
+            if (best_unserved and self.go_on_after is not None and not self.went_on
+                    and self.budget.used >= self.go_on_after):
+                self.go_on(best_unserved, opts)
             if not self.budget.left and not self.go_on(best_unserved, opts):
                 stopped_by = "work"
                 break

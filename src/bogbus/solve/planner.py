@@ -33,7 +33,7 @@ from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
 from .steady import steady_timing
-from .template import Budget, Option, TemplateResult, TemplateSearch
+from .template import SCREEN_FROM_STOPS, Budget, Option, TemplateResult, TemplateSearch
 
 if TYPE_CHECKING:  # the plan document's type (plan.document: pure types, no imports)
     from ..plan.document import Plan
@@ -77,6 +77,12 @@ REROUTE_SHARE = 0.95  # re-routing needs a little; the rest is a margin for writ
 # not the work budget, ended 3 of 4 seeds; 15 ms leaves the margin that lets the work
 # budget end it (seeds 0-3 at 1,500 units: 204.4, 204.4, 209.8, 209.8 km/week).
 SOLVE_MS = 15.0  # per day solve at DAY_STOPS_REF stops per (vehicle, weekday)
+# From SCREEN_FROM_STOPS stops on, relocates and swaps are screened by estimates, and a
+# unit costs less than half as much: over whole searches alone on the idle machine
+# (search seed 0) 4.3 and 4.7 ms at 90 / 4 (3000 units), 4.1 and 4.8 (9000), 3.7–5.1 at
+# 180 / 8, against 5.7–9.2 ms on Randers, 18 / 1, 36 / 2 and 45 / 2 — so 15 ms left the
+# 90 / 4 search ended by its budget at 16–21 s of a 60 s limit's 45.
+SCREENED_SOLVE_MS = 6.0
 DAY_STOPS_REF = 4.5
 # Day router: metres as the integer cost; counts (solutions, search branches), not
 # seconds, as its limits, so dated routes stay deterministic. With stop times fixed
@@ -139,15 +145,18 @@ class PlanResult:
         self.time_limit_s = time_limit_s
 
 
-def solve_seconds(instance: Instance | None) -> float:
+def solve_seconds(instance: Instance | None, *, screened: bool = True) -> float:
     """Seconds of an idle core per day solve on this instance: SOLVE_MS at the
-    reference day size, growing with the square of the stops per (vehicle, weekday)
-    above it (never below: small days still pay the model-building overhead)."""
+    reference day size (SCREENED_SOLVE_MS where moves are screened, unless `screened`
+    is False), growing with the square of the stops per (vehicle, weekday) above it
+    (never below: small days still pay the model-building overhead)."""
     if instance is None:
         return SOLVE_MS / 1000
     days = sum(len(v.shifts) for v in instance.settings.vehicles)
     per_day = len(instance.stops) / max(1, days)
-    return SOLVE_MS / 1000 * max(1.0, per_day / DAY_STOPS_REF) ** 2
+    ms = (SCREENED_SOLVE_MS if screened and len(instance.stops) >= SCREEN_FROM_STOPS
+          else SOLVE_MS)
+    return ms / 1000 * max(1.0, per_day / DAY_STOPS_REF) ** 2
 
 
 def search_share(time_limit_s: float, instance: Instance | None = None) -> float:
@@ -169,6 +178,17 @@ def default_work(time_limit_s: float, instance: Instance | None = None) -> int:
     idle core does in the search's share of the limit."""
     share = search_share(time_limit_s, instance)
     return max(40, int(share * time_limit_s / solve_seconds(instance)))
+
+
+def go_on_work(time_limit_s: float, instance: Instance | None = None) -> int:
+    """The work after which a default search with stops still unserved turns to them
+    (the ejection pool, to the clock) although its budget is not spent: the budget at
+    SOLVE_MS a unit. Below SCREEN_FROM_STOPS stops that is the budget itself; above,
+    the pool keeps the time it had before the budget was measured again (180 / 8 at
+    60 s, seeds 0–2: 0 / 6 / 3 stops unserved when the pool started only at the
+    screened budget, against 1 / 2 / 1 when it started here)."""
+    share = search_share(time_limit_s, instance)
+    return max(40, int(share * time_limit_s / solve_seconds(instance, screened=False)))
 
 
 def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | None = None,
@@ -213,6 +233,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     # the default budget may end the search only when every stop is placed; an explicit
     # --work always ends it, so that a run reproduces (docs/planner.md, "Time and work")
     search.to_clock_when_unserved = work is None
+    if work is None:
+        search.go_on_after = go_on_work(time_limit_s, instance)
     work_units = budget.limit  # recorded before the search may lift it
     servable = {s.id for s in instance.stops if search.options_for(s)}
     # the bound's deterministic budget follows the work budget (the time limit that
