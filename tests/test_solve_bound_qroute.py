@@ -115,3 +115,39 @@ def test_pricing_is_never_above_the_cheapest_real_route(n, seed, step, lunch):
     for rc, visits, cost in found:  # each column is what it says it is
         assert abs(rc - (cost - sum(pi[j] * k for j, k in visits.items()))) < 1e-6
         assert all(k >= 1 for k in visits.values())
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(coord, st.sampled_from([1, 2]), st.sampled_from([20, 30, 45, 60]),
+                          window), min_size=2, max_size=4),
+       st.data())
+def test_the_kept_lp_let_go_of_some_stops_is_the_lp_of_the_others(rows, data):
+    """A plan that leaves stops unserved needs the bound of the stops it serves: the LP
+    over walks kept for all of them, with the others let go (`WalkLP.drop`) and gone
+    on, proves the same value as one built for those stops alone — and so stays below
+    their brute-force optimum."""
+    from bogbus.solve.bound.core import narrowed_walk_bound
+
+    inst = tiny([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                [r[3] for r in rows])
+    ids = sorted(s.id for s in inst.stops)
+    keep_ids = set(data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids) - 1,
+                                      unique=True)))
+    travel = build_travel(inst)
+    kept: dict = {}
+    template_lower_bound(inst, travel, set(ids), routes=False, keep=kept)
+    if "walks" not in kept:  # a stop with no shift at all: no LP to keep
+        return
+    heard = []
+    narrowed = narrowed_walk_bound(inst, travel, kept["walks"], keep_ids, deadline=None,
+                                   report=heard.append)
+    fresh = template_lower_bound(inst, travel, keep_ids, routes=False)
+    assert narrowed.lower_km is not None and fresh.lower_km is not None
+    assert abs(narrowed.lower_km - fresh.lower_km) <= 0.1 + 1e-9, (narrowed, fresh)
+    assert all(b.lower_km is None or b.lower_km <= narrowed.lower_km + 1e-9 for b in heard)
+    rest = [i for i, s in enumerate(inst.stops) if s.id in keep_ids]
+    sub = tiny([rows[i][0] for i in rest], [rows[i][1] for i in rest],
+               [rows[i][2] for i in rest], [rows[i][3] for i in rest])
+    opt = brute_force_optimum(sub)
+    if opt is not None:
+        assert narrowed.lower_km <= opt + 1e-9

@@ -245,6 +245,9 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
     tmpl = search.run()
     if tmpl.stopped_by == "clock":
         clock_cut.append("search")
+    narrowed_to = set(tmpl.options)
+    if narrowed_to != servable:  # the bound must be for the stops served: asked now
+        job.narrow(narrowed_to, tmpl.cost, until=t0 + RECOMPUTE_END * time_limit_s)
     if previous is None and set(tmpl.options) == servable and tmpl.unserved == {}:
         # the bound beside the search may have proven the optimum with a real timetable
         # (docs/lower-bound.md); it is awaited until WITNESS_WAIT of the limit past the
@@ -342,7 +345,10 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
                                    det_limit=det)
     say("collecting the lower bound on the timetable's km")
     bound = job.result(until=end)
-    if set(tmpl.options) != servable:  # the bound was for all servable stops: recompute
+    if set(tmpl.options) != servable and not (
+            bound is not None and bound.narrowed and set(tmpl.options) == narrowed_to):
+        # no bound for the stops served (the child had none in time, or the outreach
+        # chose a timetable serving others): recompute
         # where the child found the routes too many, straight to the walks (45 / 2 with
         # two stops unserved: the enumeration ate the time and left the neighbour floor)
         enumerate_routes = bound is None or bound.status != "walks"

@@ -10,6 +10,13 @@ The child reports every improvement of the bound as it proves it; at the deadlin
 parent takes the last report and stops the child, so the bound can never make
 `bogbus plan` overrun its time limit. Where `fork` is not available (Windows, macOS'
 default) the bound runs after the search instead, with the time left.
+
+When the search leaves stops unserved, the bound for all servable stops says nothing
+about the plan (it serves fewer), so the parent sends the child the stops it serves
+(`narrow`) as soon as the search ends. The child, done with the first bound, answers
+for those stops: from its LP over walks, which only has to let the others go and go
+on (docs/lower-bound.md), or anew. Before, the parent recomputed it only after the
+outreach, in what was left of the limit — at 180 stops nothing but the neighbour floor.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from dataclasses import replace
 
 from ...model import Instance
 from ...travel import TravelMatrix
-from .core import TemplateBound, template_lower_bound
+from .core import TemplateBound, narrowed_walk_bound, template_lower_bound
 
 
 def _peak_mb() -> int:
@@ -48,29 +55,52 @@ def _detach() -> None:
     os.close(null)
 
 
-def _child(conn, instance: Instance, travel: TravelMatrix, served: frozenset[str],
+def _child(conn, inbox, instance: Instance, travel: TravelMatrix, served: frozenset[str],
            det_limit: float, seed: int, deadline: float) -> None:
-    """Runs in the child: send each proven bound, then the final one. Ctrl-C and
+    """Runs in the child: send each proven bound, then the final one; then, if the
+    parent names the stops its plan serves (`inbox`), the same for those. Ctrl-C and
     SIGTERM end it silently: the parent reports the interruption (and stops it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _detach()
     t0 = time.process_time()
+    narrowed = [False]
 
     def report(b: TemplateBound) -> None:
-        conn.send(replace(b, cpu_s=round(time.process_time() - t0, 2), peak_mb=_peak_mb()))
+        conn.send(replace(b, cpu_s=round(time.process_time() - t0, 2), peak_mb=_peak_mb(),
+                          narrowed=narrowed[0]))
 
+    kept: dict = {}
     try:
         final = template_lower_bound(instance, travel, set(served), float("inf"),
                                      det_limit=det_limit, seed=seed, deadline=deadline,
-                                     report=report)
+                                     report=report, keep=kept)
         report(replace(final, final=True))
+        left = deadline - time.perf_counter()
+        if left <= 0 or not inbox.poll(left):
+            return
+        fewer, upper_km, until = inbox.recv()
+        narrowed[0] = True
+        if "walks" in kept:
+            final = narrowed_walk_bound(instance, travel, kept["walks"], set(fewer),
+                                        deadline=until, report=report)
+        else:  # the routes enumerated for all: for fewer stops they do too (the
+            # probes' budget as the planner's own recompute had it: a short one)
+            final = template_lower_bound(instance, travel, set(fewer), upper_km,
+                                         det_limit=NARROWED_DET, seed=seed, deadline=until,
+                                         report=report)
+        report(replace(final, final=True))
+    except (EOFError, OSError):  # the parent went away: nobody to answer
+        pass
     except Exception as exc:  # noqa: BLE001 - the parent must get an answer, never hang
         conn.send(TemplateBound(None, "unavailable", 0, note=f"bound failed: {exc}",
-                                final=True))
+                                final=True, narrowed=narrowed[0]))
     finally:
         conn.close()
 
+
+# deterministic seconds of the probes for a narrowed bound whose routes enumerate
+NARROWED_DET = 1.0
 
 # bound methods after which no optimal timetable will follow (bound.py: the days were
 # too big for the shared-time stage, docs/lower-bound.md)
@@ -87,12 +117,30 @@ class BoundJob:
         self.proc = None
         self._latest: TemplateBound | None = None  # the last report read
         self._closed = False  # the child's end of the pipe is closed
+        self._until: float | None = None  # set by narrow(): when that answer is due
         if "fork" in mp.get_all_start_methods():
             ctx = mp.get_context("fork")  # the child shares the loaded data, no pickling
             self.conn, send = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=_child, args=(send, *self.args), daemon=True)
+            inbox, self._outbox = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_child, args=(send, inbox, *self.args),
+                                    daemon=True)
             self.proc.start()
             send.close()
+            inbox.close()
+
+    def narrow(self, served: set[str], upper_km: float, until: float) -> bool:
+        """Ask the child for the bound of timetables serving exactly `served` (fewer
+        than it started with; the plan's timetable costs `upper_km`), due by `until`;
+        from then on `result` returns only that bound (or None). False where there is
+        no child to ask."""
+        if self.proc is None or self._closed:
+            return False
+        try:
+            self._outbox.send((frozenset(served), upper_km, until))
+        except OSError:  # the child has ended (a failure it reported, or killed)
+            return False
+        self._until = until
+        return True
 
     def witness(self, until: float) -> TemplateBound | None:
         """Wait until `until` at most for a report that settles whether the bound
@@ -120,7 +168,10 @@ class BoundJob:
             instance, travel, served, det_limit, seed, _ = self.args
             return template_lower_bound(instance, travel, set(served), float("inf"),
                                         det_limit=det_limit, seed=seed, deadline=until)
-        latest = self._latest  # what witness() has read already
+        narrowed = self._until is not None
+        if self._until is not None:  # the narrowed answer is due earlier; reports
+            until = min(until, self._until)  # before it are for other stops
+        latest = None if narrowed else self._latest  # what witness() has read already
         try:
             while not self._closed and not (latest is not None and latest.final):
                 left = until - time.perf_counter()
@@ -130,6 +181,8 @@ class BoundJob:
                     msg = self.conn.recv()
                 except EOFError:
                     break
+                if msg.narrowed != narrowed:
+                    continue
                 latest = msg
                 if msg.final:
                     break
@@ -138,6 +191,7 @@ class BoundJob:
                 self.proc.terminate()
             self.proc.join(1.0)
             self.conn.close()
+            self._outbox.close()
         if latest is not None and not latest.final and latest.lower_km is not None:
             latest = replace(latest, note=(latest.note + "; " if latest.note else "")
                              + "stopped at the time limit")

@@ -257,107 +257,158 @@ def qroute_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], *,
     """(lower bound in km per average week or None, columns, converged). Stops at the
     `deadline` (perf_counter) or after `cpu_limit` CPU seconds, whichever is first;
     `report` gets every rise of the (Lagrangian) bound as it is proven."""
-    cpu0 = time.process_time()
-
-    def late() -> bool:
-        return ((deadline is not None and time.perf_counter() > deadline)
-                or (cpu_limit is not None and time.process_time() - cpu0 > cpu_limit))
-
-    idx = travel.index()
-    dep = idx[instance.settings.depot]
-    km10 = np.array([[_km10(x) for x in row] for row in travel.km], dtype=float)
-    minutes = np.array(travel.minutes, dtype=np.int64)
     if any(s.duration_min < 1 for s in stops):
         return None, 0, False  # the pricing's time order needs every visit to take time
-    classes = day_classes(instance, travel, stops)
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    obj = solver.Objective()
-    assign, art = stop_rows(solver, stops)
-    # the penalty of leaving a stop uncovered: its own out-and-back trip per week to
-    # start with (any penalty keeps the bound valid, see the module docstring)
-    trip = {s.id: (km10[dep, idx[s.id]] + km10[idx[s.id], dep]) / (s.every_weeks or 1)
-            for s in stops}
-    penalty = {s.id: max(1.0, trip[s.id]) for s in stops}
-    for s, a in zip(stops, art):
-        obj.SetCoefficient(a, penalty[s.id])
-    conv: list[pywraplp.Constraint] = []
-    link: list[list] = []
-    for cls in classes:
-        conv.append(solver.Constraint(cls.count, cls.count))
-        # no upper bound (the row implies it): so its reduced cost −μ ≥ 0 at an optimum,
-        # and walks of reduced cost ≥ 0 without μ never price out
-        empty = solver.NumVar(0, solver.infinity(), "")
-        conv[-1].SetCoefficient(empty, 1)
-        link.append([solver.Constraint(0, 0) for _ in cls.cand])
-        for j, s in enumerate(cls.cand):
-            y = solver.NumVar(0, 1, "")  # the share of the stop's weeks on this class
-            assign[s.id].SetCoefficient(y, 1)
-            link[-1][j].SetCoefficient(y, -1)  # rows × e: integer coefficients only
-    obj.SetMinimization()
-    freq = [np.array([s.every_weeks or 1 for s in cls.cand], dtype=float) for cls in classes]
-    where: dict[str, list[tuple[int, int]]] = {s.id: [] for s in stops}  # (class, cand)
-    for c, cls in enumerate(classes):
-        for j, s in enumerate(cls.cand):
-            where[s.id].append((c, j))
-    best = None
-    columns = 0
+    return WalkLP(instance, travel, stops).run(deadline=deadline, cpu_limit=cpu_limit,
+                                                max_rounds=max_rounds, report=report)
 
-    def lagrangian(pis: list[np.ndarray]) -> tuple[float, list[list]] | None:
-        """The Lagrangian function at link duals `pis` (0.1 km per week) and the walks
-        priced there per class; None when time ran out. Each class drives `count` of
-        its cheapest walks (or empty days), each stop takes its cheapest share (or the
-        penalty): a lower bound for ANY duals, however inexact the LP's are."""
-        total = sum(min([penalty[s.id]] + [pis[c][j] / (s.every_weeks or 1)
-                                           for c, j in where[s.id]]) for s in stops)
-        walks = []
-        for c, cls in enumerate(classes):
-            if late():
-                return None
-            found = price(cls, dep, km10, minutes, 1, pis[c])
-            if found:
-                total += cls.count * min(0.0, found[0][0])
-            walks.append(found)
-        return total, walks
 
-    for _ in range(max_rounds):
-        status = solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL:  # GLOP's warm start can end ABNORMAL:
-            fresh = pywraplp.MPSolverParameters()  # solve once more from scratch
-            fresh.SetIntegerParam(fresh.INCREMENTALITY, fresh.INCREMENTALITY_OFF)
-            status = solver.Solve(fresh)
-        if status != pywraplp.Solver.OPTIMAL:
-            return best, columns, False
-        uncovered = sum(a.solution_value() for a in art)
-        # a walk's link coefficient is e × its visits: as a dual per visit, e × the row's
-        duals = [(con.dual_value(), np.array([x.dual_value() for x in rows]) * freq[c])
-                 for c, (con, rows) in enumerate(zip(conv, link))]
-        got = lagrangian([pi for _, pi in duals])
-        if got is None:
-            return best, columns, False
-        lagrange, walks = got
-        value = math.floor(lagrange - 1e-6 * max(1.0, abs(lagrange))) / 10
-        if value > 0 and (best is None or value > best):
-            best = value
-            if report is not None:
-                report(best)
-        added = 0
-        for c, found in enumerate(walks):
-            mu = duals[c][0]
-            for rc, visits, cost in found:
-                if rc - mu >= -1e-7:  # sorted: none after it prices out either
-                    break
-                lam = solver.NumVar(0, classes[c].count, "")
-                obj.SetCoefficient(lam, cost)
-                conv[c].SetCoefficient(lam, 1)
-                for j, times in visits.items():
-                    link[c][j].SetCoefficient(lam, times * float(freq[c][j]))
-                added += 1
-                columns += 1
-        if not added:
-            if uncovered > 1e-6 and max(penalty.values()) < UNCOVERED_PENALTY:
-                for s, a in zip(stops, art):  # the LP leans on the penalty: raise it
-                    penalty[s.id] = min(UNCOVERED_PENALTY, penalty[s.id] * 10)
-                    obj.SetCoefficient(a, penalty[s.id])
-                continue
-            return (None if best is None else max(0.0, best)), columns, True
-    return (None if best is None else max(0.0, best)), columns, False
+class WalkLP:
+    """The master LP over walks and its column generation, kept so it can go on later
+    for fewer stops (`drop`): when a plan leaves stops unserved, its bound must be for
+    the stops it serves, and the LP already converged for all of them needs only a few
+    rounds more (job.py) where one built anew took 11–22 s at 180 / 8."""
+
+    def __init__(self, instance: Instance, travel: TravelMatrix, stops: list[Site]) -> None:
+        assert all(s.duration_min >= 1 for s in stops)  # see qroute_bound
+        idx = travel.index()
+        self.stops = stops
+        self.dep = idx[instance.settings.depot]
+        self.km10 = np.array([[_km10(x) for x in row] for row in travel.km], dtype=float)
+        self.minutes = np.array(travel.minutes, dtype=np.int64)
+        self.classes = day_classes(instance, travel, stops)
+        self.solver = solver = pywraplp.Solver.CreateSolver("GLOP")
+        obj = solver.Objective()
+        assign, self.art = stop_rows(solver, stops)
+        # the penalty of leaving a stop uncovered: its own out-and-back trip per week to
+        # start with (any penalty keeps the bound valid, see the module docstring)
+        km10, dep = self.km10, self.dep
+        trip = {s.id: (km10[dep, idx[s.id]] + km10[idx[s.id], dep]) / (s.every_weeks or 1)
+                for s in stops}
+        self.penalty = {s.id: max(1.0, trip[s.id]) for s in stops}
+        self.dropped: set[str] = set()  # stops the timetable may leave out (penalty 0)
+        for s, a in zip(stops, self.art):
+            obj.SetCoefficient(a, self.penalty[s.id])
+        self.conv: list[pywraplp.Constraint] = []
+        self.link: list[list] = []
+        for cls in self.classes:
+            self.conv.append(solver.Constraint(cls.count, cls.count))
+            # no upper bound (the row implies it): so its reduced cost −μ ≥ 0 at an
+            # optimum, and walks of reduced cost ≥ 0 without μ never price out
+            empty = solver.NumVar(0, solver.infinity(), "")
+            self.conv[-1].SetCoefficient(empty, 1)
+            self.link.append([solver.Constraint(0, 0) for _ in cls.cand])
+            for j, st in enumerate(cls.cand):
+                y = solver.NumVar(0, 1, "")  # the share of the stop's weeks on this class
+                assign[st.id].SetCoefficient(y, 1)
+                self.link[-1][j].SetCoefficient(y, -1)  # rows × e: integer coefficients only
+        obj.SetMinimization()
+        self.freq = [np.array([st.every_weeks or 1 for st in cls.cand], dtype=float)
+                     for cls in self.classes]
+        self.where: dict[str, list[tuple[int, int]]] = {st.id: [] for st in stops}
+        for c, cls in enumerate(self.classes):
+            for j, st in enumerate(cls.cand):
+                self.where[st.id].append((c, j))
+        self.columns = 0
+        self.walks: list[tuple[pywraplp.Variable, int, dict[int, int]]] = []  # (λ, class, visits)
+
+    def drop(self, ids: set[str]) -> None:
+        """Let the timetable leave these stops out: their "uncovered" column costs
+        nothing from now on, the walks through them are taken out of the master and
+        the pricing no longer reaches them — so the LP is the LP over walks of the
+        others, as if built for them alone. (Walks through a dropped stop would still
+        give a bound, but a weaker one: two stops at one place with a dropped one
+        between them make a walk that returns to a stop at no cost.) Values proven
+        before are for all stops and are not carried over (`run` starts anew)."""
+        obj = self.solver.Objective()
+        for s, a in zip(self.stops, self.art):
+            if s.id in ids:
+                self.penalty[s.id] = 0.0
+                obj.SetCoefficient(a, 0.0)
+        for cls in self.classes:
+            for j, st in enumerate(cls.cand):
+                if st.id in ids:
+                    cls.hi[j] = cls.lo[j] - 1  # no arrival: never priced into a walk
+        for var, c, visits in self.walks:
+            if any(self.classes[c].cand[j].id in ids for j in visits):
+                var.SetUb(0)
+        self.dropped |= ids
+
+    def run(self, *, deadline: float | None = None, cpu_limit: float | None = None,
+            max_rounds: int = 1000, report=None) -> tuple[float | None, int, bool]:
+        """Column generation from the master as it stands: (bound in km per average
+        week or None, columns, converged); see qroute_bound."""
+        cpu0 = time.process_time()
+
+        def late() -> bool:
+            return ((deadline is not None and time.perf_counter() > deadline)
+                    or (cpu_limit is not None and time.process_time() - cpu0 > cpu_limit))
+
+        solver, obj, classes = self.solver, self.solver.Objective(), self.classes
+        conv, link, freq, penalty = self.conv, self.link, self.freq, self.penalty
+        kept = [(s, a) for s, a in zip(self.stops, self.art) if s.id not in self.dropped]
+        best = None
+
+        def lagrangian(pis: list[np.ndarray]) -> tuple[float, list[list]] | None:
+            """The Lagrangian function at link duals `pis` (0.1 km per week) and the
+            walks priced there per class; None when time ran out. Each class drives
+            `count` of its cheapest walks (or empty days), each stop takes its cheapest
+            share (or the penalty): a lower bound for ANY duals, however inexact the
+            LP's are."""
+            total = sum(min([penalty[s.id]] + [pis[c][j] / (s.every_weeks or 1)
+                                               for c, j in self.where[s.id]])
+                        for s in self.stops)
+            walks = []
+            for c, cls in enumerate(classes):
+                if late():
+                    return None
+                found = price(cls, self.dep, self.km10, self.minutes, 1, pis[c])
+                if found:
+                    total += cls.count * min(0.0, found[0][0])
+                walks.append(found)
+            return total, walks
+
+        for _ in range(max_rounds):
+            status = solver.Solve()
+            if status != pywraplp.Solver.OPTIMAL:  # GLOP's warm start can end ABNORMAL:
+                fresh = pywraplp.MPSolverParameters()  # solve once more from scratch
+                fresh.SetIntegerParam(fresh.INCREMENTALITY, fresh.INCREMENTALITY_OFF)
+                status = solver.Solve(fresh)
+            if status != pywraplp.Solver.OPTIMAL:
+                return best, self.columns, False
+            uncovered = sum(a.solution_value() for _, a in kept)
+            # a walk's link coefficient is e × its visits: as a dual per visit, e × the row's
+            duals = [(con.dual_value(), np.array([x.dual_value() for x in rows]) * freq[c])
+                     for c, (con, rows) in enumerate(zip(conv, link))]
+            got = lagrangian([pi for _, pi in duals])
+            if got is None:
+                return best, self.columns, False
+            lagrange, walks = got
+            value = math.floor(lagrange - 1e-6 * max(1.0, abs(lagrange))) / 10
+            if value > 0 and (best is None or value > best):
+                best = value
+                if report is not None:
+                    report(best)
+            added = 0
+            for c, found in enumerate(walks):
+                mu = duals[c][0]
+                for rc, visits, cost in found:
+                    if rc - mu >= -1e-7:  # sorted: none after it prices out either
+                        break
+                    lam = solver.NumVar(0, classes[c].count, "")
+                    obj.SetCoefficient(lam, cost)
+                    conv[c].SetCoefficient(lam, 1)
+                    for j, times in visits.items():
+                        link[c][j].SetCoefficient(lam, times * float(freq[c][j]))
+                    self.walks.append((lam, c, visits))
+                    added += 1
+                    self.columns += 1
+            if not added:
+                if uncovered > 1e-6 and max((penalty[s.id] for s, _ in kept),
+                                            default=UNCOVERED_PENALTY) < UNCOVERED_PENALTY:
+                    for s, a in kept:  # the LP leans on the penalty: raise it
+                        penalty[s.id] = min(UNCOVERED_PENALTY, penalty[s.id] * 10)
+                        obj.SetCoefficient(a, penalty[s.id])
+                    continue
+                return (None if best is None else max(0.0, best)), self.columns, True
+        return (None if best is None else max(0.0, best)), self.columns, False

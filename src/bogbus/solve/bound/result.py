@@ -26,6 +26,9 @@ class TemplateBound:
     cpu_s: float = 0.0  # CPU seconds spent (set by bound_job.py)
     peak_mb: int = 0  # peak resident memory of the process that computed it
     final: bool = False  # the computation finished (not cut at a deadline)
+    # for the stops the plan serves, asked for after the search left some unserved
+    # (job.py: BoundJob.narrow); before that every report is for all servable stops
+    narrowed: bool = False
     # status "optimal" from bound_content.py: the relaxation's optimum, which is a real
     # timetable (vehicle, weekday, ((stop id, phase), …)) per used day — the search may
     # take it up
