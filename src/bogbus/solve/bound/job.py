@@ -55,6 +55,16 @@ def _detach() -> None:
     os.close(null)
 
 
+def _narrowing(inbox, deadline: float) -> tuple | None:
+    """The parent's request for fewer stops (served, the plan's km, due by), waited
+    for until `deadline`; None if none comes or the parent has gone."""
+    left = deadline - time.perf_counter()
+    try:
+        return inbox.recv() if left > 0 and inbox.poll(left) else None
+    except (EOFError, OSError):
+        return None
+
+
 def _child(conn, inbox, instance: Instance, travel: TravelMatrix, served: frozenset[str],
            det_limit: float, seed: int, deadline: float) -> None:
     """Runs in the child: send each proven bound, then the final one; then, if the
@@ -76,10 +86,10 @@ def _child(conn, inbox, instance: Instance, travel: TravelMatrix, served: frozen
                                      det_limit=det_limit, seed=seed, deadline=deadline,
                                      report=report, keep=kept)
         report(replace(final, final=True))
-        left = deadline - time.perf_counter()
-        if left <= 0 or not inbox.poll(left):
+        order = _narrowing(inbox, deadline)
+        if order is None:
             return
-        fewer, upper_km, until = inbox.recv()
+        fewer, upper_km, until = order
         narrowed[0] = True
         if "walks" in kept:
             final = narrowed_walk_bound(instance, travel, kept["walks"], set(fewer),
@@ -90,8 +100,6 @@ def _child(conn, inbox, instance: Instance, travel: TravelMatrix, served: frozen
                                          det_limit=NARROWED_DET, seed=seed, deadline=until,
                                          report=report)
         report(replace(final, final=True))
-    except (EOFError, OSError):  # the parent went away: nobody to answer
-        pass
     except Exception as exc:  # noqa: BLE001 - the parent must get an answer, never hang
         conn.send(TemplateBound(None, "unavailable", 0, note=f"bound failed: {exc}",
                                 final=True, narrowed=narrowed[0]))
