@@ -228,3 +228,21 @@ def test_enumerated_and_cp_sat_costs_agree():
     for _, weeks in listed:
         assert exact_cost(cls, weeks, 2, 0, 5.0, None)[0] == exact_cost(
             slow, weeks, 2, 0, 5.0, None)[0]
+
+
+def test_a_probe_whose_listing_is_cut_never_decides(monkeypatch):
+    # the probe answers "none" or "optimal" only over a complete listing: cut to a few
+    # steps (as MAX_STEPS cut the busy Wednesday of a 36-stop kommune at every probe)
+    # it says nothing and the bound stays the LP's; with its own budget (PROBE_STEPS)
+    # the same probes find the optimum
+    import bogbus.solve.bound.content as content
+
+    inst = crossing()
+    travel = build_travel(inst)
+    every = {s.id for s in inst.stops}
+    monkeypatch.setattr(content, "PROBE_STEPS", 1)
+    cut = template_lower_bound(inst, travel, every, float("inf"), det_limit=5.0)
+    monkeypatch.setattr(content, "PROBE_STEPS", 16 * content.MAX_STEPS)
+    full = template_lower_bound(inst, travel, every, float("inf"), det_limit=5.0)
+    assert cut.status == "shared" and not cut.witness
+    assert full.status == "optimal" and full.witness and full.lower_km >= cut.lower_km
