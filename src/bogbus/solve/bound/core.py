@@ -225,29 +225,16 @@ def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: 
                 say: Report, keep: dict | None = None) -> TemplateBound:
     """Too many routes to enumerate: the LP over walks (bound_qroute.py), never below
     the neighbour bound. `keep` gets the LP (key "walks") to go on from later."""
-    from .qroute import WalkLP, qroute_bound
+    from .qroute import WalkLP
 
-    floor = weak.lower_km if weak.lower_km is not None else 0.0
     if deadline is not None and time.perf_counter() > deadline:
         return replace(weak, note=f"{why}; {weak.note}")  # no time to even build the LP
-
-    def lifted(v: float) -> None:
-        if v > floor:
-            say(TemplateBound(v, "walks", L, note=f"{why}; LP over walks (stopped early)"))
-
-    if keep is None or any(s.duration_min < 1 for s in stops):
-        value, cols, converged = qroute_bound(instance, travel, stops, deadline=deadline,
-                                              cpu_limit=cpu_limit, report=lifted)
-    else:
-        keep["walks"] = lp = WalkLP(instance, travel, stops)
-        value, cols, converged = lp.run(deadline=deadline, cpu_limit=cpu_limit,
-                                        report=lifted)
-    if value is None or value <= floor:
-        return replace(weak, note=f"{why}; {weak.note}")
-    value = _km(value * 10, L)  # the next value a timetable can have (see _km)
-    return TemplateBound(value, "walks", L, columns=cols,
-                         note=f"{why}; LP over walks" + ("" if converged else
-                                                          " (stopped early: Lagrangian bound)"))
+    if any(s.duration_min < 1 for s in stops):  # the pricing's time order needs every
+        return replace(weak, note=f"{why}; {weak.note}")  # visit to take time
+    lp = WalkLP(instance, travel, stops)
+    if keep is not None:
+        keep["walks"] = lp
+    return _walks_run(lp, L, weak, why, say, deadline=deadline, cpu_limit=cpu_limit)
 
 
 def narrowed_walk_bound(instance: Instance, travel: TravelMatrix, lp, served: set[str], *,
@@ -263,18 +250,26 @@ def narrowed_walk_bound(instance: Instance, travel: TravelMatrix, lp, served: se
     L = math.lcm(*(s.every_weeks for s in stops))
     weak = neighbour_bound(instance, travel, stops)
     report(weak)
+    lp.drop({s.id for s in lp.stops} - set(served))
+    return _walks_run(lp, L, weak, "for the stops served; routes too many to enumerate",
+                      report, deadline=deadline)
+
+
+def _walks_run(lp, L: int, weak: TemplateBound, why: str, say: Report, *,
+               deadline: float | None, cpu_limit: float | None = None) -> TemplateBound:
+    """Run the LP over walks on from where it stands: each rise above the neighbour
+    bound `weak` is said as it is proven; the result, never below `weak`."""
     floor = weak.lower_km if weak.lower_km is not None else 0.0
-    why = "for the stops served; routes too many to enumerate"
 
     def lifted(v: float) -> None:
         if v > floor:
-            report(TemplateBound(v, "walks", L, note=f"{why}; LP over walks (stopped early)"))
+            say(TemplateBound(v, "walks", L, note=f"{why}; LP over walks (stopped early)"))
 
-    lp.drop({s.id for s in lp.stops} - set(served))
-    value, cols, converged = lp.run(deadline=deadline, report=lifted)
+    value, cols, converged = lp.run(deadline=deadline, cpu_limit=cpu_limit, report=lifted)
     if value is None or value <= floor:
         return replace(weak, note=f"{why}; {weak.note}")
-    return TemplateBound(_km(value * 10, L), "walks", L, columns=cols,
+    value = _km(value * 10, L)  # the next value a timetable can have (see _km)
+    return TemplateBound(value, "walks", L, columns=cols,
                          note=f"{why}; LP over walks" + ("" if converged else
                                                           " (stopped early: Lagrangian bound)"))
 

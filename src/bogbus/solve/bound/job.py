@@ -176,9 +176,9 @@ class BoundJob:
             instance, travel, served, det_limit, seed, _ = self.args
             return template_lower_bound(instance, travel, set(served), float("inf"),
                                         det_limit=det_limit, seed=seed, deadline=until)
-        narrowed = self._until is not None
+        narrowed = False
         if self._until is not None:  # the narrowed answer is due earlier; reports
-            until = min(until, self._until)  # before it are for other stops
+            until, narrowed = min(until, self._until), True  # before it: other stops
         latest = None if narrowed else self._latest  # what witness() has read already
         try:
             while not self._closed and not (latest is not None and latest.final):
