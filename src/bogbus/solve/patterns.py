@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from itertools import chain, combinations
 from typing import Any, Generic, Protocol, TypeVar
 
+from .placement import Placement
+
 
 class Key(Protocol):
     """What items and days are: hashable, and ordered — the search sorts them so the
@@ -224,13 +226,24 @@ class PatternSearch(Generic[Item, Opt, Day]):
             units, self._steps = divmod(self._steps, self.OVERHEAD_STEPS_PER_UNIT)
             self.budget.used += units
 
+    def placement(self, assign: dict[Item, Opt]) -> Placement:
+        """`assign` as a Placement: the same mapping, its day contents kept current
+        (placement.py), for the assignments the search changes move by move."""
+        return Placement(self.days_of, self.element, assign.items())
+
     def content_of(self, assign: dict[Item, Opt], day: Day) -> frozenset:
         self.charge(len(assign))
+        if isinstance(assign, Placement):
+            return assign.day(day)
         return frozenset(self.element(i, o) for i, o in assign.items() if day in self.days_of(o))
 
     def total(self, assign: dict[Item, Opt]) -> float:
-        days = sorted({d for o in assign.values() for d in self.days_of(o)})
-        return sum(self.day_cost(self.evaluate(d, self.content_of(assign, d))) for d in days)
+        """The cost of every used day, summed in day order. One pass builds the
+        contents; the charge is that of one `content_of` per day, as it always was."""
+        by_day = self.contents(assign)
+        days = sorted(by_day)
+        self.charge(len(assign) * (len(days) - 1))
+        return sum(self.day_cost(self.evaluate(d, by_day[d])) for d in days)
 
     def _with(self, item: Item, opt: Opt, contents: Iterable[frozenset],
               bases: Iterable[Any]) -> list[Any] | None:
@@ -248,6 +261,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
         """Every used day's content in one pass (content_of per option is O(items) each,
         which dominated construction at 360 stops × 160 options)."""
         self.charge(len(assign))
+        if isinstance(assign, Placement):
+            return assign.contents()
         by_day: dict[Day, set] = {}
         for i, o in assign.items():
             e = self.element(i, o)
@@ -296,7 +311,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
     def construct(self, opts: dict[Item, list[Opt]], noise: bool) -> tuple[dict, dict]:
         """Greedy: hardest items first, each to its cheapest feasible option. With noise
         (restarts) the order is shuffled (by the subclass) and a near-best option may win."""
-        assign: dict[Item, Opt] = {}
+        assign = self.placement({})
         unserved: dict[Item, str] = {}
         order = self.construction_order(opts, noise)
         tries = self.construct_tries(len(order))
@@ -446,6 +461,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
         MAX_STALE_ROUNDS rounds without a new best, or (safety net) on the deadline."""
         opts = {it: self.item_options(it) for it in self.items()}
         cur, unserved = self.initial(opts)
+        cur = self.placement(cur)
         cost = self.descend(cur, unserved, opts)
         best, best_unserved, best_cost = dict(cur), dict(unserved), cost
         elite: list[Elite] = []
@@ -468,7 +484,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
                 cur, unserved = self.construct(opts, noise=True)
                 since_restart = 0
             else:
-                cur, unserved = dict(best), dict(best_unserved)
+                cur, unserved = self.placement(best), dict(best_unserved)
                 if not (self.went_on and self.pack(cur, unserved, opts)):
                     self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
             cost = self.descend(cur, unserved, opts)

@@ -18,7 +18,6 @@ import math
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 from ..model import Instance, Site, hhmm
@@ -27,6 +26,7 @@ from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute, arrival_w
 from .fastday import ENUMERATED, UNDECIDED, FastDay
 from .option import Day, Option
 from .patterns import Budget, PatternSearch
+from .placement import Placement
 from .replan_search import construct_previous
 
 __all__ = ["Budget", "Option", "TemplateResult", "TemplateSearch", "lcm"]
@@ -45,8 +45,11 @@ SAME_KM = 1e-6
 PROVEN = "proven infeasible"
 NOT_PROVEN = "not proven infeasible"
 
+_NOT_ASKED: Any = object()  # evaluate(): a memo miss (None is a proven-infeasible day)
+
+
 def lcm(values) -> int:
-    return reduce(lambda a, b: a * b // math.gcd(a, b), values, 1)
+    return math.lcm(*values)
 
 
 def _intersect(xs: list[tuple[int, int]], ys: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -104,6 +107,10 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.fast = FastDay()  # exact enumeration for small days (fastday.py)
         self._enum_work = 0.0  # enumeration work not yet charged as whole day solves
         self._alone: dict[str, bool | None] = {}  # alone(): stop id → fits a day alone
+        # insertion estimates: km *to* each site as a row (the matrix's column) and the
+        # arcs of route orders seen (`_arcs`)
+        self._km_to = tuple(zip(*self.travel.km))
+        self._arc_memo: dict[tuple[str, ...], list[tuple[int, int, float]]] = {}
 
     # ~2.5 µs per bookkeeping step, ~12 ms of CPU per unit of work (planner.SOLVE_MS)
     OVERHEAD_STEPS_PER_UNIT = 12000
@@ -194,6 +201,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         day compared directly (the generic days_of tuple per item was the search's
         single most frequent call)."""
         self.charge(len(assign))
+        if isinstance(assign, Placement):
+            return assign.day(day)
         vehicle, weekday = day
         return frozenset((i, o.phase) for i, o in assign.items()
                          if o.weekday == weekday and o.vehicle == vehicle)
@@ -202,8 +211,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         """Exact day model, memoised by content and the locks that apply to the day."""
         vehicle, weekday = day
         key = self._key(day, content)
-        if key in self.cache:
-            return self.cache[key]
+        sol = self.cache.get(key, _NOT_ASKED)
+        if sol is not _NOT_ASKED:
+            return sol
         known_bad = self.infeasible.setdefault((vehicle, weekday, key[3]), {})
         asked = self._asked.setdefault((vehicle, weekday, key[3]), {})
         for e in content:
@@ -303,15 +313,29 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         N = s.every_weeks
         if not content or sol is None or not sol.routes:
             return 2 * D[self.depot][i] / N
-        L = len(sol.routes)
-        L2 = lcm([L, N])
+        routes = sol.routes
+        L = len(routes)
+        L2 = math.lcm(L, N)
+        to_i, from_i = self._km_to[i], D[i]
         total = 0.0
-        for k in range(L2):
-            if k % N != opt.phase:
-                continue
-            order = [self.depot] + [self.idx[x] for x in sol.routes[k % L].order] + [self.depot]
-            total += min(D[a][i] + D[i][b] - D[a][b] for a, b in zip(order, order[1:]))
+        # the weeks k < L2 with k % N == phase (none if the phase is not below N)
+        for k in range(opt.phase, L2 if opt.phase < N else 0, N):
+            total += min(to_i[a] + from_i[b] - ab for a, b, ab in self._arcs(routes[k % L].order))
         return total / L2
+
+    # route orders whose arcs are kept (a memo, cleared when full: it only saves time)
+    ARCS_KEPT = 50_000
+
+    def _arcs(self, order: tuple[str, ...]) -> list[tuple[int, int, float]]:
+        """The arcs (from, to, km) of a route from the depot through `order` and back."""
+        arcs = self._arc_memo.get(order)
+        if arcs is None:
+            if len(self._arc_memo) >= self.ARCS_KEPT:
+                self._arc_memo.clear()
+            D = self.travel.km
+            ids = [self.depot, *(self.idx[x] for x in order), self.depot]
+            arcs = self._arc_memo[order] = [(a, b, D[a][b]) for a, b in zip(ids, ids[1:])]
+        return arcs
 
     def removal_estimate(self, item: str, opt: Option, day: Day, sol: DaySolution,
                          content: frozenset) -> float:
