@@ -179,3 +179,32 @@ def test_a_rhythm_day_may_hold_more_visit_minutes_than_one_shift():
     assert sol is not None and [len(r.order) for r in sol.routes] == [2, 2]
     three = {**assign, "S02": Option(*day, 1 - assign["S02"].phase)}
     assert search.evaluate(day, search.content_of(three, day)) is None  # 450 min + lunch
+
+
+def test_the_memo_stays_within_its_bounds_and_runs_still_reproduce(tmp_path, monkeypatch):
+    # a crowded day asks many contents: with tiny bounds the memo forgets its oldest
+    # answers and the superset index starts anew, by counts, so a rerun is identical
+    write(tmp_path, *generate(30, 1, seed=3))
+    inst = load_source(str(tmp_path))
+    travel = build_travel(inst)
+    monkeypatch.setattr(TemplateSearch, "MEMO_DAYS", 40)
+    monkeypatch.setattr(TemplateSearch, "KNOWN_BAD_KEPT", 10)
+    sizes = []
+    original = TemplateSearch._memo
+
+    def memo(self, key, sol):
+        original(self, key, sol)
+        filed = sum(len(v) for d in self.infeasible.values() for v in d.values())
+        sizes.append((len(self.cache), filed))
+    monkeypatch.setattr(TemplateSearch, "_memo", memo)
+
+    def run():
+        search = TemplateSearch(inst, travel, seed=2, budget=Budget(200))
+        result = search.run()
+        return search, ({s: (o.vehicle, o.weekday, o.phase) for s, o in result.options.items()},
+                        result.cost, search.budget.used)
+
+    search, first = run()
+    assert search.memo_size() > 3 * 40  # it did forget
+    assert max(n for n, _ in sizes) <= 40 and max(k for _, k in sizes) <= 10
+    assert run()[1] == first

@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from ..model import Instance, Site, hhmm
@@ -85,6 +86,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.stops = {s.id: s for s in self.instance.stops}
         self.step = self.instance.settings.round_to_min
         self.cache: dict[tuple, DaySolution | None] = {}
+        self._forgotten = 0  # memo answers dropped (MEMO_DAYS)
+        self._known_bad = 0  # infeasible contents filed (KNOWN_BAD_KEPT)
         # day contents proven infeasible, per (vehicle, weekday, locks): a superset of
         # one is infeasible too (one more stop never makes a day fit), so it needs no solve.
         # Each set is filed under one of its elements: a set inside a content has that
@@ -219,7 +222,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         for e in content:
             asked[e] = asked.get(e, 0) + 1
         if any(bad <= content for e in content for bad in known_bad.get(e, ())):
-            self.cache[key] = None
+            self._memo(key, None)
             return None
         if not content:
             sol = DaySolution({}, [], "optimal")
@@ -239,11 +242,39 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                             return None  # cut by the clock, not proven infeasible: not memoised
                     assert got is None or isinstance(got, DaySolution)
                     sol = got
-        self.cache[key] = sol
+        self._memo(key, sol)
         if sol is None and content:
+            if self._known_bad >= self.KNOWN_BAD_KEPT:
+                for filed in self.infeasible.values():
+                    filed.clear()
+                self._known_bad = 0
             rarest = min(content, key=lambda e: (asked[e], e))
             known_bad.setdefault(rarest, []).append(content)
+            self._known_bad += 1
         return sol
+
+    # The memo's bounds, counts so that runs stay reproducible. A day answer with its
+    # solution takes ~1 KB: the 180-stop, 8-bus shape asked 132,000 day contents in
+    # 48 s of its search going on for unserved stops (search alone, 321 MB resident),
+    # where 90 stops / 4 buses at their 7,500 units or 180 stops at 9,000 ask fewer
+    # than 32,000. Past MEMO_DAYS answers the oldest half is forgotten (asked again,
+    # solved again); past KNOWN_BAD_KEPT infeasible contents the superset index starts
+    # anew.
+    MEMO_DAYS = 80_000
+    KNOWN_BAD_KEPT = 40_000
+
+    def _memo(self, key: tuple, sol: DaySolution | None) -> None:
+        self.cache[key] = sol
+        if len(self.cache) > self.MEMO_DAYS:
+            drop = len(self.cache) - self.MEMO_DAYS // 2
+            for old in list(islice(self.cache, drop)):
+                del self.cache[old]
+            self._forgotten += drop
+
+    def memo_size(self) -> int:
+        """Day answers memoised so far, the forgotten ones included (recombination
+        waits for the memo to grow)."""
+        return len(self.cache) + self._forgotten
 
     def _solved(self, prob: DayProblem) -> DaySolution | None | object:
         """The exact CP-SAT day model; UNDECIDED when the search's deadline cut it."""
@@ -503,9 +534,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         """Recombine memoised days into a cheaper timetable (recombine.py)."""
         from .recombine import recombine
 
-        if self.previous is not None or len(self.cache) < self._recombined + self._growth:
+        if self.previous is not None or self.memo_size() < self._recombined + self._growth:
             return False
-        self._recombined = len(self.cache)
+        self._recombined = self.memo_size()
         self.budget.used += self.RECOMBINE_WORK
         better = recombine(self, assign)
         if better is None:
