@@ -256,8 +256,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     # The memo's bounds, counts so that runs stay reproducible. A day answer with its
     # solution takes ~1 KB: the 180-stop, 8-bus shape asked 132,000 day contents in
     # 48 s of its search going on for unserved stops (search alone, 321 MB resident),
-    # where 90 stops / 4 buses at their 7,500 units or 180 stops at 9,000 ask fewer
-    # than 32,000. Past MEMO_DAYS answers the oldest half is forgotten (asked again,
+    # where budget-ended searches ask far fewer: 180 stops at 9,000 units 32,000, 90
+    # stops / 4 buses at 11,000 units 47,000 (15,500 of them infeasible), so neither
+    # meets a bound. Past MEMO_DAYS answers the oldest half is forgotten (asked again,
     # solved again); past KNOWN_BAD_KEPT infeasible contents the superset index starts
     # anew.
     MEMO_DAYS = 80_000
