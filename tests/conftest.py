@@ -11,21 +11,38 @@ both out; `make test` runs everything.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from factories import small
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from bogbus.calendar import Period, parse_quarter
 from bogbus.model import Instance
 from bogbus.pipeline import Plan, plan_instance
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Hypothesis keeps its files (example database, collected constants) in `.hypothesis/`
+# of the folder pytest starts in — the repository — before any fixture can move the
+# working folder: here they go to a temporary folder, and no example database is kept
+# (the tests' own settings make their examples, run after run).
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="bogbus-hypothesis-")
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+settings.register_profile("no-database", database=None)
+settings.load_profile("no-database")
+
 WRITTEN_BY_DEFAULT = ("maps", "plans")  # where the CLI writes when given no --out
+WATCHED = (*WRITTEN_BY_DEFAULT, ".hypothesis")  # and where hypothesis would
 
 
 def _outputs() -> set[Path]:
-    return {p for d in WRITTEN_BY_DEFAULT if (ROOT / d).is_dir() for p in (ROOT / d).rglob("*")}
+    return {p for d in WATCHED if (ROOT / d).is_dir() for p in (ROOT / d).rglob("*")}
 
 
 @pytest.fixture(scope="session", autouse=True)
