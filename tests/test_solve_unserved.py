@@ -101,3 +101,30 @@ def test_turning_early_changes_nothing_while_every_stop_is_placed():
         runs.append((res.stopped_by, round(res.cost, 3), sorted(res.options.items()),
                      s.budget.used, s.went_on))
     assert runs[0] == runs[1] and not runs[0][4] and runs[0][0] in ("work", "converged")
+
+
+def test_after_a_failed_round_the_pool_takes_in_the_stops_around_an_unserved_one():
+    # crowded(): Wednesday holds two of the three evening stops, so every round fails.
+    # The first round finds no room for the unserved stop; the second pools the placed
+    # stops nearest it first, so the stop finds its place free at once; neither round
+    # serves more, so the timetable stays as it was
+    inst = crowded()
+    s = search(inst, 10_000, deadline=time.perf_counter() + 60, to_clock=True)
+    opts = {it: s.item_options(it) for it in s.items()}
+    cur, unserved = s.construct(opts, noise=False)
+    (left,) = unserved
+    before = dict(cur)
+    tried = []
+    original = s.try_place
+
+    def try_place(assign, item, options, tries=4):
+        got = original(assign, item, options, tries)
+        tried.append((item, got is not None))
+        return got
+    s.try_place = try_place
+    assert not s.pack(cur, unserved, opts) and s._failed_packs == 1
+    assert tried[0] == (left, False)
+    tried.clear()
+    assert not s.pack(cur, unserved, opts) and s._failed_packs == 2
+    assert tried[0] == (left, True)  # its neighbours were taken out first
+    assert dict(cur) == before and list(unserved) == [left]
