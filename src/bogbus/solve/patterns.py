@@ -704,8 +704,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
     # After a failed round the next one pools the PACK_RUIN placed items nearest one
     # unserved item too (a ruin around it, the pool recreating it). 180-8 at 60 s,
     # the search alone, data seeds 0-2 x search seeds 0-1: 9 stops unserved in all
-    # against 11, data seed 0's last stop placed in every run (4 of 4, none of 2
-    # before); ruin around all unserved items: 9; only every second round: 8.
+    # against 11, data seed 0's last stop placed in both runs (none of 2 before);
+    # ruin around all unserved items: 9; only every second round: 8.
     PACK_RUIN = 12
 
     def pack(self, cur: dict[Item, Opt], unserved: dict[Item, str], opts) -> bool:
