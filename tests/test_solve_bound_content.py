@@ -17,7 +17,11 @@ from bogbus.bench.municipality import SHAPES, generate, write
 from bogbus.io.source import load_source
 from bogbus.solve.bound import template_lower_bound
 from bogbus.solve.bound.content import (
+    MAX_STEPS,
     DayClass,
+    _canonical,
+    _held_by_cut,
+    _longer,
     content_bound,
     day_classes,
     exact_cost,
@@ -142,6 +146,50 @@ def test_smoothed_pricing_gives_proven_values_and_the_same_lp(cycle6, alpha, rou
                         report=seen.append)
     assert seen and all(v <= plain.value + 1e-4 for v in seen)
     assert cut.value is None or cut.value <= plain.value + 1e-4
+
+def test_a_content_run_backwards_is_the_same_column(cycle6):
+    """Weeks run backwards (week k → −k) keep every stop's rhythm and one arrival
+    time, so the cost is the same and the master keeps one column. It fails if the
+    mirror is not in the canonical form, or if a mirrored content were not a content
+    (then its cost would differ or no day could drive it)."""
+    stops, classes = cycle6
+    ahead, behind = classes(), classes()
+    checked = 0
+    for cls, other in zip(ahead, behind):
+        listed, _ = list_contents(cls, cls.costs / 6, 6, 1e9, 40)
+        for _, weeks in listed:
+            back = (weeks[0], *weeks[:0:-1])
+            assert _consistent(back, [int(e) for e in cls.every])
+            assert _canonical(back, cls.every) == _canonical(weeks, cls.every)
+            if back in _rotations(weeks):
+                continue
+            checked += 1
+            cls.exact.clear()  # no cache between the two: each costed on its own
+            assert exact_cost(cls, weeks, 6, 0, 5.0, None)[0] == exact_cost(
+                other, back, 6, 0, 5.0, None)[0]
+            other.exact.clear()
+    assert checked >= 10
+
+
+def test_a_listing_cut_below_what_it_listed_lists_longer_then_backs_off():
+    # the floor of a cut listing (rest) under its 16th content holds the bound: list
+    # longer once; cut again, go back to the short listing and wait 2, then 4 rounds
+    listed = [(float(-t), (1,)) for t in range(16, 0, -1)]
+    assert _held_by_cut(listed, -30.0, 16, 0.0)
+    assert not _held_by_cut(listed, -1.0, 16, 0.0)  # full and not cut: rest = the 16th
+    assert not _held_by_cut(listed[:3], 0.0, 16, 0.0)  # not full: rest = the limit
+    assert _held_by_cut(listed[:3], -0.5, 16, 0.0)  # cut before it was full
+    budget, hold = [MAX_STEPS], [[0, 1]]
+    seen = []
+    for _ in range(10):
+        _longer(0, budget, hold, True)
+        seen.append(budget[0] // MAX_STEPS)
+    assert seen == [4, 1, 1, 1, 4, 1, 1, 1, 1, 1]
+    budget = [MAX_STEPS]
+    for want in (4, 16, 16):  # nothing new found: the master cannot move, list longer
+        _longer(0, budget, hold, False)
+        assert budget[0] == want * MAX_STEPS
+
 
 # -- the listing behind the pricing: complete, for every pool and every dual ---------
 

@@ -108,14 +108,20 @@ class DayClass:
 
 
 def _canonical(masks: Masks, every: np.ndarray) -> Masks:
-    """The content over its own cycle, rotated to the least week order: rotations of
-    the weeks serve the same stops at the same cost, so they are one column."""
+    """The content over its own cycle, rotated (and mirrored) to the least week order.
+
+    Why: turning the weeks round (week k → k + s) or running them backwards (week k →
+    −k) serves the same weeks' stop sets, each stop keeps one arrival time and its
+    rhythm (phase p becomes p + s or −p), so the cost is the same — one column. The
+    mirror was missing: the listing offered every such content twice and each was
+    costed twice."""
     bits = 0
     for m in masks:
         bits |= m
     own = math.lcm(1, *(int(every[j]) for j in range(len(every)) if bits >> j & 1))
     cyc = masks[:own]
-    return min(cyc[s:] + cyc[:s] for s in range(own))
+    back = cyc[:1] + cyc[:0:-1]  # week k → week −k
+    return min(min(cyc[s:] + cyc[:s], back[s:] + back[:s]) for s in range(own))
 
 
 def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site],
@@ -533,6 +539,41 @@ def _known_extra(cls: DayClass, masks: Masks) -> float:
     return math.inf if value is None else max(0.0, value - relaxed_cost(cls, key))
 
 
+def _held_by_cut(listed: list[tuple[float, Masks]], rest: float, keep: int,
+                 limit: float) -> bool:
+    """Did the listing run out of steps with its floor below what it listed? Then the
+    Lagrangian value is that floor, and only a longer listing raises it.
+
+    Why not only when it lists few: on 18-1 seed 0 the busy Wednesday listed its 16
+    every round and was cut every round, its floor 7 km/week under the 16th listed,
+    which held the bound at 147.2 for 16 s; 4 × the steps finished it in 0.3 s."""
+    whole = max(t for t, _ in listed) if len(listed) >= keep else limit
+    return rest < whole - TOL
+
+
+def _longer(c: int, budget: list[int], hold: list[list[int]], found: bool) -> None:
+    """The steps of class `c`'s next listing, after one cut below what it listed.
+
+    A cut listing that found nothing new lists up to 16 × longer (else the master
+    cannot move). One that found columns tries 4 × longer once: on 18-1 seed 0 that
+    finishes the busy Wednesday in 0.3 s and the bound rises from 147.2 to 150.3 in
+    28 s. If that listing is cut too, the day goes back to the short listing and waits
+    twice as many rounds before trying again: on 36-2 seed 0 a Wednesday cut even at
+    16 × took 2.5 s a round, 12 rounds in 28 s, and the bound fell from 380.9 to the
+    week-route LP's 377.3."""
+    wait = hold[c]
+    if not found:
+        budget[c] = min(MAX_STEPS * 16, budget[c] * 4)
+    elif budget[c] > MAX_STEPS:
+        budget[c] = MAX_STEPS
+        wait[1] *= 2
+        wait[0] = wait[1]
+    elif wait[0] > 0:
+        wait[0] -= 1
+    else:
+        budget[c] = 4 * MAX_STEPS
+
+
 def relaxed_cost(cls: DayClass, key: Masks) -> float:
     """Σ of the content's week-routes per average week (0.1 km): a floor on its cost."""
     return sum(cls.route_cost(m) or 0.0 for m in key) / len(key)
@@ -582,6 +623,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     added: list[dict[Masks, _Column]] = [{} for _ in classes]
     keep = [FIRST_LISTED] * len(classes)
     budget = [MAX_STEPS] * len(classes)  # listing steps per class, raised when cut
+    hold = [[0, 1] for _ in classes]  # per class: rounds before the next raise, back-off
     best: float | None = None
     spent = 0.0
     stalls = 0
@@ -672,10 +714,10 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             new += found
             if rest < mu - TOL:  # some content may still price out: not converged
                 complete = False
+                if _held_by_cut(listed, rest, keep[c], mu - TOL):
+                    _longer(c, budget, hold, bool(found))
                 if not found:  # none of the listed prices out: list more
                     keep[c] = min(MAX_LISTED, keep[c] * 4)
-                    if len(listed) < keep[c] // 4:  # the listing was cut: search longer
-                        budget[c] = min(MAX_STEPS * 16, budget[c] * 4)
         if best is None or lagrange > best:  # valid with the penalties too (_penalties)
             best = lagrange
             center = (pi, mus)
