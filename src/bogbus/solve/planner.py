@@ -260,10 +260,16 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         settled = job.witness(until=min(end, search.deadline + WITNESS_WAIT * time_limit_s))
         if settled is None:
             clock_cut.append("bound witness")
-        elif settled.witness:
-            better = search.adopt(settled.witness, tmpl)
+        # the bound's optimal timetable, else the cheapest real one its master's
+        # contents made by then (docs/planner.md, "The master's timetable")
+        offered = settled or job.latest
+        timetable, what = (
+            (offered.witness, "optimal timetable") if offered and offered.witness
+            else (offered.incumbent, "master's timetable") if offered else ((), ""))
+        if timetable:
+            better = search.adopt(timetable, tmpl)
             if better is not None:
-                say(f"the lower bound's optimal timetable ({better.cost:.2f} km/week) joins "
+                say(f"the lower bound's {what} ({better.cost:.2f} km/week) joins "
                     f"the search's best ({tmpl.cost:.2f})")
                 tmpl = better
     prefer = None if previous is None else previous.outreach_prefs

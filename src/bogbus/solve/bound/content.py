@@ -94,6 +94,7 @@ class DayClass:
     exact: dict[Masks, float | None] = field(default_factory=dict)  # 0.1 km per week
     where: dict[int, int] = field(default_factory=dict)  # route bitmask → pool row
     fast: FastDay = field(default_factory=FastDay)  # its memo of week orders
+    real: set[Masks] = field(default_factory=set)  # costed by a finished solve: drivable
 
     @property
     def count(self) -> int:
@@ -179,6 +180,7 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
         assert isinstance(fast, DaySolution)
         optimum = max(relaxed, round(sum(r.km for r in fast.routes) * 10) / own)
         cls.exact[key] = optimum
+        cls.real.add(key)
         return optimum, 0.0
     dm = build_day_model(problem, floor_km=True)
     if dm is None:
@@ -195,6 +197,8 @@ def exact_cost(cls: DayClass, masks: Masks, L: int, seed: int, det_limit: float,
     else:  # OPTIMAL: the optimum; otherwise CP-SAT's proven objective bound
         lb = math.ceil(solver.BestObjectiveBound() - 1e-6)
         value = max(relaxed, lb / own)
+        if status == cp_model.OPTIMAL:
+            cls.real.add(key)
     cls.exact[key] = value  # an unfinished solve keeps its proven bound
     return value, used
 
@@ -579,10 +583,71 @@ def relaxed_cost(cls: DayClass, key: Masks) -> float:
     return sum(cls.route_cost(m) or 0.0 for m in key) / len(key)
 
 
+# rounds of column generation between two integer solves over the master's contents:
+# every round, as one takes 1-40 ms (36-2 seed 0: ~800 contents); every 4th round the
+# 412 km/week timetable of 36-2 seed 0 came at 24.6 s of the bound alone, not 22.0 s
+OFFER_EVERY = 1
+OFFER_DET = 1.0  # deterministic seconds for one
+
+
+def master_timetable(stops: list[Site], classes: list[DayClass], L: int, *, seed: int,
+                     det_limit: float = OFFER_DET, deadline: float | None = None
+                     ) -> tuple[float | None, list[tuple[int, Masks]], float]:
+    """The cheapest timetable made of contents already costed by a finished solve:
+    (its km per average week in 0.1 km — None when none was found —, its contents as
+    (class, week masks), deterministic time used).
+
+    Why: the column generation costs hundreds of contents exactly to prove its bound,
+    and on two buses its LP's best contents often fit together whole: an integer
+    solve over them (price-and-branch) found a timetable of 411.0 km/week on 36-2
+    seed 0 after 28 s, where the search's best was 416.72. Each chosen content's cost
+    is a driven optimum of its day (fastday or a finished CP-SAT solve), so the
+    timetable is real; the planner still checks every day before taking it up."""
+    m = cp_model.CpModel()
+    cover: dict[str, list] = {s.id: [] for s in stops}
+    total = []
+    chosen: list[tuple[cp_model.IntVar, int, Masks]] = []
+    for c, cls in enumerate(classes):
+        lits = []
+        for key in sorted(cls.real):  # sorted: the model, and so its answer, reproduce
+            value = cls.exact.get(key)
+            if value is None:
+                continue
+            bits = 0
+            for mk in key:
+                bits |= mk
+            x = m.NewBoolVar("")
+            lits.append(x)
+            chosen.append((x, c, key))
+            for j in range(len(cls.cand)):
+                if bits >> j & 1:
+                    cover[cls.cand[j].id].append(x)
+            total.append(int(round(value * L)) * x)  # an integer: its own cycle divides L
+        if lits:
+            m.Add(sum(lits) <= cls.count)
+    if any(not lits for lits in cover.values()):
+        return None, [], 0.0
+    for lits in cover.values():
+        m.AddExactlyOne(lits)
+    m.Minimize(sum(total))
+    wall = None if deadline is None else deadline - time.perf_counter()
+    if wall is not None and wall <= 0:
+        return None, [], 0.0
+    solver = deterministic_solver(seed, det_limit, wall)
+    status = solver.Solve(m)
+    used = solver.ResponseProto().deterministic_time
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, [], used
+    return (solver.ObjectiveValue() / L,
+            [(c, key) for x, c, key in chosen if solver.Value(x)], used)
+
+
 def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_limit: float,
                   seed: int = 0, deadline: float | None = None,
                   report: Callable[[float], None] | None = None,
-                  max_rounds: int = 1000, alpha: float = SMOOTHING) -> ContentResult:
+                  max_rounds: int = 1000, alpha: float = SMOOTHING,
+                  offer: Callable[[float, list[tuple[int, Masks]]], None] | None = None
+                  ) -> ContentResult:
     """Column generation over day contents; the Lagrangian bound after every round.
 
     Contents join the master at their *relaxed* cost (the sum of their week-routes, a
@@ -605,7 +670,11 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     any duals π: Σ_s π_s + Σ_s min(0, price_s − π_s) (a stop left uncovered) +
     Σ_class count · min(0, least content cost − π over its stops). Convergence is
     declared only at the LP's own duals (a round at them follows every round whose
-    smoothed duals found nothing the LP wants)."""
+    smoothed duals found nothing the LP wants).
+
+    `offer(km·10 per week, contents)` gets every cheaper real timetable the contents
+    costed so far make (`master_timetable`), tried every OFFER_EVERY rounds while the
+    LP's value is below the cheapest offered, and at convergence."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     obj = solver.Objective()
     assign, art = stop_rows(solver, stops)
@@ -629,6 +698,20 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     stalls = 0
     center: tuple[dict[str, float], list[float]] | None = None  # the best duals so far
     smooth = True
+    offered = [math.inf, 0]  # the cheapest timetable offered; rounds since the last try
+
+    def try_offer(z: float, now: bool) -> None:
+        nonlocal spent
+        offered[1] += 1
+        if offer is None or z >= offered[0] - TOL or not (now or offered[1] >= OFFER_EVERY):
+            return
+        offered[1] = 0
+        value, chosen, used = master_timetable(stops, classes, L, seed=seed,
+                                               deadline=deadline)
+        spent += used
+        if value is not None and value < offered[0] - TOL:
+            offered[0] = value
+            offer(value, chosen)
 
     def late() -> bool:
         return spent >= det_limit or (deadline is not None and time.perf_counter() > deadline)
@@ -723,7 +806,9 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             center = (pi, mus)
             if report is not None:
                 report(best)
-        if not new and complete and a == 0.0:
+        converging = not new and complete and a == 0.0
+        try_offer(z, converging and uncovered <= 1e-6)
+        if converging:
             if uncovered > 1e-6:  # a penalty below a stop's true price: raise it, go on
                 for s, a_s in zip(stops, art):
                     if a_s.solution_value() > 1e-6:
@@ -827,18 +912,23 @@ class SharedTimeResult:
 def shared_time_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], pools,
                       L: int, upper: float, *, det_limit: float, seed: int = 0,
                       deadline: float | None = None,
-                      report: Callable[[float, str, int], None] | None = None
+                      report: Callable[[float, str, int], None] | None = None,
+                      offer: Callable[[float, tuple], None] | None = None
                       ) -> SharedTimeResult:
     """The LP over day contents, then probes "is there a timetable cheaper than U?"
     for U rising in doubling steps (a quarter step after a probe that ran out of
     time), as bound.py's `integer_bound` does for week-routes. `upper` (0.1 km per
-    week): stop there. A probe that finds a timetable has found the optimum."""
+    week): stop there. A probe that finds a timetable has found the optimum.
+    `offer(km·10 per week, timetable)` gets the real timetables found on the way
+    (`master_timetable`)."""
     say = report or (lambda v, how, cols: None)
     classes = day_classes(instance, travel, stops, pools)
     if len(classes) < len({id(p) for p in pools.values()}):  # a day too wide for bitmasks
         return SharedTimeResult(None, "shared", 0, 0.0, False)
     res = content_bound(stops, classes, L, det_limit=det_limit, seed=seed, deadline=deadline,
-                        report=lambda v: say(v, "shared", 0))
+                        report=lambda v: say(v, "shared", 0),
+                        offer=None if offer is None else
+                        lambda v, chosen: offer(v, _timetable(classes, chosen)))
     spent = res.det_used
     if not res.converged or res.value is None:
         return SharedTimeResult(res.value, "shared", res.columns, spent, False)

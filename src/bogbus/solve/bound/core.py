@@ -288,7 +288,9 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                          upper_km: float | None = None, *, det_limit: float = 10.0,
                          seed: int = 0, deadline: float | None = None,
                          report: Report | None = None, routes: bool = True,
-                         keep: dict | None = None) -> TemplateBound:
+                         keep: dict | None = None,
+                         offer: Callable[[float, tuple], None] | None = None
+                         ) -> TemplateBound:
     """Lower bound on km per average week for timetables serving exactly `served`.
 
     `upper_km`: the cost of a known timetable serving `served` (the plan's; `inf` when
@@ -302,7 +304,9 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     weaker neighbour bound (bound_degree.py) is returned instead, so a plan of any
     size carries a proven gap. `routes=False` skips the enumeration (a caller that
     saw it give up already) and goes straight to the LP over walks. `keep` (a dict)
-    receives that LP under "walks" when it is used, to go on from (job.py)."""
+    receives that LP under "walks" when it is used, to go on from (job.py). `offer(km
+    per week, timetable)` gets every cheaper real timetable the shared-time stage's
+    contents make (content.py, `master_timetable`): job.py passes it to the planner."""
     heard = report or (lambda b: None)
     proven = [-1.0]
 
@@ -347,7 +351,9 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     shared = shared_time_bound(instance, travel, stops, pools, L, upper_km * 10,
                                det_limit=det_limit, seed=seed, deadline=deadline,
                                report=lambda v10, how, cols: say(
-                                   TemplateBound(_km(v10, L), how, L, n_routes, cols)))
+                                   TemplateBound(_km(v10, L), how, L, n_routes, cols)),
+                               offer=None if offer is None else
+                               lambda v10, days: offer(v10 / 10, days))
     if shared.finished:  # converged: never below the week-route probes' relaxation
         v10 = max(value, shared.value or 0.0)
         # an optimum found by the probe is a sum of integers over the cycle's weeks (no

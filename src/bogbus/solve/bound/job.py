@@ -75,16 +75,29 @@ def _child(conn, inbox, instance: Instance, travel: TravelMatrix, served: frozen
     _detach()
     t0 = time.process_time()
     narrowed = [False]
+    last: list[TemplateBound] = []  # the last bound reported
+    best: list[tuple[float, tuple]] = []  # the cheapest real timetable offered
 
     def report(b: TemplateBound) -> None:
+        last[:] = [b]
+        # every report for all servable stops carries the cheapest timetable so far:
+        # the parent keeps only the last report it read
+        if best and not narrowed[0]:
+            b = replace(b, incumbent=best[0][1], incumbent_km=best[0][0])
         conn.send(replace(b, cpu_s=round(time.process_time() - t0, 2), peak_mb=_peak_mb(),
                           narrowed=narrowed[0]))
+
+    def offer(km: float, days: tuple) -> None:
+        if not narrowed[0] and (not best or km < best[0][0]):
+            best[:] = [(km, days)]
+            if last:
+                report(last[0])  # the same bound, now with this timetable
 
     kept: dict = {}
     try:
         final = template_lower_bound(instance, travel, set(served), float("inf"),
                                      det_limit=det_limit, seed=seed, deadline=deadline,
-                                     report=report, keep=kept)
+                                     report=report, keep=kept, offer=offer)
         report(replace(final, final=True))
         order = _narrowing(inbox, deadline)
         if order is None:
@@ -167,6 +180,12 @@ class BoundJob:
             except EOFError:
                 self._closed = True
                 return None
+        return self._latest
+
+    @property
+    def latest(self) -> TemplateBound | None:
+        """The last report `witness` read (None before any): after a wait the clock
+        ended, the bound's cheapest real timetable so far is on it (`incumbent`)."""
         return self._latest
 
     def result(self, until: float) -> TemplateBound | None:

@@ -33,3 +33,9 @@ class TemplateBound:
     # timetable (vehicle, weekday, ((stop id, phase), …)) per used day — the search may
     # take it up
     witness: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = ()
+    # a real timetable (same form) that the shared-time master's contents make, not
+    # proven optimal, at `incumbent_km` per average week (its contents' driven optima):
+    # the cheapest found so far for every servable stop; the planner takes it up when
+    # it is cheaper than the search's (docs/planner.md, "The master's timetable")
+    incumbent: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = ()
+    incumbent_km: float | None = None
