@@ -295,10 +295,10 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
             raise _Cut
         if deadline is not None and steps[0] % 4096 == 0 and time.perf_counter() > deadline:
             raise _Cut  # a cut listing stays valid (below), and the bound keeps its time
-        floors = ahead.floors(chosen, g0)  # the weeks still open, at least
-        if floors is None:
+        sums = ahead.floor_sums(chosen, g0)  # the weeks still open, at least
+        if sums is None:
             return
-        open_weeks = sum(floors)
+        open_weeks, rest = sums  # all of them; those after this one
         if partial + open_weeks >= thr[0]:
             return
         forced, banned = forced_of(chosen, k)
@@ -307,7 +307,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
             return
         gg, mm = got
         lo = int(np.searchsorted(gg, g0, side="left"))  # later weeks cost ≥ week 0
-        rest = sum(floors[1:])  # the weeks after this one: choosing it only raises them
+        # `rest`: the weeks after this one — choosing this one only raises them
         if k == L - 1:  # the last week, vectorised
             if lo >= len(gg) or partial + float(gg[lo]) >= thr[0]:
                 return  # the common case, without the array work below
@@ -440,12 +440,9 @@ class _Lookahead:
         upto = 0
         for b in self.bits:
             upto |= b
-            keys = masks & upto
-            least: dict[int, float] = {}
-            for key, val in zip(keys.tolist(), g.tolist()):  # g ascending: first is least
-                if key not in least:
-                    least[key] = val
-            self.least.append(least)
+            # g ascending: a key's first route is its least (np.unique: first index)
+            keys, first = np.unique(masks & upto, return_index=True)
+            self.least.append(dict(zip(keys.tolist(), g[first].tolist())))
         # per number of weeks chosen, per later week j: the (week j mod e, bits of the
         # stops with rhythm e) it reads, shortest rhythms first, while j mod e is chosen
         # (the listing calls `floors` ~10⁶ times a round: this is its hot path)
@@ -460,6 +457,42 @@ class _Lookahead:
                     parts.append((j % e, b))
                 rows.append(parts)
             self.plan.append(rows)
+        # the same per number of chosen weeks, for `floor_sums`: (is the next week free,
+        # how many later weeks are free, and per week that reads chosen ones: (is it
+        # the next week, its parts, the least-g table it reads, is every rhythm known))
+        whole = len(self.evals)
+        self._reads: list[tuple[int, int, list[tuple[bool, list[tuple[int, int]],
+                                                     dict[int, float], bool]]]] = []
+        for k in range(L):
+            rows = self.plan[k]
+            first_free = int(not rows[0])
+            free_after = sum(1 for parts in rows[1:] if not parts)
+            reads = [(i == 0, parts, self.least[len(parts) - 1], len(parts) == whole)
+                     for i, parts in enumerate(rows) if parts]
+            self._reads.append((first_free, free_after, reads))
+
+    def floor_sums(self, chosen: list[int], g0: float) -> tuple[float, float] | None:
+        """(Σ of `floors` over the weeks still open, Σ over those after the next one),
+        or None as `floors`: the listing's hot path, without building the list.
+        Weeks that read no chosen week are g0 each; the rest look up their least g."""
+        k = len(chosen)
+        if k >= len(self._reads):
+            return None if k > len(self._reads) else (0.0, 0.0)
+        first_free, free_after, reads = self._reads[k]
+        total = after = 0.0
+        for first, parts, least, whole in reads:
+            key = 0
+            for week, bits in parts:
+                key |= chosen[week] & bits
+            val = least.get(key)
+            if val is None or (whole and val < g0):
+                return None
+            if val < g0:
+                val = g0
+            total += val
+            if not first:
+                after += val
+        return total + (first_free + free_after) * g0, after + free_after * g0
 
     def floors(self, chosen: list[int], g0: float) -> list[float] | None:
         """A floor on the g of each week after `chosen`; None when a week the chosen
