@@ -119,6 +119,8 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
                             flag)
     count = len(layer)
     tried = 0
+    # per candidate, what the hot loop reads: (j, its bit, lo, hi, minutes there, km home)
+    spec = [(j, 1 << j, c[1], c[2], c[3], home_km[j]) for j, c in enumerate(cands)]
     while layer:
         nxt: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         for (mask, last), labels in layer.items():
@@ -126,23 +128,21 @@ def enumerate_routes(cands: list[tuple[int, int, int, int]], depot: int, start: 
             if count + len(nxt) > MAX_LABELS or tried > MAX_EXTENSIONS:  # a layer can be huge
                 return None
             back, dl, ll = home_km[last], drive[last], leg[last]
+            free = [x for x in spec if not mask & x[1]]  # once per (mask, last)
             for ready, cost, flag in labels:
                 total = cost + back
                 if (total <= limit and total < best.get(mask, 1 << 60)
                         and home(ready, last, flag)):
                     best[mask] = total
-                for j in range(n):
-                    if mask >> j & 1:
-                        continue
+                for j, bit, lo, hi, dur, hk in free:  # the hot path, inline
                     c = cost + ll[j]
-                    if c + home_km[j] > limit:
+                    if c + hk > limit:
                         continue
-                    _, lo, hi, dur = cands[j]
-                    arr = ready + dl[j]  # straight on, inline: the hot path
+                    arr = ready + dl[j]  # straight on
                     if arr < lo:
                         arr = lo
                     arr = -(-arr // step) * step
-                    key = (mask | 1 << j, j)
+                    key = (mask | bit, j)
                     if arr <= hi:
                         got = nxt.get(key)
                         if got is None:
