@@ -261,11 +261,14 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         if settled is None:
             clock_cut.append("bound witness")
         # the bound's optimal timetable, else the cheapest real one its master's
-        # contents made by then (docs/planner.md, "The master's timetable")
-        offered = settled or job.latest
-        timetable, what = (
-            (offered.witness, "optimal timetable") if offered and offered.witness
-            else (offered.incumbent, "master's timetable") if offered else ((), ""))
+        # contents made by then (docs/planner.md, "The master's timetable"); the last
+        # report read is the settled one, or the latest when the clock ended the wait
+        offered = job.latest
+        timetable: tuple = ()
+        what = ""
+        if offered is not None:
+            timetable, what = ((offered.witness, "optimal timetable") if offered.witness
+                               else (offered.incumbent, "master's timetable"))
         if timetable:
             better = search.adopt(timetable, tmpl)
             if better is not None:

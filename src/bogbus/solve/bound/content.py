@@ -622,11 +622,11 @@ def relaxed_cost(cls: DayClass, key: Masks) -> float:
     return sum(cls.route_cost(m) or 0.0 for m in key) / len(key)
 
 
-# rounds of column generation between two integer solves over the master's contents:
-# every round, as one takes 1-40 ms (36-2 seed 0: ~800 contents); every 4th round the
-# 412 km/week timetable of 36-2 seed 0 came at 24.6 s of the bound alone, not 22.0 s
-OFFER_EVERY = 1
-OFFER_DET = 1.0  # deterministic seconds for one
+# deterministic seconds for one integer solve over the master's contents; one is
+# tried every round, as it takes 1-40 ms (36-2 seed 0: ~800 contents) — every 4th
+# round, the 412 km/week timetable of 36-2 seed 0 came at 24.6 s of the bound alone,
+# not 22.0 s
+OFFER_DET = 1.0
 
 
 def master_timetable(stops: list[Site], classes: list[DayClass], L: int, *, seed: int,
@@ -712,8 +712,8 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     smoothed duals found nothing the LP wants).
 
     `offer(km·10 per week, contents)` gets every cheaper real timetable the contents
-    costed so far make (`master_timetable`), tried every OFFER_EVERY rounds while the
-    LP's value is below the cheapest offered, and at convergence."""
+    costed so far make (`master_timetable`), tried every round while the LP's value
+    is below the cheapest offered."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     obj = solver.Objective()
     assign, art = stop_rows(solver, stops)
@@ -737,19 +737,18 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     stalls = 0
     center: tuple[dict[str, float], list[float]] | None = None  # the best duals so far
     smooth = True
-    offered = [math.inf, 0]  # the cheapest timetable offered; rounds since the last try
+    offered = math.inf  # the cheapest timetable offered
 
-    def try_offer(z: float, now: bool) -> None:
-        nonlocal spent
-        offered[1] += 1
-        if offer is None or z >= offered[0] - TOL or not (now or offered[1] >= OFFER_EVERY):
+    def try_offer(z: float) -> None:
+        """No integer solution over contents at or above their LP costs is below z."""
+        nonlocal spent, offered
+        if offer is None or z >= offered - TOL:
             return
-        offered[1] = 0
         value, chosen, used = master_timetable(stops, classes, L, seed=seed,
                                                deadline=deadline)
         spent += used
-        if value is not None and value < offered[0] - TOL:
-            offered[0] = value
+        if value is not None and value < offered - TOL:
+            offered = value
             offer(value, chosen)
 
     def late() -> bool:
@@ -845,9 +844,8 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             center = (pi, mus)
             if report is not None:
                 report(best)
-        converging = not new and complete and a == 0.0
-        try_offer(z, converging and uncovered <= 1e-6)
-        if converging:
+        try_offer(z)
+        if not new and complete and a == 0.0:
             if uncovered > 1e-6:  # a penalty below a stop's true price: raise it, go on
                 for s, a_s in zip(stops, art):
                     if a_s.solution_value() > 1e-6:
