@@ -47,6 +47,20 @@ def test_damaged_plan_is_a_clear_error(plan, tmp_path, damage):
         read_plan(f)
 
 
+def test_a_shortfall_that_more_collections_cannot_end_is_a_valid_plan(plan, tmp_path):
+    # rotation.shortfall[].more_needed is null when even one more collection per visit
+    # hit is not enough (the bus's room is the limit): the planner writes it so, and
+    # `check` and every reader must take it
+    doc = json.loads(json.dumps(plan))
+    doc["rotation"] = {"no_repeat_weeks": 52, "collections": [], "holdings_at_start": {},
+                       "history": [], "uses": {}, "shortfall": [
+                           {"kind": "daycare", "collections": 0, "more_needed": None,
+                            "visits": []}]}
+    assert plan_structure_problems(doc) == []
+    doc["rotation"]["shortfall"][0]["more_needed"] = -1
+    assert any("more_needed" in p for p in plan_structure_problems(doc))
+
+
 def test_not_a_plan(tmp_path):
     f = tmp_path / "x.json"
     f.write_text("{\"a\": 1}", encoding="utf-8")

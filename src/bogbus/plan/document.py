@@ -128,7 +128,7 @@ class Shortfall(TypedDict):
 
     kind: str
     collections: int
-    more_needed: int
+    more_needed: int | None  # None: even one more per visit hit was not enough
     visits: list[ShortfallVisit]
 
 

@@ -134,7 +134,7 @@ ROTATION = {
     "history": ("list", {"site_id": STR, "collection_id": STR, "date": ISO}),
     "uses": ("map", COUNT),
     "shortfall": ("list", {"kind": STR, "collections": COUNT,
-                           "more_needed": COUNT,
+                           "more_needed": _null(COUNT),  # None: more is not enough
                            "visits": ("list", {"site_id": STR, "date": ISO, "vehicle": STR,
                                                "collection_id": _null(STR),
                                                "problem": STR})}),
