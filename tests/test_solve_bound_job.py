@@ -51,12 +51,12 @@ def test_narrowed_the_child_answers_for_the_stops_served():
 
 
 def test_a_plan_that_leaves_a_stop_unserved_carries_the_bound_of_the_stops_it_serves():
-    from test_solve_unserved import crowded
+    from test_solve_unserved import tied
 
     from bogbus.calendar import parse_quarter
     from bogbus.solve import plan_quarter
 
-    inst = crowded()  # Wednesday evening holds two of the three stops
+    inst = tied()  # Wednesday evening holds two of the three stops
     res = plan_quarter(inst, parse_quarter("2027Q1"), time_limit_s=6)
     served = set(res.template.options)
     assert len(served) == 2 and res.bound is not None and res.bound.narrowed

@@ -39,9 +39,11 @@ def test_unplaceable_stop_is_explained():
 
 
 def test_too_many_stops_for_one_day_reports_free_minutes():
-    # three 70-minute evening-only stops cannot share Wednesday 16:00–19:00
-    sites = [stop(i, 56.44 + i / 100, 10.15, dur=70, window=(16 * 60, 19 * 60)) for i in (1, 2, 3)]
-    res = run(instance(sites))
+    # five 70-minute evening-only stops, two buses: each Wednesday 16:00–19:00 holds
+    # two (one bus and three stops is a proof instead: tests/test_solve_tied.py)
+    sites = [stop(i, 56.44 + i / 100, 10.15, dur=70, window=(16 * 60, 19 * 60))
+             for i in (1, 2, 3, 4, 5)]
+    res = run(instance(sites, [vehicle("bus1"), vehicle("bus2")]))
     assert len(res.unserved) == 1
     (why,) = res.unserved.values()
     assert "free minutes" in why and "16:00" in why

@@ -14,7 +14,16 @@ from bogbus.travel import build_travel
 
 
 def crowded():
-    """Three 70-minute evening-only stops: Wednesday 16:00–19:00 holds two."""
+    """Five 70-minute evening-only stops, two buses: each bus's Wednesday 16:00–19:00
+    holds two. Every stop may take either bus, so no stop is tied to one day and the
+    one left over is not proven infeasible (a search cannot tell which one it is)."""
+    return instance([stop(i, 56.44 + i / 100, 10.15, dur=70, window=(16 * 60, 19 * 60))
+                     for i in (1, 2, 3, 4, 5)], [vehicle("bus1"), vehicle("bus2")])
+
+
+def tied():
+    """Three 70-minute evening-only stops and one bus: all three are tied to its
+    Wednesday (no other shift reaches 16:00–19:00), which holds two."""
     return instance([stop(i, 56.44 + i / 100, 10.15, dur=70, window=(16 * 60, 19 * 60))
                      for i in (1, 2, 3)])
 
@@ -105,7 +114,7 @@ def test_turning_early_changes_nothing_while_every_stop_is_placed():
 
 
 def test_after_a_failed_round_the_pool_takes_in_the_stops_around_an_unserved_one():
-    # crowded(): Wednesday holds two of the three evening stops, so every round fails.
+    # crowded(): the Wednesdays hold four of the five evening stops, so every round fails.
     # The first round finds no room for the unserved stop; the second pools the placed
     # stops nearest it first, so the stop finds its place free at once; neither round
     # serves more, so the timetable stays as it was

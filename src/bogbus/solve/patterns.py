@@ -216,6 +216,13 @@ class PatternSearch(Generic[Item, Opt, Day]):
         search can place it and `go_on` does not wait for it). Default: not proven."""
         return False
 
+    def blocked(self, item: Item, assign: dict[Item, Opt]) -> bool:
+        """True when the unserved item is proven to have no place while the items of
+        `assign` stay served (template.py: stops the data ties to its days). The search
+        then neither waits for it (`go_on`) nor pools it; it could only be served
+        instead of another. Default: not proven."""
+        return False
+
     # -- state helpers --------------------------------------------------------------
     def charge(self, steps: int) -> None:
         """Count bookkeeping steps; every OVERHEAD_STEPS_PER_UNIT of them cost one unit
@@ -374,7 +381,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
         by moving to another of its options; True if any was placed."""
         placed_any = False
         for it in sorted(unserved):
-            if not opts[it] or not self.budget.left or self.out_of_time():
+            if (not opts[it] or not self.budget.left or self.out_of_time()
+                    or self.blocked(it, assign)):  # no place while the others stay
                 continue
             placed = self.try_place(assign, it, opts[it],
                                     tries=min(len(opts[it]), self.RETRY_TRIES))
@@ -472,14 +480,14 @@ class PatternSearch(Generic[Item, Opt, Day]):
         while True:
             if (best_unserved and self.go_on_after is not None and not self.went_on
                     and self.budget.used >= self.go_on_after):
-                self.go_on(best_unserved, opts)
-            if not self.budget.left and not self.go_on(best_unserved, opts):
+                self.go_on(best_unserved, opts, best)
+            if not self.budget.left and not self.go_on(best_unserved, opts, best):
                 stopped_by = "work"
                 break
             if self.out_of_time():
                 stopped_by = "clock"
                 break
-            if stale >= self.MAX_STALE_ROUNDS and not self.go_on(best_unserved, opts):
+            if stale >= self.MAX_STALE_ROUNDS and not self.go_on(best_unserved, opts, best):
                 break
             if since_restart >= self.RESTART_AFTER and self.restarts_allowed():
                 cur, unserved = self.construct(opts, noise=True)
@@ -500,13 +508,15 @@ class PatternSearch(Generic[Item, Opt, Day]):
             stopped_by = "clock" if self.out_of_time() else "work"
         return SearchOutcome(elite, opts, stopped_by, frozenset(self.cut))
 
-    def go_on(self, unserved: dict, opts: dict) -> bool:
+    def go_on(self, unserved: dict, opts: dict, assign: dict) -> bool:
         """Whether the search must go on although the work budget is spent or it has
-        converged: an item that has options is still unserved, the deadline is still
-        ahead and `to_clock_when_unserved` is set. Then the budget is lifted (the
-        deadline ends the search) and construction's cut items are left to the retries."""
+        converged: an item that has options is still unserved and not proven to have no
+        place beside `assign`'s, the deadline is still ahead and `to_clock_when_unserved`
+        is set. Then the budget is lifted (the deadline ends the search) and
+        construction's cut items are left to the retries."""
         if not (self.to_clock_when_unserved and self.deadline is not None
-                and any(opts[it] and not self.unplaceable(it) for it in unserved)):
+                and any(opts[it] and not self.unplaceable(it) and not self.blocked(it, assign)
+                        for it in unserved)):
             return False
         if not self.went_on:
             self.went_on = True
@@ -719,7 +729,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
         takes out the PACK_RUIN placed items nearest one unserved item (at random, none
         that outranks it) and pools them behind the unserved ones: the rounds started
         from the same best every time and met the same wall."""
-        pool = sorted(it for it in unserved if opts[it] and not self.unplaceable(it))
+        pool = sorted(it for it in unserved if opts[it] and not self.unplaceable(it)
+                      and not self.blocked(it, cur))
         if not pool:
             return False
         self.rng.shuffle(pool)

@@ -29,6 +29,7 @@ from .option import Day, Option
 from .patterns import Budget, PatternSearch
 from .placement import Placement
 from .replan_search import construct_previous
+from .tied import TiedDays
 
 __all__ = ["Budget", "Option", "TemplateResult", "TemplateSearch", "lcm"]
 
@@ -110,6 +111,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self.fast = FastDay()  # exact enumeration for small days (fastday.py)
         self._enum_work = 0.0  # enumeration work not yet charged as whole day solves
         self._alone: dict[str, bool | None] = {}  # alone(): stop id → fits a day alone
+        self._alone_on: dict[tuple, bool | None] = {}  # fits_alone_on() memo
+        self._together: dict[tuple, bool | None] = {}  # fits_together() memo
+        self.tied = TiedDays(self)  # stops the data ties to one day (tied.py)
         # insertion estimates: km *to* each site as a row (the matrix's column) and the
         # arcs of route orders seen (`_arcs`)
         self._km_to = tuple(zip(*self.travel.km))
@@ -638,6 +642,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         if alone is None:
             return (f"{NOT_PROVEN}: the exact day model could not decide within its limit "
                     "whether it fits even alone — raise --time-limit")
+        blocked = self.tied.blockers(s, assign)
+        if blocked is not None:
+            return self._blocked_reason(s, blocked)
         days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
                                                                   "fri", "sat", "sun"].index(d))
         partly = ""
@@ -656,6 +663,20 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         return (f"{NOT_PROVEN}: no weekday ({', '.join(days)}) has {s.duration_min} free "
                 f"minutes between {window} once the other stops are placed{partly} — shorten "
                 "stops, widen the window, lower a frequency or add a shift")
+
+    def _blocked_reason(self, s: Site, blocked: dict[Day, tuple[str, ...]]) -> str:
+        """The proof that the stop has no place while the stops tied to its days are
+        served (tied.py), with the days and those stops named."""
+        others = sorted({t for group in blocked.values() for t in group})
+        one = len(others) == 1
+        where = "; ".join(f"{v} {d}: {', '.join(group)}" for (v, d), group in blocked.items())
+        return (f"{PROVEN} while {', '.join(others)} {'is' if one else 'are'} served: on each "
+                f"day this stop can use ({where}) the stop{'' if one else 's'} named there "
+                f"can be served on no other day (vehicles, days and windows), share"
+                f"{'s' if one else ''} its weeks, and the exact day model finds no route "
+                f"visiting {'it' if one else 'them'} and this stop together — it can only be "
+                f"served instead of {others[0] if one else 'one of them'}: allow another "
+                "vehicle or weekday, widen a window or shorten a visit")
 
     def _no_option(self, s: Site, window: str) -> str:
         """Why a stop has no (vehicle, weekday) whose shift its window can reach: a
@@ -708,21 +729,62 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         return answer
 
     def _fits_alone(self, s: Site, o: Option) -> bool | None:
+        return self.fits_alone_on(s, (o.vehicle, o.weekday))
+
+    def fits_alone_on(self, s: Site, day: Day) -> bool | None:
         """One stop alone on one day: enumeration (fastday.py) decides a one-stop day
         exactly; if it cannot, CP-SAT's status (INFEASIBLE is a proof, a cut solve is
         not). Not charged to the work budget: asked once per stop, after a search or for
         the few unserved ones."""
+        v = self.instance.settings.vehicle(day[0])
+        # the answer depends on the vehicle only through its day: memoised by that
+        key = (s.id, v.shifts[day[1]], v.break_rule, v.max_km_per_day,
+               day if s.id in self.locks else None)
+        if key not in self._alone_on:
+            prob = self.day_problem(day[0], day[1], frozenset({(s.id, 0)}))
+            self._alone_on[key] = (False if prob is None
+                                   or s.duration_min > prob.shift_end - prob.shift_start
+                                   else self._decide(prob))
+        return self._alone_on[key]
+
+    def fits_together(self, day: Day, ids: frozenset[str]) -> bool | None:
+        """Whether one week's route of the day can visit all these stops (tied.py): a
+        single scenario, so no arrival time is shared with other weeks — False is a
+        proof that no timetable has them on that day in the same week. Not charged to
+        the work budget: asked only for unserved stops and the stops tied to their days,
+        memoised. A day too big for the enumeration goes to CP-SAT only when the
+        explanations are written (`explaining`); during the search it stays undecided,
+        so the search's time is never spent on a proof."""
+        key = (day, ids, self.explaining)
+        if key in self._together:
+            return self._together[key]
+        v = self.instance.settings.vehicle(day[0])
+        nodes = []
+        for sid in sorted(ids):
+            n = self.node(self.stops[sid], day[0], day[1])
+            if n is None:
+                self._together[key] = False
+                return False
+            nodes.append(n)
+        shift = v.shifts[day[1]]
+        prob = DayProblem(shift.start, shift.end, self.depot, tuple(nodes), (frozenset(ids),),
+                          self.travel.km, self.travel.minutes, v.break_rule, v.max_km_per_day)
+        self._together[key] = self._decide(prob, cpsat=self.explaining)
+        return self._together[key]
+
+    def _decide(self, prob: DayProblem, cpsat: bool = True) -> bool | None:
+        """Feasible (True), proven infeasible (False) or undecided (None: a cut solve,
+        or a day the enumeration cannot decide when `cpsat` is off)."""
         from ortools.sat.python import cp_model
 
         from .cpsat import deterministic_solver
         from .daymodel import build_day_model
 
-        prob = self.day_problem(o.vehicle, o.weekday, frozenset({(s.id, 0)}))
-        if prob is None or s.duration_min > prob.shift_end - prob.shift_start:
-            return False
         got = self.fast.solve(prob)
         if got is not UNDECIDED:
             return got is not None
+        if not cpsat:
+            return None
         dm = build_day_model(prob)
         if dm is None:
             return False
@@ -733,3 +795,6 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
 
     def unplaceable(self, item: str) -> bool:
         return self.alone(self.stops[item], self.options_for(self.stops[item])) is False
+
+    def blocked(self, item: str, assign: dict[str, Option]) -> bool:
+        return self.tied.blockers(self.stops[item], assign) is not None
