@@ -29,7 +29,7 @@ from .option import Day, Option
 from .patterns import Budget, PatternSearch
 from .placement import Placement
 from .replan_search import construct_previous
-from .tied import TiedDays
+from .tied import Blocker, TiedDays
 
 __all__ = ["Budget", "Option", "TemplateResult", "TemplateSearch", "lcm"]
 
@@ -664,19 +664,29 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                 f"minutes between {window} once the other stops are placed{partly} — shorten "
                 "stops, widen the window, lower a frequency or add a shift")
 
-    def _blocked_reason(self, s: Site, blocked: dict[Day, tuple[str, ...]]) -> str:
+    def _blocked_reason(self, s: Site, blocked: dict[Day, Blocker]) -> str:
         """The proof that the stop has no place while the stops tied to its days are
         served (tied.py), with the days and those stops named."""
-        others = sorted({t for group in blocked.values() for t in group})
+        others = sorted({t for b in blocked.values() for t in b.stops})
         one = len(others) == 1
-        where = "; ".join(f"{v} {d}: {', '.join(group)}" for (v, d), group in blocked.items())
-        return (f"{PROVEN} while {', '.join(others)} {'is' if one else 'are'} served: on each "
-                f"day this stop can use ({where}) the stop{'' if one else 's'} named there "
-                f"can be served on no other day (vehicles, days and windows), share"
-                f"{'s' if one else ''} its weeks, and the exact day model finds no route "
-                f"visiting {'it' if one else 'them'} and this stop together — it can only be "
-                f"served instead of {others[0] if one else 'one of them'}: allow another "
-                "vehicle or weekday, widen a window or shorten a visit")
+        parts = []
+        for (v, d), b in blocked.items():
+            names = ", ".join(b.stops)
+            if b.rhythm:
+                same = ", ".join(x for x in b.stops if x not in b.beside)
+                beside = f" beside {', '.join(b.beside)} (weekly)" if b.beside else ""
+                parts.append(f"{v} {d}: {same} and this stop all come every {b.rhythm} "
+                             f"weeks and no two of them fit one week's route{beside}, so "
+                             f"with {b.rhythm} week phases two of them meet")
+            else:
+                parts.append(f"{v} {d}: no route of a week holds {names} and this stop")
+        return (f"{PROVEN} while {', '.join(others)} {'is' if one else 'are'} served: the "
+                f"data (vehicles, days, windows) ties {'it' if one else 'them'} to the "
+                f"{'day' if len(blocked) == 1 else 'days'} this stop could use, and the "
+                f"exact day model says "
+                f"{'; '.join(parts)} — it can only be served instead of "
+                f"{others[0] if one else 'one of them'}: allow another vehicle or weekday, "
+                "widen a window or shorten a visit")
 
     def _no_option(self, s: Site, window: str) -> str:
         """Why a stop has no (vehicle, weekday) whose shift its window can reach: a

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from math import gcd
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..model import Site
 from .option import Day, Option
@@ -30,6 +30,17 @@ from .option import Day, Option
 # Tied stops of a rarer rhythm tried one at a time beside the weekly ones (the longest
 # visits first): each is a day question, and a CP-SAT solve where enumeration gives up
 MAX_EXTRA = 8
+
+
+class Blocker(NamedTuple):
+    """Why one day has no room for the stop: the served stops tied there, and how
+    they meet it — in its weeks (`rhythm` 0), or by pigeonhole: they and the stop all
+    come every `rhythm` weeks and no two of them fit one week, so with `rhythm` phases
+    two of them share a week."""
+
+    stops: tuple[str, ...]  # every served stop the proof needs
+    rhythm: int = 0
+    beside: tuple[str, ...] = ()  # pigeonhole: the weekly ones among `stops`
 
 
 class TiedSearch(Protocol):
@@ -79,7 +90,7 @@ class TiedDays:
                 self._tied.setdefault(self._days[sid][0], ())
                 self._tied[self._days[sid][0]] += (sid,)
 
-    def blockers(self, site: Site, served: Collection[str]) -> dict[Day, tuple[str, ...]] | None:
+    def blockers(self, site: Site, served: Collection[str]) -> dict[Day, Blocker] | None:
         """For an unserved stop: on each day it could use, the served stops tied to that
         day that leave it no room (they share a week with it and one week's route cannot
         hold them all); None unless every such day is blocked so. A stop kept by
@@ -91,7 +102,7 @@ class TiedDays:
         if not days:
             return None  # fits nowhere even alone: that proof is the caller's
         tied = self.tied()
-        out: dict[Day, tuple[str, ...]] = {}
+        out: dict[Day, Blocker] = {}
         for day in days:
             there = [t for t in tied.get(day, ()) if t != site.id and t in served]
             # a weekly tied stop is there every week; another one shares a week with
@@ -99,16 +110,52 @@ class TiedDays:
             always = [t for t in there if s.stops[t].every_weeks == 1]
             sometimes = [t for t in there if s.stops[t].every_weeks > 1
                          and gcd(s.stops[t].every_weeks, site.every_weeks) == 1]
-            found = None
+            found: Blocker | None = None
             # the weekly ones alone first, then each other one with them: the longest
             # visits first, at most MAX_EXTRA (each question may be a CP-SAT solve)
             sometimes.sort(key=lambda t: (-s.stops[t].duration_min, t))
             for extra in ([], *([t] for t in sometimes[:MAX_EXTRA])):
                 group = tuple(sorted(always + extra))
                 if group and s.fits_together(day, frozenset((site.id, *group))) is False:
-                    found = group
+                    found = Blocker(group)
                     break
+            if found is None:
+                found = self._pigeonhole(site, day, always,
+                                         [t for t in there if t not in always
+                                          and s.stops[t].every_weeks == site.every_weeks])
             if found is None:
                 return None
             out[day] = found
         return out
+
+    def _pigeonhole(self, site: Site, day: Day, always: list[str],
+                    same: list[str]) -> Blocker | None:
+        """Stops of one rhythm k > 1 tied to a day share a week exactly when they share
+        a phase, and there are k phases: if this stop and k of them pairwise cannot
+        share a week (with the weekly tied stops), some two of those k + 1 meet in a
+        week whatever the phases, so not all are served. Those k (the first found, the
+        longest visits first, at most MAX_EXTRA asked) and the weekly ones, else None."""
+        k = site.every_weeks
+        if k == 1 or len(same) < k:
+            return None
+        s = self.search
+        same = sorted(same, key=lambda t: (-s.stops[t].duration_min, t))[:MAX_EXTRA]
+        members = [site.id, *same]
+
+        def apart(a: str, b: str) -> bool:
+            return s.fits_together(day, frozenset((a, b, *always))) is False
+
+        def extend(clique: list[str], rest: list[str]) -> list[str] | None:
+            if len(clique) == k + 1:
+                return clique
+            for i, t in enumerate(rest):
+                if all(apart(t, c) for c in clique):
+                    got = extend([*clique, t], rest[i + 1:])
+                    if got is not None:
+                        return got
+            return None
+
+        clique = extend([members[0]], members[1:])
+        if clique is None:
+            return None
+        return Blocker(tuple(sorted([*clique[1:], *always])), k, tuple(sorted(always)))
