@@ -161,3 +161,16 @@ def test_a_proof_holds_for_every_choice_of_week_phases(specs):
             weeks = [frozenset(g for g, k, p in zip(group, every, phases) if w % k == p)
                      for w in range(lcm(*every))]
             assert any(s.fits_together(day, w) is False for w in weeks if w), (sid, phases)
+
+
+def test_the_budget_lifted_for_an_unserved_stop_comes_back_once_all_left_are_proven():
+    inst = instance([stop(i, 56.44 + i / 100, 10.15, dur=70, window=EVENING) for i in (1, 2, 3)])
+    s = search(inst, 30, deadline=time.perf_counter() + 60, to_clock=True)
+    opts = {it: s.item_options(it) for it in s.items()}
+    wed = opts["S01"][0]
+    # S02 and S03 unserved: neither is proven (either could join S01), so it goes on
+    assert s.go_on({"S02": "", "S03": ""}, opts, {"S01": wed})
+    assert s.went_on and s.budget.limit > 30
+    # then S02 is served and S03 is proven beside S01 and S02: the budget is 30 again
+    assert not s.go_on({"S03": ""}, opts, {"S01": wed, "S02": wed})
+    assert s.budget.limit == 30

@@ -132,6 +132,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
         # spent (the planner's default: the time the ejection pool needs; None: at the
         # budget's end). Nothing changes while every item is placed.
         self.go_on_after: int | None = None
+        self._lifted: int | None = None  # the budget's limit while go_on has lifted it
         self._ejections: dict = {}  # pack(): item → 1 + its failed insertions
         self._failed_packs = 0  # pack(): rounds since one served more
         self._steps = 0  # bookkeeping steps not yet charged (OVERHEAD_STEPS_PER_UNIT)
@@ -481,6 +482,8 @@ class PatternSearch(Generic[Item, Opt, Day]):
             if (best_unserved and self.go_on_after is not None and not self.went_on
                     and self.budget.used >= self.go_on_after):
                 self.go_on(best_unserved, opts, best)
+            if self._lifted is not None:
+                self.go_on(best_unserved, opts, best)  # gives the budget back if done
             if not self.budget.left and not self.go_on(best_unserved, opts, best):
                 stopped_by = "work"
                 break
@@ -513,14 +516,20 @@ class PatternSearch(Generic[Item, Opt, Day]):
         converged: an item that has options is still unserved and not proven to have no
         place beside `assign`'s, the deadline is still ahead and `to_clock_when_unserved`
         is set. Then the budget is lifted (the deadline ends the search) and
-        construction's cut items are left to the retries."""
+        construction's cut items are left to the retries. Asked again each round while
+        lifted: once every item the best leaves is proven (placed elsewhere meanwhile,
+        or proven beside the others), the budget is given back and ends the search."""
         if not (self.to_clock_when_unserved and self.deadline is not None
                 and any(opts[it] and not self.unplaceable(it) and not self.blocked(it, assign)
                         for it in unserved)):
+            if self._lifted is not None:  # every stop left is proven: the budget again
+                self.budget.limit, self._lifted = self._lifted, None
             return False
+        if self._lifted is None:
+            self._lifted = self.budget.limit
+            self.budget.limit = max(self.budget.limit, 1 << 62)
         if not self.went_on:
             self.went_on = True
-            self.budget.limit = max(self.budget.limit, 1 << 62)
             self.cut.clear()  # retried from here on: no longer "never reached"
         return True
 

@@ -113,6 +113,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self._alone: dict[str, bool | None] = {}  # alone(): stop id → fits a day alone
         self._alone_on: dict[tuple, bool | None] = {}  # fits_alone_on() memo
         self._together: dict[tuple, bool | None] = {}  # fits_together() memo
+        self._together_solves = 0  # CP-SAT solves fits_together() has asked
+        self._solved_by_cpsat = 0  # _decide(): whether its last answer took CP-SAT
         self.tied = TiedDays(self)  # stops the data ties to one day (tied.py)
         # insertion estimates: km *to* each site as a row (the matrix's column) and the
         # arcs of route orders seen (`_arcs`)
@@ -765,9 +767,12 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         memoised. A day too big for the enumeration goes to CP-SAT only when the
         explanations are written (`explaining`); during the search it stays undecided,
         so the search's time is never spent on a proof."""
-        key = (day, ids, self.explaining)
-        if key in self._together:
+        key = (day, ids)
+        if key in self._together:  # decided, or undecided by CP-SAT: final
             return self._together[key]
+        cpsat = self.explaining and self._together_solves < self.TOGETHER_SOLVES
+        if not cpsat and (day, ids, None) in self._together:  # enumeration gave up
+            return None
         v = self.instance.settings.vehicle(day[0])
         nodes = []
         for sid in sorted(ids):
@@ -779,17 +784,30 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         shift = v.shifts[day[1]]
         prob = DayProblem(shift.start, shift.end, self.depot, tuple(nodes), (frozenset(ids),),
                           self.travel.km, self.travel.minutes, v.break_rule, v.max_km_per_day)
-        self._together[key] = self._decide(prob, cpsat=self.explaining)
-        return self._together[key]
+        got = self._decide(prob, cpsat=cpsat, det=self.TOGETHER_DET, wall=2.5 * self.TOGETHER_DET)
+        self._together_solves += self._solved_by_cpsat
+        self._together[key if got is not None or cpsat else (day, ids, None)] = got
+        return got
 
-    def _decide(self, prob: DayProblem, cpsat: bool = True) -> bool | None:
+    # CP-SAT for the tied stops' questions (fits_together), only while explaining and
+    # only where enumeration gives up (more than ~7 stops in a week): at most this many
+    # solves of this many deterministic seconds each. A week of 12 short stops takes
+    # ~0.2 s, one of 14 ran into 2 det-s undecided — so a few such questions per
+    # unserved stop could have added seconds past the time limit.
+    TOGETHER_SOLVES = 20
+    TOGETHER_DET = 0.2
+
+    def _decide(self, prob: DayProblem, cpsat: bool = True, det: float = 2.0,
+                wall: float = 5.0) -> bool | None:
         """Feasible (True), proven infeasible (False) or undecided (None: a cut solve,
-        or a day the enumeration cannot decide when `cpsat` is off)."""
+        or a day the enumeration cannot decide when `cpsat` is off). Sets
+        `_solved_by_cpsat` to 1 when it asked CP-SAT, else 0."""
         from ortools.sat.python import cp_model
 
         from .cpsat import deterministic_solver
         from .daymodel import build_day_model
 
+        self._solved_by_cpsat = 0
         got = self.fast.solve(prob)
         if got is not UNDECIDED:
             return got is not None
@@ -798,7 +816,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         dm = build_day_model(prob)
         if dm is None:
             return False
-        status = deterministic_solver(self.seed, 2.0, 5.0).Solve(dm.model)
+        self._solved_by_cpsat = 1
+        status = deterministic_solver(self.seed, det, wall).Solve(dm.model)
         if status == cp_model.INFEASIBLE:
             return False
         return True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
