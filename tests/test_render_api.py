@@ -117,12 +117,22 @@ def test_unserved_stop_gets_a_poster_saying_so(tmp_path):
             "duration_min": 30,
         }
     )
-    plan["unserved"].append({"site_id": "S05", "date": None, "reason": "Ingen plads i ruten"})
-    (poster, _k) = write_timetables(plan, tmp_path, formats=["pdf"], stop="S05")
+    reason = "proven infeasible while S01 is served: … bogbus wed …"
+    plan["unserved"].append({"site_id": "S05", "date": None, "reason": reason})
+    poster = write_timetables(plan, tmp_path, formats=["pdf", "html"], stop="S05")[0]
     text = " ".join(PdfReader(str(poster)).pages[0].extract_text().split())
     assert "Ålum, Kirkevej" in text
     assert "Bogbussen kommer ikke her i 1. kvartal 2027" in text
-    assert "Ingen plads i ruten" in text
+    # public: the planner's reason (English, other stops' ids, bus names) is not on it;
+    # the nearest stop the bus does serve is, with its weekday and time
+    view_ = view(plan)
+    near = view_.nearest_served("S05")
+    assert near is not None and near != "S05"
+    assert f"Nærmeste holdeplads: {view_.name(near)}" in text
+    page = (tmp_path / "posters.html").read_text(encoding="utf-8")
+    for internal in ("proven", "infeasible", "S01 ", "bogbus wed", "Årsag"):
+        assert internal not in text and internal not in page
+    assert "Nærmeste holdeplads" in page
 
 
 def test_many_dates_and_long_name_fit_one_page(tmp_path):

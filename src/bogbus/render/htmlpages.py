@@ -148,9 +148,9 @@ def poster_section(v: PlanView, site_id: str) -> str:
         parts.append("</div>")
     if not entries:
         parts.append(f'<p class="none">Bogbussen kommer ikke her i {esc(quarter)}.</p>')
-        reason = v.unserved_reason(site_id)
-        if reason:
-            parts.append(f'<p class="address">Årsag: {esc(reason)}</p>')
+        elsewhere = v.nearest_served_text(site_id)  # public: never the planner's reason
+        if elsewhere:
+            parts.append(f'<p class="address">{esc(elsewhere)}</p>')
     parts.append(_footer(v))
     parts.append("</section>")
     return "\n".join(parts)

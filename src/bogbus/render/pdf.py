@@ -179,10 +179,10 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
             28 * s,
             "B",
         )
-        reason = v.unserved_reason(site_id)
-        if reason:
+        elsewhere = v.nearest_served_text(site_id)  # public: never the planner's reason
+        if elsewhere:
             pdf.ln(3 * s)
-            text_line(pdf, f"Årsag: {reason}", 17 * s)
+            text_line(pdf, elsewhere, 22 * s)
     return pdf, pdf.get_y() <= footer_top - 2
 
 

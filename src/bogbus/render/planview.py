@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BogbusError
+from ..geo import haversine_km
 from ..model import WEEKDAYS
 from ..plan.document import Plan
 from ..plan.schema import SCHEMA
-from .danish import as_date, weekday_key
+from .danish import as_date, pattern_words, time_range, weekday_key, weekday_name
 
 
 def clean_text(value: object) -> str:
@@ -166,6 +167,37 @@ class PlanView:
             if e.site_id not in ids:
                 ids.append(e.site_id)
         return ids
+
+    def nearest_served(self, site_id: str) -> str | None:
+        """The public stop nearest this one (as the crow flies) that has a timetable
+        line: what a poster of a stop the bus does not visit points citizens to.
+        None when the stop has no coordinates or no stop is served."""
+        here = self.coords(site_id)
+        if here is None:
+            return None
+        best: tuple[float, str] | None = None
+        for sid in dict.fromkeys(e.site_id for e in self.stop_entries):
+            there = self.coords(sid)
+            if sid == site_id or there is None:
+                continue
+            d = haversine_km(*here, *there)
+            if best is None or (d, sid) < best:
+                best = (d, sid)
+        return None if best is None else best[1]
+
+    def nearest_served_text(self, site_id: str) -> str:
+        """For a poster of a stop the bus does not visit, in Danish and with nothing
+        internal: "Nærmeste holdeplads: Ålum, Kirkevej, tirsdag kl. 14.10–14.55, hver
+        uge." — or "" when no stop is served. The planner's reason (English, naming
+        other stops and buses) is for the staff pages, never for a poster."""
+        sid = self.nearest_served(site_id)
+        if sid is None:
+            return ""
+        times = [f"{weekday_name(e.weekday, capital=False)} "
+                 f"{time_range(e.arrival, e.departure)}, "
+                 f"{pattern_words(e.every_weeks, e.week_parity)}"
+                 for e in sorted(self.entries_for(sid), key=lambda e: _weekday_order(e.weekday))]
+        return f"Nærmeste holdeplads: {self.name(sid)}, {'; '.join(times)}."
 
     def unserved_reason(self, site_id: str) -> str:
         for u in self.unserved:
