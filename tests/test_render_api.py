@@ -133,6 +133,8 @@ def test_unserved_stop_gets_a_poster_saying_so(tmp_path):
     for internal in ("proven", "infeasible", "S01 ", "bogbus wed", "Årsag"):
         assert internal not in text and internal not in page
     assert "Nærmeste holdeplads" in page
+    assert "Bogbussen holder ikke her" in text and "Bogbussen holder ikke her" in page
+    assert "Bogbussen holder her" not in text  # the band promised a bus that never came
 
 
 def test_many_dates_and_long_name_fit_one_page(tmp_path):

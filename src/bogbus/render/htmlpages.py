@@ -113,7 +113,7 @@ def poster_section(v: PlanView, site_id: str) -> str:
     quarter = quarter_text(v.quarter) or "perioden"
     parts = [
         f'<section class="poster" id="poster-{esc(site_id)}">',
-        '<div class="band">Bogbussen holder her</div>',
+        f'<div class="band">{esc(v.poster_band(site_id))}</div>',
         f"<h1>{esc(v.name(site_id))}</h1>",
     ]
     if v.address(site_id):

@@ -156,7 +156,7 @@ def _draw_poster(v: PlanView, site_id: str, s: float) -> tuple[FPDF, bool]:
     pdf.set_text_color(255, 255, 255)
     pdf.set_font(FONT, "B", 30)
     pdf.set_xy(MARGIN, 5)
-    pdf.cell(width, 16, "Bogbussen holder her")
+    pdf.cell(width, 16, v.poster_band(site_id))
     pdf.set_text_color(0, 0, 0)
 
     # stop name: as large as fits on one line, else wrapped

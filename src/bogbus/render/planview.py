@@ -168,6 +168,11 @@ class PlanView:
                 ids.append(e.site_id)
         return ids
 
+    def poster_band(self, site_id: str) -> str:
+        """The poster's top line: it must not promise a bus the timetable does not
+        bring (the page then says when it does not come, and where it does)."""
+        return "Bogbussen holder her" if self.entries_for(site_id) else "Bogbussen holder ikke her"
+
     def nearest_served(self, site_id: str) -> str | None:
         """The public stop nearest this one (as the crow flies) that has a timetable
         line: what a poster of a stop the bus does not visit points citizens to.
