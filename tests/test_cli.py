@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from bogbus.cli import main
 
@@ -107,6 +108,17 @@ def test_unserved_gives_exit_3(tmp_path):
     assert (res.exit_code == 3) == bool(plan["unserved"])
     chk = CliRunner().invoke(main, ["check", str(tmp_path / "o" / "plan.json"), str(data)])
     assert chk.exit_code == 0, chk.output
+    # `bogbus plan` wrote the unserved stop a poster; reprinting it alone works too, and
+    # it says the bus does not stop there and where it does, never the planner's reason
+    left = [u["site_id"] for u in plan["unserved"] if u["site_id"].startswith("S")]
+    assert left
+    res = CliRunner().invoke(main, ["timetable", str(tmp_path / "o" / "plan.json"), "--site",
+                                    left[0], "--format", "pdf", "--out", str(tmp_path / "t")])
+    assert res.exit_code == 0, res.output
+    text = " ".join(PdfReader(str(tmp_path / "t" / f"poster-{left[0]}.pdf")).pages[0]
+                    .extract_text().split())
+    assert "Bogbussen holder ikke her" in text and "Nærmeste holdeplads" in text
+    assert "infeasible" not in text
 
 
 @pytest.mark.slow

@@ -438,10 +438,13 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
 
     data = read_plan(Path(plan_file))
     formats = fmt or ("pdf", "html", "csv", "ics")
-    stops = {s["site_id"] for s in data.get("stop_timetable", [])}
+    # a public stop the plan leaves unserved has a poster too (it points to the nearest
+    # stop the bus serves), as `bogbus plan` writes it
+    stops = ({s["site_id"] for s in data.get("stop_timetable", [])}
+             | {str(s.get("id")) for s in data.get("sites", []) if s.get("kind") == "stop"})
     institutions = institution_ids(data)
     if stop_id and stop_id not in stops and stop_id not in institutions:
-        raise BogbusError(f"--site {stop_id}: not a public stop with a timetable in this plan, "
+        raise BogbusError(f"--site {stop_id}: not a public stop in this plan, "
                           "nor a daycare, nursing home or branch")
     out = check_out_dir(out_dir if out_dir else Path(plan_file).parent, "--out")
     with OutputSet() as outputs:  # all files or none
