@@ -435,13 +435,13 @@ def timetable(plan_file: str, stop_id: str | None, fmt: tuple[str, ...],
     from .io.outputset import OutputSet
     from .plan.files import read_plan
     from .render import LETTER_DIR, institution_ids, write_outreach, write_timetables
+    from .render.planview import view
 
     data = read_plan(Path(plan_file))
     formats = fmt or ("pdf", "html", "csv", "ics")
-    # a public stop the plan leaves unserved has a poster too (it points to the nearest
-    # stop the bus serves), as `bogbus plan` writes it
-    stops = ({s["site_id"] for s in data.get("stop_timetable", [])}
-             | {str(s.get("id")) for s in data.get("sites", []) if s.get("kind") == "stop"})
+    # every public stop has a poster, served or not (then it points to the nearest stop
+    # the bus serves), as `bogbus plan` writes them
+    stops = set(view(data).poster_sites())
     institutions = institution_ids(data)
     if stop_id and stop_id not in stops and stop_id not in institutions:
         raise BogbusError(f"--site {stop_id}: not a public stop in this plan, "

@@ -114,7 +114,6 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self._alone_on: dict[tuple, bool | None] = {}  # fits_alone_on() memo
         self._together: dict[tuple, bool | None] = {}  # fits_together() memo
         self._together_solves = 0  # CP-SAT solves fits_together() has asked
-        self._solved_by_cpsat = 0  # _decide(): whether its last answer took CP-SAT
         self.tied = TiedDays(self)  # stops the data ties to one day (tied.py)
         # insertion estimates: km *to* each site as a row (the matrix's column) and the
         # arcs of route orders seen (`_arcs`)
@@ -731,7 +730,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             if sig in tried:
                 continue
             tried.add(sig)
-            fits = self._fits_alone(s, o)
+            fits = self.fits_alone_on(s, (o.vehicle, o.weekday))
             if fits:
                 answer = True
                 break
@@ -739,9 +738,6 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                 answer = None
         self._alone[s.id] = answer
         return answer
-
-    def _fits_alone(self, s: Site, o: Option) -> bool | None:
-        return self.fits_alone_on(s, (o.vehicle, o.weekday))
 
     def fits_alone_on(self, s: Site, day: Day) -> bool | None:
         """One stop alone on one day: enumeration (fastday.py) decides a one-stop day
@@ -784,8 +780,13 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         shift = v.shifts[day[1]]
         prob = DayProblem(shift.start, shift.end, self.depot, tuple(nodes), (frozenset(ids),),
                           self.travel.km, self.travel.minutes, v.break_rule, v.max_km_per_day)
-        got = self._decide(prob, cpsat=cpsat, det=self.TOGETHER_DET, wall=2.5 * self.TOGETHER_DET)
-        self._together_solves += self._solved_by_cpsat
+        found = self.fast.solve(prob)
+        got: bool | None = None
+        if found is not UNDECIDED:
+            got = found is not None
+        elif cpsat:
+            self._together_solves += 1
+            got = self._cpsat(prob, self.TOGETHER_DET, 2.5 * self.TOGETHER_DET)
         self._together[key if got is not None or cpsat else (day, ids, None)] = got
         return got
 
@@ -797,26 +798,24 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
     TOGETHER_SOLVES = 20
     TOGETHER_DET = 0.2
 
-    def _decide(self, prob: DayProblem, cpsat: bool = True, det: float = 2.0,
-                wall: float = 5.0) -> bool | None:
-        """Feasible (True), proven infeasible (False) or undecided (None: a cut solve,
-        or a day the enumeration cannot decide when `cpsat` is off). Sets
-        `_solved_by_cpsat` to 1 when it asked CP-SAT, else 0."""
+    def _decide(self, prob: DayProblem) -> bool | None:
+        """Feasible (True), proven infeasible (False) or undecided (None, a cut solve):
+        the enumeration, else CP-SAT."""
+        got = self.fast.solve(prob)
+        if got is not UNDECIDED:
+            return got is not None
+        return self._cpsat(prob, 2.0, 5.0)
+
+    def _cpsat(self, prob: DayProblem, det: float, wall: float) -> bool | None:
+        """CP-SAT's answer to a day problem: INFEASIBLE is a proof, a cut solve is None."""
         from ortools.sat.python import cp_model
 
         from .cpsat import deterministic_solver
         from .daymodel import build_day_model
 
-        self._solved_by_cpsat = 0
-        got = self.fast.solve(prob)
-        if got is not UNDECIDED:
-            return got is not None
-        if not cpsat:
-            return None
         dm = build_day_model(prob)
         if dm is None:
             return False
-        self._solved_by_cpsat = 1
         status = deterministic_solver(self.seed, det, wall).Solve(dm.model)
         if status == cp_model.INFEASIBLE:
             return False

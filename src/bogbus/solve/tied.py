@@ -4,7 +4,7 @@ Why: a stop that fits a day alone may still have no place in *any* timetable tha
 serves the others. The plainest case is in the data itself: a weekly stop that only
 one vehicle may serve, on one weekday (its window reaches no other shift), must be on
 that vehicle's weekday every week. Two such stops whose visits cannot share one day —
-on the 180-stop, 8-bus synthetic municipality two evening stops 70 minutes' drive
+on the 180-stop, 8-bus synthetic municipality two evening stops 112 minutes' drive
 apart, both allowed only on bus02's Wednesday — can never both be served, and a search
 that waits for the second one waits to the clock for nothing and then calls it "not
 proven infeasible". This module finds those ties and, for an unserved stop, the
