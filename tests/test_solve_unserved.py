@@ -9,16 +9,24 @@ import time
 
 from factories import instance, stop, vehicle
 
+from bogbus.solve import capacity
 from bogbus.solve.template import NOT_PROVEN, PROVEN, Budget, TemplateSearch
 from bogbus.travel import build_travel
 
 
 def crowded():
     """Five 70-minute evening-only stops, two buses: each bus's Wednesday 16:00–19:00
-    holds two. Every stop may take either bus, so no stop is tied to one day and the
-    one left over is not proven infeasible (a search cannot tell which one it is)."""
+    holds two. Every stop may take either bus, so no stop is tied to one day. Listing
+    every day (capacity.py) proves that four is the most; the tests of waiting for
+    a stop turn that listing off (`unlisted`), as data too big to list does, so the
+    one left over is not proven infeasible."""
     return instance([stop(i, 56.44 + i / 100, 10.15, dur=70, window=(16 * 60, 19 * 60))
                      for i in (1, 2, 3, 4, 5)], [vehicle("bus1"), vehicle("bus2")])
+
+
+def unlisted(monkeypatch) -> None:
+    """No day may be listed: the capacity has no answer, as on data too big to list."""
+    monkeypatch.setattr(capacity, "MAX_CANDIDATES", 0)
 
 
 def tied():
@@ -48,7 +56,8 @@ def test_an_explicit_budget_ends_the_search_with_a_stop_unserved():
     assert why.startswith(NOT_PROVEN) and "free minutes" in why
 
 
-def test_the_default_budget_goes_on_to_the_clock_while_a_stop_is_unserved():
+def test_the_default_budget_goes_on_to_the_clock_while_a_stop_is_unserved(monkeypatch):
+    unlisted(monkeypatch)
     t0 = time.perf_counter()
     s = search(crowded(), 30, deadline=t0 + 1.5, to_clock=True)
     res = s.run()
@@ -56,6 +65,16 @@ def test_the_default_budget_goes_on_to_the_clock_while_a_stop_is_unserved():
     assert s.went_on and len(res.unserved) == 1
     (why,) = res.unserved.values()
     assert why.startswith(NOT_PROVEN) and "went on to the time limit" in why
+
+
+def test_the_search_does_not_wait_for_a_stop_once_it_serves_the_most_any_timetable_can():
+    t0 = time.perf_counter()
+    s = search(crowded(), 30, deadline=t0 + 60, to_clock=True)
+    res = s.run()
+    assert not s.went_on and res.stopped_by != "clock" and len(res.unserved) == 1
+    (why,) = res.unserved.values()
+    assert why.startswith(f"{PROVEN} beside the 4 stops served: no timetable serves more "
+                          "than 4 of the 5 stops")
 
 
 def test_a_stop_infeasible_even_alone_is_proven_and_not_waited_for():
@@ -85,7 +104,9 @@ def test_kept_locked_and_priority_stops_outrank_the_others_for_the_ejection_pool
     assert s.outranks("S04", "S03") and not s.outranks("S03", "S04")
 
 
-def test_with_a_stop_unserved_the_search_turns_to_it_before_a_large_budget_is_spent():
+def test_with_a_stop_unserved_the_search_turns_to_it_before_a_large_budget_is_spent(
+        monkeypatch):
+    unlisted(monkeypatch)
     # 3 s, not 1.5: the 30 units before it goes on took longer once in a full suite run
     t0 = time.perf_counter()
     s = search(crowded(), 10**9, deadline=t0 + 3.0, to_clock=True)

@@ -224,6 +224,13 @@ class PatternSearch(Generic[Item, Opt, Day]):
         instead of another. Default: not proven."""
         return False
 
+    def settled(self, assign: dict[Item, Opt]) -> bool:
+        """True when no solution serves more items than `assign` does (proven), so
+        `go_on` need not wait for the unserved ones: placing one would need another
+        left out. Asked only once the budget has ended with items unserved (it may
+        cost seconds). Default: not proven."""
+        return False
+
     # -- state helpers --------------------------------------------------------------
     def charge(self, steps: int) -> None:
         """Count bookkeeping steps; every OVERHEAD_STEPS_PER_UNIT of them cost one unit
@@ -518,10 +525,11 @@ class PatternSearch(Generic[Item, Opt, Day]):
         is set. Then the budget is lifted (the deadline ends the search) and
         construction's cut items are left to the retries. Asked again each round while
         lifted: once every item the best leaves is proven (placed elsewhere meanwhile,
-        or proven beside the others), the budget is given back and ends the search."""
+        or proven beside the others), or no solution serves more items than the best
+        (`settled`), the budget is given back and ends the search."""
         if not (self.to_clock_when_unserved and self.deadline is not None
                 and any(opts[it] and not self.unplaceable(it) and not self.blocked(it, assign)
-                        for it in unserved)):
+                        for it in unserved) and not self.settled(assign)):
             if self._lifted is not None:  # every stop left is proven: the budget again
                 self.budget.limit, self._lifted = self._lifted, None
             return False

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
+from .capacity import Capacity
 from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute, arrival_window, solve_day
 from .fastday import ENUMERATED, UNDECIDED, FastDay
 from .option import Day, Option
@@ -115,6 +116,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         self._together: dict[tuple, bool | None] = {}  # fits_together() memo
         self._together_solves = 0  # CP-SAT solves fits_together() has asked
         self.tied = TiedDays(self)  # stops the data ties to one day (tied.py)
+        self.capacity = Capacity(self)  # the most stops any timetable serves (capacity.py)
         # insertion estimates: km *to* each site as a row (the matrix's column) and the
         # arcs of route orders seen (`_arcs`)
         self._km_to = tuple(zip(*self.travel.km))
@@ -646,6 +648,14 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
         blocked = self.tied.blockers(s, assign)
         if blocked is not None:
             return self._blocked_reason(s, blocked)
+        most = self.capacity.known()
+        if most is not None and len(assign) >= most.most:
+            return (f"{PROVEN} beside the {len(assign)} stops served: no timetable serves "
+                    f"more than {most.most} of the {most.stops} stops — every set of stops one "
+                    f"week's route of each vehicle-weekday can hold was listed ({most.sets} "
+                    "sets) and no choice of them holds more — so it can only be served "
+                    "instead of another: add a shift or a vehicle, lower a frequency, widen "
+                    "windows or shorten visits")
         days = sorted({o.weekday for o in opts}, key=lambda d: ["mon", "tue", "wed", "thu",
                                                                   "fri", "sat", "sun"].index(d))
         partly = ""
@@ -661,6 +671,9 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
                       "run may place it" + ("" if self.stopped_by == "clock" else
                                             "; without --work the search goes on to the "
                                             "clock while a stop is unserved") + ")")
+        if most is not None:  # proven room for more: say how much
+            partly += (f" (at most {most.most} of the {most.stops} stops fit any timetable — "
+                       f"proven — and this one serves {len(assign)})")
         return (f"{NOT_PROVEN}: no weekday ({', '.join(days)}) has {s.duration_min} free "
                 f"minutes between {window} once the other stops are placed{partly} — shorten "
                 "stops, widen the window, lower a frequency or add a shift")
@@ -826,3 +839,7 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
 
     def blocked(self, item: str, assign: dict[str, Option]) -> bool:
         return self.tied.blockers(self.stops[item], assign) is not None
+
+    def settled(self, assign: dict[str, Option]) -> bool:
+        most = self.capacity.most()
+        return most is not None and len(assign) >= most.most
