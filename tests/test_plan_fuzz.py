@@ -53,7 +53,8 @@ def _invoke(args: list[str]):
 
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory) -> dict[str, Any]:
-    """The published plan, its data, and the repaired plan (a closure on 2027-02-18)."""
+    """The published plan, its data, and the repaired plan (a closure on its first
+    February day with visits)."""
     root = tmp_path_factory.mktemp("fuzz")
     data = data_folder(root)
     (data / "collections.csv").write_text(COLLECTIONS, encoding="utf-8")
@@ -64,8 +65,13 @@ def plans(tmp_path_factory) -> dict[str, Any]:
     res = _invoke(["plan", str(data), "--quarter", "2027Q1", *WORK, "--no-render",
                    "--out", str(root / "pub"), "--quiet"])
     assert res.exit_code == 0, res.output
+    # close the first day in February the published plan drives, so the repair has a
+    # visit to cancel whatever the planner chose
+    published = json.loads((root / "pub" / "plan.json").read_text(encoding="utf-8"))
+    closed = min(r["date"] for r in published["routes"]
+                 if r.get("date") and r["date"] >= "2027-02-01" and r["visits"])
     settings.write_text(text.replace(
-        "closures: []", 'closures: [{start: "2027-02-18", end: "2027-02-18", '
+        "closures: []", f'closures: [{{start: "{closed}", end: "{closed}", '
                         'reason: "Bussen er på værksted"}]'), encoding="utf-8")
     res = _invoke(["plan", str(data), "--previous", str(root / "pub" / "plan.json"),
                    "--from", "2027-02-01", "--no-render", "--out", str(root / "rep"), "--quiet"])

@@ -1,7 +1,9 @@
 import itertools
 
+import pytest
+
 from bogbus.model import BreakRule, Site
-from bogbus.solve.daymodel import DayNode, DayProblem, solve_day
+from bogbus.solve.daymodel import DayNode, DayProblem, build_day_model, solve_day
 from bogbus.travel.greatcircle import greatcircle_matrix
 
 PTS = [("DEPOT", 56.4607, 10.0364), ("A", 56.44, 10.15), ("B", 56.54, 10.04),
@@ -68,3 +70,25 @@ def test_break_fits_between_drives():
     r = sol.routes[0]
     assert r.break_start >= r.start
     assert r.break_start + 30 + M.minutes[0][IDX["A"]] <= 13 * 60
+
+
+def test_weeks_with_the_same_stops_share_one_circuit_and_count_each_week():
+    # a 5- and a 7-weekly stop on one day: 35 weeks, three different ones
+    a, b = "A", "B"
+    weeks = [{s for s, e in ((a, 5), (b, 7)) if k % e == 0} for k in range(35)]
+    nodes = [node(a), node(b)]
+    sol = solve_day(problem(nodes, weeks))
+    assert sol is not None and len(sol.routes) == 35
+    for k, r in enumerate(sol.routes):
+        assert set(r.order) == weeks[k]
+    ab = round(min(tour_km(p) for p in itertools.permutations([a, b])), 1)
+    # the same day as a three-week problem, each week once: the same routes and times
+    short = solve_day(problem(nodes, [{a, b}, {a}, {b}]))
+    assert short is not None and short.times == sol.times
+    assert abs(short.routes[0].km - ab) < 0.06
+    # week 0 has both, 6 weeks only the 5-weekly one, 4 only the 7-weekly one
+    assert sum(r.km for r in sol.routes) == pytest.approx(sum(
+        w * r.km for w, r in zip((1, 6, 4), short.routes)))
+    # one circuit per different week (and the empty weeks), not 35
+    dm = build_day_model(problem(nodes, weeks))
+    assert dm is not None and len(dm.built) == 4 and len(dm.of_week) == 35

@@ -129,16 +129,21 @@ class DayModel:
 
     model: cp_model.CpModel
     times: dict[str, cp_model.LinearExprT]  # arrival per site id
-    built: list[tuple[list, dict, object, object, object]]  # per scenario: ids, arcs, ...
-    km: list  # per scenario: its km in 0.1 km (legs rounded)
-    spans: list  # per non-empty scenario: end - start
+    built: list[tuple[list, dict, object, object, object]]  # per distinct week: ids, arcs, …
+    km: list  # per distinct week: its km in 0.1 km (legs rounded) × the weeks it stands for
+    spans: list  # per distinct non-empty week: (end - start) × the weeks it stands for
+    of_week: list[int]  # per scenario: its entry in `built`
 
 
 def build_day_model(problem: DayProblem, hint: dict[str, int] | None = None, *,
                     floor_km: bool = False) -> DayModel | None:
-    """Shared arrival times, one circuit per scenario, the break and the km limit; None
-    when a site has no grid minute in its window. Legs count in 0.1 km, rounded to the
-    nearest — or down with `floor_km`, so that a lower bound never over-counts a leg."""
+    """Shared arrival times, one circuit per distinct scenario, the break and the km
+    limit; None when a site has no grid minute in its window. Legs count in 0.1 km,
+    rounded to the nearest — or down with `floor_km`, so that a lower bound never
+    over-counts a leg. Weeks with the same stops share one circuit, its km counted once
+    per such week: the times are shared, so both weeks face the same question and an
+    optimum can drive them alike. Why: a 5- and a 7-weekly stop make a 35-week cycle of
+    only three different weeks (both, one, the other)."""
     nodes = {n.site_id: n for n in problem.nodes}
     m = cp_model.CpModel()
     horizon = problem.shift_end
@@ -156,7 +161,10 @@ def build_day_model(problem: DayProblem, hint: dict[str, int] | None = None, *,
     objective_km = []
     durations = []
     built: list[tuple[list, dict, object, object, object]] = []
-    for k, active in enumerate(problem.scenarios):
+    weeks: dict[frozenset[str], int] = {}  # distinct scenario → its entry in `built`
+    of_week = [weeks.setdefault(active, len(weeks)) for active in problem.scenarios]
+    times_seen = [of_week.count(j) for j in range(len(weeks))]
+    for k, active in enumerate(weeks):
         ids = sorted(active)
         if not ids:
             built.append(([], {}, None, None, None))
@@ -194,8 +202,8 @@ def build_day_model(problem: DayProblem, hint: dict[str, int] | None = None, *,
         km_expr = sum(c * lit for c, lit in km_terms)
         if problem.max_km is not None:
             m.Add(km_expr <= int(math.floor(problem.max_km * 10 + 1e-9)))
-        objective_km.append(km_expr)
-        durations.append(end - start)
+        objective_km.append(times_seen[k] * km_expr)
+        durations.append(times_seen[k] * (end - start))
         bstart = None
         if br is not None:
             bstart = m.NewIntVar(br.earliest, br.latest - br.minutes, f"b{k}")
@@ -209,7 +217,7 @@ def build_day_model(problem: DayProblem, hint: dict[str, int] | None = None, *,
             m.AddExactlyOne(ys)
         built.append((ids, arcs, start, end, bstart))
 
-    return DayModel(m, t, built, objective_km, durations)
+    return DayModel(m, t, built, objective_km, durations, of_week)
 
 
 def solve_day(
@@ -239,10 +247,10 @@ def solve_day(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     times = {sid: int(solver.Value(expr)) for sid, expr in t.items()}
-    routes: list[ScenarioRoute] = []
+    distinct: list[ScenarioRoute] = []
     for ids, arcs, start, end, bstart in built:
         if not ids:
-            routes.append(ScenarioRoute((), 0, 0, None, 0.0, 0))
+            distinct.append(ScenarioRoute((), 0, 0, None, 0.0, 0))
             continue
         succ = {a: b for (a, b), lit in arcs.items() if solver.Value(lit)}
         order, cur = [], succ["@"]
@@ -253,7 +261,7 @@ def solve_day(
         idxs = [dep if s == "@" else nodes[s].index for s in seq]
         km = round(sum(D[i][j] for i, j in zip(idxs, idxs[1:])), 1)
         drive = sum(T[i][j] for i, j in zip(idxs, idxs[1:]))
-        routes.append(
+        distinct.append(
             ScenarioRoute(
                 tuple(order),
                 int(solver.Value(start)),
@@ -265,7 +273,7 @@ def solve_day(
         )
     return DaySolution(
         times=times,
-        routes=routes,
+        routes=[distinct[j] for j in dm.of_week],
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
         det_time=solver.ResponseProto().deterministic_time,
     )

@@ -5,15 +5,18 @@ and one arrival per stop. Turning the cycle — week k drives what week k − r 
 stop's phase p becomes (p + r) mod its every_weeks — leaves the day's km per average
 week, its routes and its times exactly as they are, so the template measure (and the
 lower bound, docs/lower-bound.md) cannot tell the L turns apart. The quarter can: a
-holiday or closure skips the route of the week it falls in, and a costly week skipped
-saves more km than a cheap one. So each day independently takes the turn with the
-fewest km over the quarter's service dates (holidays, closures and closed stops
-counted; a stop closed on a date is cut out of that date's route, its neighbours
-joined directly), ties to the smallest turn so the answer is deterministic.
-Enumerating the turns is exact for this choice: days do not interact.
+holiday or closure skips the route of the week it falls in. A skipped week is visits
+lost before it is km saved: a turn that puts a 13-weekly stop's one date of the quarter
+on Easter Monday drives fewest km by not serving it at all. So each day independently
+takes the turn with the most stop visits over the quarter's service dates, then the
+fewest km (holidays, closures and closed stops counted; a stop closed on a date is cut
+out of that date's route, its neighbours joined directly), ties to the smallest turn
+so the answer is deterministic. Enumerating the turns is exact for this choice: days
+do not interact.
 
 This is the second part of the plan's one measure (docs/planner.md, "One measure"):
-first the template's km per average week, then the quarter's stop km of its phases.
+first the template's km per average week, then the quarter's stop visits and stop km
+of its phases.
 """
 
 from __future__ import annotations
@@ -35,17 +38,26 @@ def dated_km(instance: Instance, travel: TravelMatrix, cal: Calendar,
                for (vehicle, weekday), sol in sorted(tmpl.days.items()) if sol is not None)
 
 
+def dated_visits(instance: Instance, travel: TravelMatrix, cal: Calendar,
+                 tmpl: TemplateResult) -> int:
+    """The stop visits the template makes on the quarter's service dates (a stop closed
+    on a date, or a date closed for the bus, is no visit)."""
+    return sum(_day_service(instance, travel, cal, vehicle, weekday, sol, 0)[0]
+               for (vehicle, weekday), sol in sorted(tmpl.days.items()) if sol is not None)
+
+
 def best_phases(instance: Instance, travel: TravelMatrix, cal: Calendar,
                 tmpl: TemplateResult) -> TemplateResult:
-    """`tmpl` with each day's cycle turned to its fewest quarter km (a new result; the
-    same object when no turn is better). The elite list is not touched."""
+    """`tmpl` with each day's cycle turned to its most quarter visits, then fewest
+    quarter km (a new result; the same object when no turn is better). The elite list
+    is not touched."""
     turns: dict[tuple[str, str], int] = {}
     for (vehicle, weekday), sol in sorted(tmpl.days.items()):
         if sol is None or len(sol.routes) < 2:
             continue
-        kms = [_day_km(instance, travel, cal, vehicle, weekday, sol, r)
+        got = [_day_service(instance, travel, cal, vehicle, weekday, sol, r)
                for r in range(len(sol.routes))]
-        r = min(range(len(kms)), key=lambda i: (round(kms[i], 6), i))
+        r = min(range(len(got)), key=lambda i: (-got[i][0], round(got[i][1], 6), i))
         if r:
             turns[(vehicle, weekday)] = r
     if not turns:
@@ -67,19 +79,28 @@ def best_phases(instance: Instance, travel: TravelMatrix, cal: Calendar,
 def _day_km(instance: Instance, travel: TravelMatrix, cal: Calendar, vehicle: str,
             weekday: str, sol: DaySolution, turn: int) -> float:
     """km of one template day over the quarter when its cycle is turned by `turn`."""
+    return _day_service(instance, travel, cal, vehicle, weekday, sol, turn)[1]
+
+
+def _day_service(instance: Instance, travel: TravelMatrix, cal: Calendar, vehicle: str,
+                 weekday: str, sol: DaySolution, turn: int) -> tuple[int, float]:
+    """Stop visits and km of one template day over the quarter when its cycle is turned
+    by `turn`."""
     v = instance.settings.vehicle(vehicle)
     idx = travel.index()
     depot = idx[instance.settings.depot]
     L = len(sol.routes)
     total = 0.0
+    visits = 0
     for d in cal.service_dates(v):
         if weekday_key(d) != weekday:
             continue
         route = sol.routes[(week_index(d) - turn) % L]
         order = [s for s in route.order if cal.off_reason(d, site=s) is None]
+        visits += len(order)
         if len(order) == len(route.order):
             total += route.km
             continue
         seq = [depot, *(idx[s] for s in order), depot] if order else []
         total += round(sum(travel.km[a][b] for a, b in zip(seq, seq[1:])), 1)
-    return total
+    return visits, total

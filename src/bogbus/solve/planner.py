@@ -28,7 +28,7 @@ from .bound import BoundJob, TemplateBound, template_lower_bound
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 from .fastday import UNDECIDED, fast_day
 from .outreach import DatedDay, OutreachResult, OutreachScheduler
-from .phases import best_phases, dated_km
+from .phases import best_phases, dated_km, dated_visits
 from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
@@ -291,9 +291,10 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         f"on the {len(tmpl.elite)} best timetables")
     # One measure for the whole plan (docs/planner.md, "One measure"): fewest unserved,
     # then the template's km per average week (what the search minimises and the bound
-    # proves), then the quarter's stop km with each day's week phases turned to their
-    # best (phases.py), then the quarter's km with outreach. An elite timetable dearer
-    # per week than one already placed without unserved sites cannot win: skipped.
+    # proves), then the quarter's stop visits and stop km with each day's week phases
+    # turned to their best (phases.py), then the quarter's km with outreach. An elite
+    # timetable dearer per week than one already placed without unserved sites cannot
+    # win: skipped.
     chosen: tuple | None = None
     for n, cand in enumerate(tmpl.elite):  # outreach cost depends on each weekday's geography
         if n and time.perf_counter() > t0 + OUTREACH_SHARE * time_limit_s:
@@ -314,7 +315,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             clock_cut.append("outreach visits")
         unserved = len(cand.unserved) + len(out.unserved)
         km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
-        measure = (unserved, round(cand.cost, 6),
+        measure = (unserved, round(cand.cost, 6), -dated_visits(instance, travel, cal, cand),
                    round(dated_km(instance, travel, cal, cand), 6), round(km, 6))
         if chosen is None or measure < chosen[0]:
             chosen = (measure, cand, days, out)

@@ -34,7 +34,13 @@ from .tied import Blocker, TiedDays
 
 __all__ = ["Budget", "Option", "TemplateResult", "TemplateSearch", "lcm"]
 
-MAX_CYCLE_WEEKS = 12
+# One day's cycle: the lcm of its stops' rhythms (every_weeks may be 1–13, so a 13-weekly
+# stop alone has a cycle of 13, with a 12-weekly one 156). A longer cycle cannot be
+# held by one day, and neither can one of more than MAX_DISTINCT_WEEKS different weeks
+# (the day model has one circuit per distinct week: a 5- and a 7-weekly stop make 35
+# weeks but three different ones)
+MAX_CYCLE_WEEKS = 156
+MAX_DISTINCT_WEEKS = 12
 ELITE_SIZE = PatternSearch.ELITE_SIZE  # distinct good templates handed to the outreach phase
 # From this many stops on, relocates and swaps are screened by estimates (SCREEN_MOVES);
 # Randers (22) keeps exact confirmation of every move.
@@ -181,6 +187,8 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             frozenset(sid for sid, p in content if k % self.stops[sid].every_weeks == p)
             for k in range(L)
         )
+        if len(set(scen) - {frozenset()}) > MAX_DISTINCT_WEEKS:
+            return None
         return DayProblem(shift.start, shift.end, self.depot, tuple(nodes), scen,
                           self.travel.km, self.travel.minutes, v.break_rule, v.max_km_per_day)
 
