@@ -1,3 +1,4 @@
+import pytest
 from factories import instance, small, stop, vehicle
 
 from bogbus.bench.municipality import generate, write
@@ -210,3 +211,24 @@ def test_the_memo_stays_within_its_bounds_and_runs_still_reproduce(tmp_path, mon
     assert search.memo_size() > 3 * 40  # it did forget
     assert max(n for n, _ in sizes) <= 40 and max(k for _, k in sizes) <= 10
     assert run()[1] == first
+
+
+def test_a_day_whose_stops_all_fit_on_other_days_is_emptied():
+    # four weekly stops at one square, split over Monday and Tuesday: each day is one
+    # trip to the square; moving one stop saves nothing (its day still runs), moving
+    # all of a day's stops saves a trip
+    from bogbus.solve.option import Option
+
+    inst = instance([stop(i, 56.50, 10.10, dur=30, window=(13 * 60, 16 * 60 + 15))
+                     for i in (1, 2, 3, 4)], [vehicle(days=("mon", "tue"))])
+    s = TemplateSearch(inst, build_travel(inst), budget=Budget(10_000))
+    opts = {sid: s.options_for(s.stops[sid]) for sid in s.stops}
+    split = {"S01": Option("bogbus", "mon", 0), "S02": Option("bogbus", "mon", 0),
+             "S03": Option("bogbus", "tue", 0), "S04": Option("bogbus", "tue", 0)}
+    assign = s.placement(dict(split))
+    before = s.total(assign)
+    assert not any(s.relocate(assign, sid, opts[sid]) for sid in sorted(assign))
+    assert dict(assign) == split  # a plateau for single moves
+    assert s.empty_day(assign, opts)
+    assert len({(o.vehicle, o.weekday) for o in assign.values()}) == 1
+    assert s.total(assign) == pytest.approx(before / 2, abs=0.2)
