@@ -607,9 +607,11 @@ class PatternSearch(Generic[Item, Opt, Day]):
             if tried >= self.EMPTY_TRIES or not self.budget.left or self.out_of_time():
                 break
             items = sorted(it for it, o in assign.items() if day in self.days_of(o))
-            if any(not [o for o in opts[it] if day not in self.days_of(o)] for it in items):
+            elsewhere = {it: [o for o in opts[it] if day not in self.days_of(o)]
+                         for it in items}
+            if not all(elsewhere.values()):
                 continue  # an item with no other day keeps this one running
-            if self._emptying_estimate(assign, day, items, opts, by_day) >= (
+            if self._emptying_estimate(elsewhere, by_day) >= (
                     self.day_cost(self.evaluate(day, by_day[day])) - self.MIN_GAIN):
                 continue  # by the insertion estimates the others' days cost more
             tried += 1
@@ -618,8 +620,7 @@ class PatternSearch(Generic[Item, Opt, Day]):
             kept = {it: assign.pop(it) for it in items}
             moved = True
             for it in items:
-                others = [o for o in opts[it] if day not in self.days_of(o)]
-                placed = self.try_place(assign, it, others, tries=self.MOVE_TRIES)
+                placed = self.try_place(assign, it, elsewhere[it], tries=self.MOVE_TRIES)
                 if placed is None:
                     moved = False
                     break
@@ -631,19 +632,16 @@ class PatternSearch(Generic[Item, Opt, Day]):
             assign.update(kept)
         return False
 
-    def _emptying_estimate(self, assign: dict[Item, Opt], day: Any, items: list[Item],
-                           opts, by_day: dict) -> float:
-        """What the day's items would add elsewhere, each at its cheapest insertion
-        estimate into today's other days (they would share those days, so this is a
-        screen, not a bound)."""
+    def _emptying_estimate(self, elsewhere: dict[Item, list[Opt]], by_day: dict) -> float:
+        """What the day's items would add on their other options, each at its cheapest
+        insertion estimate into today's other days (they would share those days, so
+        this is a screen, not a bound)."""
         empty: frozenset = frozenset()
         total = 0.0
-        for it in items:
+        for it, others in elsewhere.items():
             best = math.inf
-            for o in opts[it]:
+            for o in others:
                 days = self.days_of(o)
-                if day in days:
-                    continue
                 cs = [by_day.get(d, empty) for d in days]
                 bases = [self.evaluate(d, c) if c else None for d, c in zip(days, cs)]
                 if any(b is None and c for b, c in zip(bases, cs)):

@@ -30,20 +30,27 @@ from .daymodel import DaySolution
 from .template import Option, TemplateResult
 
 
+def dated_service(instance: Instance, travel: TravelMatrix, cal: Calendar,
+                  tmpl: TemplateResult) -> tuple[int, float]:
+    """The stop visits and stop km the template makes over the quarter's service dates,
+    before outreach: each date's week-route with the stops closed that day cut out (a
+    stop closed on a date, or a date closed for the bus, is no visit). One pass for the
+    planner's measure, which compares both."""
+    got = [_day_service(instance, travel, cal, vehicle, weekday, sol, 0)
+           for (vehicle, weekday), sol in sorted(tmpl.days.items()) if sol is not None]
+    return sum(v for v, _ in got), sum(km for _, km in got)
+
+
 def dated_km(instance: Instance, travel: TravelMatrix, cal: Calendar,
              tmpl: TemplateResult) -> float:
-    """The stop km the template drives over the quarter's service dates, before outreach:
-    each date's week-route with the stops closed that day cut out."""
-    return sum(_day_km(instance, travel, cal, vehicle, weekday, sol, 0)
-               for (vehicle, weekday), sol in sorted(tmpl.days.items()) if sol is not None)
+    """The stop km of `dated_service`."""
+    return dated_service(instance, travel, cal, tmpl)[1]
 
 
 def dated_visits(instance: Instance, travel: TravelMatrix, cal: Calendar,
                  tmpl: TemplateResult) -> int:
-    """The stop visits the template makes on the quarter's service dates (a stop closed
-    on a date, or a date closed for the bus, is no visit)."""
-    return sum(_day_service(instance, travel, cal, vehicle, weekday, sol, 0)[0]
-               for (vehicle, weekday), sol in sorted(tmpl.days.items()) if sol is not None)
+    """The stop visits of `dated_service`."""
+    return dated_service(instance, travel, cal, tmpl)[0]
 
 
 def best_phases(instance: Instance, travel: TravelMatrix, cal: Calendar,
@@ -74,12 +81,6 @@ def best_phases(instance: Instance, travel: TravelMatrix, cal: Calendar,
             sol.times, [sol.routes[(k - r) % len(sol.routes)] for k in range(len(sol.routes))],
             sol.status, sol.det_time)
     return replace(tmpl, options=options, days=days)
-
-
-def _day_km(instance: Instance, travel: TravelMatrix, cal: Calendar, vehicle: str,
-            weekday: str, sol: DaySolution, turn: int) -> float:
-    """km of one template day over the quarter when its cycle is turned by `turn`."""
-    return _day_service(instance, travel, cal, vehicle, weekday, sol, turn)[1]
 
 
 def _day_service(instance: Instance, travel: TravelMatrix, cal: Calendar, vehicle: str,

@@ -28,7 +28,7 @@ from .bound import BoundJob, TemplateBound, template_lower_bound
 from .daymodel import DayNode, DayProblem, DaySolution, solve_day
 from .fastday import UNDECIDED, fast_day
 from .outreach import DatedDay, OutreachResult, OutreachScheduler
-from .phases import best_phases, dated_km, dated_visits
+from .phases import best_phases, dated_service
 from .rotation import RotationResult, assign_rotation
 from .router import Break, RouterProblem, route
 from .schedule import Timed, time_route
@@ -315,8 +315,8 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
             clock_cut.append("outreach visits")
         unserved = len(cand.unserved) + len(out.unserved)
         km = sum(d.timed.km for d in days.values() if d.timed and d.timed.order)
-        measure = (unserved, round(cand.cost, 6), -dated_visits(instance, travel, cal, cand),
-                   round(dated_km(instance, travel, cal, cand), 6), round(km, 6))
+        visits, stop_km = dated_service(instance, travel, cal, cand)
+        measure = (unserved, round(cand.cost, 6), -visits, round(stop_km, 6), round(km, 6))
         if chosen is None or measure < chosen[0]:
             chosen = (measure, cand, days, out)
     assert chosen is not None
