@@ -236,3 +236,36 @@ def test_enumeration_agrees_with_the_cpsat_day_model_over_a_four_week_cycle(p):
     if fast is UNDECIDED:
         return  # left to CP-SAT: nothing to compare
     assert_agrees_with_cpsat(p, fast)
+
+
+@st.composite
+def difference_systems(draw):
+    """Bounds and difference constraints u_b − u_a ≥ w on a few grid indices, split
+    into a first part and the constraints a later week adds."""
+    n = draw(st.integers(2, 6))
+    lo = [draw(st.integers(0, 20)) for _ in range(n)]
+    hi = [a + draw(st.integers(0, 30)) for a in lo]
+    arc = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(-5, 12))
+    first = [c for c in draw(st.lists(arc, max_size=8)) if c[0] != c[1]]
+    more = [c for c in draw(st.lists(arc, max_size=8)) if c[0] != c[1]]
+    raised = [max(a, a + draw(st.integers(-3, 6))) for a in lo]
+    return lo, hi, first, more, raised
+
+
+@settings(max_examples=200, deadline=None)
+@given(difference_systems())
+def test_a_prefix_timing_warm_started_from_its_parent_is_the_timing_built_afresh(sys_):
+    """The shared timing of a prefix of weeks extends its parent's (fastday._Timer):
+    the parent's least solution is a warm start for the system with more constraints
+    and raised bounds. The answer must be the one a fresh solve gives — else the day's
+    km, and the work it is charged, would differ from a rebuild's."""
+    lo, hi, first, more, raised = sys_
+    parent = fastday._isolve(lo, hi, first)
+    fresh = fastday._isolve(raised, hi, first + more)
+    if parent is None:
+        assert fresh is None  # more constraints never make a system feasible
+        return
+    assert fastday._isolve(raised, hi, first + more, parent) == fresh
+    if fresh is not None:
+        assert all(fresh[b] - fresh[a] >= w for a, b, w in first + more)
+        assert all(a <= u <= b for a, u, b in zip(raised, fresh, hi))

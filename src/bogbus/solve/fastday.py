@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute
 
@@ -70,7 +70,7 @@ class _Week:
     orders: list[tuple[int, tuple[str, ...]]]  # (km10, order), cheapest first
 
 
-Constraint = tuple[str, str, int]  # (a, b, w): u_b − u_a ≥ w ("" is the zero node)
+Constraint = tuple[int, int, int]  # (a, b, w): u_b − u_a ≥ w, on stop numbers
 
 
 class FastDay:
@@ -199,7 +199,12 @@ class FastDay:
         combination holding that pair was tried (hundreds per day, the day then left to
         CP-SAT). The answer is the same: the first complete node popped is the
         smallest-key combination with a timing, which is what the one-by-one walk
-        found when it found one."""
+        found when it found one.
+
+        A prefix's timing is built on its parent's (`_Timer.extend`: one more week's
+        constraints, warm-started from the parent's least solution), so checking a
+        prefix of k weeks no longer rebuilds the k − 1 weeks before it — most of the
+        shared-time bound's CPU on long cycles (docs/lower-bound.md)."""
         n = len(weeks)
         rest = [0] * (n + 1)  # rest[k]: the cheapest km of weeks k… (index 0 each)
         for k in range(n - 1, -1, -1):
@@ -209,93 +214,36 @@ class FastDay:
             km = sum(w.count * w.orders[i][0] for w, i in zip(weeks, prefix))
             return (km + rest[len(prefix)], prefix + (0,) * (n - len(prefix)))
 
-        heap: list[tuple[tuple[int, tuple[int, ...]], tuple[int, ...]]] = [(key((0,)), (0,))]
+        timer = _Timer(self, p, nodes, weeks, g)
+        # heap entries carry the parent prefix's timing state (never compared: the keys'
+        # padded prefixes are distinct for distinct pushed prefixes)
+        heap: list[tuple] = [(key((0,)), (0,), timer.root)]
         checked = 0
         while heap:
-            _, prefix = heapq.heappop(heap)
+            _, prefix, parent = heapq.heappop(heap)
             while True:
                 k = len(prefix)
                 if prefix[-1] + 1 < len(weeks[k - 1].orders):  # the next sibling
                     sib = prefix[:-1] + (prefix[-1] + 1,)
-                    heapq.heappush(heap, (key(sib), sib))
+                    heapq.heappush(heap, (key(sib), sib, parent))
                 checked += 1
                 self.work += 1
                 if checked > MAX_COMBOS * n:
                     return UNDECIDED
-                timing = self._timing(p, nodes, [w.orders[i][1] for w, i in zip(weeks, prefix)],
-                                      g)
-                if timing is None:
+                state = timer.extend(parent, k - 1, prefix[-1])
+                if state is None:
                     break  # no combination with this prefix has a timing
+                timing = timer.timing(state)
+                if timing is None:
+                    break
                 if k == n:
                     if timing is UNDECIDED:
                         return UNDECIDED
                     return prefix, timing[0], timing[1]
                 # undecided for a prefix: not cut, decided further down
                 prefix = prefix + (0,)  # the first child has the same key: no heap trip
+                parent = state
         return None
-
-    def _timing(self, p: DayProblem, nodes: dict[str, DayNode],
-                orders: Sequence[tuple[str, ...]], g: int):
-        """Earliest shared grid times for these orders (one per distinct week) and the
-        leg that carries each week's break; None if no timing exists."""
-        T, dep = p.minutes, p.depot_index
-        stops = sorted({s for o in orders for s in o})
-        bounds = {s: [math.ceil(nodes[s].lo / g), nodes[s].hi // g] for s in stops}
-        base: list[Constraint] = []
-        for o in orders:
-            first, last = o[0], o[-1]
-            _raise(bounds, first, _up(p.shift_start + T[dep][nodes[first].index], g))
-            _lower(bounds, last, (p.shift_end - T[nodes[last].index][dep]
-                                  - nodes[last].duration) // g)
-            for a, b in zip(o, o[1:]):
-                base.append((a, b, _up(nodes[a].duration + T[nodes[a].index][nodes[b].index], g)))
-        if p.break_rule is None:
-            u = _solve(bounds, base)
-            return None if u is None else (u, [None] * len(orders))
-        if _solve(bounds, base) is None:  # infeasible whatever the break
-            return None
-        # Each week's legs that admit a timing on their own: a leg infeasible alone stays
-        # infeasible beside the other weeks' legs (constraints only add up), so dropping
-        # it loses nothing. Typically only the legs around lunch survive.
-        kept = []
-        for o in orders:
-            ok = []
-            for leg in self._break_legs(p, nodes, o, g):
-                self.work += 1
-                if _solve(*_with_leg(bounds, base, leg)) is not None:
-                    ok.append(leg)
-            if not ok:
-                return None
-            kept.append(ok)
-        # Depth-first over the weeks' legs in the order of their product, a partial pick
-        # with no timing pruned with everything below it (more weeks' legs only add
-        # constraints): the first complete pick with a timing is the product's first,
-        # found without trying the thousands of picks a 4-week cycle of 5-stop weeks
-        # has (the cap counts visited picks, so the cut-off stays deterministic).
-        visited = 0
-
-        def dfs(k: int, bb: dict[str, list[int]], cons: list[Constraint], at: dict[str, int],
-                legs: list) -> tuple | None | _Undecided:
-            nonlocal visited
-            if k == len(kept):
-                return at, legs
-            for leg in kept[k]:
-                visited += 1
-                self.work += 1
-                if visited > MAX_BREAK_CHOICES:
-                    return UNDECIDED
-                nb, nc = _with_leg(bb, cons, leg)
-                u = _solve(nb, nc, start=at)
-                if u is None:
-                    continue
-                got = dfs(k + 1, nb, nc, u, legs + [leg[0]])
-                if got is not None:
-                    return got
-            return None
-
-        start = _solve(bounds, base)
-        assert start is not None
-        return dfs(0, bounds, base, start, [])
 
     @staticmethod
     def _break_legs(p: DayProblem, nodes: dict[str, DayNode], o: tuple[str, ...], g: int):
@@ -326,51 +274,174 @@ class FastDay:
         return legs
 
 
+class _State(NamedTuple):
+    """The shared-timing system of a prefix of weeks, over grid indices: bounds, the
+    difference constraints u_b − u_a ≥ w, their least solution, and (with a break
+    rule) each week's break legs that admit a timing alone beside the others."""
+
+    lo: list[int]
+    hi: list[int]
+    cons: list[tuple[int, int, int]]
+    u: list[int]
+    kept: list[list[tuple]]
+    orders: tuple[tuple[str, ...], ...]  # the prefix's week orders
+
+
+class _Timer:
+    """Shared timings of growing prefixes of one day's weeks (`_best_combination`).
+    Stops are numbered once; a prefix's state extends its parent's, which gives the
+    same answers as building each prefix from scratch: constraints only add up, so
+    the parent's least solution is a valid warm start and a break leg with no timing
+    beside the parent's weeks has none beside more weeks. The work counted is the
+    same as a rebuild's (every leg of every week is charged as if tested), so the
+    work budget, and with it the plans, do not change."""
+
+    def __init__(self, owner: FastDay, p: DayProblem, nodes: dict[str, DayNode],
+                 weeks: list[_Week], g: int):
+        self.owner, self.p, self.nodes, self.weeks, self.g = owner, p, nodes, weeks, g
+        self.ids = sorted({s for w in weeks for s in w.stops})
+        self.pos = {s: i for i, s in enumerate(self.ids)}
+        lo = [math.ceil(nodes[s].lo / g) for s in self.ids]
+        hi = [nodes[s].hi // g for s in self.ids]
+        self.root = _State(lo, hi, [], list(lo), [], ())
+        self._legs: dict[tuple[str, ...], list[tuple]] = {}
+        self._prec: dict[tuple[str, ...], tuple] = {}
+
+    def _order_parts(self, o: tuple[str, ...]) -> tuple:
+        """The first stop's earliest index, the last stop's latest, the precedences."""
+        got = self._prec.get(o)
+        if got is None:
+            p, nodes, g, pos = self.p, self.nodes, self.g, self.pos
+            T, dep = p.minutes, p.depot_index
+            first, last = o[0], o[-1]
+            got = (pos[first], _up(p.shift_start + T[dep][nodes[first].index], g),
+                   pos[last], (p.shift_end - T[nodes[last].index][dep]
+                               - nodes[last].duration) // g,
+                   [(pos[a], pos[b], _up(nodes[a].duration + T[nodes[a].index][nodes[b].index],
+                                         g)) for a, b in zip(o, o[1:])])
+            self._prec[o] = got
+        return got
+
+    def _legs_of(self, o: tuple[str, ...]) -> list[tuple]:
+        """`FastDay._break_legs` of the order, on stop numbers."""
+        got = self._legs.get(o)
+        if got is None:
+            pos = self.pos
+            got = [(k, [(pos[s], v) for s, v in raises], [(pos[s], v) for s, v in lowers],
+                    [(pos[a], pos[b], w) for a, b, w in extra])
+                   for k, raises, lowers, extra in FastDay._break_legs(self.p, self.nodes, o,
+                                                                        self.g)]
+            self._legs[o] = got
+        return got
+
+    def extend(self, parent: _State, k: int, i: int) -> _State | None:
+        """The state of the parent's prefix with week k at its i-th order; None when it
+        has no timing (then no extension has one)."""
+        o = self.weeks[k].orders[i][1]
+        fi, fv, li, lv, prec = self._order_parts(o)
+        lo, hi = list(parent.lo), list(parent.hi)
+        if fv > lo[fi]:
+            lo[fi] = fv
+        if lv < hi[li]:
+            hi[li] = lv
+        cons = parent.cons + prec
+        u = _isolve(lo, hi, cons, parent.u)
+        if u is None:
+            return None
+        orders = parent.orders + (o,)
+        if self.p.break_rule is None:
+            return _State(lo, hi, cons, u, [], orders)
+        kept = []
+        for j, oj in enumerate(orders):
+            legs = self._legs_of(oj)
+            self.owner.work += len(legs)  # charged as the rebuild tested each leg
+            tried = parent.kept[j] if j < len(parent.kept) else legs
+            ok = [leg for leg in tried if _isolve(*_with_leg(lo, hi, cons, leg), u) is not None]
+            if not ok:
+                return None
+            kept.append(ok)
+        return _State(lo, hi, cons, u, kept, orders)
+
+    def timing(self, s: _State):
+        """Earliest shared grid times (stop id → index) for the prefix and the leg that
+        carries each week's break; None if no timing exists, UNDECIDED past the cap.
+        Depth-first over the weeks' legs in the order of their product, a partial pick
+        with no timing pruned with everything below it (more weeks' legs only add
+        constraints): the first complete pick with a timing is the product's first,
+        found without trying the thousands of picks a 4-week cycle of 5-stop weeks
+        has (the cap counts visited picks, so the cut-off stays deterministic)."""
+        if self.p.break_rule is None:
+            return self._times(s.u), [None] * len(s.orders)
+        visited = 0
+        owner = self.owner
+
+        def dfs(k: int, lo: list[int], hi: list[int], cons: list, at: list[int],
+                legs: list) -> tuple | None | _Undecided:
+            nonlocal visited
+            if k == len(s.kept):
+                return self._times(at), legs
+            for leg in s.kept[k]:
+                visited += 1
+                owner.work += 1
+                if visited > MAX_BREAK_CHOICES:
+                    return UNDECIDED
+                nlo, nhi, ncons = _with_leg(lo, hi, cons, leg)
+                u = _isolve(nlo, nhi, ncons, at)
+                if u is None:
+                    continue
+                got = dfs(k + 1, nlo, nhi, ncons, u, legs + [leg[0]])
+                if got is not None:
+                    return got
+            return None
+
+        return dfs(0, s.lo, s.hi, s.cons, s.u, [])
+
+    def _times(self, u: list[int]) -> dict[str, int]:
+        return dict(zip(self.ids, u))
+
+
 def _up(minutes: int, g: int) -> int:
     """The smallest grid index k with g·k ≥ minutes."""
     return -(-minutes // g)
 
 
-def _raise(bounds: dict[str, list[int]], s: str, v: int) -> None:
-    if v > bounds[s][0]:
-        bounds[s][0] = v
-
-
-def _lower(bounds: dict[str, list[int]], s: str, v: int) -> None:
-    if v < bounds[s][1]:
-        bounds[s][1] = v
-
-
-def _with_leg(bounds: dict[str, list[int]], cons: list[Constraint],
-              leg: tuple) -> tuple[dict[str, list[int]], list[Constraint]]:
-    """Bounds and constraints with one week's break leg (from `_break_legs`) added."""
+def _with_leg(lo: list[int], hi: list[int], cons: list[tuple[int, int, int]],
+              leg: tuple) -> tuple[list[int], list[int], list[tuple[int, int, int]]]:
+    """Bounds and constraints with one week's break leg (from `_break_legs`, on stop
+    numbers) added."""
     _k, raises, lowers, extra = leg
-    bb = {s: list(v) for s, v in bounds.items()}
-    for s, v in raises:
-        _raise(bb, s, v)
-    for s, v in lowers:
-        _lower(bb, s, v)
-    return bb, (cons + extra) if extra else cons
+    if raises:
+        lo = list(lo)
+        for s, v in raises:
+            if v > lo[s]:
+                lo[s] = v
+    if lowers:
+        hi = list(hi)
+        for s, v in lowers:
+            if v < hi[s]:
+                hi[s] = v
+    return lo, hi, (cons + extra) if extra else cons
 
 
-def _solve(bounds: dict[str, list[int]], cons: list[Constraint],
-           start: dict[str, int] | None = None) -> dict[str, int] | None:
+def _isolve(lo: list[int], hi: list[int], cons: list[tuple[int, int, int]],
+            start: list[int] | None = None) -> list[int] | None:
     """The least integer solution of lo ≤ u ≤ hi and u_b − u_a ≥ w (a longest-path
     relaxation from the lower bounds); None if it passes an upper bound, which is
     also how a positive cycle shows (the bounds are finite). `start`: the least
     solution of a subset of these constraints, a warm start below the answer (the
     least solution is unique, so the answer is the same)."""
-    if any(lo > hi for lo, hi in bounds.values()):
-        return None
-    u = ({s: lo for s, (lo, _hi) in bounds.items()} if start is None
-         else {s: max(lo, start[s]) for s, (lo, _hi) in bounds.items()})
+    for a, b in zip(lo, hi):
+        if a > b:
+            return None
+    u = list(lo) if start is None else [a if a > s else s for a, s in zip(lo, start)]
     for _ in range(len(u) + 1):
         changed = False
         for a, b, w in cons:
-            if u[b] < u[a] + w:
-                u[b] = u[a] + w
-                if u[b] > bounds[b][1]:
+            v = u[a] + w
+            if u[b] < v:
+                if v > hi[b]:
                     return None
+                u[b] = v
                 changed = True
         if not changed:
             return u
