@@ -36,6 +36,7 @@ any π; converged at the LP's duals it is the LP optimum over ALL contents.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import math
@@ -255,6 +256,7 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
                 grp[int(ks[a])] = (gs[sel], ms[sel])
         groups.append(grp)
     ahead = _Lookahead(ms, gs, cls.every, L)
+    as_lists: dict[int, tuple[list[float], list[int]]] = {}  # a group's arrays as lists
     heap: list[tuple[float, int, Masks]] = []  # max-heap by total (negated)
     serial = [0]
     steps = [0]
@@ -312,26 +314,32 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         if got is None:
             return
         gg, mm = got
-        lo = int(np.searchsorted(gg, g0, side="left"))  # later weeks cost ≥ week 0
+        got_lists = as_lists.get(id(gg))
+        if got_lists is None:  # the loop reads list items: ~10× cheaper than numpy scalars
+            got_lists = as_lists[id(gg)] = (gg.tolist(), mm.tolist())
+        gl, ml = got_lists
+        lo = bisect.bisect_left(gl, g0)  # later weeks cost ≥ week 0 (gl ascending)
         # `rest`: the weeks after this one — choosing this one only raises them
         if k == L - 1:  # the last week, vectorised
-            if lo >= len(gg) or partial + float(gg[lo]) >= thr[0]:
+            if lo >= len(gl) or partial + gl[lo] >= thr[0]:
                 return  # the common case, without the array work below
-            hi = int(np.searchsorted(gg, thr[0] - partial, side="left"))
+            hi = bisect.bisect_left(gl, thr[0] - partial)
             sel = np.flatnonzero((mm[lo:hi] & banned) == 0) + lo
             for i in sel.tolist():
-                t = partial + float(gg[i])
+                t = partial + gl[i]
                 if t >= thr[0]:
                     break
-                push(t, (*chosen, int(mm[i])))
+                push(t, (*chosen, ml[i]))
             return
-        for i in range(lo, len(gg)):
+        for i in range(lo, len(gl)):
             steps[0] += 1  # every candidate tried is a step, so a cut comes in time
-            if partial + float(gg[i]) + rest >= thr[0]:
+            gi = gl[i]
+            if partial + gi + rest >= thr[0]:
                 break
-            if int(mm[i]) & banned:
+            mi = ml[i]
+            if mi & banned:
                 continue
-            again[0]([*chosen, int(mm[i])], partial + float(gg[i]), g0)
+            again[0]([*chosen, mi], partial + gi, g0)
 
     again.append(rec)
     cut = False
