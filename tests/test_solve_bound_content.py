@@ -4,18 +4,19 @@ a case where the coupling it adds is what lifts the bound to the optimum."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import test_bound
-from factories import LUNCH
+from factories import LUNCH, instance, vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bound import _shared_times_feasible, bound_of, brute_force_optimum, tiny
 
 from bogbus.bench.municipality import SHAPES, generate, write
 from bogbus.io.source import load_source
-from bogbus.solve.bound import template_lower_bound
+from bogbus.solve.bound import core, template_lower_bound
 from bogbus.solve.bound.content import (
     MAX_STEPS,
     DayClass,
@@ -28,6 +29,7 @@ from bogbus.solve.bound.content import (
     list_contents,
 )
 from bogbus.solve.bound.core import route_pools
+from bogbus.solve.bound.qroute import qroute_bound
 from bogbus.solve.fastday import UNDECIDED
 from bogbus.solve.template import TemplateSearch
 from bogbus.travel import build_travel
@@ -294,3 +296,100 @@ def test_a_probe_whose_listing_is_cut_never_decides(monkeypatch):
     full = template_lower_bound(inst, travel, every, float("inf"), det_limit=5.0)
     assert cut.status == "shared" and not cut.witness
     assert full.status == "optimal" and full.witness and full.lower_km >= cut.lower_km
+
+
+def _one_day_too_wide(monkeypatch, wide_size: int) -> None:
+    """Route enumeration gives up (as on a day with too many routes) for every day
+    with exactly `wide_size` candidates."""
+    real = core.enumerate_routes
+
+    def enumerate_routes(cands, *args, **kw):
+        return None if len(cands) == wide_size else real(cands, *args, **kw)
+
+    monkeypatch.setattr(core, "enumerate_routes", enumerate_routes)
+
+
+def crossing_beside_a_wide_day():
+    """`crossing()` on Tuesdays, and one stop that only Monday serves."""
+    inst = crossing()
+    moved = [replace(s, days=("tue",)) for s in inst.stops]
+    far = replace(moved[0], id="S09", lat=56.70, lon=10.30, days=("mon",))
+    return instance([*moved, far], [vehicle(days=("mon", "tue"), brk=None)])
+
+
+def test_days_too_wide_for_routes_become_walks_and_the_others_keep_shared_times(monkeypatch):
+    inst = crossing_beside_a_wide_day()
+    opt = brute_force_optimum(inst)
+    walks_only = qroute_bound(inst, build_travel(inst), list(inst.stops))[0]
+    _one_day_too_wide(monkeypatch, 1)  # Monday, with its one stop
+    b = bound_of(inst, upper=opt)
+    assert b.status == "shared-walks"
+    # Tuesday's weekly stops keep one time, so one of its weeks crosses over: the
+    # walks alone cannot see that (as the week-routes could not, above)
+    assert walks_only + 5 < b.lower_km <= opt
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.tuples(st.floats(56.35, 56.65), st.floats(9.80, 10.30)),
+                          st.sampled_from([1, 2]), st.sampled_from([20, 30, 45]),
+                          st.sampled_from([(13 * 60, 16 * 60), (9 * 60, 12 * 60),
+                                           (10 * 60, 16 * 60)]),
+                          st.sampled_from([("mon",), ("wed",), ("mon", "wed")])),
+                min_size=2, max_size=4))
+def test_the_mixed_bound_lies_between_the_walks_and_the_optimum(rows):
+    """Wednesday's routes "too many": its stops are walks, Monday keeps contents. The
+    bound must stay a relaxation (≤ the brute-force optimum) and never fall below the
+    LP over walks it started from."""
+    sites = [test_bound.stop(i + 1, la, lo, every=e, dur=d, window=w, days=days)
+             for i, ((la, lo), e, d, w, days) in enumerate(rows)]
+    inst = instance(sites, [vehicle(days=("mon", "wed"), brk=LUNCH)])
+    opt = brute_force_optimum(inst)
+    if opt is None:
+        return  # no timetable serves them all: nothing to bound
+    travel = build_travel(inst)
+    walks_only = qroute_bound(inst, travel, list(inst.stops))[0]
+    with pytest.MonkeyPatch.context() as mp:
+        real = core.enumerate_routes
+        mp.setattr(core, "enumerate_routes", lambda cands, dep, start, *a, **kw:
+                   None if start == 10 * 60 else real(cands, dep, start, *a, **kw))
+        b = template_lower_bound(inst, travel, {s.id for s in inst.stops}, opt, det_limit=2.0)
+    assert b.lower_km is not None and b.lower_km <= opt + 1e-9
+    if walks_only is not None:
+        assert b.lower_km >= walks_only - 1e-9
+
+
+def test_a_walk_day_serves_a_fortnightly_stop_every_other_week(monkeypatch):
+    """On a walk day a fortnightly stop is a visit in half of the weeks: its walk
+    covers it twice over per visit (one week stands for the cycle). Counted once, the
+    bound would charge a trip every week and pass the optimum."""
+    sites = [test_bound.stop(1, 56.70, 10.30, every=2, window=(13 * 60, 16 * 60), days=("wed",)),
+             test_bound.stop(2, 56.72, 10.28, every=2, window=(13 * 60, 16 * 60), days=("wed",)),
+             test_bound.stop(3, 56.44, 10.15, days=("mon",), window=(13 * 60, 16 * 60))]
+    inst = instance(sites, [vehicle(days=("mon", "wed"), brk=None)])
+    opt = brute_force_optimum(inst)
+    _one_day_too_wide(monkeypatch, 2)  # Wednesday, with its two fortnightly stops
+    b = bound_of(inst, upper=opt)
+    assert b.status == "shared-walks" and b.lower_km <= opt + 1e-9
+    assert opt - b.lower_km <= 0.1 * 6  # tight up to the legs' downward rounding
+
+
+def test_the_stage_with_walk_days_stops_when_interrupted(monkeypatch):
+    """The bound child runs it after the walks' bound is final; when the planner asks
+    for the bound of fewer stops (job.py) it must give way at once, with the walks'
+    bound, rather than hold the answer until its deadline."""
+    inst = crossing_beside_a_wide_day()
+    _one_day_too_wide(monkeypatch, 1)
+    travel = build_travel(inst)
+    every = {s.id for s in inst.stops}
+    asked = []
+
+    def interrupt() -> bool:
+        asked.append(1)
+        return True
+
+    b = template_lower_bound(inst, travel, every, float("inf"), det_limit=2.0,
+                             interrupt=interrupt)
+    assert asked and b.status == "walks"
+    b = template_lower_bound(inst, travel, every, float("inf"), det_limit=2.0,
+                             interrupt=lambda: False)
+    assert b.status == "shared-walks"

@@ -363,7 +363,7 @@ def plan_quarter(instance: Instance, period: Period, *, time_limit_s: float | No
         # chose a timetable serving others): recompute
         # where the child found the routes too many, straight to the walks (45 / 2 with
         # two stops unserved: the enumeration ate the time and left the neighbour floor)
-        enumerate_routes = bound is None or bound.status != "walks"
+        enumerate_routes = bound is None or bound.status not in ("walks", "shared-walks")
         left = t0 + RECOMPUTE_END * time_limit_s - time.perf_counter()
         bound = template_lower_bound(instance, travel, set(tmpl.options), tmpl.cost,
                                      det_limit=1.0 if enumerate_routes else max(1.0, left),

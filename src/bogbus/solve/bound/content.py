@@ -54,6 +54,9 @@ from ..cpsat import deterministic_solver
 from ..daymodel import DayNode, DayProblem, DaySolution, build_day_model, day_candidates
 from ..fastday import UNDECIDED, FastDay
 from .master import UNCOVERED_PENALTY, stop_rows
+from .qroute import DayClass as WalkClass
+from .qroute import day_classes as walk_classes
+from .qroute import price as price_walks
 
 # contents listed per class and round, at first (the LP takes them at their relaxed
 # cost; those it uses are costed). The bound alone at 28 s on 18-1 seed 0 / 36-2 seeds
@@ -689,13 +692,44 @@ def master_timetable(stops: list[Site], classes: list[DayClass], L: int, *, seed
             [(c, key) for x, c, key in chosen if solver.Value(x)], used)
 
 
+@dataclass
+class WalkDays:
+    """Days whose routes are too many to enumerate (or too many candidates for a
+    bitmask), kept in the content master as the LP over walks keeps them (qroute.py):
+    per class `count` walks, priced exactly by its dynamic programme, a walk covering
+    e × its visits of a stop that comes every e weeks (one week for the cycle, as
+    there). Their weeks are timed each on their own, so this part only relaxes; the
+    other days keep their shared times. `km10`, `minutes`: the matrices as the pricing
+    reads them."""
+
+    classes: list[WalkClass]
+    dep: int
+    km10: np.ndarray
+    minutes: np.ndarray
+    seen: list[set[tuple[tuple[int, int], ...]]] = field(default_factory=list)
+
+    def solo(self) -> dict[str, float]:
+        """Each stop's out-and-back trip at its rhythm (0.1 km per week): a price for
+        leaving it uncovered, as `_penalties` gives the content days' stops."""
+        out: dict[str, float] = {}
+        for cls in self.classes:
+            for j, s in enumerate(cls.cand):
+                i = int(cls.idx[j])
+                trip = (self.km10[self.dep, i] + self.km10[i, self.dep]) / (s.every_weeks or 1)
+                out[s.id] = min(out.get(s.id, trip), trip)
+        return out
+
+
 def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_limit: float,
                   seed: int = 0, deadline: float | None = None,
                   report: Callable[[float], None] | None = None,
                   max_rounds: int = 1000, alpha: float = SMOOTHING,
-                  offer: Callable[[float, list[tuple[int, Masks]]], None] | None = None
-                  ) -> ContentResult:
+                  offer: Callable[[float, list[tuple[int, Masks]]], None] | None = None,
+                  walks: WalkDays | None = None,
+                  interrupt: Callable[[], bool] | None = None) -> ContentResult:
     """Column generation over day contents; the Lagrangian bound after every round.
+    `walks`: days kept as walks beside the contents (`WalkDays`; no `offer` then: a
+    timetable needs every day's contents). `interrupt()` true: stop as at the deadline.
 
     Contents join the master at their *relaxed* cost (the sum of their week-routes, a
     floor on the exact cost) and are costed exactly only when the LP uses them; then
@@ -726,6 +760,10 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
     obj = solver.Objective()
     assign, art = stop_rows(solver, stops)
     penalty = _penalties(stops, classes)
+    if walks is not None:
+        offer = None
+        for sid, trip in walks.solo().items():
+            penalty[sid] = max(1.0, min(penalty[sid], 2 * trip))
     for s, a in zip(stops, art):
         obj.SetCoefficient(a, penalty[s.id])
     conv = []
@@ -734,6 +772,13 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
         empty = solver.NumVar(0, cls.count, "")
         row.SetCoefficient(empty, 1)
         conv.append(row)
+    wconv = []  # the walk days' rows (`walks`)
+    if walks is not None:
+        walks.seen = [set() for _ in walks.classes]
+        for wc in walks.classes:
+            row = solver.Constraint(wc.count, wc.count)
+            row.SetCoefficient(solver.NumVar(0, wc.count, ""), 1)
+            wconv.append(row)
     obj.SetMinimization()
     columns: list[_Column] = []
     added: list[dict[Masks, _Column]] = [{} for _ in classes]
@@ -760,7 +805,8 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
             offer(value, chosen)
 
     def late() -> bool:
-        return spent >= det_limit or (deadline is not None and time.perf_counter() > deadline)
+        return (spent >= det_limit or (deadline is not None and time.perf_counter() > deadline)
+                or (interrupt is not None and interrupt()))
 
     def stop_here() -> ContentResult:
         return ContentResult(best, False, len(columns), _costed(classes), spent)
@@ -798,6 +844,7 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
         uncovered = sum(a.solution_value() for a in art)
         pi_lp = {s.id: assign[s.id].dual_value() for s in stops}
         mus_lp = [row.dual_value() for row in conv]
+        mus_walk = [row.dual_value() for row in wconv]  # read before columns are added
         if center is None:
             center = (pi_lp, mus_lp)
         # near the LP's value the smoothed duals only halve the distance each round
@@ -847,6 +894,13 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
                     _longer(c, budget, hold, bool(found))
                 if not found:  # none of the listed prices out: list more
                     keep[c] = min(MAX_LISTED, keep[c] * 4)
+        if walks is not None:
+            got = _price_walk_days(walks, solver, obj, assign, wconv, pi, pi_lp, mus_walk,
+                                   late)
+            if got is None:
+                return stop_here()
+            lagrange += got[0]
+            new += got[1]
         if best is None or lagrange > best:  # valid with the penalties too (_penalties)
             best = lagrange
             center = (pi, mus)
@@ -867,6 +921,38 @@ def content_bound(stops: list[Site], classes: list[DayClass], L: int, *, det_lim
         if stalls > MAX_STALLS:  # listings cut or too long: leave the time to bound.py
             break
     return stop_here()
+
+
+def _price_walk_days(walks: WalkDays, solver, obj, assign, wconv, pi: dict[str, float],
+                     pi_lp: dict[str, float], mus_lp: list[float], late: Callable[[], bool]
+                     ) -> tuple[float, int] | None:
+    """One round for the walk days: each class's cheapest walks at the duals `pi`
+    join the master (those not in it yet); (their part of the Lagrangian value —
+    count × the least reduced cost, exact over walks, or 0 — and how many price out
+    at the LP's duals `pi_lp`, `mus_lp`), None when time ran out."""
+    part, new = 0.0, 0
+    for w, wc in enumerate(walks.classes):
+        if late():
+            return None
+        every = [s.every_weeks or 1 for s in wc.cand]
+        pis = np.array([pi[s.id] * e for s, e in zip(wc.cand, every)])
+        found = price_walks(wc, walks.dep, walks.km10, walks.minutes, 1, pis)
+        part += wc.count * min(0.0, found[0][0] if found else 0.0)
+        mu_lp = mus_lp[w]
+        for _rc, visits, cost in found:
+            sig = tuple(sorted(visits.items()))
+            if sig in walks.seen[w]:
+                continue
+            walks.seen[w].add(sig)
+            var = solver.NumVar(0, wc.count, "")
+            obj.SetCoefficient(var, cost)
+            wconv[w].SetCoefficient(var, 1)
+            for j, times in visits.items():
+                assign[wc.cand[j].id].SetCoefficient(var, times * every[j])
+            rc_lp = cost - mu_lp - sum(pi_lp[wc.cand[j].id] * every[j] * t
+                                       for j, t in visits.items())
+            new += rc_lp < -TOL
+    return part, new
 
 
 def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: ContentResult,
@@ -958,16 +1044,35 @@ def shared_time_bound(instance: Instance, travel: TravelMatrix, stops: list[Site
                       L: int, upper: float, *, det_limit: float, seed: int = 0,
                       deadline: float | None = None,
                       report: Callable[[float, str, int], None] | None = None,
-                      offer: Callable[[float, tuple], None] | None = None
+                      offer: Callable[[float, tuple], None] | None = None,
+                      wide: list[tuple[str, str]] | None = None,
+                      interrupt: Callable[[], bool] | None = None
                       ) -> SharedTimeResult:
     """The LP over day contents, then probes "is there a timetable cheaper than U?"
     for U rising in doubling steps (a quarter step after a probe that ran out of
     time), as bound.py's `integer_bound` does for week-routes. `upper` (0.1 km per
     week): stop there. A probe that finds a timetable has found the optimum.
     `offer(km·10 per week, timetable)` gets the real timetables found on the way
-    (`master_timetable`)."""
+    (`master_timetable`). `wide`: (vehicle, weekday) pairs left out of `pools`
+    because their routes are too many: they, and any day with too many candidates
+    for a bitmask, join as walks (`WalkDays`), the result is the LP's (its Lagrangian
+    bound when cut), status "shared-walks", with no probes and no timetable;
+    `interrupt()` true ends it as the deadline would."""
     say = report or (lambda v, how, cols: None)
     classes = day_classes(instance, travel, stops, pools)
+    if wide is not None:
+        walk_days = set(wide) | {vd for vd, p in pools.items() if len(p.cand) > MAX_MASK_BITS}
+        idx = travel.index()
+        walks = WalkDays(walk_classes(instance, travel, stops, only=walk_days),
+                         idx[instance.settings.depot],
+                         np.array([[math.floor(x * 10 + 1e-9) for x in row] for row in travel.km],
+                                  dtype=float),
+                         np.array(travel.minutes, dtype=np.int64))
+        res = content_bound(stops, classes, L, det_limit=det_limit, seed=seed,
+                            deadline=deadline, report=lambda v: say(v, "shared-walks", 0),
+                            walks=walks, interrupt=interrupt)
+        return SharedTimeResult(res.value, "shared-walks", res.columns, res.det_used,
+                                res.converged)
     if len(classes) < len({id(p) for p in pools.values()}):  # a day too wide for bitmasks
         return SharedTimeResult(None, "shared", 0, 0.0, False)
     res = content_bound(stops, classes, L, det_limit=det_limit, seed=seed, deadline=deadline,

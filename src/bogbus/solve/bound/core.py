@@ -185,18 +185,21 @@ class RoutePool(NamedTuple):
 
 
 def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
-                deadline: float | None = None
+                deadline: float | None = None, wide: list[tuple[str, str]] | None = None,
+                interrupt: Callable[[], bool] | None = None
                 ) -> tuple[dict[tuple[str, str], RoutePool] | None, str]:
     """The route pool of every (vehicle, weekday) with candidates; (None, why) when a
-    day has too many routes to enumerate. Days with the same shift and candidates
-    share one pool object (enumerated once; `_probe` treats them as symmetric)."""
+    day has too many routes to enumerate — or, when `wide` is given, such days are
+    appended to it and left out of the pools. Days with the same shift and candidates
+    share one pool object (enumerated once; `_probe` treats them as symmetric).
+    `interrupt()` true before a day: (None, why)."""
     idx = travel.index()
     dep = idx[instance.settings.depot]
     km10 = [[_km10(x) for x in row] for row in travel.km]
     T = travel.minutes
     step = instance.settings.round_to_min
     pools: dict[tuple[str, str], RoutePool] = {}
-    memo: dict[tuple, RoutePool] = {}
+    memo: dict[tuple, RoutePool | None] = {}  # None: too many routes
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
             cand, spec, brk = route_spec(v, d, sh.start, sh.end, stops, idx, dep, T)
@@ -204,20 +207,68 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
                 continue
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
             key = (tuple(spec), sh.start, sh.end, mk, brk)
+            if key in memo and memo[key] is None:
+                assert wide is not None
+                wide.append((v.name, d))
+                continue
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
+                if interrupt is not None and interrupt():
+                    return None, "interrupted"
                 routes = enumerate_routes(spec, dep, sh.start, sh.end, km10, T, mk, deadline,
                                           step, brk)
                 if routes is None:
                     if deadline is not None and time.perf_counter() > deadline:
                         return None, f"{v.name} {d}: route enumeration ran out of time"
+                    if wide is not None:
+                        memo[key] = None
+                        wide.append((v.name, d))
+                        continue
                     return None, (f"{v.name} {d}: too many possible routes to enumerate "
                                   f"(> {MAX_LABELS:,} labels; windows too wide)")
                 member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
                                   dtype=float).reshape(len(routes), len(cand))
                 memo[key] = RoutePool(cand, member, np.array(list(routes.values()), dtype=float),
                                       routes)
-            pools[(v.name, d)] = memo[key]
+            pool = memo[key]
+            assert pool is not None
+            pools[(v.name, d)] = pool
     return pools, ""
+
+
+def _mixed_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: int,
+                 walks: TemplateBound, *, det_limit: float, seed: int,
+                 deadline: float | None, say: Report,
+                 interrupt: Callable[[], bool] | None = None) -> TemplateBound:
+    """Some days have too many routes to enumerate: the shared-time LP over day
+    contents for the days whose routes do enumerate, beside the LP over walks for the
+    others (content.py, `WalkDays`). Why: the LP over walks lets every day time each
+    week on its own; on 36 stops / 2 buses one wide Wednesday sent all ten days there
+    (docs/lower-bound.md). Never below `walks`; no timetable to offer (the walk days
+    have no contents), so the method is `shared-walks`."""
+    from .content import shared_time_bound
+
+    if any(s.duration_min < 1 for s in stops):  # the walks' pricing needs visits to take time
+        return walks
+    wide: list[tuple[str, str]] = []
+    pools, _ = route_pools(instance, travel, stops, deadline, wide=wide, interrupt=interrupt)
+    if pools is None or not wide or not pools:  # no day with contents: the walks' LP
+        return walks
+    floor = walks.lower_km or 0.0
+    n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())
+
+    def heard(v10: float, how: str, cols: int) -> None:
+        if _km(v10, L) > floor:
+            say(TemplateBound(_km(v10, L), "shared-walks", L, n_routes, cols,
+                              note=walks.note + "; shared times on the other days"))
+
+    shared = shared_time_bound(instance, travel, stops, pools, L, math.inf,
+                               det_limit=det_limit, seed=seed, deadline=deadline,
+                               report=heard, wide=wide, interrupt=interrupt)
+    if shared.value is None or _km(shared.value, L) <= floor:
+        return walks
+    return TemplateBound(_km(shared.value, L), "shared-walks", L, n_routes, shared.columns,
+                         note=walks.note + "; shared times on the other days"
+                         + ("" if shared.finished else " (stopped early: Lagrangian bound)"))
 
 
 def _walk_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: int,
@@ -289,7 +340,8 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                          seed: int = 0, deadline: float | None = None,
                          report: Report | None = None, routes: bool = True,
                          keep: dict | None = None,
-                         offer: Callable[[float, tuple], None] | None = None
+                         offer: Callable[[float, tuple], None] | None = None,
+                         interrupt: Callable[[], bool] | None = None
                          ) -> TemplateBound:
     """Lower bound on km per average week for timetables serving exactly `served`.
 
@@ -306,7 +358,9 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     saw it give up already) and goes straight to the LP over walks. `keep` (a dict)
     receives that LP under "walks" when it is used, to go on from (job.py). `offer(km
     per week, timetable)` gets every cheaper real timetable the shared-time stage's
-    contents make (content.py, `master_timetable`): job.py passes it to the planner."""
+    contents make (content.py, `master_timetable`): job.py passes it to the planner.
+    `interrupt()` true ends the stage with walk days early (job.py: the planner has
+    asked for the bound of fewer stops)."""
     heard = report or (lambda b: None)
     proven = [-1.0]
 
@@ -332,8 +386,12 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
                            deadline, det_limit, say, keep)
     pools, note = route_pools(instance, travel, stops, deadline)
     if pools is None:  # CPU for the walks: as much as the probes would get
-        return _walk_bound(instance, travel, stops, L, weak, note, deadline, det_limit, say,
-                           keep)
+        walks = _walk_bound(instance, travel, stops, L, weak, note, deadline, det_limit, say,
+                            keep)
+        if deadline is not None and time.perf_counter() > deadline:
+            return walks
+        return _mixed_bound(instance, travel, stops, L, walks, det_limit=det_limit, seed=seed,
+                            deadline=deadline, say=say, interrupt=interrupt)
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
     n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())

@@ -65,6 +65,14 @@ def _narrowing(inbox, deadline: float) -> tuple | None:
         return None
 
 
+def _asked(inbox) -> bool:
+    """Has the parent sent an order (or gone)? Never blocks."""
+    try:
+        return bool(inbox.poll())
+    except (EOFError, OSError):
+        return True
+
+
 def _child(conn, inbox, instance: Instance, travel: TravelMatrix, served: frozenset[str],
            det_limit: float, seed: int, deadline: float) -> None:
     """Runs in the child: send each proven bound, then the final one; then, if the
@@ -97,7 +105,8 @@ def _child(conn, inbox, instance: Instance, travel: TravelMatrix, served: frozen
     try:
         final = template_lower_bound(instance, travel, set(served), float("inf"),
                                      det_limit=det_limit, seed=seed, deadline=deadline,
-                                     report=report, keep=kept, offer=offer)
+                                     report=report, keep=kept, offer=offer,
+                                     interrupt=lambda: _asked(inbox))
         report(replace(final, final=True))
         order = _narrowing(inbox, deadline)
         if order is None:
@@ -125,7 +134,7 @@ NARROWED_DET = 1.0
 
 # bound methods after which no optimal timetable will follow (bound.py: the days were
 # too big for the shared-time stage, docs/lower-bound.md)
-NO_WITNESS = frozenset({"walks", "unavailable"})  # ("neighbour" comes first, always)
+NO_WITNESS = frozenset({"walks", "shared-walks", "unavailable"})  # ("neighbour" first, always)
 
 
 class BoundJob:

@@ -85,7 +85,9 @@ class DayClass:
     brk: tuple[int, int, int] | None = None  # break: earliest start, latest start, minutes
 
 
-def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site]) -> list[DayClass]:
+def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site],
+                only: set[tuple[str, str]] | None = None) -> list[DayClass]:
+    """Identical (vehicle, weekday) pairs grouped; `only`: just these pairs."""
     idx = travel.index()
     dep = idx[instance.settings.depot]
     T = travel.minutes
@@ -93,6 +95,8 @@ def day_classes(instance: Instance, travel: TravelMatrix, stops: list[Site]) -> 
     classes: dict[tuple, DayClass] = {}
     for v in instance.settings.vehicles:
         for d, sh in v.shifts.items():
+            if only is not None and (v.name, d) not in only:
+                continue
             cand, spec, brk = route_spec(v, d, sh.start, sh.end, stops, idx, dep, T)
             if not cand:
                 continue

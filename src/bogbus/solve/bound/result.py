@@ -17,6 +17,7 @@ class TemplateBound:
     # | "shared" (bound_content.py: day contents with shared arrival times, LP)
     # | "shared-integer" (that LP raised by set-partitioning probes)
     # | "walks" (bound_qroute.py: LP over walks, when routes are too many to enumerate)
+    # | "shared-walks" (day contents where the routes enumerate, walks on the other days)
     # | "neighbour" (bound_degree.py, the floor of everything) | "unavailable"
     status: str
     cycle_weeks: int
