@@ -241,7 +241,12 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
     order = np.argsort(g, kind="stable")
     gs = g[order]
     ms = cls.masks[order]
-    groups: list[dict[int, tuple[np.ndarray, np.ndarray]]] = []
+    # per week k the routes grouped by the bits the earlier weeks force (`forced_of`):
+    # the sorted distinct keys and where each key's routes start in `srt` (by key, then
+    # by g). A group's arrays are cut out only when the listing first reads it: with a
+    # 12-week cycle and 89,000 routes nearly every route is a group of its own in the
+    # late weeks, and two arrays per group for every week held 300 MB (45 / 2)
+    index: list[tuple[list[int], list[int], np.ndarray]] = []
     periodic: list[int] = []  # per week k: bits of candidates with every ≤ k
     by_every = {int(e): int(sum(1 << j for j in range(len(cls.every)) if cls.every[j] == e))
                 for e in set(cls.every.tolist())}
@@ -250,16 +255,24 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         periodic.append(pk)
         keys = ms & pk
         srt = np.lexsort((np.arange(len(keys)), keys))  # by key, then by g (stable)
-        ks = keys[srt]
-        splits = np.flatnonzero(np.diff(ks)) + 1
-        grp = {}
-        for a, b in zip(np.r_[0, splits], np.r_[splits, len(ks)]):
-            if b > a:
-                sel = srt[a:b]
-                grp[int(ks[a])] = (gs[sel], ms[sel])
-        groups.append(grp)
+        uniq, first = np.unique(keys[srt], return_index=True)
+        index.append((uniq.tolist(), [*first.tolist(), len(keys)], srt))
     ahead = _Lookahead(ms, gs, cls.every, L)
-    as_lists: dict[int, tuple[list[float], list[int]]] = {}  # a group's arrays as lists
+    # a group read: its g and masks as arrays (the last week's vectorised step) and as
+    # lists (the loop: a list item is ~10× cheaper to read than a numpy scalar)
+    cut_out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, list[float], list[int]]] = {}
+
+    def group(k: int, key: int) -> tuple[np.ndarray, np.ndarray, list[float], list[int]] | None:
+        uk, starts, srt = index[k]
+        i = bisect.bisect_left(uk, key)
+        if i == len(uk) or uk[i] != key:
+            return None
+        got = cut_out.get((k, i))
+        if got is None:
+            sel = srt[starts[i]:starts[i + 1]]
+            gg, mm = gs[sel], ms[sel]
+            got = cut_out[(k, i)] = (gg, mm, gg.tolist(), mm.tolist())
+        return got
     heap: list[tuple[float, int, Masks]] = []  # max-heap by total (negated)
     serial = [0]
     steps = [0]
@@ -313,14 +326,10 @@ def list_contents(cls: DayClass, g: np.ndarray, L: int, limit: float, keep: int,
         if partial + open_weeks >= thr[0]:
             return
         forced, banned = forced_of(chosen, k)
-        got = groups[k].get(forced)
+        got = group(k, forced)
         if got is None:
             return
-        gg, mm = got
-        got_lists = as_lists.get(id(gg))
-        if got_lists is None:  # the loop reads list items: ~10× cheaper than numpy scalars
-            got_lists = as_lists[id(gg)] = (gg.tolist(), mm.tolist())
-        gl, ml = got_lists
+        gg, mm, gl, ml = got
         lo = bisect.bisect_left(gl, g0)  # later weeks cost ≥ week 0 (gl ascending)
         # `rest`: the weeks after this one — choosing this one only raises them
         if k == L - 1:  # the last week, vectorised
