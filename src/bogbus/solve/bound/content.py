@@ -86,6 +86,12 @@ MAX_STEPS = 300_000  # search steps of one listing (~1 s); a cut listing stays v
 # plan of 465.60 (3.10 %); so the probe finds that day's optimum, 453.275, in 1.6 s.
 PROBE_STEPS = 16 * MAX_STEPS
 MAX_MASK_BITS = 62  # candidates per day: a route is an int64 bitmask
+# Beside walk days (`WalkDays`), a day with more week-routes than this is a walk day
+# too: its contents are too many to list before the deadline. 45 stops / 2 buses
+# (cycle 12), seed 2: one Wednesday too wide, the other 89,082 routes — as contents the
+# stage stayed below the walks' 488.0 for 30 s; as walks it gives 493.6. A 33,283-route
+# Wednesday (36 / 2, cycle 4, seed 3) lists well: 275.2 as contents, 265.9 as walks.
+MIXED_ROUTES = 50_000
 
 Masks = tuple[int, ...]  # one bitmask of candidates per week of the content's cycle
 
@@ -1070,7 +1076,8 @@ def shared_time_bound(instance: Instance, travel: TravelMatrix, stops: list[Site
     say = report or (lambda v, how, cols: None)
     classes = day_classes(instance, travel, stops, pools)
     if wide is not None:
-        walk_days = set(wide) | {vd for vd, p in pools.items() if len(p.cand) > MAX_MASK_BITS}
+        walk_days = set(wide) | {vd for vd, p in pools.items()
+                                 if len(p.cand) > MAX_MASK_BITS or len(p.costs) > MIXED_ROUTES}
         idx = travel.index()
         walks = WalkDays(walk_classes(instance, travel, stops, only=walk_days),
                          idx[instance.settings.depot],
