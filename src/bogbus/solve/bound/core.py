@@ -186,13 +186,17 @@ class RoutePool(NamedTuple):
 
 def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
                 deadline: float | None = None, wide: list[tuple[str, str]] | None = None,
-                interrupt: Callable[[], bool] | None = None
+                interrupt: Callable[[], bool] | None = None, *,
+                known: frozenset[tuple[str, str]] = frozenset(),
+                max_cand: int | None = None, failed: list[tuple[str, str]] | None = None
                 ) -> tuple[dict[tuple[str, str], RoutePool] | None, str]:
     """The route pool of every (vehicle, weekday) with candidates; (None, why) when a
     day has too many routes to enumerate — or, when `wide` is given, such days are
-    appended to it and left out of the pools. Days with the same shift and candidates
-    share one pool object (enumerated once; `_probe` treats them as symmetric).
-    `interrupt()` true before a day: (None, why)."""
+    appended to it and left out of the pools, as are, without trying, the days in
+    `known` (found too wide before) and those with more than `max_cand` candidates.
+    Days with the same shift and candidates share one pool object (enumerated once;
+    `_probe` treats them as symmetric). `interrupt()` true before a day: (None, why).
+    `failed` gets the day that had too many routes when `wide` is not given."""
     idx = travel.index()
     dep = idx[instance.settings.depot]
     km10 = [[_km10(x) for x in row] for row in travel.km]
@@ -207,8 +211,10 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
                 continue
             mk = _km10(v.max_km_per_day) if v.max_km_per_day is not None else None
             key = (tuple(spec), sh.start, sh.end, mk, brk)
-            if key in memo and memo[key] is None:
-                assert wide is not None
+            if wide is not None and ((key in memo and memo[key] is None)
+                                     or (v.name, d) in known
+                                     or (max_cand is not None and len(cand) > max_cand)):
+                memo[key] = None
                 wide.append((v.name, d))
                 continue
             if key not in memo:  # e.g. Monday, Tuesday and Thursday with the same shift
@@ -223,6 +229,8 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
                         memo[key] = None
                         wide.append((v.name, d))
                         continue
+                    if failed is not None:
+                        failed.append((v.name, d))
                     return None, (f"{v.name} {d}: too many possible routes to enumerate "
                                   f"(> {MAX_LABELS:,} labels; windows too wide)")
                 member = np.array([[m >> j & 1 for j in range(len(cand))] for m in routes],
@@ -238,19 +246,23 @@ def route_pools(instance: Instance, travel: TravelMatrix, stops: list[Site],
 def _mixed_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L: int,
                  walks: TemplateBound, *, det_limit: float, seed: int,
                  deadline: float | None, say: Report,
-                 interrupt: Callable[[], bool] | None = None) -> TemplateBound:
+                 interrupt: Callable[[], bool] | None = None,
+                 known: frozenset[tuple[str, str]] = frozenset()) -> TemplateBound:
     """Some days have too many routes to enumerate: the shared-time LP over day
     contents for the days whose routes do enumerate, beside the LP over walks for the
     others (content.py, `WalkDays`). Why: the LP over walks lets every day time each
     week on its own; on 36 stops / 2 buses one wide Wednesday sent all ten days there
     (docs/lower-bound.md). Never below `walks`; no timetable to offer (the walk days
-    have no contents), so the method is `shared-walks`."""
-    from .content import shared_time_bound
+    have no contents), so the method is `shared-walks`. `known`: the days already
+    found too wide; days with more candidates than a content's bitmask holds are walk
+    days without trying their routes (90 / 4: 16 s of enumeration for nothing)."""
+    from .content import MAX_MASK_BITS, shared_time_bound
 
     if any(s.duration_min < 1 for s in stops):  # the walks' pricing needs visits to take time
         return walks
     wide: list[tuple[str, str]] = []
-    pools, _ = route_pools(instance, travel, stops, deadline, wide=wide, interrupt=interrupt)
+    pools, _ = route_pools(instance, travel, stops, deadline, wide=wide, interrupt=interrupt,
+                           known=known, max_cand=MAX_MASK_BITS)
     if pools is None or not wide or not pools:  # no day with contents: the walks' LP
         return walks
     floor = walks.lower_km or 0.0
@@ -384,14 +396,18 @@ def template_lower_bound(instance: Instance, travel: TravelMatrix, served: set[s
     if not routes:  # the caller knows the routes are too many: straight to the walks
         return _walk_bound(instance, travel, stops, L, weak, "routes not enumerated",
                            deadline, det_limit, say, keep)
-    pools, note = route_pools(instance, travel, stops, deadline)
+    failed: list[tuple[str, str]] = []
+    pools, note = route_pools(instance, travel, stops, deadline, failed=failed)
     if pools is None:  # CPU for the walks: as much as the probes would get
         walks = _walk_bound(instance, travel, stops, L, weak, note, deadline, det_limit, say,
                             keep)
         if deadline is not None and time.perf_counter() > deadline:
             return walks
+        if not failed:  # out of time, not too many routes
+            return walks
         return _mixed_bound(instance, travel, stops, L, walks, det_limit=det_limit, seed=seed,
-                            deadline=deadline, say=say, interrupt=interrupt)
+                            deadline=deadline, say=say, interrupt=interrupt,
+                            known=frozenset(failed))
     lp = _MasterLP(stops, pools, L)
     value = lp.solve()
     n_routes = sum(len(p.costs) for p in {id(p): p for p in pools.values()}.values())
