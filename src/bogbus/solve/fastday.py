@@ -433,7 +433,13 @@ def _isolve(lo: list[int], hi: list[int], cons: list[tuple[int, int, int]],
     for a, b in zip(lo, hi):
         if a > b:
             return None
-    u = list(lo) if start is None else [a if a > s else s for a, s in zip(lo, start)]
+    if start is None:
+        u = list(lo)
+    else:  # the least solution is at least the start: a start above a bound is infeasible
+        u = [a if a > s else s for a, s in zip(lo, start)]
+        for x, b in zip(u, hi):
+            if x > b:
+                return None
     for _ in range(len(u) + 1):
         changed = False
         for a, b, w in cons:
