@@ -393,3 +393,17 @@ def test_the_stage_with_walk_days_stops_when_interrupted(monkeypatch):
     b = template_lower_bound(inst, travel, every, float("inf"), det_limit=2.0,
                              interrupt=lambda: False)
     assert b.status == "shared-walks"
+
+
+def test_where_walk_days_are_most_days_the_walks_decide_and_nothing_waits(monkeypatch):
+    """With three of four days too wide the contents cannot lift the bound much, and
+    the stage would only keep the bound child, and so the plan, busy to its limit
+    (`MIXED_MIN_SHARE`): the walks' bound is the answer. Below the share it runs."""
+    inst = crossing_beside_a_wide_day()
+    far = next(s for s in inst.stops if s.days == ("mon",))
+    sites = [replace(far, days=("mon", "wed", "thu")) if s is far else s for s in inst.stops]
+    inst = instance(sites, [vehicle(days=("mon", "tue", "wed", "thu"), brk=None)])
+    _one_day_too_wide(monkeypatch, 1)  # Monday, Wednesday and Thursday
+    assert bound_of(inst, upper=brute_force_optimum(inst)).status == "walks"
+    monkeypatch.setattr(core, "MIXED_MIN_SHARE", 0.25)
+    assert bound_of(inst, upper=brute_force_optimum(inst)).status == "shared-walks"
