@@ -267,6 +267,15 @@ def _mixed_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L:
 
     if any(s.duration_min < 1 for s in stops):  # the walks' pricing needs visits to take time
         return walks
+    idx = travel.index()
+    dep = idx[instance.settings.depot]
+    days = [(v.name, d, len(route_spec(v, d, sh.start, sh.end, stops, idx, dep,
+                                       travel.minutes)[0]))
+            for v in instance.settings.vehicles for d, sh in v.shifts.items()]
+    days = [x for x in days if x[2]]
+    hopeful = sum(1 for v, d, n in days if n <= MAX_MASK_BITS and (v, d) not in known)
+    if hopeful < MIXED_MIN_SHARE * len(days):  # decided before any enumeration
+        return walks
     wide: list[tuple[str, str]] = []
     pools, _ = route_pools(instance, travel, stops, deadline, wide=wide, interrupt=interrupt,
                            known=known, max_cand=MAX_MASK_BITS)
