@@ -113,6 +113,12 @@ def test_check_previous_and_a_year_folder_on_the_command_line(tmp_path):
     assert "Traceback" not in res.output
     res = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert res.exit_code == 1 and "year folder" in res.output
+    # the folder `plan --out` writes is its plan: checked as the file
+    res = CliRunner().invoke(main, ["check", str(year / "Q1")])
+    assert res.exit_code == 0 and "keeps every rule (" in res.output, res.output
+    res = CliRunner().invoke(main, ["check", str(year / "Q2"), "--previous",
+                                    str(year / "Q1" / "plan.json")])
+    assert res.exit_code == 1 and "[spacing]" in res.output and "N01" in res.output
 
 
 def test_the_repair_keeps_what_planning_made_and_anchors_the_same_way():

@@ -295,15 +295,15 @@ def validate(source: str) -> None:
                    "(verify that every institution's rhythm runs on across the boundary).")
 def check(plan_file: str, source: str | None, previous_file: str | None) -> None:
     """Re-verify PLAN against its data (SOURCE, else the data folder it names, else the
-    sites and settings stored in the plan) and every regularity rule. PLAN may be a year
-    folder (plans/<scenario>-<year>): each quarter, and the rhythm across each boundary."""
+    sites and settings stored in the plan) and every regularity rule. PLAN may be the
+    folder `plan --out` wrote (its plan.json), or a year folder (plans/<scenario>-<year>):
+    each quarter, and the rhythm across each boundary."""
     from .io import load_source
     from .plan.check import check_plan
-    from .plan.check.sequence import check_against, check_year, year_plan_files
+    from .plan.check.sequence import check_against, check_year, plan_files
     from .plan.files import read_plan
 
-    folder = Path(plan_file).is_dir()
-    files = year_plan_files(Path(plan_file)) if folder else [Path(plan_file)]
+    files, folder = plan_files(Path(plan_file))
     plans = [read_plan(f) for f in files]
     data = plans[0]
     published = read_plan(Path(previous_file)) if previous_file else None

@@ -36,15 +36,27 @@ def check_against(plan: Plan, published: Plan,
     return check_rhythm_across(plan, published, instance)
 
 
+def plan_files(path: Path) -> tuple[list[Path], bool]:
+    """What `check PATH` verifies: (the plan files, whether they are a year's). A
+    quarter's output folder (`plan --out DIR` writes DIR/plan.json) is its plan file —
+    the folder a planner has just been told about; a year folder gives its quarters."""
+    if not path.is_dir():
+        return [path], False
+    if (path / "plan.json").is_file():
+        return [path / "plan.json"], False
+    return year_plan_files(path), True
+
+
 def year_plan_files(folder: Path) -> list[Path]:
     """The quarters' plan.json files of a year folder, Q1 first; a clear error when the
     folder holds none."""
     files = [folder / q / "plan.json" for q in YEAR_QUARTERS
              if (folder / q / "plan.json").is_file()]
     if not files:
-        raise BogbusError(f"{folder}: neither a plan file nor a year folder (Q1/plan.json … "
-                          "Q4/plan.json, as `bogbus plan --year` writes) — give a plan.json or "
-                          "the folder of a year")
+        raise BogbusError(f"{folder}: neither a plan file, a plan's folder (plan.json) nor a "
+                          "year folder (Q1/plan.json … Q4/plan.json, as `bogbus plan --year` "
+                          "writes) — give a plan.json, the folder `bogbus plan --out` wrote, "
+                          "or the folder of a year")
     return files
 
 
