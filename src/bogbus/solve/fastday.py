@@ -281,7 +281,7 @@ class _State(NamedTuple):
 
     lo: list[int]
     hi: list[int]
-    cons: list[tuple[int, int, int]]
+    cons: list[Constraint]
     u: list[int]
     kept: list[list[tuple]]
     orders: tuple[tuple[str, ...], ...]  # the prefix's week orders
@@ -405,8 +405,8 @@ def _up(minutes: int, g: int) -> int:
     return -(-minutes // g)
 
 
-def _with_leg(lo: list[int], hi: list[int], cons: list[tuple[int, int, int]],
-              leg: tuple) -> tuple[list[int], list[int], list[tuple[int, int, int]]]:
+def _with_leg(lo: list[int], hi: list[int], cons: list[Constraint],
+              leg: tuple) -> tuple[list[int], list[int], list[Constraint]]:
     """Bounds and constraints with one week's break leg (from `_break_legs`, on stop
     numbers) added."""
     _k, raises, lowers, extra = leg
@@ -423,7 +423,7 @@ def _with_leg(lo: list[int], hi: list[int], cons: list[tuple[int, int, int]],
     return lo, hi, (cons + extra) if extra else cons
 
 
-def _isolve(lo: list[int], hi: list[int], cons: list[tuple[int, int, int]],
+def _isolve(lo: list[int], hi: list[int], cons: list[Constraint],
             start: list[int] | None = None) -> list[int] | None:
     """The least integer solution of lo ≤ u ≤ hi and u_b − u_a ≥ w (a longest-path
     relaxation from the lower bounds); None if it passes an upper bound, which is

@@ -56,6 +56,7 @@ from ..fastday import UNDECIDED, FastDay
 from .master import UNCOVERED_PENALTY, stop_rows
 from .qroute import DayClass as WalkClass
 from .qroute import day_classes as walk_classes
+from .qroute import km10_matrix
 from .qroute import price as price_walks
 
 # contents listed per class and round, at first (the LP takes them at their relaxed
@@ -92,6 +93,12 @@ MAX_MASK_BITS = 62  # candidates per day: a route is an int64 bitmask
 # stage stayed below the walks' 488.0 for 30 s; as walks it gives 493.6. A 33,283-route
 # Wednesday (36 / 2, cycle 4, seed 3) lists well: 275.2 as contents, 265.9 as walks.
 MIXED_ROUTES = 50_000
+
+
+def keeps_contents(pool) -> bool:
+    """Beside walk days, does this day's route pool keep day contents? Not with more
+    candidates than a bitmask holds, nor with more than `MIXED_ROUTES` routes."""
+    return len(pool.cand) <= MAX_MASK_BITS and len(pool.costs) <= MIXED_ROUTES
 
 Masks = tuple[int, ...]  # one bitmask of candidates per week of the content's cycle
 
@@ -1076,13 +1083,11 @@ def shared_time_bound(instance: Instance, travel: TravelMatrix, stops: list[Site
     say = report or (lambda v, how, cols: None)
     classes = day_classes(instance, travel, stops, pools)
     if wide is not None:
-        walk_days = set(wide) | {vd for vd, p in pools.items()
-                                 if len(p.cand) > MAX_MASK_BITS or len(p.costs) > MIXED_ROUTES}
+        walk_days = set(wide) | {vd for vd, p in pools.items() if not keeps_contents(p)}
         idx = travel.index()
         walks = WalkDays(walk_classes(instance, travel, stops, only=walk_days),
                          idx[instance.settings.depot],
-                         np.array([[math.floor(x * 10 + 1e-9) for x in row] for row in travel.km],
-                                  dtype=float),
+                         km10_matrix(travel),
                          np.array(travel.minutes, dtype=np.int64))
         res = content_bound(stops, classes, L, det_limit=det_limit, seed=seed,
                             deadline=deadline, report=lambda v: say(v, "shared-walks", 0),

@@ -263,7 +263,7 @@ def _mixed_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L:
     have no contents), so the method is `shared-walks`. `known`: the days already
     found too wide; days with more candidates than a content's bitmask holds are walk
     days without trying their routes (90 / 4: 16 s of enumeration for nothing)."""
-    from .content import MAX_MASK_BITS, MIXED_ROUTES, shared_time_bound
+    from .content import MAX_MASK_BITS, keeps_contents, shared_time_bound
 
     if any(s.duration_min < 1 for s in stops):  # the walks' pricing needs visits to take time
         return walks
@@ -281,8 +281,7 @@ def _mixed_bound(instance: Instance, travel: TravelMatrix, stops: list[Site], L:
                            known=known, max_cand=MAX_MASK_BITS)
     if pools is None or not wide:
         return walks
-    content = [vd for vd, p in pools.items()
-               if len(p.cand) <= MAX_MASK_BITS and len(p.costs) <= MIXED_ROUTES]
+    content = [vd for vd, p in pools.items() if keeps_contents(p)]
     if len(content) < MIXED_MIN_SHARE * (len(pools) + len(wide)):
         return walks  # the walks decide it: the stage would only hold the plan to its limit
     floor = walks.lower_km or 0.0

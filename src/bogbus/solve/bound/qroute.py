@@ -69,6 +69,11 @@ def _km10(km: float) -> int:
     return int(math.floor(km * 10 + 1e-9))
 
 
+def km10_matrix(travel: TravelMatrix) -> np.ndarray:
+    """The km matrix in 0.1 km, every leg rounded down, as the pricing reads it."""
+    return np.array([[_km10(x) for x in row] for row in travel.km], dtype=float)
+
+
 @dataclass
 class DayClass:
     """Identical (vehicle, weekday) pairs: one shift, break, candidate list."""
@@ -278,7 +283,7 @@ class WalkLP:
         idx = travel.index()
         self.stops = stops
         self.dep = idx[instance.settings.depot]
-        self.km10 = np.array([[_km10(x) for x in row] for row in travel.km], dtype=float)
+        self.km10 = km10_matrix(travel)
         self.minutes = np.array(travel.minutes, dtype=np.int64)
         self.classes = day_classes(instance, travel, stops)
         self.solver = solver = pywraplp.Solver.CreateSolver("GLOP")
