@@ -151,3 +151,13 @@ def test_the_kept_lp_let_go_of_some_stops_is_the_lp_of_the_others(rows, data):
     opt = brute_force_optimum(sub)
     if opt is not None:
         assert narrowed.lower_km <= opt + 1e-9
+
+
+def test_stops_at_the_depot_have_a_bound_of_zero_not_none():
+    # found by the hypothesis test above: two weekly stops where the depot is cost
+    # nothing to drive to, and a bound of 0 km was reported as no bound at all
+    at_depot = (56.4609375, 10.0364)
+    inst = tiny([at_depot, at_depot], [1, 1], [20, 20], [(13 * 60, 16 * 60 + 15)] * 2)
+    value, _, converged = walks(inst)
+    assert converged and value == 0.0
+    assert_below_optimum_and_route_lp(inst)

@@ -393,8 +393,9 @@ class WalkLP:
             if got is None:
                 return best, self.columns, False
             lagrange, walks = got
-            value = math.floor(lagrange - 1e-6 * max(1.0, abs(lagrange))) / 10
-            if value > 0 and (best is None or value > best):
+            # km are never negative: 0 is a bound too (stops at the depot), not "none"
+            value = max(0.0, math.floor(lagrange - 1e-6 * max(1.0, abs(lagrange))) / 10)
+            if best is None or value > best:
                 best = value
                 if report is not None:
                     report(best)
