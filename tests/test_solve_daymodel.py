@@ -1,9 +1,11 @@
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bogbus.model import BreakRule, Site
-from bogbus.solve.daymodel import DayNode, DayProblem, build_day_model, solve_day
+from bogbus.solve.daymodel import DayNode, DayProblem, build_day_model, overloaded, solve_day
 from bogbus.travel.greatcircle import greatcircle_matrix
 
 PTS = [("DEPOT", 56.4607, 10.0364), ("A", 56.44, 10.15), ("B", 56.54, 10.04),
@@ -92,3 +94,54 @@ def test_weeks_with_the_same_stops_share_one_circuit_and_count_each_week():
     # one circuit per different week (and the empty weeks), not 35
     dm = build_day_model(problem(nodes, weeks))
     assert dm is not None and len(dm.built) == 4 and len(dm.of_week) == 35
+
+
+def test_visits_that_outlast_the_interval_their_windows_allow_are_overloaded():
+    """A and B, an hour each, must both lie in 13:00–14:45 with the drive between them:
+    infeasible without routing, and the exact model agrees; with B's window to 16:00
+    the interval is not overloaded and the day is feasible."""
+    M_AB = M.minutes[IDX["A"]][IDX["B"]]
+    assert M_AB > 15  # the drive is what does not fit
+    tight = problem([node("A", dur=60, lo=13 * 60, hi=13 * 60 + 45),
+                     node("B", dur=60, lo=13 * 60, hi=13 * 60 + 45)], ["AB"])
+    assert overloaded(tight)
+    assert solve_day(tight) is None
+    loose = problem([node("A", dur=60, lo=13 * 60, hi=13 * 60 + 45),
+                     node("B", dur=60, lo=13 * 60, hi=15 * 60)], ["AB"])
+    assert not overloaded(loose)
+    assert solve_day(loose) is not None
+
+
+def test_an_overloaded_week_among_feasible_ones_makes_the_day_overloaded():
+    """Weeks are routed apart but share times: one overloaded week is enough."""
+    nodes = [node(s, dur=45, lo=13 * 60, hi=14 * 60) for s in "ABC"]
+    p = problem(nodes, ["A", "AB", "ABC"])
+    assert overloaded(p)
+    assert not overloaded(problem(nodes, ["A", "B", "C"]))
+
+
+@st.composite
+def odd_day_problems(draw):
+    """Small days over a travel matrix that breaks the triangle inequality (detours
+    shorter than the direct drive, asymmetric): the proof must not rely on it."""
+    n = 5
+    minutes = [[0 if a == b else draw(st.integers(1, 60)) for b in range(n)] for a in range(n)]
+    km = [[m * 0.8 for m in row] for row in minutes]
+    ids = "ABCD"
+    nodes = []
+    for i, sid in enumerate(ids, start=1):
+        lo = draw(st.sampled_from([9 * 60, 12 * 60, 13 * 60, 14 * 60]))
+        width = draw(st.sampled_from([0, 15, 45, 90, 180]))
+        nodes.append(DayNode(sid, i, draw(st.sampled_from([15, 30, 45, 60])), lo, lo + width, 5))
+    weeks = draw(st.lists(st.sets(st.sampled_from(ids), min_size=1), min_size=1, max_size=2))
+    brk = draw(st.sampled_from([BRK, None]))
+    return DayProblem(8 * 60 + 30, 16 * 60 + 30, 0, tuple(nodes),
+                      tuple(frozenset(w) for w in weeks), tuple(map(tuple, km)),
+                      tuple(map(tuple, minutes)), brk, None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(odd_day_problems())
+def test_an_overloaded_day_has_no_timing_in_the_exact_model(p):
+    if overloaded(p):
+        assert solve_day(p, det_limit=20) is None

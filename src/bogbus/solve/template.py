@@ -24,7 +24,15 @@ from typing import Any
 from ..model import Instance, Site, hhmm
 from ..travel import TravelMatrix
 from .capacity import Capacity
-from .daymodel import DayNode, DayProblem, DaySolution, ScenarioRoute, arrival_window, solve_day
+from .daymodel import (
+    DayNode,
+    DayProblem,
+    DaySolution,
+    ScenarioRoute,
+    arrival_window,
+    overloaded,
+    solve_day,
+)
 from .fastday import ENUMERATED, UNDECIDED, FastDay
 from .option import Day, Option
 from .patterns import Budget, PatternSearch
@@ -246,10 +254,12 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             sol = None
             if prob is not None:
                 # a quick proof of infeasibility: one week's visits alone outlast the
-                # shift (per week: a 4-week cycle's day holds four weeks' visits)
+                # shift (per week: a 4-week cycle's day holds four weeks' visits), or the
+                # visits inside some interval outlast it (overloaded: bookkeeping)
                 minutes = {n.site_id: n.duration for n in prob.nodes}
+                self.charge(len(prob.nodes) ** 2)
                 if max(sum(minutes[sid] for sid in week) for week in prob.scenarios) <= (
-                        prob.shift_end - prob.shift_start):
+                        prob.shift_end - prob.shift_start) and not overloaded(prob):
                     got = self._enumerated(prob)
                     if got is UNDECIDED:
                         got = self._solved(prob)
