@@ -500,14 +500,19 @@ class PatternSearch(Generic[Item, Opt, Day]):
                 break
             if stale >= self.MAX_STALE_ROUNDS and not self.go_on(best_unserved, opts, best):
                 break
+            packed = False
             if since_restart >= self.RESTART_AFTER and self.restarts_allowed():
                 cur, unserved = self.construct(opts, noise=True)
                 since_restart = 0
             else:
                 cur, unserved = self.placement(best), dict(best_unserved)
-                if not (self.went_on and self.pack(cur, unserved, opts)):
+                packed = self.went_on and self.pack(cur, unserved, opts)
+                if not packed:
                     self.perturb(cur, opts, strength=self.rng.randint(*self.PERTURB))
-            cost = self.descend(cur, unserved, opts)
+            if packed and unserved:
+                cost = self.total(cur)
+            else:
+                cost = self.descend(cur, unserved, opts)
             self._remember(elite, cur, unserved, cost)
             if (len(cur), -cost) > (len(best), -best_cost + 1e-6):
                 best, best_unserved, best_cost = dict(cur), dict(unserved), cost
