@@ -159,3 +159,33 @@ def test_after_a_failed_round_the_pool_takes_in_the_stops_around_an_unserved_one
     assert not s.pack(cur, unserved, opts) and s._failed_packs == 2
     assert tried[0] == (left, True)  # its neighbours were taken out first
     assert dict(cur) == before and list(unserved) == [left]
+
+
+def test_a_pool_round_that_leaves_stops_unserved_is_followed_by_another_round_not_a_descent(
+        monkeypatch):
+    # the descent polishes km, which the next round's ejections undo: while stops are
+    # left it only takes time from the pool (a round that serves no more, or one that
+    # serves every stop, is still followed by the descent)
+    unlisted(monkeypatch)
+    for served_more in (True, False):
+        s = search(crowded(), 10**9, deadline=time.perf_counter() + 1.5, to_clock=True)
+        s.MAX_STALE_ROUNDS = s.RESTART_AFTER = 10**9
+        s.go_on_after = 30
+        events = []
+        descend = s.descend
+
+        def pack(cur, unserved, opts, served_more=served_more, events=events):
+            events.append("pack")
+            return served_more  # as if it served one more, one stop still left
+
+        def counted(assign, unserved, opts, events=events, descend=descend):
+            events.append("descend")
+            return descend(assign, unserved, opts)
+        s.pack, s.descend = pack, counted
+        s.run()
+        rounds = events[events.index("pack"):]
+        assert len(rounds) >= 2
+        if served_more:
+            assert set(rounds) == {"pack"}
+        else:
+            assert rounds[:4] == ["pack", "descend", "pack", "descend"]
