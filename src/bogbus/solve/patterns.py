@@ -806,7 +806,10 @@ class PatternSearch(Generic[Item, Opt, Day]):
     # cannot: 10 against 13 over seven runs, 4 → 1 on a data set the tuning never saw
     # (docs/planner.md, "Unserved stops while time is left").
     PACK_EJECT = 2
-    PACK_EVALS = 400  # ejections tried per step, fewest ejection counts first
+    # ejections tried per step, fewest ejection counts first. 1000, not 400, since
+    # daymodel.overloaded made most infeasible tries cheap: 180-8 at 60 s, data seeds
+    # 0-7, 2 stops left unproven in all instead of 7 (docs/benchmarks.md)
+    PACK_EVALS = 1000
     PACK_STALL = 300  # steps without a smaller pool before the descent takes over
     # After a failed round the next one pools the PACK_RUIN placed items nearest one
     # unserved item too (a ruin around it, the pool recreating it). 180-8 at 60 s,
