@@ -253,13 +253,11 @@ class TemplateSearch(PatternSearch[str, Option, Day]):
             prob = self.day_problem(vehicle, weekday, content)
             sol = None
             if prob is not None:
-                # a quick proof of infeasibility: one week's visits alone outlast the
-                # shift (per week: a 4-week cycle's day holds four weeks' visits), or the
-                # visits inside some interval outlast it (overloaded: bookkeeping)
-                minutes = {n.site_id: n.duration for n in prob.nodes}
+                # a quick proof of infeasibility: the visits inside some interval of
+                # one week outlast it (a week's visits outlasting the shift among them),
+                # charged as bookkeeping
                 self.charge(len(prob.nodes) ** 2)
-                if max(sum(minutes[sid] for sid in week) for week in prob.scenarios) <= (
-                        prob.shift_end - prob.shift_start) and not overloaded(prob):
+                if not overloaded(prob):
                     got = self._enumerated(prob)
                     if got is UNDECIDED:
                         got = self._solved(prob)
