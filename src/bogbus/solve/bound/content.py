@@ -1017,10 +1017,10 @@ def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: Conte
                 bits |= mk
             ids = [cls.cand[j].id for j in range(len(cls.cand)) if bits >> j & 1]
             if ids:
-                probe.add(c, key, ids, mu + sum(res.pi[i] for i in ids),
+                probe.add(c, key, bits, ids, mu + sum(res.pi[i] for i in ids),
                           cls.exact[key] if key in cls.exact else relaxed_cost(cls, key),
                           key in cls.exact)
-    if any(not probe.cover[s.id] for s in stops):
+    if any(s.id not in probe.covered for s in stops):
         return "none", 0.0, spent
     batch = PROBE_BATCH
     while True:
@@ -1069,11 +1069,14 @@ def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: Conte
 PROBE_BATCH = 512
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _ProbeEntry:
+    """One listed content (a probe may hold 100,000 of them: slots, and its stops
+    as the bits of its class's candidates)."""
+
     cls: int
     key: Masks
-    ids: list[str]
+    bits: int  # its candidates, over all weeks
     dual: float  # mu + Σ π of its stops: the content is wanted below dual + slack
     value: float | None  # 0.1 km per week: relaxed until `exact`; None: no day drives it
     exact: bool
@@ -1084,16 +1087,16 @@ class _Probe:
 
     def __init__(self, stops: list[Site], scale: int, slack: float) -> None:
         self.scale, self.slack = scale, slack
+        self.stops = [s.id for s in stops]
         self.entries: list[_ProbeEntry] = []
-        self.cover: dict[str, list[_ProbeEntry]] = {s.id: [] for s in stops}
+        self.covered: set[str] = set()  # stops some wanted content serves
 
-    def add(self, cls: int, key: Masks, ids: list[str], dual: float,
+    def add(self, cls: int, key: Masks, bits: int, ids: list[str], dual: float,
             value: float | None, exact: bool) -> None:
-        e = _ProbeEntry(cls, key, ids, dual, value, exact)
+        e = _ProbeEntry(cls, key, bits, dual, value, exact)
         if self.wanted(e):
             self.entries.append(e)
-            for i in ids:
-                self.cover[i].append(e)
+            self.covered.update(ids)
 
     def wanted(self, e: _ProbeEntry) -> bool:
         return self.reduced(e) < self.slack
@@ -1111,12 +1114,14 @@ class _Probe:
         m = cp_model.CpModel()
         live = self.live()
         xs = [m.NewBoolVar("") for _ in live]
-        cover: dict[str, list] = {i: [] for i in self.cover}
+        cover: dict[str, list] = {i: [] for i in self.stops}
         per: dict[int, list] = {}
         total = []
         for e, x in zip(live, xs):
-            for i in e.ids:
-                cover[i].append(x)
+            cand = classes[e.cls].cand
+            for j in range(len(cand)):
+                if e.bits >> j & 1:
+                    cover[cand[j].id].append(x)
             per.setdefault(e.cls, []).append(x)
             assert e.value is not None
             total.append(int(math.ceil(e.value * self.scale - 1e-6)) * x)
