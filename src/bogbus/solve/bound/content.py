@@ -1026,7 +1026,7 @@ def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: Conte
     while True:
         if deadline is not None and time.perf_counter() > deadline or spent > det_limit:
             return "unknown", 0.0, spent
-        m, xs = probe.model(classes, target)
+        m, live, xs = probe.model(classes, target)
         wall = None if deadline is None else deadline - time.perf_counter()
         solver = deterministic_solver(seed, max(0.01, det_limit - spent), wall)
         status = solver.Solve(m)
@@ -1035,7 +1035,7 @@ def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: Conte
             return "none", 0.0, spent
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return "unknown", 0.0, spent
-        used = [e for e, x in zip(probe.live(), xs) if solver.Value(x)]
+        used = [e for e, x in zip(live, xs) if solver.Value(x)]
         lazy = [e for e in used if not e.exact]
         if not lazy:
             if status != cp_model.OPTIMAL:
@@ -1043,22 +1043,19 @@ def content_probe(stops: list[Site], classes: list[DayClass], L: int, res: Conte
             if witness is not None:  # the contents of the optimum (class index, week masks)
                 witness.extend((e.cls, e.key) for e in used)
             return "optimal", solver.ObjectiveValue() / probe.scale, spent
-        # cost what the partitioning wanted, and the `batch` cheapest of those classes
+        # cost what the partitioning wanted, then the `batch` cheapest of those classes
         # not yet costed: every round costs at least as many as the one before, so
         # the rounds are few even where most contents turn out dear
+        todo = list(lazy)
         for c in sorted({e.cls for e in lazy}):
-            mine = [e for e in lazy if e.cls == c]
-            todo = mine + sorted((e for e in probe.live()
-                                  if e.cls == c and not e.exact and e not in mine),
-                                 key=probe.reduced)[:batch]
-            for e in todo:
-                if e.exact:
-                    continue
-                if deadline is not None and time.perf_counter() > deadline:
-                    return "unknown", 0.0, spent
-                value, det = exact_cost(classes[e.cls], e.key, L, seed, EVAL_DET, None)
-                spent += det
-                e.value, e.exact = value, True
+            todo += sorted((e for e in probe.live() if e.cls == c and not e.exact
+                            and e not in lazy), key=probe.reduced)[:batch]
+        for e in todo:
+            if deadline is not None and time.perf_counter() > deadline:
+                return "unknown", 0.0, spent
+            value, det = exact_cost(classes[e.cls], e.key, L, seed, EVAL_DET, None)
+            spent += det
+            e.value, e.exact = value, True
         batch *= 2
 
 
@@ -1109,8 +1106,9 @@ class _Probe:
         return [e for e in self.entries if self.wanted(e)]
 
     def model(self, classes: list[DayClass], target: float
-              ) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
-        """Exactly one content per stop, at most a class's days, cheaper than target."""
+              ) -> tuple[cp_model.CpModel, list[_ProbeEntry], list[cp_model.IntVar]]:
+        """Exactly one content per stop, at most a class's days, cheaper than target;
+        with the contents it holds and their variables, in the same order."""
         m = cp_model.CpModel()
         live = self.live()
         xs = [m.NewBoolVar("") for _ in live]
@@ -1132,7 +1130,7 @@ class _Probe:
         obj = sum(total)
         m.Add(obj <= math.ceil(target * self.scale) - 1)
         m.Minimize(obj)
-        return m, xs
+        return m, live, xs
 
 
 
